@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything segcast needs on Debian 12, by package name. Idempotent: packages already
+# present are left as they are. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libeigen3-dev libboost-date-time-dev libceres-dev libcsv-dev zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  catch2
+  python3 python3-pandas python3-numpy
+  postgresql
+  time
+)
+if [ "${SEGCAST_SETUP_EXTRA:-}" != "" ]; then
+  # shellcheck disable=SC2206
+  packages+=(${SEGCAST_SETUP_EXTRA})
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} Debian packages already installed"
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

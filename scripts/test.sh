@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs the whole test suite (unit, integration, and the
+# [shared] tier on ../shared/data when that folder is present).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/setup.sh"
+bash "$root/scripts/build.sh"
+cd "${SEGCAST_BUILD_DIR:-$root/build}"
+ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,17 @@
+// Every subcommand of the segcast tool. Each lives in its own file (src/cli/<name>_command.cc),
+// turns its flags into library options, calls the library, and writes outputs; nothing more.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace segcast::cli {
+
+//! Shared by every subcommand: the exit code the chosen subcommand wants main() to return.
+struct CommandContext {
+  int exit_code = 0;
+};
+
+// Registration functions, one per subcommand file. Keep in the order of the pipeline.
+// (Add a declaration here and a call in main.cc when adding a subcommand.)
+
+}  // namespace segcast::cli

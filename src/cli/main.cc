@@ -1,0 +1,33 @@
+// segcast command-line tool: parses flags, runs one subcommand, and turns any error into one clear
+// line on stderr and the documented exit code (docs/errors.md).
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "segcast/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"segcast: customer trajectories, segments and segment revenue forecasts"};
+  app.set_version_flag("--version", std::string("segcast ") + SEGCAST_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  segcast::cli::CommandContext context;
+  // Subcommands register here, in pipeline order.
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return 2;  // usage error, as documented
+  } catch (const segcast::Error& error) {
+    std::cerr << "segcast: error: " << error.what() << "\n";
+    return segcast::ExitCodeFor(error);
+  } catch (const std::exception& error) {
+    std::cerr << "segcast: error: " << error.what() << "\n";
+    return 1;
+  }
+  return context.exit_code;
+}

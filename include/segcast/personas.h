@@ -1,0 +1,170 @@
+// Personas: a readable name for each segment, with the evidence behind it.
+//
+// A segment is named from its profile: the levels of L, R, F and M of its members against the
+// whole population, and the trend of its centroid trajectory over the last months. The rules live
+// in a TOML file users can edit (models/personas.toml; docs/personas.md explains the format):
+//
+//   [settings]
+//   trend_months = 4          # trailing centroid months examined for trends
+//   [[persona]]
+//   name = "At risk"
+//   level = { F = "not_low" }
+//   trend = { R = "rising" }
+//
+// Rules are tried in file order. When several segments match the same rule, the one that fits
+// it best keeps the name and the others fall through to their next matching rule; a segment whose
+// every matching rule is taken gets its first rule's name with an ordinal ("At risk (2)") and
+// `tie_broken = true`. Names are therefore unique and the result depends only on the inputs.
+//
+//   segcast::PersonaRules rules = segcast::LoadPersonaRules("models/personas.toml");
+//   std::vector<segcast::Persona> personas = segcast::AssignPersonas(profiles, population, rules);
+//   for (const auto& persona : personas)
+//     std::cout << persona.segment_id << " " << persona.name << ": " << persona.evidence << "\n";
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "segcast/calendar.h"
+
+namespace segcast {
+
+//! Four values in L, R, F, M order (see LrfmFeature in panel.h), in original units:
+//! L and R in days, F in invoices per month, M in revenue per month (the log's currency).
+using LrfmValues = std::array<double, 4>;
+
+//! What personas need to know about one segment. Every stage's results map into this directly:
+//! the clustering gives the members and centroid, the panel gives original units.
+struct SegmentProfile {
+  //! Stable segment id (after alignment across runs), >= 0.
+  int32_t segment_id = 0;
+  //! Number of member customers, >= 1.
+  int64_t customers = 0;
+  //! Total revenue of the members over the analysed period, in the log's currency.
+  double revenue = 0.0;
+  //! Mean over members of each feature at the last panel month (as of the run date).
+  LrfmValues mean{};
+  //! Centroid trajectory in original units, oldest month first; may be empty (then no trends).
+  std::vector<LrfmValues> trajectory;
+  //! Calendar month of trajectory[0]; only used to print months in evidence. nullopt: unknown.
+  std::optional<MonthIndex> first_month;
+};
+
+//! The population the levels are compared against.
+struct PopulationProfile {
+  //! Mean over all customers of each feature at the last panel month; each must be > 0 for the
+  //! feature to be used in a level condition.
+  LrfmValues mean{};
+  //! Number of customers in all segments.
+  int64_t customers = 0;
+  //! Revenue of all customers.
+  double revenue = 0.0;
+};
+
+//! A level condition: the segment mean divided by the population mean lies in [min_ratio,
+//! max_ratio). Written in the rules file as "low", "moderate", "high", "not_low", "not_high" or
+//! as a table { above = 1.5, below = 3.0 }.
+struct LevelCondition {
+  int feature = 0;                      //!< LrfmFeature, 0..3
+  double min_ratio = 0.0;               //!< inclusive lower bound on the ratio; 0 = none
+  double max_ratio = 0.0;               //!< exclusive upper bound; 0 = none
+  std::string text;                     //!< as written in the file, for evidence and errors
+};
+
+//! Direction of a trend over the last `trend_months` centroid months.
+enum class Trend {
+  kRising,      //!< rose by at least min_change, month after month (no real dip)
+  kFalling,     //!< fell by at least min_change, month after month
+  kSteady,      //!< changed by less than steady_tolerance overall
+  kNotRising,   //!< anything but rising
+  kNotFalling,  //!< anything but falling
+};
+
+struct TrendCondition {
+  int feature = 0;  //!< LrfmFeature, 0..3
+  Trend trend = Trend::kSteady;
+};
+
+//! One named persona: its conditions all have to hold.
+struct PersonaRule {
+  std::string name;         //!< unique, non-empty
+  std::string description;  //!< one sentence for reports; may be empty
+  std::vector<LevelCondition> levels;
+  std::vector<TrendCondition> trends;
+  int64_t line = 0;         //!< line of the [[persona]] header in the rules file, 0 if unknown
+  //! True when the rule has no conditions: it matches every segment (a catch-all).
+  bool IsFallback() const { return levels.empty() && trends.empty(); }
+};
+
+struct PersonaRules {
+  //! Trailing centroid months examined for trends; 2..60. Default 4.
+  int trend_months = 4;
+  //! Ratio to the population mean below which a level is "low"; in (0, high). Default 0.75.
+  double low = 0.75;
+  //! Ratio above which a level is "high"; > low. Default 1.33.
+  double high = 1.33;
+  //! Smallest relative change (first to last trend month) that counts as rising or falling;
+  //! > 0. Default 0.2 (20%).
+  double min_change = 0.2;
+  //! Largest relative change that still counts as steady; in [0, min_change]. Default 0.15.
+  double steady_tolerance = 0.15;
+  //! A step against the trend direction larger than this fraction of the overall change breaks
+  //! "month after month"; in [0, 1]. Default 0.1.
+  double monotone_slack = 0.1;
+  //! Rules in priority order; at least one. Put a fallback (no conditions) last.
+  std::vector<PersonaRule> personas;
+  //! The file the rules came from, for messages ("" when parsed from text).
+  std::string source;
+
+  void Validate() const;  // throws InvalidArgument naming the field
+};
+
+//! Reads and checks a rules file. Throws ConfigError naming the file, line and key of the first
+//! problem (syntax error, unknown key, bad value, duplicate name).
+PersonaRules LoadPersonaRules(const std::string& path);
+//! As LoadPersonaRules, from text; `source_name` is used in messages.
+PersonaRules ParsePersonaRules(const std::string& text, const std::string& source_name);
+
+//! The name given to one segment.
+struct Persona {
+  int32_t segment_id = 0;
+  std::string name;         //!< unique among the segments of one call
+  std::string rule;         //!< the rule the name comes from (name without ordinal)
+  std::string description;  //!< the rule's description
+  //! Evidence in words, e.g. "R rose from 24 to 131 days over the last 4 months; M fell 80%".
+  std::string evidence;
+  //! How well the segment fits its rule: sum of the margins by which conditions hold (>= 0).
+  double score = 0.0;
+  //! True when the segment did not get the first rule it matched because another segment fitted
+  //! that rule better (it fell through to a later rule, or received an ordinal).
+  bool tie_broken = false;
+  //! Why, when tie_broken: which segment kept the contested name and with what scores.
+  std::string tie_note;
+};
+
+//! Names every profile. Output is in the order of `profiles`. Profiles must have distinct
+//! segment ids and customers >= 1; throws InvalidArgument otherwise.
+std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
+                                    const PopulationProfile& population,
+                                    const PersonaRules& rules);
+
+//! Measured trend of one feature over the last `months` points of a trajectory.
+struct TrendMeasure {
+  bool available = false;  //!< false when the trajectory is shorter than 2 months
+  int months = 0;          //!< points used (<= requested)
+  double first = 0.0;      //!< value at the first of those months
+  double last = 0.0;       //!< value at the last
+  double relative_change = 0.0;  //!< (last - first) / max(|first|, floor)
+  bool monotone_up = false;      //!< no step down larger than the slack
+  bool monotone_down = false;    //!< no step up larger than the slack
+};
+
+//! Measures the trend of `feature` over the trailing `months` points. `floor` keeps the relative
+//! change finite when the first value is near zero (callers pass 5% of the population mean).
+TrendMeasure MeasureTrend(const std::vector<LrfmValues>& trajectory, int feature, int months,
+                          double floor, double monotone_slack);
+
+}  // namespace segcast

@@ -1,0 +1,195 @@
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "segcast/alignment.h"
+#include "segcast/error.h"
+
+namespace segcast {
+namespace {
+
+void CheckCentroids(const std::vector<AlignmentCentroid>& centroids, const char* which) {
+  std::set<int32_t> ids;
+  for (size_t index = 0; index < centroids.size(); ++index) {
+    const AlignmentCentroid& centroid = centroids[index];
+    const std::string field = std::string(which) + "[" + std::to_string(index) + "]";
+    if (centroid.features < 1 || centroid.values.empty() ||
+        centroid.values.size() % static_cast<size_t>(centroid.features) != 0) {
+      throw InvalidArgument("centroid is empty or not a whole number of months",
+                            {.field = field + ".values",
+                             .expected = "months x features values, months >= 1"});
+    }
+    if (!ids.insert(centroid.segment_id).second) {
+      throw InvalidArgument("duplicate segment id " + std::to_string(centroid.segment_id),
+                            {.field = field + ".segment_id", .expected = "unique ids"});
+    }
+  }
+}
+
+// Appends " (2)", " (3)", ... until the name is not in `taken`.
+std::string UniqueName(const std::string& name, const std::set<std::string>& taken) {
+  if (!taken.count(name)) return name;
+  for (int ordinal = 2;; ++ordinal) {
+    std::string candidate = name + " (" + std::to_string(ordinal) + ")";
+    if (!taken.count(candidate)) return candidate;
+  }
+}
+
+}  // namespace
+
+void AlignmentOptions::Validate() const {
+  if (!(max_distance > 0.0)) {
+    throw InvalidArgument("must be positive (infinity disables the limit)",
+                          {.field = "max_distance", .expected = "> 0"});
+  }
+}
+
+std::vector<std::vector<double>> EuclideanTrailingDistances(
+    const std::vector<AlignmentCentroid>& previous, const std::vector<AlignmentCentroid>& current) {
+  CheckCentroids(previous, "previous");
+  CheckCentroids(current, "current");
+  std::vector<std::vector<double>> distances(previous.size(),
+                                             std::vector<double>(current.size(), 0.0));
+  for (size_t p = 0; p < previous.size(); ++p) {
+    for (size_t c = 0; c < current.size(); ++c) {
+      const AlignmentCentroid& a = previous[p];
+      const AlignmentCentroid& b = current[c];
+      if (a.features != b.features) {
+        throw InvalidArgument("previous and current centroids have different feature counts",
+                              {.field = "features",
+                               .expected = std::to_string(a.features) + " in both runs"});
+      }
+      const int shared = std::min(a.months(), b.months());
+      const size_t a_offset = static_cast<size_t>(a.months() - shared) * a.features;
+      const size_t b_offset = static_cast<size_t>(b.months() - shared) * b.features;
+      double sum = 0.0;
+      for (size_t cell = 0; cell < static_cast<size_t>(shared) * a.features; ++cell) {
+        const double difference = a.values[a_offset + cell] - b.values[b_offset + cell];
+        sum += difference * difference;
+      }
+      distances[p][c] = std::sqrt(sum);
+    }
+  }
+  return distances;
+}
+
+AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
+                              const std::vector<AlignmentCentroid>& current,
+                              const std::vector<std::vector<double>>& distances,
+                              const AlignmentOptions& options) {
+  options.Validate();
+  std::set<int32_t> previous_ids;
+  for (size_t p = 0; p < previous.size(); ++p) {
+    if (previous[p].segment_id < 0) {
+      throw InvalidArgument("stable segment ids are non-negative",
+                            {.field = "previous[" + std::to_string(p) + "].segment_id",
+                             .expected = ">= 0"});
+    }
+    if (!previous_ids.insert(previous[p].segment_id).second) {
+      throw InvalidArgument("duplicate previous segment id " +
+                                std::to_string(previous[p].segment_id),
+                            {.field = "previous", .expected = "unique ids"});
+    }
+  }
+  std::set<int32_t> current_labels;
+  for (const AlignmentCentroid& centroid : current) {
+    if (!current_labels.insert(centroid.segment_id).second) {
+      throw InvalidArgument("duplicate current segment id " + std::to_string(centroid.segment_id),
+                            {.field = "current", .expected = "unique ids"});
+    }
+  }
+  if (distances.size() != previous.size()) {
+    throw InvalidArgument("distance matrix has " + std::to_string(distances.size()) + " rows",
+                          {.field = "distances",
+                           .expected = std::to_string(previous.size()) +
+                                       " rows (one per previous centroid)"});
+  }
+  for (const auto& row : distances) {
+    if (row.size() != current.size()) {
+      throw InvalidArgument("distance matrix row has " + std::to_string(row.size()) + " columns",
+                            {.field = "distances",
+                             .expected = std::to_string(current.size()) +
+                                         " columns (one per current centroid)"});
+    }
+  }
+
+  const std::vector<int> current_of_previous =
+      previous.empty() || current.empty() ? std::vector<int>(previous.size(), -1)
+                                          : SolveAssignment(distances);
+
+  AlignmentResult result;
+  result.current.resize(current.size());
+  std::vector<int> previous_of_current(current.size(), -1);
+  for (size_t p = 0; p < previous.size(); ++p) {
+    const int c = current_of_previous[p];
+    if (c < 0) continue;
+    // A pair beyond the limit is not the same segment: report it as vanished plus new.
+    if (distances[p][c] > options.max_distance) continue;
+    previous_of_current[c] = static_cast<int>(p);
+  }
+
+  int32_t next_id = previous_ids.empty() ? 0 : *previous_ids.rbegin() + 1;
+  std::set<std::string> taken;
+  // Matched segments first, so that kept names win over new segments' names.
+  for (size_t c = 0; c < current.size(); ++c) {
+    AlignedSegment& segment = result.current[c];
+    segment.current_label = current[c].segment_id;
+    const int p = previous_of_current[c];
+    if (p < 0) continue;
+    segment.previous_id = previous[p].segment_id;
+    segment.stable_id = previous[p].segment_id;
+    segment.distance = distances[p][c];
+    result.total_distance += segment.distance;
+    const std::string& wanted = options.keep_previous_names && !previous[p].name.empty()
+                                    ? previous[p].name
+                                    : current[c].name;
+    segment.name = UniqueName(wanted, taken);
+    taken.insert(segment.name);
+  }
+  for (size_t c = 0; c < current.size(); ++c) {
+    AlignedSegment& segment = result.current[c];
+    if (previous_of_current[c] >= 0) continue;
+    segment.is_new = true;
+    segment.stable_id = next_id++;
+    segment.name = current[c].name.empty() ? current[c].name : UniqueName(current[c].name, taken);
+    taken.insert(segment.name);
+  }
+  for (size_t c = 0; c < current.size(); ++c)
+    result.current[c].renamed = result.current[c].name != current[c].name;
+
+  std::set<int32_t> matched;
+  for (const AlignedSegment& segment : result.current)
+    if (!segment.is_new) matched.insert(segment.previous_id);
+  for (int32_t id : previous_ids)
+    if (!matched.count(id)) result.vanished.push_back(id);
+  return result;
+}
+
+std::string AlignmentResult::BriefReport() const {
+  std::ostringstream out;
+  int matched = 0;
+  std::vector<int32_t> fresh;
+  for (const AlignedSegment& segment : current) {
+    if (segment.is_new) {
+      fresh.push_back(segment.stable_id);
+    } else {
+      ++matched;
+    }
+  }
+  auto list = [](const std::vector<int32_t>& ids) {
+    if (ids.empty()) return std::string("none");
+    std::string text;
+    for (size_t index = 0; index < ids.size(); ++index)
+      text += (index ? ", " : "") + std::to_string(ids[index]);
+    return text;
+  };
+  out << matched << (matched == 1 ? " segment" : " segments") << " matched (total distance "
+      << total_distance << "); new: " << list(fresh) << "; vanished: " << list(vanished);
+  return out.str();
+}
+
+}  // namespace segcast

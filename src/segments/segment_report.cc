@@ -1,0 +1,223 @@
+// Segment report figures. Shares are of the population in the input; revenue shares use the sum
+// of revenue as it is (returns included), so they add up to 1 even with negative customers.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "segcast/error.h"
+#include "segcast/segment_report.h"
+#include "segments/text_format.h"
+
+namespace segcast {
+namespace {
+
+constexpr const char* kMissing = "(missing)";
+constexpr const char* kOther = "(other)";
+
+AttributeMix BuildMix(const std::string& column, const std::vector<size_t>& members,
+                      const std::function<const std::string&(size_t)>& value_of, int max_values) {
+  std::map<std::string, int64_t> counts;
+  for (size_t customer : members) {
+    const std::string& value = value_of(customer);
+    ++counts[value.empty() ? std::string(kMissing) : value];
+  }
+  std::vector<MixEntry> entries;
+  for (const auto& [value, customers] : counts) entries.push_back({value, customers, 0.0});
+  std::sort(entries.begin(), entries.end(), [](const MixEntry& a, const MixEntry& b) {
+    return a.customers != b.customers ? a.customers > b.customers : a.value < b.value;
+  });
+  if (static_cast<int>(entries.size()) > max_values) {
+    // Fold the tail into one entry so a column with 500 postcodes stays readable.
+    MixEntry other{kOther, 0, 0.0};
+    for (size_t index = static_cast<size_t>(max_values) - 1; index < entries.size(); ++index)
+      other.customers += entries[index].customers;
+    entries.resize(static_cast<size_t>(max_values) - 1);
+    entries.push_back(other);
+  }
+  const double total = static_cast<double>(members.size());
+  for (MixEntry& entry : entries) entry.share = total > 0 ? entry.customers / total : 0.0;
+  return {column, std::move(entries)};
+}
+
+// Per-customer revenue, highest first.
+std::vector<double> SortedRevenue(const std::vector<double>& revenue) {
+  std::vector<double> sorted = revenue;
+  std::sort(sorted.begin(), sorted.end(), std::greater<double>());
+  return sorted;
+}
+
+}  // namespace
+
+std::string FormatPercent(double share) { return internal::FormatShare(share); }
+
+void SegmentReportOptions::Validate() const {
+  if (!(pareto_customer_share > 0.0 && pareto_customer_share < 1.0))
+    throw InvalidArgument("out of range", {.field = "pareto_customer_share", .expected = "(0, 1)"});
+  if (!(pareto_revenue_share > 0.0 && pareto_revenue_share < 1.0))
+    throw InvalidArgument("out of range", {.field = "pareto_revenue_share", .expected = "(0, 1)"});
+  if (max_mix_values < 1)
+    throw InvalidArgument("out of range", {.field = "max_mix_values", .expected = ">= 1"});
+}
+
+SegmentReport BuildSegmentReport(const SegmentReportInput& input,
+                                 const SegmentReportOptions& options) {
+  options.Validate();
+  const size_t count = input.segment.size();
+  auto check_length = [&](size_t size, const char* field, bool optional) {
+    if (size == count || (optional && size == 0)) return;
+    throw InvalidArgument("has " + std::to_string(size) + " entries",
+                          {.field = field,
+                           .expected = std::to_string(count) + " (one per customer)" +
+                                       (optional ? " or none" : "")});
+  };
+  check_length(input.revenue.size(), "revenue", false);
+  check_length(input.lrfm.size(), "lrfm", false);
+  check_length(input.country.size(), "country", true);
+  check_length(input.attributes.values.size(), "attributes.values", true);
+  for (size_t row = 0; row < input.attributes.values.size(); ++row) {
+    if (input.attributes.values[row].size() != input.attributes.columns.size()) {
+      throw InvalidArgument("attribute row has the wrong number of columns",
+                            {.field = "attributes.values[" + std::to_string(row) + "]",
+                             .expected = std::to_string(input.attributes.columns.size())});
+    }
+  }
+
+  std::map<int32_t, std::vector<size_t>> members;
+  for (size_t customer = 0; customer < count; ++customer) {
+    if (input.segment[customer] < 0) {
+      throw InvalidArgument("negative segment id",
+                            {.field = "segment[" + std::to_string(customer) + "]",
+                             .expected = ">= 0"});
+    }
+    members[input.segment[customer]].push_back(customer);
+  }
+  std::map<int32_t, const SegmentCentroid*> centroids;
+  for (const SegmentCentroid& centroid : input.centroids) {
+    if (!centroids.emplace(centroid.segment_id, &centroid).second) {
+      throw InvalidArgument("two centroids for segment " + std::to_string(centroid.segment_id),
+                            {.field = "centroids", .expected = "at most one per segment"});
+    }
+  }
+
+  SegmentReport report;
+  report.customers = static_cast<int64_t>(count);
+  report.revenue = std::accumulate(input.revenue.begin(), input.revenue.end(), 0.0);
+  for (size_t customer = 0; customer < count; ++customer)
+    for (int feature = 0; feature < 4; ++feature)
+      report.population_mean[feature] += input.lrfm[customer][feature];
+  if (count > 0)
+    for (double& mean : report.population_mean) mean /= static_cast<double>(count);
+
+  auto share = [](double part, double whole) { return whole != 0.0 ? part / whole : 0.0; };
+  for (const auto& [segment_id, rows] : members) {
+    SegmentSummary summary;
+    summary.segment_id = segment_id;
+    summary.customers = static_cast<int64_t>(rows.size());
+    summary.customer_share = share(static_cast<double>(rows.size()), static_cast<double>(count));
+    for (size_t customer : rows) {
+      summary.revenue += input.revenue[customer];
+      for (int feature = 0; feature < 4; ++feature)
+        summary.mean[feature] += input.lrfm[customer][feature];
+    }
+    for (double& mean : summary.mean) mean /= static_cast<double>(rows.size());
+    summary.revenue_share = share(summary.revenue, report.revenue);
+    if (auto found = centroids.find(segment_id); found != centroids.end()) {
+      summary.trajectory = found->second->trajectory;
+      summary.first_month = found->second->first_month;
+    }
+    if (!input.country.empty()) {
+      summary.mixes.push_back(BuildMix(
+          "country", rows, [&](size_t customer) -> const std::string& {
+            return input.country[customer];
+          },
+          options.max_mix_values));
+    }
+    if (!input.attributes.values.empty()) {
+      for (size_t column = 0; column < input.attributes.columns.size(); ++column) {
+        summary.mixes.push_back(BuildMix(
+            input.attributes.columns[column], rows,
+            [&](size_t customer) -> const std::string& {
+              return input.attributes.values[customer][column];
+            },
+            options.max_mix_values));
+      }
+    }
+    report.segments.push_back(std::move(summary));
+  }
+
+  for (const SegmentSummary& summary : report.segments) {
+    ConcentrationRow row;
+    row.segment_id = summary.segment_id;
+    row.customer_share = summary.customer_share;
+    row.revenue_share = summary.revenue_share;
+    row.lift = summary.customer_share > 0 ? summary.revenue_share / summary.customer_share : 0.0;
+    report.concentration.push_back(row);
+  }
+  std::sort(report.concentration.begin(), report.concentration.end(),
+            [](const ConcentrationRow& a, const ConcentrationRow& b) {
+              return a.revenue_share != b.revenue_share ? a.revenue_share > b.revenue_share
+                                                        : a.segment_id < b.segment_id;
+            });
+  double cumulative_customers = 0.0, cumulative_revenue = 0.0;
+  for (ConcentrationRow& row : report.concentration) {
+    cumulative_customers += row.customer_share;
+    cumulative_revenue += row.revenue_share;
+    row.cumulative_customer_share = cumulative_customers;
+    row.cumulative_revenue_share = cumulative_revenue;
+    row.statement = FormatPercent(row.customer_share) + " of customers bring " +
+                    FormatPercent(row.revenue_share) + " of revenue";
+  }
+
+  // Pareto figures from per-customer revenue. The top share is a whole number of customers:
+  // ceil(share * n), so "the top 20%" of 7 customers is 2 of them (28.6%), stated as such.
+  if (count > 0 && report.revenue > 0.0) {
+    const std::vector<double> sorted = SortedRevenue(input.revenue);
+    const size_t top = std::max<size_t>(
+        1, static_cast<size_t>(std::ceil(options.pareto_customer_share * count - 1e-9)));
+    const double top_revenue = std::accumulate(sorted.begin(), sorted.begin() + top, 0.0);
+    report.top_customers_revenue_share = top_revenue / report.revenue;
+    const double target = options.pareto_revenue_share * report.revenue;
+    double running = 0.0;
+    size_t needed = count;
+    for (size_t index = 0; index < count; ++index) {
+      running += sorted[index];
+      if (running >= target - 1e-9 * std::fabs(report.revenue)) {
+        needed = index + 1;
+        break;
+      }
+    }
+    report.customers_for_revenue_share = static_cast<double>(needed) / count;
+    report.pareto_statement =
+        "the top " + FormatPercent(static_cast<double>(top) / count) + " of customers bring " +
+        FormatPercent(report.top_customers_revenue_share) + " of revenue; " +
+        FormatPercent(report.customers_for_revenue_share) + " of customers bring " +
+        FormatPercent(options.pareto_revenue_share) + " of revenue";
+  }
+  return report;
+}
+
+std::vector<SegmentProfile> SegmentReport::Profiles() const {
+  std::vector<SegmentProfile> profiles;
+  for (const SegmentSummary& summary : segments) {
+    SegmentProfile profile;
+    profile.segment_id = summary.segment_id;
+    profile.customers = summary.customers;
+    profile.revenue = summary.revenue;
+    profile.mean = summary.mean;
+    profile.trajectory = summary.trajectory;
+    profile.first_month = summary.first_month;
+    profiles.push_back(std::move(profile));
+  }
+  return profiles;
+}
+
+PopulationProfile SegmentReport::Population() const {
+  return {population_mean, customers, revenue};
+}
+
+}  // namespace segcast

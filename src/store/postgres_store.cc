@@ -1,0 +1,271 @@
+// PostgreSQL back end through libpqxx 6.4. Every statement is parameterised ($n placeholders,
+// values sent as text parameters); rows go in multi-row INSERTs of StoreOptions::batch_rows rows to
+// keep round trips few. The run lock is a session-level advisory lock on a dedicated connection,
+// so the server releases it if the process dies; segcast_lock only records who holds it.
+#include <pqxx/pqxx>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "segcast/error.h"
+#include "segcast/store.h"
+#include "store/backends.h"
+#include "store/store_tables.h"
+
+namespace segcast {
+
+bool PostgresSupported() { return true; }
+
+namespace internal {
+namespace {
+
+// Arbitrary fixed keys ("segcast" in ASCII, plus a suffix) shared by every segcast process.
+constexpr int64_t kRunLockKey = 0x7365676361737401;
+constexpr int64_t kSchemaLockKey = 0x7365676361737402;
+
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+std::string ToParameter(const Value& value) {
+  if (const auto* integer = std::get_if<int64_t>(&value)) return std::to_string(*integer);
+  if (const auto* real = std::get_if<double>(&value)) {
+    if (std::isnan(*real)) return "NaN";
+    if (std::isinf(*real)) return *real > 0 ? "Infinity" : "-Infinity";
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", *real);
+    return buffer;
+  }
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return "";  // NULL of a nullable real: the INSERT turns '' into NULL
+}
+
+Value FromField(const pqxx::field& field, ColumnType type) {
+  if (field.is_null()) return Value(std::monostate{});
+  const char* text = field.c_str();
+  switch (type) {
+    case ColumnType::kInteger: return Value(static_cast<int64_t>(std::strtoll(text, nullptr, 10)));
+    case ColumnType::kReal:
+    case ColumnType::kNullableReal: return Value(std::strtod(text, nullptr));
+    case ColumnType::kText: break;
+  }
+  return Value(std::string(text, field.size()));
+}
+
+class AdvisoryLock : public StoreLock {
+ public:
+  explicit AdvisoryLock(std::unique_ptr<pqxx::connection> connection)
+      : connection_(std::move(connection)) {}
+  ~AdvisoryLock() override {
+    try {
+      pqxx::nontransaction work(*connection_);
+      work.exec("DELETE FROM segcast_lock WHERE id = 1");
+      work.exec_params("SELECT pg_advisory_unlock($1)", kRunLockKey);
+    } catch (...) {
+      // Closing the connection below releases the advisory lock anyway.
+    }
+  }
+
+ private:
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+class PostgresStore : public ResultStore {
+ public:
+  PostgresStore(std::string connection, const StoreOptions& options)
+      : connection_string_(std::move(connection)), options_(options) {
+    connection_ = Connect();
+    Guard("creating the schema", [&] {
+      pqxx::work work(*connection_);
+      // Two processes creating the tables at once would race on the catalogue.
+      work.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLockKey);
+      for (const std::string& sql : SchemaStatements()) work.exec(sql);
+      work.exec_params(
+          "INSERT INTO segcast_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+          std::string("schema_version"), std::to_string(kSchemaVersion));
+      work.commit();
+    });
+  }
+
+  void WriteRun(const StoredRun& run) override {
+    CheckRun(run);
+    Guard("writing run '" + run.info.run_id + "' (nothing was changed)", [&] {
+      pqxx::work work(*connection_);
+      DeleteRows(work, run.info.run_id);
+      for (int table = 0; table < kTableCount; ++table) {
+        const TableSpec& spec = Tables()[table];
+        const std::vector<Row> rows = EncodeRows(static_cast<TableId>(table), run);
+        std::map<int, std::string> statements;
+        for (size_t first = 0; first < rows.size(); first += options_.batch_rows) {
+          const size_t count = std::min(rows.size() - first,
+                                        static_cast<size_t>(options_.batch_rows));
+          std::string& sql = statements[static_cast<int>(count)];
+          if (sql.empty()) sql = InsertStatement(spec, static_cast<int>(count), true);
+          std::vector<std::string> parameters;
+          parameters.reserve(count * spec.columns.size());
+          for (size_t row = first; row < first + count; ++row)
+            for (const Value& value : rows[row]) parameters.push_back(ToParameter(value));
+          work.exec_params(sql, pqxx::prepare::make_dynamic_params(parameters));
+        }
+      }
+      // Until this commit nothing is visible; an exception above aborts the whole transaction.
+      work.commit();
+    });
+  }
+
+  std::vector<RunInfo> ListRuns() override {
+    std::vector<RunInfo> runs;
+    Guard("listing runs", [&] {
+      const TableSpec& spec = Tables()[kRunsTable];
+      std::string sql = "SELECT ";
+      for (size_t index = 0; index < spec.columns.size(); ++index)
+        sql += (index ? ", " : "") + std::string(spec.columns[index].name);
+      sql += " FROM runs ORDER BY created_at DESC, run_id";
+      pqxx::read_transaction work(*connection_);
+      for (const pqxx::row& row : work.exec(sql)) {
+        StoredRun run;
+        DecodeRow(kRunsTable, ReadRow(row, spec), run);
+        runs.push_back(std::move(run.info));
+      }
+    });
+    return runs;
+  }
+
+  bool HasRun(const std::string& run_id) override {
+    bool found = false;
+    Guard("looking up a run", [&] {
+      pqxx::read_transaction work(*connection_);
+      found = !work.exec_params("SELECT 1 FROM runs WHERE run_id = $1", run_id).empty();
+    });
+    return found;
+  }
+
+  StoredRun LoadRun(const std::string& run_id, const LoadParts& parts) override {
+    StoredRun run;
+    bool found = false;
+    Guard("reading run '" + run_id + "'", [&] {
+      // Repeatable read: every table from the same snapshot.
+      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> work(*connection_);
+      for (int table = 0; table < kTableCount; ++table) {
+        const TableId id = static_cast<TableId>(table);
+        if (!WantTable(id, parts)) continue;
+        const TableSpec& spec = Tables()[table];
+        for (const pqxx::row& row : work.exec_params(SelectStatement(spec, true), run_id)) {
+          DecodeRow(id, ReadRow(row, spec), run);
+          found = true;
+        }
+        if (!found) break;
+      }
+    });
+    if (!found) {
+      throw InvalidArgument("no run '" + run_id + "' in " + Describe(),
+                            {.field = "run_id", .expected = "an id listed by ListRuns()"});
+    }
+    return run;
+  }
+
+  bool DeleteRun(const std::string& run_id) override {
+    bool existed = false;
+    Guard("deleting run '" + run_id + "'", [&] {
+      pqxx::work work(*connection_);
+      existed = !work.exec_params("SELECT 1 FROM runs WHERE run_id = $1", run_id).empty();
+      DeleteRows(work, run_id);
+      work.commit();
+    });
+    return existed;
+  }
+
+  std::unique_ptr<StoreLock> AcquireRunLock(const std::string& holder) override {
+    std::unique_ptr<pqxx::connection> lock_connection = Connect();
+    bool acquired = false;
+    std::string current;
+    Guard("taking the run lock", [&] {
+      pqxx::nontransaction work(*lock_connection);
+      acquired = work.exec_params("SELECT pg_try_advisory_lock($1)", kRunLockKey)[0][0].as<bool>();
+      if (acquired) {
+        work.exec_params(
+            "INSERT INTO segcast_lock (id, holder, acquired_at) VALUES (1, $1, $2) "
+            "ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, "
+            "acquired_at = EXCLUDED.acquired_at",
+            holder, UtcNow());
+      } else {
+        pqxx::result row = work.exec("SELECT holder, acquired_at FROM segcast_lock WHERE id = 1");
+        if (!row.empty())
+          current = row[0][0].as<std::string>() + ", since " + row[0][1].as<std::string>();
+      }
+    });
+    if (!acquired) {
+      throw BusyError("another segcast run is writing to " + Describe() + " (" +
+                      (current.empty() ? std::string("holder unknown") : current) +
+                      "); wait for it to finish. The lock is released when that process ends");
+    }
+    return std::make_unique<AdvisoryLock>(std::move(lock_connection));
+  }
+
+  std::string Describe() const override { return RedactConnectionString(connection_string_); }
+
+ private:
+  std::unique_ptr<pqxx::connection> Connect() {
+    try {
+      return std::make_unique<pqxx::connection>(connection_string_);
+    } catch (const std::exception& error) {
+      throw DatabaseError("cannot connect to " + Describe() + ": " +
+                          ScrubSecrets(error.what(), connection_string_));
+    }
+  }
+
+  // Runs `body`, turning driver exceptions into DatabaseError with secrets scrubbed.
+  template <typename Body>
+  void Guard(const std::string& what, Body&& body) {
+    try {
+      body();
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& error) {
+      std::string reason = ScrubSecrets(error.what(), connection_string_);
+      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+      throw DatabaseError(what + " failed on " + Describe() + ": " + reason);
+    }
+  }
+
+  static void DeleteRows(pqxx::work& work, const std::string& run_id) {
+    for (int table = kTableCount - 1; table >= 0; --table) {
+      work.exec_params("DELETE FROM " + std::string(Tables()[table].name) + " WHERE run_id = $1",
+                       run_id);
+    }
+  }
+
+  static Row ReadRow(const pqxx::row& row, const TableSpec& spec) {
+    Row values;
+    values.reserve(spec.columns.size());
+    for (size_t column = 0; column < spec.columns.size(); ++column)
+      values.push_back(FromField(row[static_cast<pqxx::row::size_type>(column)],
+                                 spec.columns[column].type));
+    return values;
+  }
+
+  std::string connection_string_;
+  StoreOptions options_;
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<ResultStore> OpenPostgresStore(const std::string& connection,
+                                               const StoreOptions& options) {
+  return std::make_unique<PostgresStore>(connection, options);
+}
+
+}  // namespace internal
+}  // namespace segcast

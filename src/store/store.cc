@@ -1,0 +1,33 @@
+#include <string>
+
+#include "segcast/error.h"
+#include "segcast/store.h"
+#include "store/backends.h"
+
+namespace segcast {
+
+void StoreOptions::Validate() const {
+  if (!(busy_timeout_seconds >= 0.0 && busy_timeout_seconds <= 86400.0)) {
+    throw InvalidArgument("out of range",
+                          {.field = "busy_timeout_seconds", .expected = "0 to 86400 seconds"});
+  }
+  if (batch_rows < 1 || batch_rows > 500)
+    throw InvalidArgument("out of range", {.field = "batch_rows", .expected = "1 to 500"});
+}
+
+std::unique_ptr<ResultStore> OpenStore(const std::string& connection, const StoreOptions& options) {
+  options.Validate();
+  if (connection.rfind("postgresql://", 0) == 0 || connection.rfind("postgres://", 0) == 0) {
+    return internal::OpenPostgresStore(connection, options);
+  }
+  std::string path = connection.rfind("sqlite:", 0) == 0 ? connection.substr(7) : connection;
+  // "sqlite:///abs/path" is the URI spelling some tools use; accept it as the plain path.
+  if (path.rfind("//", 0) == 0) path = path.substr(2);
+  if (path.empty()) {
+    throw InvalidArgument("no database path given",
+                          {.field = "db", .expected = "sqlite:PATH, a file path or postgresql://..."});
+  }
+  return internal::OpenSqliteStore(path, options);
+}
+
+}  // namespace segcast

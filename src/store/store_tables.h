@@ -1,0 +1,66 @@
+// The store's tables, described once and shared by the SQLite and PostgreSQL back ends: DDL,
+// column lists, and the conversion of a StoredRun to rows of plain values and back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "segcast/store.h"
+
+namespace segcast::internal {
+
+enum class ColumnType { kText, kInteger, kReal, kNullableReal };
+
+struct Column {
+  const char* name;
+  ColumnType type;
+};
+
+struct TableSpec {
+  const char* name;
+  std::vector<Column> columns;         //!< run_id first
+  std::vector<const char*> key;        //!< primary key columns (run_id first)
+};
+
+//! A cell: NULL, integer, real or text.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+using Row = std::vector<Value>;
+
+//! Index of each table in Tables(); runs first, so inserts satisfy the foreign keys.
+enum TableId : int {
+  kRunsTable, kCustomersTable, kAssignmentsTable, kSegmentsTable, kCentroidsTable,
+  kForecastsTable, kMigrationsTable, kMovesTable, kTableCount
+};
+
+const std::vector<TableSpec>& Tables();
+//! The schema version written into segcast_meta; bump when a table changes.
+inline constexpr int kSchemaVersion = 1;
+
+//! CREATE TABLE / CREATE INDEX statements, valid in both SQLite and PostgreSQL.
+std::vector<std::string> SchemaStatements();
+
+//! "INSERT INTO t (c1, c2) VALUES (?, ?), (?, ?)" with `rows` tuples; placeholders are "?" or
+//! "$n" (PostgreSQL) depending on `numbered`.
+std::string InsertStatement(const TableSpec& table, int rows, bool numbered);
+//! "SELECT c1, c2 FROM t WHERE run_id = ? ORDER BY key".
+std::string SelectStatement(const TableSpec& table, bool numbered);
+
+//! Rows of one table for a run.
+std::vector<Row> EncodeRows(TableId table, const StoredRun& run);
+//! Adds one row read back from `table` to `run`.
+void DecodeRow(TableId table, const Row& row, StoredRun& run);
+//! Whether LoadParts asks for the table.
+bool WantTable(TableId table, const LoadParts& parts);
+
+//! Checks a run before writing: a non-empty run id of at most 200 bytes. Duplicate keys are left
+//! to the database's primary keys, which fail the transaction as a whole.
+void CheckRun(const StoredRun& run);
+
+//! The password in a connection string ("" if none), to scrub it from driver messages.
+std::string ExtractPassword(const std::string& connection);
+//! `message` with every occurrence of the connection string and of its password replaced.
+std::string ScrubSecrets(std::string message, const std::string& connection);
+
+}  // namespace segcast::internal

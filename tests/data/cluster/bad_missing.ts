@@ -1,0 +1,4 @@
+@univariate true
+@classLabel false
+@data
+1,2,?

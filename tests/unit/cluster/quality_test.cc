@@ -1,0 +1,132 @@
+// Silhouette (matrix, streamed, sampled), Davies-Bouldin, ARI / NMI, k selection.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "segcast/error.h"
+#include "segcast/k_selection.h"
+#include "segcast/quality.h"
+
+namespace {
+
+segcast::SeriesSet Points(const std::vector<double>& values) {
+  segcast::SeriesSet set;
+  for (double value : values) set.Add("p", &value, 1);
+  return set;
+}
+
+segcast::SeriesSet Walks(uint64_t seed, int count) {
+  std::mt19937_64 engine(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_int_distribution<int> length_of(4, 13);
+  segcast::SeriesSet set;
+  set.dims = 2;
+  std::vector<double> steps;
+  for (int series = 0; series < count; ++series) {
+    const int length = length_of(engine);
+    steps.resize(static_cast<size_t>(length) * 2);
+    double value = 4.0 * (series % 4);
+    for (double& step : steps) step = (value += 0.3 * normal(engine));
+    set.Add(std::to_string(series), steps.data(), length);
+  }
+  return set;
+}
+
+}  // namespace
+
+TEST_CASE("Silhouette and Davies-Bouldin of a hand-computed example", "[cluster][quality]") {
+  const auto set = Points({0, 1, 10, 11});
+  const std::vector<int> labels = {0, 0, 1, 1};
+  segcast::SilhouetteOptions options;
+  const auto result = segcast::SilhouetteScores(set, {labels}, options);
+  // s = 9.5/10.5 for the outer points and 8.5/9.5 for the inner ones.
+  const double expected = (2 * 9.5 / 10.5 + 2 * 8.5 / 9.5) / 4;
+  CHECK(result.scores[0] == Approx(expected).epsilon(1e-14));
+  CHECK(result.used_matrix);
+  // Centroids 0.5 and 10.5: spreads 0.5, separation 10 -> DB = 0.1.
+  CHECK(segcast::DaviesBouldin(set, labels, {0.5, 10.5}, 2, 1, segcast::Metric::kDtw, {}, 1) ==
+        Approx(0.1).epsilon(1e-14));
+  // A singleton cluster scores 0 for its member.
+  const auto singleton = segcast::SilhouetteScores(set, {{0, 0, 0, 1}}, options);
+  const double a0 = (1 + 10) / 2.0, b0 = 11;
+  const double a1 = (1 + 9) / 2.0, b1 = 10;
+  const double a2 = (10 + 9) / 2.0, b2 = 1;
+  const double manual = ((b0 - a0) / b0 + (b1 - a1) / b1 + (b2 - a2) / a2 + 0.0) / 4;
+  CHECK(singleton.scores[0] == Approx(manual).epsilon(1e-14));
+  CHECK(std::isnan(segcast::SilhouetteScores(set, {{0, 0, 0, 0}}, options).scores[0]));
+}
+
+TEST_CASE("Streamed silhouette equals the matrix one, for several labelings at once",
+          "[cluster][quality]") {
+  const auto set = Walks(3, 150);
+  std::vector<std::vector<int>> labelings;
+  for (int k : {2, 3, 5}) {
+    std::vector<int> labels(set.size());
+    for (int index = 0; index < set.size(); ++index) labels[index] = (index * 13 / 7) % k;
+    labelings.push_back(labels);
+  }
+  segcast::SilhouetteOptions options;
+  options.threads = 2;
+  const auto matrix = segcast::SilhouetteScores(set, labelings, options);
+  options.memory_budget_bytes = 0;
+  options.threads = 3;
+  const auto streamed = segcast::SilhouetteScores(set, labelings, options);
+  CHECK(matrix.used_matrix);
+  CHECK_FALSE(streamed.used_matrix);
+  const auto distances = segcast::PairwiseDistances(set, segcast::Metric::kDtw, {}, 1);
+  for (size_t index = 0; index < labelings.size(); ++index) {
+    CHECK(streamed.scores[index] == matrix.scores[index]);
+    CHECK(matrix.scores[index] == segcast::SilhouetteFromMatrix(distances, labelings[index]));
+  }
+  // Sampling scores the chosen subset exactly: with the sample equal to the set, same score.
+  options.sample = set.size();
+  CHECK(segcast::SilhouetteScores(set, labelings, options).scores[0] == matrix.scores[0]);
+  options.sample = 60;
+  const auto sampled = segcast::SilhouetteScores(set, labelings, options);
+  CHECK(sampled.sample_size == 60);
+  CHECK(std::abs(sampled.scores[0] - matrix.scores[0]) < 0.5);
+}
+
+TEST_CASE("Adjusted Rand index and NMI of known examples", "[cluster][quality]") {
+  // scikit-learn's documented adjusted_rand_score([0, 0, 1, 1], [0, 0, 1, 2]) = 0.5714...
+  CHECK(segcast::AdjustedRandIndex({0, 0, 1, 1}, {0, 0, 1, 2}) == Approx(4.0 / 7.0).epsilon(1e-12));
+  CHECK(segcast::AdjustedRandIndex({0, 0, 1, 1}, {1, 1, 0, 0}) == 1.0);
+  // MI = ln 2, H = ln 2 and 1.5 ln 2: NMI = 1 / 1.25.
+  CHECK(segcast::NormalizedMutualInformation({0, 0, 1, 1}, {0, 0, 1, 2}) ==
+        Approx(0.8).epsilon(1e-12));
+  CHECK(segcast::NormalizedMutualInformation({0, 1, 0, 1}, {0, 0, 1, 1}) == Approx(0.0).margin(1e-12));
+}
+
+TEST_CASE("k selection sweeps k, scores each fit and picks the best silhouette",
+          "[cluster][quality][k_selection]") {
+  const auto set = Walks(8, 200);
+  segcast::KSelectionOptions options;
+  options.k_min = 2;
+  options.k_max = 6;
+  options.fit.seed = 3;
+  options.fit.max_iter = 15;
+  const auto sweep = segcast::SelectTsK(set, options);
+  REQUIRE(sweep.rows.size() == 5);
+  int best = 0;
+  for (size_t index = 0; index < sweep.rows.size(); ++index) {
+    CHECK(sweep.rows[index].k == static_cast<int>(index) + 2);
+    CHECK(sweep.rows[index].silhouette >= -1.0);
+    CHECK(sweep.rows[index].silhouette <= 1.0);
+    CHECK(sweep.rows[index].davies_bouldin > 0.0);
+    if (sweep.rows[index].silhouette > sweep.rows[best].silhouette) best = static_cast<int>(index);
+    // Each row's silhouette is the one of its fit's labels.
+    segcast::SilhouetteOptions single;
+    CHECK(segcast::SilhouetteScores(set, {sweep.fits[index].labels}, single).scores[0] ==
+          sweep.rows[index].silhouette);
+  }
+  CHECK(sweep.best_index == best);
+  // Four generated levels: k = 4 should be found.
+  CHECK(sweep.best_k() == 4);
+  int k_min = 0, k_max = 0;
+  segcast::ParseKRange("2..8", &k_min, &k_max);
+  CHECK((k_min == 2 && k_max == 8));
+  CHECK_THROWS_AS(segcast::ParseKRange("2-8", &k_min, &k_max), segcast::InvalidArgument);
+}

@@ -13,5 +13,8 @@ struct CommandContext {
 
 // Registration functions, one per subcommand file. Keep in the order of the pipeline.
 // (Add a declaration here and a call in main.cc when adding a subcommand.)
+void AddProfileCommand(CLI::App& app, CommandContext& context);
+void AddRfmCommand(CLI::App& app, CommandContext& context);
+void AddPanelCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace segcast::cli

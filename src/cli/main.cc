@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
 
   segcast::cli::CommandContext context;
   // Subcommands register here, in pipeline order.
+  segcast::cli::AddProfileCommand(app, context);
+  segcast::cli::AddRfmCommand(app, context);
+  segcast::cli::AddPanelCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,143 @@
+// Ingestion: a CSV or gzip CSV transaction log in, the clean transaction table and a complete row
+// accounting out.
+//
+// Reading: CSV is parsed with libcsv's record semantics (RFC 4180 quoting: fields may hold commas,
+// doubled quotes and line breaks; a quote inside an unquoted field is a plain character), no
+// trimming of spaces; gzip is detected from the magic bytes, not the file name (zlib, multi-member
+// streams allowed). A UTF-8 byte-order mark is skipped; other bytes are kept as they are.
+// Blank lines are skipped and are not rows. Reading, decompression and parsing overlap: a reader
+// thread delivers record-aligned blocks that are parsed in parallel and merged in input order, so
+// the result does not depend on the thread count.
+//
+// Cleaning: every data row is either accepted or rejected for exactly one reason, the first that
+// applies in the order of RejectReason, so rows_read = rows_accepted + sum(rejected) always.
+// Rejected rows can be kept (with line and reason) for a rejects file.
+//
+//   segcast::IngestOptions options;
+//   options.path = "online_retail.csv.gz";   // schema auto-detected from the header
+//   options.collect_rejects = true;
+//   segcast::IngestResult result = segcast::Ingest(options);
+//   std::cerr << result.report.BriefReport();
+//   // result.transactions feeds ComputeRfm (rfm.h) and BuildPanel (panel.h).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "segcast/calendar.h"
+#include "segcast/schema.h"
+#include "segcast/transactions.h"
+
+namespace segcast {
+
+//! Why a row was rejected. A row gets the first reason that applies, in this order.
+enum class RejectReason : int {
+  kMalformedRow = 0,      //!< "malformed_row": field count differs from the header's
+  kMissingCustomer,       //!< "missing_customer": customer id empty or only spaces
+  kCancelled,             //!< "cancelled": invoice starts with the cancel prefix, or status is
+                          //!< not the accepted one
+  kUnparseableNumber,     //!< "unparseable_number": quantity, price or amount is not a number
+  kNonPositiveQuantity,   //!< "non_positive_quantity": quantity <= 0
+  kNonPositivePrice,      //!< "non_positive_price": price or amount <= 0
+  kUnparseableDate,       //!< "unparseable_date": not a date in a known format, or not a real
+                          //!< date (2011-02-30) or time (25:00)
+  kDuplicate,             //!< "duplicate": every field equal to an earlier accepted row's
+};
+inline constexpr int kRejectReasonCount = 8;
+
+//! snake_case name of a reason, as in reports and rejects files.
+std::string_view RejectReasonName(RejectReason reason);
+
+//! Options of Ingest(). Defaults read an Online Retail log with every core.
+struct IngestOptions {
+  //! Path of the log: CSV, plain or gzip-compressed. Required.
+  std::string path;
+  //! Column preset; kAuto detects it from the header.
+  SchemaPreset schema = SchemaPreset::kAuto;
+  //! The columns when schema is kGeneric (ignored otherwise).
+  ColumnMapping mapping;
+  //! Optional per-customer table (CSV or gzip) left-joined into Transactions::attributes on
+  //! `join_key`, e.g. the KPMG CustomerDemographic sheet. "" = none.
+  std::string demographics_path;
+  //! Optional second per-customer table, e.g. the KPMG CustomerAddress sheet. "" = none.
+  std::string addresses_path;
+  //! Column of the joined tables that holds the customer id. Default "customer_id".
+  std::string join_key = "customer_id";
+  //! Keep every rejected row (line, reason, field, raw text) in IngestResult::rejects.
+  bool collect_rejects = false;
+  //! Parser threads; 0 = every core. The result is the same for any value.
+  int threads = 0;
+  //! Bytes of input per parse block, >= 4096. Larger blocks mean fewer merges, more memory.
+  int64_t block_bytes = int64_t{4} << 20;
+  //! Called on the calling thread after each batch of blocks with (bytes of the file consumed,
+  //! file size in bytes); the size is 0 when unknown. Optional.
+  std::function<void(int64_t, int64_t)> progress;
+
+  //! Throws InvalidArgument naming the field: empty path, threads < 0, block_bytes < 4096, and
+  //! for kGeneric the mapping's own Validate().
+  void Validate() const;
+};
+
+//! One rejected row, for a rejects file.
+struct RejectedRow {
+  int64_t line = 0;         //!< 1-based physical line where the row starts
+  RejectReason reason = RejectReason::kMalformedRow;
+  std::string field;        //!< header name of the offending column ("" for whole-row reasons)
+  std::string record;       //!< the row as it appears in the file, without its line break
+};
+
+//! Row accounting and a profile of the accepted rows.
+struct IngestReport {
+  std::string file;                 //!< path as given
+  std::string schema;               //!< preset name actually used
+  std::vector<std::string> header;  //!< header fields as read
+  bool gzip = false;                //!< the file was gzip-compressed
+  int64_t file_bytes = 0;           //!< size of the file on disk
+  int64_t text_bytes = 0;           //!< bytes of CSV text (after decompression)
+  int64_t rows_read = 0;            //!< data rows (records after the header; blank lines excluded)
+  int64_t rows_accepted = 0;
+  std::array<int64_t, kRejectReasonCount> rejected{};  //!< indexed by RejectReason
+  int64_t customers = 0;            //!< distinct customers among accepted rows
+  int64_t invoices = 0;             //!< distinct invoices among accepted rows
+  Day first_day = 0;                //!< earliest accepted purchase (0 when none accepted)
+  Day last_day = 0;                 //!< latest accepted purchase (0 when none accepted)
+  //! Accepted rows per country, most rows first (ties by name); empty without a country column.
+  std::vector<std::pair<std::string, int64_t>> countries;
+  //! Per joined table: path, rows read, customers of the log matched.
+  struct Join {
+    std::string file;
+    int64_t rows = 0;
+    int64_t matched_customers = 0;
+  };
+  std::vector<Join> joins;
+  int threads = 0;                  //!< parser threads used
+  double seconds = 0;               //!< wall time of Ingest()
+
+  int64_t rejected_total() const;
+  //! A few human-readable lines: rows, rejections by reason, customers, date range.
+  std::string BriefReport() const;
+};
+
+struct IngestResult {
+  Transactions transactions;
+  IngestReport report;
+  //! Rejected rows in line order; filled only with IngestOptions::collect_rejects.
+  std::vector<RejectedRow> rejects;
+};
+
+//! Reads, cleans and encodes the log. Throws InputError (file, line, field, expected) when the
+//! file cannot be read as a whole: missing or unreadable file, empty file, no data rows, missing
+//! required column (listing the header found), ambiguous schema, corrupt or truncated gzip, a
+//! quoted field still open at the end of the file. Bad rows are counted, never thrown.
+IngestResult Ingest(const IngestOptions& options);
+
+//! Ingest() on CSV text already in memory; `options.path` only names it in messages and reports
+//! (joined tables are still read from their paths).
+IngestResult IngestText(std::string_view text, const IngestOptions& options);
+
+}  // namespace segcast

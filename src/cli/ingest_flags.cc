@@ -1,0 +1,155 @@
+#include "cli/ingest_flags.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "segcast/error.h"
+
+namespace segcast::cli {
+namespace {
+
+void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rejects) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw InputError("cannot write the rejects file", {.file = path, .expected = "a writable path"});
+  out << "line,reason,field,record\n";
+  for (const RejectedRow& row : rejects) {
+    out << row.line << ',' << RejectReasonName(row.reason) << ',' << CsvField(row.field) << ','
+        << CsvField(row.record) << '\n';
+  }
+  if (!out) throw InputError("writing the rejects file failed", {.file = path});
+}
+
+// "\r[#####     ]  42%  19.8 of 47.1 MB" on a terminal, overwritten in place.
+void ShowProgress(int64_t done, int64_t total) {
+  if (total <= 0) return;
+  double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(fraction * kWidth);
+  std::fprintf(stderr, "\rreading [%s%s] %3d%%  %.1f of %.1f MB", std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, ' ').c_str(), static_cast<int>(fraction * 100),
+               static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+void AddIngestFlags(CLI::App& command, IngestFlags& flags) {
+  command.add_option("FILE", flags.file, "Transaction log: CSV or gzip CSV")->required();
+  command.add_option("--schema", flags.schema, "Column preset: " + PresetNames())->capture_default_str();
+  command.add_option("--columns", flags.columns,
+                     "Column mapping for --schema generic, e.g. customer=client,date=day,amount=total "
+                     "(roles: customer date invoice quantity price amount status country cancel_prefix "
+                     "accepted_status)");
+  command.add_option("--demographics", flags.demographics,
+                     "Per-customer table left-joined on --join-key (e.g. KPMG CustomerDemographic)");
+  command.add_option("--addresses", flags.addresses,
+                     "Second per-customer table left-joined on --join-key (e.g. KPMG CustomerAddress)");
+  command.add_option("--join-key", flags.join_key, "Customer id column of the joined tables")->capture_default_str();
+  command.add_option("--rejects", flags.rejects, "Write every rejected row (line, reason, field, record) here");
+  command.add_option("--threads", flags.threads, "Parser threads; 0 = every core")->capture_default_str();
+  command.add_flag("--json", flags.json, "Print a machine-readable summary on stdout");
+}
+
+IngestResult RunIngest(const IngestFlags& flags) {
+  IngestOptions options;
+  options.path = flags.file;
+  std::optional<SchemaPreset> preset = ParsePresetName(flags.schema);
+  if (!preset) {
+    throw InvalidArgument("unknown schema '" + flags.schema + "'", {.field = "--schema", .expected = PresetNames()});
+  }
+  options.schema = *preset;
+  if (!flags.columns.empty()) {
+    if (options.schema == SchemaPreset::kAuto) options.schema = SchemaPreset::kGeneric;
+    if (options.schema != SchemaPreset::kGeneric) {
+      throw InvalidArgument("--columns goes with --schema generic", {.field = "--columns"});
+    }
+    options.mapping = ParseColumnMapping(flags.columns);
+  } else if (options.schema == SchemaPreset::kGeneric) {
+    throw InvalidArgument("--schema generic needs --columns", {.field = "--columns", .expected = "role=Column,..."});
+  }
+  options.demographics_path = flags.demographics;
+  options.addresses_path = flags.addresses;
+  options.join_key = flags.join_key;
+  options.threads = flags.threads;
+  options.collect_rejects = !flags.rejects.empty();
+  bool terminal = isatty(STDERR_FILENO) == 1;
+  if (terminal) options.progress = ShowProgress;
+  IngestResult result = Ingest(options);
+  if (terminal) std::fprintf(stderr, "\r%*s\r", 80, "");
+  if (!flags.rejects.empty()) WriteRejects(flags.rejects, result.rejects);
+  return result;
+}
+
+std::optional<Day> ParseAsOfFlag(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::optional<Day> day = ParseIsoDay(text);
+  if (!day) {
+    throw InvalidArgument("'" + text + "' is not a date", {.field = "--as-of", .expected = "YYYY-MM-DD"});
+  }
+  return day;
+}
+
+nlohmann::json ReportJson(const IngestReport& report) {
+  nlohmann::json rejected = nlohmann::json::object();
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
+    rejected[std::string(RejectReasonName(static_cast<RejectReason>(reason)))] = report.rejected[reason];
+  }
+  nlohmann::json countries = nlohmann::json::array();
+  for (const auto& [name, rows] : report.countries) countries.push_back({{"country", name}, {"rows", rows}});
+  nlohmann::json joins = nlohmann::json::array();
+  for (const IngestReport::Join& join : report.joins) {
+    joins.push_back({{"file", join.file}, {"rows", join.rows}, {"matched_customers", join.matched_customers}});
+  }
+  nlohmann::json json = {
+      {"file", report.file},
+      {"schema", report.schema},
+      {"gzip", report.gzip},
+      {"file_bytes", report.file_bytes},
+      {"text_bytes", report.text_bytes},
+      {"rows_read", report.rows_read},
+      {"rows_accepted", report.rows_accepted},
+      {"rows_rejected", report.rejected_total()},
+      {"rejected", rejected},
+      {"customers", report.customers},
+      {"invoices", report.invoices},
+      {"countries", countries},
+      {"joins", joins},
+      {"threads", report.threads},
+      {"seconds", report.seconds},
+  };
+  if (report.rows_accepted > 0) {
+    json["first_day"] = FormatDay(report.first_day);
+    json["last_day"] = FormatDay(report.last_day);
+  }
+  return json;
+}
+
+void RequireAcceptedRows(const IngestReport& report) {
+  if (report.rows_accepted > 0) return;
+  throw InputError("no row was accepted (" + std::to_string(report.rows_read) +
+                       " read, all rejected: see --rejects)",
+                   {.file = report.file, .expected = "at least one clean transaction"});
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string FormatNumber(double value) {
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+}  // namespace segcast::cli

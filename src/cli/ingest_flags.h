@@ -1,0 +1,47 @@
+// Flags shared by the subcommands that read a transaction log (profile, rfm, panel): the input,
+// its schema and joins, the rejects file, threads, --json; and the helpers that run Ingest() with
+// a progress bar and write the rejects file and the JSON summary.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "segcast/ingest.h"
+
+namespace segcast::cli {
+
+struct IngestFlags {
+  std::string file;
+  std::string schema = "auto";
+  std::string columns;
+  std::string demographics;
+  std::string addresses;
+  std::string join_key = "customer_id";
+  std::string rejects;
+  int threads = 0;
+  bool json = false;
+};
+
+//! Adds FILE and the ingest flags to a subcommand.
+void AddIngestFlags(CLI::App& command, IngestFlags& flags);
+
+//! Runs Ingest() with a progress bar on stderr when it is a terminal, and writes --rejects.
+IngestResult RunIngest(const IngestFlags& flags);
+
+//! Parses --as-of (YYYY-MM-DD); nullopt for "". Throws InvalidArgument naming --as-of.
+std::optional<Day> ParseAsOfFlag(const std::string& text);
+
+//! The ingest report as JSON (rows, rejections by reason, customers, dates, countries, joins).
+nlohmann::json ReportJson(const IngestReport& report);
+
+//! Throws InputError when no row was accepted: nothing to compute features from.
+void RequireAcceptedRows(const IngestReport& report);
+
+//! A CSV field, quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& text);
+//! Shortest text that reads back as the same double.
+std::string FormatNumber(double value);
+
+}  // namespace segcast::cli

@@ -1,0 +1,16 @@
+#include <algorithm>
+
+#include "segcast/error.h"
+#include "segcast/transactions.h"
+
+namespace segcast {
+
+Day DefaultAsOf(const Transactions& transactions) {
+  if (transactions.day.empty()) {
+    throw InvalidArgument("no accepted transactions, so there is no default as-of date",
+                          {.field = "as_of", .expected = "at least one accepted row"});
+  }
+  return *std::max_element(transactions.day.begin(), transactions.day.end()) + 1;
+}
+
+}  // namespace segcast

@@ -1,0 +1,233 @@
+#include "ingest/block_parser.h"
+
+#include "ingest/date_parser.h"
+#include "ingest/libcsv_record.h"
+#include "ingest/number_parse.h"
+#include "ingest/record_cursor.h"
+#include "ingest/text_util.h"
+#include "segcast/error.h"
+
+namespace segcast::internal {
+namespace {
+
+int FindColumn(const std::vector<std::string>& header, const std::string& name) {
+  for (size_t column = 0; column < header.size(); ++column) {
+    if (TrimSpaces(header[column]) == name) return static_cast<int>(column);
+  }
+  return -1;
+}
+
+// Everything one thread needs to parse rows; one per block.
+class RowParser {
+ public:
+  RowParser(const ColumnLayout& layout, bool collect_rejects, ParsedBlock& out)
+      : layout_(layout), collect_(collect_rejects), out_(out), fields_(layout.field_count + 1) {}
+
+  void ParseRecord(const char* text, const Record& record) {
+    ++out_.rows_read;
+    std::string_view raw(text + record.begin, record.end - record.begin);
+    int count = 0;
+    if (!record.has_quote) {
+      count = SplitPlain(raw);
+      key_ = HashRow(raw);
+    } else {
+      const std::vector<std::string>& split = libcsv_.Split(raw);
+      count = static_cast<int>(split.size());
+      for (int column = 0; column < count && column <= layout_.field_count; ++column) {
+        fields_[column] = split[column];
+      }
+      canonical_.clear();
+      AppendCanonicalRecord(split, canonical_);
+      key_ = HashRow(canonical_);
+    }
+    if (count != layout_.field_count) {
+      Reject(RejectReason::kMalformedRow, -1, raw, record.line);
+      return;
+    }
+    Apply(raw, record);
+  }
+
+ private:
+  int SplitPlain(std::string_view raw) {
+    int count = 0;
+    const char* begin = raw.data();
+    const char* end = raw.data() + raw.size();
+    const char* field = begin;
+    for (const char* cursor = begin; cursor < end; ++cursor) {
+      if (*cursor != ',') continue;
+      if (count <= layout_.field_count) fields_[count] = std::string_view(field, cursor - field);
+      ++count;
+      field = cursor + 1;
+    }
+    if (count <= layout_.field_count) fields_[count] = std::string_view(field, end - field);
+    return count + 1;
+  }
+
+  void Apply(std::string_view raw, const Record& record) {
+    std::string_view customer = TrimSpaces(fields_[layout_.customer]);
+    if (customer.empty()) {
+      Reject(RejectReason::kMissingCustomer, layout_.customer, raw, record.line);
+      return;
+    }
+    if (layout_.invoice >= 0 && !layout_.cancel_prefix.empty() &&
+        TrimSpaces(fields_[layout_.invoice]).substr(0, layout_.cancel_prefix.size()) ==
+            layout_.cancel_prefix) {
+      Reject(RejectReason::kCancelled, layout_.invoice, raw, record.line);
+      return;
+    }
+    if (layout_.status >= 0 &&
+        !EqualsIgnoreCase(TrimSpaces(fields_[layout_.status]), layout_.accepted_status)) {
+      Reject(RejectReason::kCancelled, layout_.status, raw, record.line);
+      return;
+    }
+    double quantity = 1;
+    double price = 0;
+    if (layout_.quantity >= 0 && !ParseNumber(fields_[layout_.quantity], quantity)) {
+      Reject(RejectReason::kUnparseableNumber, layout_.quantity, raw, record.line);
+      return;
+    }
+    int price_column = layout_.price >= 0 ? layout_.price : layout_.amount;
+    if (!ParseNumber(fields_[price_column], price)) {
+      Reject(RejectReason::kUnparseableNumber, price_column, raw, record.line);
+      return;
+    }
+    if (quantity <= 0) {
+      Reject(RejectReason::kNonPositiveQuantity, layout_.quantity, raw, record.line);
+      return;
+    }
+    if (price <= 0) {
+      Reject(RejectReason::kNonPositivePrice, price_column, raw, record.line);
+      return;
+    }
+    std::optional<Day> day = dates_.Parse(fields_[layout_.date]);
+    if (!day) {
+      Reject(RejectReason::kUnparseableDate, layout_.date, raw, record.line);
+      return;
+    }
+    out_.customer.push_back(customers_.Id(customer));
+    if (layout_.invoice >= 0) {
+      out_.invoice.push_back(invoices_.Id(TrimSpaces(fields_[layout_.invoice])));
+    } else {
+      // Without an invoice column every row is its own invoice, named by its line.
+      out_.invoice.push_back(invoices_.Id("line " + std::to_string(record.line)));
+    }
+    out_.country.push_back(layout_.country >= 0 ? countries_.Id(TrimSpaces(fields_[layout_.country])) : -1);
+    out_.day.push_back(*day);
+    out_.quantity.push_back(quantity);
+    out_.price.push_back(price);
+    out_.revenue.push_back(layout_.price >= 0 ? quantity * price : price);
+    out_.line.push_back(record.line);
+    out_.key.push_back(key_);
+    if (collect_) {
+      out_.text_begin.push_back(static_cast<size_t>(raw.data() - text_base_));
+      out_.text_size.push_back(raw.size());
+    }
+  }
+
+  void Reject(RejectReason reason, int column, std::string_view raw, int64_t line) {
+    ++out_.rejected[static_cast<int>(reason)];
+    if (!collect_) return;
+    out_.rejects.push_back(RejectedRow{line, reason, column >= 0 ? layout_.names[column] : std::string(),
+                                       std::string(raw)});
+  }
+
+ public:
+  void Finish() {
+    out_.customer_names = customers_.TakeNames();
+    out_.invoice_names = invoices_.TakeNames();
+    out_.country_names = countries_.TakeNames();
+  }
+  void SetTextBase(const char* base) { text_base_ = base; }
+
+ private:
+  const ColumnLayout& layout_;
+  bool collect_;
+  ParsedBlock& out_;
+  std::vector<std::string_view> fields_;
+  LibcsvRecord libcsv_;
+  std::string canonical_;
+  RowKey key_;
+  DateParser dates_;
+  LocalDictionary customers_;
+  LocalDictionary invoices_;
+  LocalDictionary countries_;
+  const char* text_base_ = nullptr;
+};
+
+}  // namespace
+
+ColumnLayout ResolveLayout(const ColumnMapping& mapping, const std::vector<std::string>& header,
+                           const std::string& file, std::string_view schema_name) {
+  ColumnLayout layout;
+  layout.field_count = static_cast<int>(header.size());
+  layout.names = header;
+  layout.cancel_prefix = mapping.cancel_prefix;
+  layout.accepted_status = mapping.accepted_status;
+  auto resolve = [&](const std::string& name, int& index) {
+    if (name.empty()) return;
+    index = FindColumn(header, name);
+    if (index < 0) {
+      throw InputError("required column '" + name + "' not found (" + DescribeHeader(header) + ")",
+                       {.file = file,
+                        .line = 1,
+                        .field = name,
+                        .expected = "a header with the " + std::string(schema_name) + " schema's columns"});
+    }
+  };
+  resolve(mapping.customer, layout.customer);
+  resolve(mapping.date, layout.date);
+  resolve(mapping.invoice, layout.invoice);
+  resolve(mapping.quantity, layout.quantity);
+  resolve(mapping.price, layout.price);
+  resolve(mapping.amount, layout.amount);
+  resolve(mapping.status, layout.status);
+  resolve(mapping.country, layout.country);
+  return layout;
+}
+
+int32_t LocalDictionary::Id(std::string_view text) {
+  if (last_id_ >= 0 && text == last_) return last_id_;
+  auto found = index_.find(text);
+  int32_t id;
+  if (found != index_.end()) {
+    id = found->second;
+  } else {
+    id = static_cast<int32_t>(names_.size());
+    names_.emplace_back(text);
+    index_.emplace(names_.back(), id);
+  }
+  last_id_ = id;
+  last_ = names_[id];
+  return id;
+}
+
+std::vector<std::string> LocalDictionary::TakeNames() {
+  index_.clear();
+  last_id_ = -1;
+  std::vector<std::string> names(std::make_move_iterator(names_.begin()),
+                                 std::make_move_iterator(names_.end()));
+  names_.clear();
+  return names;
+}
+
+void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
+                bool collect_rejects, ParsedBlock& out) {
+  RowParser parser(layout, collect_rejects, out);
+  parser.SetTextBase(block.text.data());
+  RecordCursor cursor(block.text.data() + offset, block.text.size() - offset, line);
+  Record record;
+  while (cursor.Next(record)) {
+    if (record.open_quote) {
+      out.open_quote = true;
+      out.open_quote_line = record.line;
+      break;
+    }
+    Record shifted = record;
+    shifted.begin += offset;
+    shifted.end += offset;
+    parser.ParseRecord(block.text.data(), shifted);
+  }
+  parser.Finish();
+}
+
+}  // namespace segcast::internal

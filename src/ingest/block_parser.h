@@ -1,0 +1,83 @@
+// Parses the records of one block: splits fields, applies the cleaning rules in RejectReason
+// order (all but the duplicate rule, which needs every earlier row and runs in RowMerger), and
+// encodes accepted rows against block-local dictionaries. Blocks are independent, so they are
+// parsed in parallel and merged in input order.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/block_reader.h"
+#include "ingest/row_hash.h"
+#include "segcast/ingest.h"
+
+namespace segcast::internal {
+
+//! Header positions of the mapped columns; -1 when the log has no such column.
+struct ColumnLayout {
+  int field_count = 0;
+  int customer = -1;
+  int date = -1;
+  int invoice = -1;
+  int quantity = -1;
+  int price = -1;
+  int amount = -1;
+  int status = -1;
+  int country = -1;
+  std::string cancel_prefix;
+  std::string accepted_status;
+  std::vector<std::string> names;  //!< header fields, for RejectedRow::field
+};
+
+//! Resolves a mapping against a header. Throws InputError naming the file, line 1, the missing
+//! column and the header found.
+ColumnLayout ResolveLayout(const ColumnMapping& mapping, const std::vector<std::string>& header,
+                           const std::string& file, std::string_view schema_name);
+
+//! Distinct strings in order of first appearance, with ids 0, 1, 2, ...
+class LocalDictionary {
+ public:
+  int32_t Id(std::string_view text);
+  //! Moves the strings out, indexed by id.
+  std::vector<std::string> TakeNames();
+
+ private:
+  std::deque<std::string> names_;  // a deque never moves its strings, so views stay valid
+  std::unordered_map<std::string_view, int32_t> index_;
+  int32_t last_id_ = -1;
+  std::string_view last_;
+};
+
+struct ParsedBlock {
+  // Rows that passed every rule but the duplicate one, in input order.
+  std::vector<int32_t> customer;  //!< local id: customer_names
+  std::vector<int32_t> invoice;   //!< local id: invoice_names
+  std::vector<int32_t> country;   //!< local id: country_names, -1 without a country column
+  std::vector<Day> day;
+  std::vector<double> quantity;
+  std::vector<double> price;
+  std::vector<double> revenue;
+  std::vector<int64_t> line;
+  std::vector<RowKey> key;        //!< hash of the canonical row text
+  std::vector<size_t> text_begin;  //!< with collect_rejects: the row's text in the block
+  std::vector<size_t> text_size;
+  std::vector<std::string> customer_names;
+  std::vector<std::string> invoice_names;
+  std::vector<std::string> country_names;
+  int64_t rows_read = 0;
+  std::array<int64_t, kRejectReasonCount> rejected{};
+  std::vector<RejectedRow> rejects;  //!< with collect_rejects
+  bool open_quote = false;           //!< the block ended inside a quoted field
+  int64_t open_quote_line = 0;
+};
+
+//! Parses the records of `block.text` from `offset` (whose physical line is `line`).
+void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
+                bool collect_rejects, ParsedBlock& out);
+
+}  // namespace segcast::internal

@@ -1,0 +1,177 @@
+#include "ingest/byte_source.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "segcast/error.h"
+
+namespace segcast::internal {
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* file) const {
+    if (file != nullptr) std::fclose(file);
+  }
+};
+using FilePointer = std::unique_ptr<std::FILE, FileCloser>;
+
+FilePointer OpenFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InputError("is a directory", {.file = path, .expected = "a CSV or CSV.gz file"});
+  }
+  FilePointer file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    throw InputError(std::string("cannot open: ") + std::strerror(errno),
+                     {.file = path, .expected = "a readable CSV or CSV.gz file"});
+  }
+  return file;
+}
+
+size_t ReadFile(std::FILE* file, char* buffer, size_t capacity, const std::string& name) {
+  size_t got = std::fread(buffer, 1, capacity, file);
+  if (got < capacity && std::ferror(file)) {
+    throw InputError(std::string("read failed: ") + std::strerror(errno), {.file = name});
+  }
+  return got;
+}
+
+class PlainFileSource final : public ByteSource {
+ public:
+  PlainFileSource(FilePointer file, const std::string& name, int64_t size) : file_(std::move(file)) {
+    name_ = name;
+    total_bytes_ = size;
+  }
+  size_t Read(char* buffer, size_t capacity) override {
+    size_t got = ReadFile(file_.get(), buffer, capacity, name_);
+    consumed_.fetch_add(static_cast<int64_t>(got), std::memory_order_relaxed);
+    return got;
+  }
+
+ private:
+  FilePointer file_;
+};
+
+// zlib inflate with automatic gzip header detection; concatenated gzip members are one stream,
+// as gzip(1) reads them.
+class GzipFileSource final : public ByteSource {
+ public:
+  GzipFileSource(FilePointer file, const std::string& name, int64_t size)
+      : file_(std::move(file)), input_(kInputBytes) {
+    name_ = name;
+    total_bytes_ = size;
+    gzip_ = true;
+    std::memset(&stream_, 0, sizeof stream_);
+    // 15 + 16: a gzip wrapper only, so a zlib-wrapped or raw file is not silently accepted.
+    if (inflateInit2(&stream_, 15 + 16) != Z_OK) {
+      throw InputError("zlib could not be initialised", {.file = name});
+    }
+  }
+  ~GzipFileSource() override { inflateEnd(&stream_); }
+
+  size_t Read(char* buffer, size_t capacity) override {
+    stream_.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream_.avail_out = static_cast<uInt>(capacity);
+    while (stream_.avail_out > 0 && !finished_) {
+      if (stream_.avail_in == 0) {
+        size_t got = ReadFile(file_.get(), input_.data(), input_.size(), name_);
+        consumed_.fetch_add(static_cast<int64_t>(got), std::memory_order_relaxed);
+        if (got == 0) {
+          if (member_open_) {
+            throw InputError("truncated gzip file: the data ends inside the compressed stream after " +
+                                 std::to_string(produced_ + (capacity - stream_.avail_out)) +
+                                 " bytes of text",
+                             {.file = name_, .expected = "a complete gzip file"});
+          }
+          finished_ = true;
+          break;
+        }
+        stream_.next_in = reinterpret_cast<Bytef*>(input_.data());
+        stream_.avail_in = static_cast<uInt>(got);
+      }
+      member_open_ = true;
+      int status = inflate(&stream_, Z_NO_FLUSH);
+      if (status == Z_STREAM_END) {
+        member_open_ = false;
+        inflateReset(&stream_);
+      } else if (status != Z_OK && status != Z_BUF_ERROR) {
+        throw InputError(std::string("corrupt gzip data: ") + (stream_.msg ? stream_.msg : "inflate failed") +
+                             " after " + std::to_string(produced_ + (capacity - stream_.avail_out)) +
+                             " bytes of text",
+                         {.file = name_, .expected = "a valid gzip file"});
+      }
+    }
+    size_t produced = capacity - stream_.avail_out;
+    produced_ += static_cast<int64_t>(produced);
+    return produced;
+  }
+
+ private:
+  static constexpr size_t kInputBytes = size_t{1} << 18;
+  FilePointer file_;
+  std::vector<char> input_;
+  z_stream stream_;
+  bool member_open_ = false;
+  bool finished_ = false;
+  int64_t produced_ = 0;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(std::string_view text, const std::string& name) : text_(text) {
+    name_ = name;
+    total_bytes_ = static_cast<int64_t>(text.size());
+  }
+  size_t Read(char* buffer, size_t capacity) override {
+    size_t count = std::min(capacity, text_.size() - position_);
+    std::memcpy(buffer, text_.data() + position_, count);
+    position_ += count;
+    consumed_.store(static_cast<int64_t>(position_), std::memory_order_relaxed);
+    return count;
+  }
+
+ private:
+  std::string_view text_;
+  size_t position_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> OpenByteSource(const std::string& path) {
+  FilePointer file = OpenFile(path);
+  std::error_code error;
+  auto size = static_cast<int64_t>(std::filesystem::file_size(path, error));
+  if (error) size = 0;
+  unsigned char magic[2] = {0, 0};
+  size_t got = std::fread(magic, 1, 2, file.get());
+  std::rewind(file.get());
+  if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    return std::make_unique<GzipFileSource>(std::move(file), path, size);
+  }
+  return std::make_unique<PlainFileSource>(std::move(file), path, size);
+}
+
+std::unique_ptr<ByteSource> MemoryByteSource(std::string_view text, const std::string& name) {
+  return std::make_unique<MemorySource>(text, name);
+}
+
+std::string ReadAll(ByteSource& source) {
+  std::string text;
+  size_t size = 0;
+  size_t chunk = size_t{1} << 20;
+  while (true) {
+    text.resize(size + chunk);
+    size_t got = source.Read(text.data() + size, chunk);
+    size += got;
+    if (got == 0) break;
+  }
+  text.resize(size);
+  return text;
+}
+
+}  // namespace segcast::internal

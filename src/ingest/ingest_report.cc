@@ -1,0 +1,67 @@
+#include <cstdio>
+#include <numeric>
+
+#include "segcast/error.h"
+#include "segcast/ingest.h"
+
+namespace segcast {
+namespace {
+
+std::string WithThousands(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (size_t index = 0; index < digits.size(); ++index) {
+    if (index > 0 && (digits.size() - index) % 3 == 0) out += ',';
+    out += digits[index];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+}  // namespace
+
+void IngestOptions::Validate() const {
+  if (path.empty()) {
+    throw InvalidArgument("no input file given", {.field = "path", .expected = "a CSV or CSV.gz file"});
+  }
+  if (threads < 0) {
+    throw InvalidArgument("threads must not be negative",
+                          {.field = "threads", .expected = "0 (every core) or a positive count"});
+  }
+  if (block_bytes < 4096) {
+    throw InvalidArgument("block_bytes must be at least 4096", {.field = "block_bytes", .expected = ">= 4096"});
+  }
+  if (join_key.empty() && (!demographics_path.empty() || !addresses_path.empty())) {
+    throw InvalidArgument("joined tables need a key column", {.field = "join_key", .expected = "a column name"});
+  }
+  if (schema == SchemaPreset::kGeneric) mapping.Validate();
+}
+
+int64_t IngestReport::rejected_total() const {
+  return std::accumulate(rejected.begin(), rejected.end(), int64_t{0});
+}
+
+std::string IngestReport::BriefReport() const {
+  std::string text;
+  text += file + " (" + schema + (gzip ? ", gzip" : "") + "): " + WithThousands(rows_read) +
+          " rows read, " + WithThousands(rows_accepted) + " accepted, " +
+          WithThousands(rejected_total()) + " rejected\n";
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
+    if (rejected[reason] == 0) continue;
+    char line[96];
+    std::snprintf(line, sizeof line, "  %-22s %12s\n",
+                  std::string(RejectReasonName(static_cast<RejectReason>(reason))).c_str(),
+                  WithThousands(rejected[reason]).c_str());
+    text += line;
+  }
+  text += WithThousands(customers) + " customers, " + WithThousands(invoices) + " invoices";
+  if (rows_accepted > 0) text += ", " + FormatDay(first_day) + " .. " + FormatDay(last_day);
+  text += "\n";
+  for (const Join& join : joins) {
+    text += "joined " + join.file + ": " + WithThousands(join.rows) + " rows, " +
+            WithThousands(join.matched_customers) + " of " + WithThousands(customers) +
+            " customers matched\n";
+  }
+  return text;
+}
+
+}  // namespace segcast

@@ -1,0 +1,138 @@
+#include "ingest/row_merger.h"
+
+#include <algorithm>
+#include <charconv>
+#include <numeric>
+
+namespace segcast::internal {
+
+bool RowKeySet::Insert(const RowKey& key) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = key.low & mask;; slot = (slot + 1) & mask) {
+    if (!used_[slot]) {
+      used_[slot] = 1;
+      slots_[slot] = key;
+      ++size_;
+      return true;
+    }
+    if (slots_[slot] == key) return false;
+  }
+}
+
+void RowKeySet::Grow() {
+  std::vector<RowKey> old_slots = std::move(slots_);
+  std::vector<uint8_t> old_used = std::move(used_);
+  size_t capacity = std::max<size_t>(1024, old_slots.size() * 2);
+  slots_.assign(capacity, RowKey{});
+  used_.assign(capacity, 0);
+  size_ = 0;
+  for (size_t slot = 0; slot < old_slots.size(); ++slot) {
+    if (old_used[slot]) Insert(old_slots[slot]);
+  }
+}
+
+int32_t GlobalDictionary::Id(std::string&& text) {
+  auto [found, inserted] = index_.try_emplace(text, static_cast<int32_t>(names_.size()));
+  if (inserted) names_.push_back(std::move(text));
+  return found->second;
+}
+
+void RowMerger::Merge(ParsedBlock& block, const std::string& text) {
+  rows_read_ += block.rows_read;
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) rejected_[reason] += block.rejected[reason];
+  if (collect_) {
+    rejects_.insert(rejects_.end(), std::make_move_iterator(block.rejects.begin()),
+                    std::make_move_iterator(block.rejects.end()));
+  }
+  std::vector<int32_t> customer_map(block.customer_names.size());
+  for (size_t local = 0; local < customer_map.size(); ++local) {
+    customer_map[local] = customers_.Id(std::move(block.customer_names[local]));
+  }
+  std::vector<int32_t> invoice_map(block.invoice_names.size());
+  for (size_t local = 0; local < invoice_map.size(); ++local) {
+    invoice_map[local] = invoices_.Id(std::move(block.invoice_names[local]));
+  }
+  std::vector<int32_t> country_map(block.country_names.size());
+  for (size_t local = 0; local < country_map.size(); ++local) {
+    country_map[local] = countries_.Id(std::move(block.country_names[local]));
+  }
+  size_t rows = block.day.size();
+  for (size_t row = 0; row < rows; ++row) {
+    if (!seen_.Insert(block.key[row])) {
+      ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
+      if (collect_) {
+        rejects_.push_back(RejectedRow{block.line[row], RejectReason::kDuplicate, std::string(),
+                                       text.substr(block.text_begin[row], block.text_size[row])});
+      }
+      continue;
+    }
+    table_.customer.push_back(customer_map[block.customer[row]]);
+    table_.invoice.push_back(invoice_map[block.invoice[row]]);
+    table_.country.push_back(block.country[row] >= 0 ? country_map[block.country[row]] : -1);
+    table_.day.push_back(block.day[row]);
+    table_.quantity.push_back(block.quantity[row]);
+    table_.price.push_back(block.price[row]);
+    table_.revenue.push_back(block.revenue[row]);
+    table_.line.push_back(block.line[row]);
+  }
+}
+
+std::vector<int32_t> CustomerOrder(const std::vector<std::string>& ids) {
+  std::vector<int64_t> numbers(ids.size());
+  bool numeric = true;
+  for (size_t index = 0; index < ids.size() && numeric; ++index) {
+    const std::string& id = ids[index];
+    auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), numbers[index]);
+    numeric = error == std::errc() && end == id.data() + id.size();
+  }
+  std::vector<int32_t> order(ids.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    if (numeric && numbers[a] != numbers[b]) return numbers[a] < numbers[b];
+    return ids[a] < ids[b];
+  });
+  return order;
+}
+
+void RowMerger::Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects) {
+  std::vector<std::string>& ids = customers_.names();
+  std::vector<int32_t> order = CustomerOrder(ids);
+  std::vector<int32_t> rank(ids.size());
+  for (size_t position = 0; position < order.size(); ++position) rank[order[position]] = static_cast<int32_t>(position);
+  for (int32_t& customer : table_.customer) customer = rank[customer];
+  table_.customer_ids.resize(ids.size());
+  for (size_t position = 0; position < order.size(); ++position) {
+    table_.customer_ids[position] = std::move(ids[order[position]]);
+  }
+  table_.invoice_ids = std::move(invoices_.names());
+  table_.countries = std::move(countries_.names());
+
+  report.rows_read = rows_read_;
+  report.rejected = rejected_;
+  report.rows_accepted = static_cast<int64_t>(table_.size());
+  report.customers = static_cast<int64_t>(table_.customer_ids.size());
+  report.invoices = static_cast<int64_t>(table_.invoice_ids.size());
+  if (!table_.day.empty()) {
+    auto [low, high] = std::minmax_element(table_.day.begin(), table_.day.end());
+    report.first_day = *low;
+    report.last_day = *high;
+  }
+  std::vector<int64_t> per_country(table_.countries.size(), 0);
+  for (int32_t country : table_.country) {
+    if (country >= 0) ++per_country[country];
+  }
+  report.countries.clear();
+  for (size_t country = 0; country < per_country.size(); ++country) {
+    report.countries.emplace_back(table_.countries[country], per_country[country]);
+  }
+  std::sort(report.countries.begin(), report.countries.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::stable_sort(rejects_.begin(), rejects_.end(),
+                   [](const RejectedRow& a, const RejectedRow& b) { return a.line < b.line; });
+  rejects = std::move(rejects_);
+  table = std::move(table_);
+}
+
+}  // namespace segcast::internal

@@ -1,0 +1,65 @@
+// Merges parsed blocks, in input order, into one Transactions table: applies the exact-duplicate
+// rule (a row whose every field equals an earlier accepted row's is rejected; the first is
+// kept), maps block-local dictionary ids to global ones, and at the end sorts customer ids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/block_parser.h"
+#include "segcast/ingest.h"
+
+namespace segcast::internal {
+
+//! Open-addressing set of row keys (linear probing, load <= 1/2).
+class RowKeySet {
+ public:
+  //! True when the key was not there (and is now).
+  bool Insert(const RowKey& key);
+  size_t size() const { return size_; }
+
+ private:
+  void Grow();
+  std::vector<RowKey> slots_;
+  std::vector<uint8_t> used_;
+  size_t size_ = 0;
+};
+
+//! Strings to dense ids, in order of first appearance.
+class GlobalDictionary {
+ public:
+  int32_t Id(std::string&& text);
+  std::vector<std::string>& names() { return names_; }
+
+ private:
+  std::unordered_map<std::string, int32_t> index_;
+  std::vector<std::string> names_;
+};
+
+class RowMerger {
+ public:
+  explicit RowMerger(bool collect_rejects) : collect_(collect_rejects) {}
+
+  //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects).
+  void Merge(ParsedBlock& block, const std::string& text);
+  //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).
+  void Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects);
+
+ private:
+  bool collect_;
+  Transactions table_;
+  GlobalDictionary customers_;
+  GlobalDictionary invoices_;
+  GlobalDictionary countries_;
+  RowKeySet seen_;
+  int64_t rows_read_ = 0;
+  std::array<int64_t, kRejectReasonCount> rejected_{};
+  std::vector<RejectedRow> rejects_;
+};
+
+//! Order of customer ids: numeric when every id is an integer, else byte-wise.
+std::vector<int32_t> CustomerOrder(const std::vector<std::string>& ids);
+
+}  // namespace segcast::internal

@@ -1,0 +1,103 @@
+// Rolling-origin backtests, accuracy measures and the baseline forecasters they compare against.
+//
+// Rolling origin (Tashman 2000, "Out-of-sample tests of forecasting accuracy", IJF 16(4)): for
+// each origin the model sees only the months before it and forecasts the next `horizon` months;
+// errors are pooled over origins, horizons and series.
+// Measures (Hyndman & Koehler 2006, "Another look at measures of forecast accuracy", IJF 22(4)):
+//   MAE, RMSE; sMAPE = mean of 200 |y - f| / (|y| + |f|) (0 when both are 0);
+//   MASE = MAE / in-sample MAE of the seasonal naive (lag 12; lag 1 when history < 13 months),
+//   computed per series and origin and averaged; coverage = share of actuals inside the interval;
+//   width = mean (upper - lower) / mean |actual|.
+// Baselines (Hyndman & Athanasopoulos, "Forecasting: principles and practice", 3rd ed., 5.2, 5.5):
+//   naive f = y_T, sd_h = s sqrt(h); seasonal naive f = y_{T+h-12(k+1)}, sd_h = s sqrt(k+1) with
+//   k = floor((h-1)/12); drift f = y_T + h (y_T - y_1)/(T-1), sd_h = s sqrt(h (1 + h/(T-1))) where
+//   s is the root mean square of each method's one-step in-sample residuals; normal intervals.
+//
+//   segcast::BacktestOptions options;
+//   options.origins = 4;
+//   segcast::BacktestResult result = segcast::Backtest(series_set.series, options);
+//   std::cout << result.Table();
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "segcast/forecast.h"
+#include "segcast/monthly_series.h"
+
+namespace segcast {
+
+//! A built-in baseline forecaster.
+enum class Baseline { kNaive, kSeasonalNaive, kDrift };
+const char* BaselineName(Baseline baseline);
+
+//! Point forecasts and normal intervals of a baseline, `horizon` months after the last value of
+//! `history` (NaNs are skipped: the last finite values are used). Fewer than 2 finite values give
+//! NaN bounds.
+struct BaselineForecast {
+  std::vector<double> yhat, lower, upper;  //!< one per future month
+};
+BaselineForecast ForecastBaseline(Baseline baseline, const std::vector<double>& history,
+                                  int horizon, double interval);
+
+//! Error sums over forecast points; combine with Add and read with the accessors.
+struct AccuracyAccumulator {
+  double abs_error = 0, squared_error = 0, smape = 0, covered = 0, width = 0, abs_actual = 0;
+  double mase_sum = 0;       //!< sum over (series, origin) of MAE / scale
+  int64_t mase_count = 0;    //!< (series, origin) pairs with a positive scale
+  int64_t points = 0;        //!< forecast points with a finite actual
+
+  //! Adds one forecast: actual and forecast values with bounds over the same months (NaN actuals
+  //! skipped) and the series' MASE scale (<= 0 or NaN: left out of MASE).
+  void Add(const std::vector<double>& actual, const std::vector<double>& yhat,
+           const std::vector<double>& lower, const std::vector<double>& upper, double mase_scale);
+  void Merge(const AccuracyAccumulator& other);
+  double Mae() const;
+  double Rmse() const;
+  double Smape() const;
+  double Mase() const;
+  double Coverage() const;
+  double RelativeWidth() const;
+};
+
+//! In-sample MAE of the seasonal naive (lag 12, or lag 1 for fewer than 13 values); NaN if none.
+double MaseScale(const std::vector<double>& history);
+
+struct BacktestOptions {
+  //! Forecast options for the model (its horizon is replaced by `horizon`).
+  ForecastOptions forecast;
+  //! Number of rolling origins per series; 1 .. 60.
+  int origins = 3;
+  //! Months forecast from each origin; 1 .. 120.
+  int horizon = 6;
+  //! Months between successive origins; 1 .. 60. The last origin leaves `horizon` months.
+  int step = 6;
+  //! Months of history required before the first origin; >= 3.
+  int min_history = 24;
+  //! Threads across series; 0 = all cores.
+  int threads = 0;
+  void Validate() const;
+};
+
+//! One row of the comparison table.
+struct BacktestRow {
+  std::string method;  //!< "model", "naive", "seasonal_naive", "drift"
+  double mae = 0, rmse = 0, smape = 0, mase = 0, coverage = 0, width = 0;
+  int64_t points = 0;
+};
+
+struct BacktestResult {
+  std::vector<BacktestRow> rows;  //!< model first, then the baselines
+  int series_used = 0;            //!< series long enough for at least one origin
+  int series_skipped = 0;         //!< too short for any origin
+  int64_t forecasts = 0;          //!< (series, origin) pairs evaluated
+  double interval = 0.8;          //!< nominal coverage of the intervals
+  //! Fixed-width text table.
+  std::string Table() const;
+};
+
+//! Rolling-origin backtest of the model and the three baselines on every series.
+BacktestResult Backtest(const std::vector<MonthlySeries>& series, const BacktestOptions& options);
+
+}  // namespace segcast

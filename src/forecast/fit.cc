@@ -1,0 +1,243 @@
+// MAP fit: sigma and theta are optimised in turn (each step lowers the same posterior), theta by
+// Ceres, sigma in closed form. Warm starts carry theta from one sigma round (or one validation
+// fit) to the next.
+#include <ceres/ceres.h>
+#include <ceres/tiny_solver.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "forecast/model.h"
+#include "forecast/model_terms.h"
+
+namespace segcast::internal {
+namespace {
+
+constexpr double kTrendPriorScale = 5.0;  // Prophet: k, m ~ N(0, 5)
+constexpr double kSigmaPriorScale = 0.5;  // Prophet: sigma ~ half-normal(0, 0.5)
+constexpr int kMaxSigmaRounds = 8;
+constexpr int kMaxMajorizeSweeps = 30;
+constexpr double kMajorizeTolerance = 1e-5;
+constexpr double kRelativeCostTolerance = 1e-5;
+
+// Minimiser over sigma of n log sigma + A / (2 sigma^2) + sigma^2 / (2 * 0.5^2): the positive
+// root of sigma^4 / 0.25 + n sigma^2 - A = 0.
+double SigmaGivenResiduals(double sum_squares, int n) {
+  const double a = 1.0 / (kSigmaPriorScale * kSigmaPriorScale);
+  const double s2 = (-n + std::sqrt(static_cast<double>(n) * n + 4.0 * a * sum_squares)) / (2.0 * a);
+  return std::sqrt(std::max(s2, 1e-16));
+}
+
+std::vector<double> InitialTheta(const ScaledHistory& history, const Design& design,
+                                 const ModelSpec& spec) {
+  std::vector<double> theta(design.parameters(), 0.0);
+  int first = -1, last = -1;
+  for (int month = 0; month < history.n; ++month)
+    if (std::isfinite(history.z[month])) {
+      if (first < 0) first = month;
+      last = month;
+    }
+  const double t0 = first * design.dt, t1 = last * design.dt;
+  const double z0 = history.z[first], z1 = history.z[last];
+  if (spec.growth == Growth::kLogistic) {
+    // Prophet's logistic initialisation: the logistic through the first and last points.
+    const double c = std::max(history.cap, 1e-9);
+    const double r0 = std::clamp(z0 / c, 0.01, 0.99), r1 = std::clamp(z1 / c, 0.01, 0.99);
+    const double l0 = std::log(1.0 / r0 - 1.0), l1 = std::log(1.0 / r1 - 1.0);
+    double k = t1 > t0 ? (l0 - l1) / (t1 - t0) : 1.0;
+    if (std::fabs(k) < 1e-3) k = 1.0;
+    theta[0] = k;
+    theta[1] = l0 / k + t0;
+  } else {
+    theta[0] = t1 > t0 ? (z1 - z0) / (t1 - t0) : 0.0;
+    theta[1] = z0 - theta[0] * t0;
+  }
+  return theta;
+}
+
+void LinearRow(const Design& design, MonthIndex first_month, int month, double* row) {
+  const double t = month * design.dt;
+  row[0] = t;
+  row[1] = 1.0;
+  const int S = static_cast<int>(design.changepoint_t.size());
+  for (int j = 0; j < S; ++j) row[2 + j] = std::max(0.0, t - design.changepoint_t[j]);
+  if (design.fourier_order > 0)
+    FourierRow(first_month + month, design.fourier_order, design.day_phase, row + 2 + S);
+}
+
+Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+              std::vector<double> theta, bool warm_start) {
+  const int p = design.parameters();
+  const int S = static_cast<int>(design.changepoint_t.size());
+  const double tau = spec.changepoint_prior_scale;
+  const double eps = spec.laplace_smoothing;
+  // Gram matrix and moments, accumulated row by row: the n x p design is never stored, and every
+  // later step costs O(p^2) or O(p^3) whatever the series length.
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+  Eigen::VectorXd moment = Eigen::VectorXd::Zero(p);
+  double zz = 0.0;
+  Eigen::VectorXd row(p);
+  for (int month = 0; month < history.n; ++month) {
+    const double z = history.z[month];
+    if (!std::isfinite(z)) continue;
+    LinearRow(design, history.first_month, month, row.data());
+    gram.selfadjointView<Eigen::Upper>().rankUpdate(row);
+    moment += z * row;
+    zz += z * z;
+  }
+  gram.triangularView<Eigen::StrictlyLower>() = gram.transpose();
+  Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
+  precision[0] = precision[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
+  for (int column = design.first_beta(); column < p; ++column)
+    precision[column] = 1.0 / (spec.seasonality_prior_scale * spec.seasonality_prior_scale);
+  // Rate changes carry only the Laplace prior; a tiny ridge keeps the Cholesky factor defined
+  // when two changepoints see the same data.
+  const double jitter = 1e-10 * (1.0 + gram.diagonal().maxCoeff());
+
+  Eigen::VectorXd x = Eigen::Map<Eigen::VectorXd>(theta.data(), p);
+  auto sum_squares = [&](const Eigen::VectorXd& value) {
+    return std::max(0.0, value.dot(gram * value) - 2.0 * value.dot(moment) + zz);
+  };
+  // The full negative log posterior in (theta, sigma), up to a constant.
+  auto posterior = [&](const Eigen::VectorXd& value, double sigma) {
+    double laplace = 0.0;
+    for (int j = 0; j < S; ++j)
+      laplace += std::sqrt(value[2 + j] * value[2 + j] + eps * eps) - eps;
+    return history.finite * std::log(sigma) + sum_squares(value) / (2.0 * sigma * sigma) +
+           0.5 * value.dot(precision.cwiseProduct(value)) + laplace / tau +
+           sigma * sigma / (2.0 * kSigmaPriorScale * kSigmaPriorScale);
+  };
+  Fit fit;
+  double sigma = SigmaGivenResiduals(sum_squares(x), history.finite);
+  // Majorise-minimise pre-solve (Hunter & Lange 2004, "A tutorial on MM algorithms"): each smooth
+  // Laplace term is bounded above by the quadratic touching it at the current delta, so every
+  // sweep is one ridge solve and the posterior never increases; sigma is updated in closed form
+  // in the same sweep. A cold start's first sweep (all delta = 0) is the Gaussian-prior fit.
+  // Ceres then finishes from a point where Levenberg-Marquardt needs a few iterations.
+  double previous = posterior(x, sigma);
+  for (int sweep = 0; sweep < kMaxMajorizeSweeps; ++sweep) {
+    Eigen::MatrixXd system = gram;
+    system.diagonal() += sigma * sigma * precision;
+    const double lambda = sigma * sigma / tau;
+    for (int j = 0; j < S; ++j)
+      system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
+    system.diagonal().array() += jitter;
+    x = system.llt().solve(moment);
+    sigma = SigmaGivenResiduals(sum_squares(x), history.finite);
+    const double current = posterior(x, sigma);
+    const bool settled = previous - current <= kMajorizeTolerance * (1.0 + std::fabs(current));
+    previous = current;
+    if (settled && (sweep > 0 || warm_start)) break;
+  }
+
+  auto previous_cost = [&](const Eigen::VectorXd& value) {
+    return 0.5 * sum_squares(value) + 0.5 * sigma * sigma * value.dot(precision.cwiseProduct(value));
+  };
+  CompressedLinearObjective objective;
+  objective.first_delta = 2;
+  objective.deltas = S;
+  objective.eps = eps;
+  ceres::TinySolver<CompressedLinearObjective> solver;
+  solver.options.max_num_iterations = 100;
+  // The posterior has flat valleys (neighbouring changepoints can trade rate changes), so the
+  // stopping rule is on the objective, which is what the forecast depends on.
+  solver.options.gradient_tolerance = 1e-10;
+  solver.options.parameter_tolerance = 1e-8;
+  solver.options.function_tolerance = kRelativeCostTolerance * 2.0 * previous_cost(x);
+  for (int round = 0; round < kMaxSigmaRounds; ++round) {
+    Eigen::MatrixXd regularised = gram;
+    regularised.diagonal() += sigma * sigma * precision;
+    regularised.diagonal().array() += jitter;
+    Eigen::LLT<Eigen::MatrixXd> cholesky(regularised);
+    objective.upper = cholesky.matrixU();
+    objective.target = cholesky.matrixL().solve(moment);
+    objective.lambda = sigma * sigma / tau;
+    const auto& summary = solver.Solve(objective, &x);
+    fit.iterations += summary.iterations;
+    fit.converged = summary.status != decltype(solver)::HIT_MAX_ITERATIONS;
+    const double next = SigmaGivenResiduals(sum_squares(x), history.finite);
+    const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
+    sigma = next;
+    if (settled) break;
+  }
+  fit.theta.assign(x.data(), x.data() + p);
+  fit.sigma = sigma;
+  return fit;
+}
+
+Fit FitNonlinear(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                 std::vector<double> theta) {
+  NonlinearData data;
+  const int F = design.fourier_columns;
+  data.fourier.resize(history.finite, F);
+  for (int month = 0; month < history.n; ++month) {
+    if (!std::isfinite(history.z[month])) continue;
+    const int row = static_cast<int>(data.t.size());
+    data.t.push_back(month * design.dt);
+    data.z.push_back(history.z[month]);
+    if (F > 0) {
+      std::vector<double> features(F);
+      FourierRow(history.first_month + month, design.fourier_order, design.day_phase, features.data());
+      for (int column = 0; column < F; ++column) data.fourier(row, column) = features[column];
+    }
+  }
+  data.changepoints = design.changepoint_t;
+  data.logistic = spec.growth == Growth::kLogistic;
+  data.multiplicative = spec.mode == SeasonalityMode::kMultiplicative;
+  data.cap = history.cap;
+  data.eps = spec.laplace_smoothing;
+  NonlinearObjective objective{&data};
+  const int rows = static_cast<int>(data.t.size());
+  auto data_sum_squares = [&](const std::vector<double>& value) {
+    std::vector<double> residuals(objective.residuals());
+    const double* blocks[] = {value.data()};
+    objective(blocks, residuals.data());
+    double sum = 0.0;
+    for (int row = 0; row < rows; ++row) sum += residuals[row] * residuals[row];
+    return sum;
+  };
+  Fit fit;
+  double sigma = SigmaGivenResiduals(data_sum_squares(theta), history.finite);
+  for (int round = 0; round < kMaxSigmaRounds; ++round) {
+    data.trend_prior = sigma / kTrendPriorScale;
+    data.seasonality_prior = sigma / spec.seasonality_prior_scale;
+    data.lambda = sigma * sigma / spec.changepoint_prior_scale;
+    ceres::Problem::Options problem_options;
+    problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
+    ceres::Problem problem(problem_options);
+    auto* cost = new ceres::DynamicAutoDiffCostFunction<NonlinearObjective, 8>(
+        new NonlinearObjective{&data});
+    cost->AddParameterBlock(static_cast<int>(theta.size()));
+    cost->SetNumResiduals(objective.residuals());
+    problem.AddResidualBlock(cost, nullptr, theta.data());
+    ceres::Solver::Options options;
+    options.linear_solver_type = ceres::DENSE_QR;
+    options.max_num_iterations = 200;
+    options.logging_type = ceres::SILENT;
+    options.num_threads = 1;
+    ceres::Solver::Summary summary;
+    ceres::Solve(options, &problem, &summary);
+    fit.iterations += static_cast<int>(summary.iterations.size());
+    fit.converged = summary.termination_type == ceres::CONVERGENCE;
+    const double next = SigmaGivenResiduals(data_sum_squares(theta), history.finite);
+    const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
+    sigma = next;
+    if (settled) break;
+  }
+  fit.theta = theta;
+  fit.sigma = sigma;
+  return fit;
+}
+
+}  // namespace
+
+Fit FitModel(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+             const std::vector<double>& warm) {
+  const bool warm_start = static_cast<int>(warm.size()) == design.parameters();
+  std::vector<double> theta = warm_start ? warm : InitialTheta(history, design, spec);
+  const bool linear = spec.growth == Growth::kLinear && spec.mode == SeasonalityMode::kAdditive;
+  return linear ? FitLinear(history, design, spec, std::move(theta), warm_start)
+                : FitNonlinear(history, design, spec, std::move(theta));
+}
+
+}  // namespace segcast::internal

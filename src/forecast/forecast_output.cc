@@ -1,0 +1,127 @@
+// forecast.csv, forecast.json and parameters.json.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "segcast/error.h"
+#include "segcast/forecast.h"
+
+namespace segcast {
+namespace {
+
+std::ofstream OpenOutput(const std::string& path) {
+  std::ofstream out(path);
+  if (!out) throw InputError("cannot write output file", ErrorLocation{path, 0, "", ""});
+  return out;
+}
+
+// Shortest round-trip text of a double; NaN as an empty CSV field.
+std::string Number(double value) {
+  if (!std::isfinite(value)) return "";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+nlohmann::json JsonNumber(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+const char* TransformName(Transform transform) { return transform == Transform::kLog ? "log" : "none"; }
+
+nlohmann::json ParametersJson(const FittedParameters& p) {
+  nlohmann::json months = nlohmann::json::array();
+  for (MonthIndex month : p.changepoint_months) months.push_back(FormatMonth(month));
+  return {{"variant", p.variant},
+          {"transform", TransformName(p.transform)},
+          {"seasonality_mode",
+           p.seasonality_mode == SeasonalityMode::kMultiplicative ? "multiplicative" : "additive"},
+          {"growth", p.growth == Growth::kLogistic ? "logistic" : "linear"},
+          {"y_scale", p.y_scale},
+          {"shift", p.shift},
+          {"k", p.k},
+          {"m", p.m},
+          {"changepoint_months", months},
+          {"changepoint_t", p.changepoint_t},
+          {"delta", p.delta},
+          {"beta", p.beta},
+          {"fourier_order", p.fourier_order},
+          {"sigma", p.sigma},
+          {"trend_damping", p.trend_damping},
+          {"history_months", p.history_months}};
+}
+
+}  // namespace
+
+void WriteForecastCsv(const std::string& path, const std::vector<SeriesForecast>& forecasts) {
+  std::ofstream out = OpenOutput(path);
+  out << "series,month,yhat,yhat_lower,yhat_upper,trend,seasonal,is_history,actual\n";
+  for (const SeriesForecast& forecast : forecasts)
+    for (const ForecastPoint& point : forecast.points)
+      out << CsvField(forecast.series_id) << ',' << FormatMonth(point.month) << ','
+          << Number(point.yhat) << ',' << Number(point.yhat_lower) << ',' << Number(point.yhat_upper)
+          << ',' << Number(point.trend) << ',' << Number(point.seasonal) << ','
+          << (point.is_history ? 1 : 0) << ',' << Number(point.actual) << '\n';
+  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+}
+
+void WriteForecastJson(const std::string& path, const std::vector<SeriesForecast>& forecasts,
+                       const ForecastOptions& options) {
+  nlohmann::json series = nlohmann::json::array();
+  for (const SeriesForecast& forecast : forecasts) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const ForecastPoint& point : forecast.points)
+      points.push_back({{"month", FormatMonth(point.month)},
+                        {"yhat", JsonNumber(point.yhat)},
+                        {"yhat_lower", JsonNumber(point.yhat_lower)},
+                        {"yhat_upper", JsonNumber(point.yhat_upper)},
+                        {"trend", JsonNumber(point.trend)},
+                        {"seasonal", JsonNumber(point.seasonal)},
+                        {"is_history", point.is_history},
+                        {"actual", JsonNumber(point.actual)}});
+    nlohmann::json entry = {{"series", forecast.series_id},
+                            {"variant", forecast.parameters.variant},
+                            {"converged", forecast.converged},
+                            {"iterations", forecast.iterations},
+                            {"message", forecast.message},
+                            {"points", points}};
+    if (forecast.partial) {
+      const PartialMonth& partial = *forecast.partial;
+      entry["partial_month"] = {{"month", FormatMonth(partial.month)},
+                                {"actual_to_date", partial.actual_to_date},
+                                {"days_observed", partial.days_observed},
+                                {"days_in_month", partial.days_in_month}};
+    }
+    nlohmann::json validation = nlohmann::json::object();
+    for (const auto& [name, score] : forecast.validation) validation[name] = JsonNumber(score);
+    entry["validation_smape"] = validation;
+    series.push_back(std::move(entry));
+  }
+  nlohmann::json document = {{"horizon", options.horizon},
+                             {"interval", options.interval},
+                             {"samples", options.samples},
+                             {"seed", options.seed},
+                             {"series", series}};
+  std::ofstream out = OpenOutput(path);
+  out << document.dump(1) << '\n';
+  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+}
+
+void WriteParametersJson(const std::string& path, const std::vector<SeriesForecast>& forecasts) {
+  nlohmann::json document = nlohmann::json::object();
+  for (const SeriesForecast& forecast : forecasts)
+    document[forecast.series_id] = ParametersJson(forecast.parameters);
+  std::ofstream out = OpenOutput(path);
+  out << document.dump(1) << '\n';
+  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+}
+
+}  // namespace segcast

@@ -1,0 +1,102 @@
+// Internal pieces of the additive model shared by fit, prediction, intervals and selection.
+//
+// Parameter vector layout (scaled units): [k, m, delta_1 .. delta_S, beta_1 .. beta_F].
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "segcast/calendar.h"
+#include "segcast/forecast.h"
+
+namespace segcast::internal {
+
+//! One fully resolved model variant (what ForecastOptions leaves open is decided here).
+struct ModelSpec {
+  std::string name = "additive";
+  Growth growth = Growth::kLinear;
+  SeasonalityMode mode = SeasonalityMode::kAdditive;
+  Transform transform = Transform::kNone;
+  Toggle yearly = Toggle::kAuto;
+  int fourier_order = 6;
+  bool day_phase = false;
+  int changepoints = -1;
+  int months_per_changepoint = 12;
+  double changepoint_range = 0.8;
+  double changepoint_prior_scale = 0.05;
+  double seasonality_prior_scale = 10.0;
+  double trend_damping = 1.0;
+  double laplace_smoothing = 1e-3;
+  double cap = 0.0;  //!< in units of y
+};
+
+ModelSpec SpecFromOptions(const ForecastOptions& options);
+
+//! The history on the model's scale.
+struct ScaledHistory {
+  MonthIndex first_month = 0;
+  int n = 0;                   //!< months, including missing ones
+  std::vector<double> z;       //!< transformed, scaled values; NaN = missing
+  double y_scale = 1.0;
+  double shift = 0.0;
+  double cap = 0.0;            //!< scaled capacity (logistic)
+  bool has_negative = false;
+  int finite = 0;              //!< non-missing months
+};
+
+//! Scales (and transforms) values; y_scale = max |y| (1 when all zero).
+ScaledHistory ScaleHistory(const std::vector<double>& values, MonthIndex first_month,
+                           const ModelSpec& spec);
+//! Inverse of the transform and scaling for one model-scale value.
+double Unscale(double z, const ScaledHistory& history, const ModelSpec& spec);
+
+//! Time grid, changepoints and Fourier columns of one fit.
+struct Design {
+  int n = 0;                       //!< history months; t = month / (n - 1)
+  double dt = 1.0;                 //!< scaled time per month
+  std::vector<double> changepoint_t;
+  std::vector<int> changepoint_index;  //!< history month of each changepoint
+  int fourier_order = 0;
+  int fourier_columns = 0;
+  bool day_phase = false;
+  int parameters() const { return 2 + static_cast<int>(changepoint_t.size()) + fourier_columns; }
+  int first_beta() const { return 2 + static_cast<int>(changepoint_t.size()); }
+};
+
+Design MakeDesign(const ScaledHistory& history, const ModelSpec& spec);
+
+//! Writes the Fourier features of a calendar month (sin1, cos1, sin2, ...) into `out`.
+void FourierRow(MonthIndex month, int order, bool day_phase, double* out);
+int FourierColumns(int order, bool day_phase);
+
+//! MAP estimate and how the solver ended.
+struct Fit {
+  std::vector<double> theta;
+  double sigma = 0.0;
+  bool converged = false;
+  int iterations = 0;
+};
+
+//! Fits by MAP. `warm` (same layout) is the starting point when non-empty.
+Fit FitModel(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+             const std::vector<double>& warm = {});
+
+//! Trend and seasonal parts on the model scale for months 0 .. n + horizon - 1 of the grid.
+struct Components {
+  std::vector<double> trend, seasonal, yhat;  //!< yhat combines them per the mode
+};
+Components Predict(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                   const Fit& fit, int horizon);
+
+//! Piecewise-logistic trend at times t (Prophet's continuity offsets gamma).
+double LogisticTrend(double t, double cap, double k, double m, const std::vector<double>& changepoints,
+                     const std::vector<double>& deltas);
+
+//! Quantile bounds of the future months by simulation, model-to-y units applied.
+void SimulateIntervals(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                       const Fit& fit, const Components& components, int horizon, int samples,
+                       double interval, uint64_t seed, std::vector<double>& lower,
+                       std::vector<double>& upper);
+
+}  // namespace segcast::internal

@@ -1,0 +1,144 @@
+// Point predictions and Prophet's simulated intervals.
+#include <algorithm>
+#include <cmath>
+
+#include "forecast/model.h"
+#include "forecast/model_terms.h"
+#include "forecast/random.h"
+
+namespace segcast::internal {
+namespace {
+
+double SeasonalAt(const Design& design, const Fit& fit, MonthIndex month, std::vector<double>& row) {
+  if (design.fourier_columns == 0) return 0.0;
+  FourierRow(month, design.fourier_order, design.day_phase, row.data());
+  double value = 0.0;
+  for (int column = 0; column < design.fourier_columns; ++column)
+    value += fit.theta[design.first_beta() + column] * row[column];
+  return value;
+}
+
+double Combine(const ModelSpec& spec, double trend, double seasonal) {
+  return spec.mode == SeasonalityMode::kMultiplicative ? trend * (1.0 + seasonal) : trend + seasonal;
+}
+
+// Quantile with linear interpolation between order statistics (numpy's default, as Prophet uses).
+double Quantile(std::vector<double>& values, double probability) {
+  const double position = probability * (values.size() - 1);
+  const size_t below = static_cast<size_t>(std::floor(position));
+  std::nth_element(values.begin(), values.begin() + below, values.end());
+  const double low = values[below];
+  if (below + 1 >= values.size()) return low;
+  const double high = *std::min_element(values.begin() + below + 1, values.end());
+  return low + (position - below) * (high - low);
+}
+
+}  // namespace
+
+double LogisticTrend(double t, double cap, double k, double m, const std::vector<double>& changepoints,
+                     const std::vector<double>& deltas) {
+  return LogisticAt(t, cap, k, m, changepoints, deltas.data());
+}
+
+Components Predict(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                   const Fit& fit, int horizon) {
+  const int total = history.n + horizon;
+  const int S = static_cast<int>(design.changepoint_t.size());
+  Components components;
+  components.trend.resize(total);
+  components.seasonal.resize(total);
+  components.yhat.resize(total);
+  std::vector<double> deltas(fit.theta.begin() + 2, fit.theta.begin() + 2 + S);
+  double rate_end = fit.theta[0];
+  for (double delta : deltas) rate_end += delta;
+  std::vector<double> row(std::max(1, design.fourier_columns));
+  double damping_power = 1.0;
+  for (int month = 0; month < total; ++month) {
+    const double t = month * design.dt;
+    double trend;
+    if (spec.growth == Growth::kLogistic) {
+      trend = LogisticTrend(t, history.cap, fit.theta[0], fit.theta[1], design.changepoint_t, deltas);
+    } else if (month < history.n) {
+      trend = fit.theta[0] * t + fit.theta[1];
+      for (int j = 0; j < S; ++j) trend += deltas[j] * std::max(0.0, t - design.changepoint_t[j]);
+    } else {
+      // Damped continuation (Gardner & McKenzie 1985): the rate h months out is phi^h times the
+      // last fitted rate, so the trend levels off instead of extrapolating a straight line.
+      damping_power *= spec.trend_damping;
+      trend = components.trend[month - 1] + damping_power * rate_end * design.dt;
+    }
+    components.trend[month] = trend;
+    components.seasonal[month] = SeasonalAt(design, fit, history.first_month + month, row);
+    components.yhat[month] = Combine(spec, trend, components.seasonal[month]);
+  }
+  return components;
+}
+
+void SimulateIntervals(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                       const Fit& fit, const Components& components, int horizon, int samples,
+                       double interval, uint64_t seed, std::vector<double>& lower,
+                       std::vector<double>& upper) {
+  lower.assign(horizon, 0.0);
+  upper.assign(horizon, 0.0);
+  const int S = static_cast<int>(design.changepoint_t.size());
+  std::vector<double> deltas(fit.theta.begin() + 2, fit.theta.begin() + 2 + S);
+  double mean_abs_delta = 0.0, rate_end = fit.theta[0];
+  for (double delta : deltas) {
+    mean_abs_delta += std::fabs(delta);
+    rate_end += delta;
+  }
+  // Prophet: future changepoints at the historical rate S per unit of scaled time, magnitudes
+  // Laplace with scale mean |delta| (+1e-8 so a flat history still varies a little).
+  const double laplace_scale = (S > 0 ? mean_abs_delta / S : 0.0) + 1e-8;
+  const int last = history.n - 1;
+  const double t_last = last * design.dt;
+  const double t_end = (last + horizon) * design.dt;
+  const double expected_changes = S * (t_end - t_last);
+  Random random(seed);
+  std::vector<double> paths(static_cast<size_t>(horizon) * samples);
+  std::vector<double> change_t, change_delta, all_t, all_delta;
+  for (int sample = 0; sample < samples; ++sample) {
+    const int changes = random.Poisson(expected_changes);
+    change_t.resize(changes);
+    change_delta.resize(changes);
+    for (int c = 0; c < changes; ++c) change_t[c] = t_last + random.Uniform() * (t_end - t_last);
+    std::sort(change_t.begin(), change_t.end());
+    for (int c = 0; c < changes; ++c) change_delta[c] = random.Laplace(laplace_scale);
+    if (spec.growth == Growth::kLogistic) {
+      all_t = design.changepoint_t;
+      all_delta = deltas;
+      all_t.insert(all_t.end(), change_t.begin(), change_t.end());
+      all_delta.insert(all_delta.end(), change_delta.begin(), change_delta.end());
+    }
+    double trend = components.trend[last];
+    double rate = rate_end;
+    double damping_power = 1.0;
+    int next_change = 0;
+    for (int h = 1; h <= horizon; ++h) {
+      const double t1 = (last + h) * design.dt, t0 = t1 - design.dt;
+      if (spec.growth == Growth::kLogistic) {
+        trend = LogisticTrend(t1, history.cap, fit.theta[0], fit.theta[1], all_t, all_delta);
+      } else {
+        double increment = rate * (t1 - t0);
+        while (next_change < changes && change_t[next_change] <= t1) {
+          increment += change_delta[next_change] * (t1 - std::max(t0, change_t[next_change]));
+          rate += change_delta[next_change];
+          ++next_change;
+        }
+        damping_power *= spec.trend_damping;
+        trend += damping_power * increment;
+      }
+      const double value = Combine(spec, trend, components.seasonal[last + h]) +
+                           fit.sigma * random.Normal();
+      paths[static_cast<size_t>(h - 1) * samples + sample] = Unscale(value, history, spec);
+    }
+  }
+  std::vector<double> column(samples);
+  for (int h = 0; h < horizon; ++h) {
+    std::copy_n(paths.begin() + static_cast<size_t>(h) * samples, samples, column.begin());
+    lower[h] = Quantile(column, (1.0 - interval) / 2.0);
+    upper[h] = Quantile(column, (1.0 + interval) / 2.0);
+  }
+}
+
+}  // namespace segcast::internal

@@ -50,8 +50,10 @@ std::vector<std::vector<double>> EuclideanTrailingDistances(
     const std::vector<AlignmentCentroid>& previous, const std::vector<AlignmentCentroid>& current);
 
 struct AlignmentOptions {
-  //! A matched pair farther apart than this is treated as a vanished segment plus a new one;
-  //! > 0. Default: infinity (every possible pair is kept).
+  //! Pairs farther apart than this are never matched. With a finite limit the matching also
+  //! weighs leaving segments unmatched (each unmatched previous or current segment costs half
+  //! the limit), so a pair is kept exactly when that lowers the total. > 0. Default: infinity
+  //! (plain rectangular matching: min(previous, current) pairs, whatever their distance).
   double max_distance = std::numeric_limits<double>::infinity();
   //! Matched segments keep the previous run's name (true) or take the current persona name.
   bool keep_previous_names = true;

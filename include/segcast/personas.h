@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "segcast/calendar.h"
+#include "segcast/panel.h"  // LrfmFeature: kLength, kRecency, kFrequency, kMonetary
 
 namespace segcast {
 
@@ -45,7 +46,9 @@ struct SegmentProfile {
   int64_t customers = 0;
   //! Total revenue of the members over the analysed period, in the log's currency.
   double revenue = 0.0;
-  //! Mean over members of each feature at the last panel month (as of the run date).
+  //! Mean over members of each customer's level: L and R at the last panel month (as of the run
+  //! date); F and M as the customer's average per month over its series, so that a customer who
+  //! used to spend and stopped still counts as valuable (see SegmentReportInput::lrfm).
   LrfmValues mean{};
   //! Centroid trajectory in original units, oldest month first; may be empty (then no trends).
   std::vector<LrfmValues> trajectory;
@@ -55,8 +58,8 @@ struct SegmentProfile {
 
 //! The population the levels are compared against.
 struct PopulationProfile {
-  //! Mean over all customers of each feature at the last panel month; each must be > 0 for the
-  //! feature to be used in a level condition.
+  //! Mean over all customers of the same levels as SegmentProfile::mean; each must be > 0 for
+  //! the feature to be used in a level condition (otherwise the condition does not hold).
   LrfmValues mean{};
   //! Number of customers in all segments.
   int64_t customers = 0;

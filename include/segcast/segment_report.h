@@ -37,7 +37,9 @@ struct SegmentCentroid {
 struct SegmentReportInput {
   std::vector<int32_t> segment;  //!< segment id of each customer, >= 0
   std::vector<double> revenue;   //!< each customer's revenue over the analysed period
-  std::vector<LrfmValues> lrfm;  //!< each customer's L, R, F, M at the last panel month
+  //! Each customer's levels: L and R at the last panel month (days); F and M averaged per month
+  //! over the customer's series (invoices per month, revenue per month).
+  std::vector<LrfmValues> lrfm;
   std::vector<std::string> country;  //!< optional; "" is counted as "(missing)"
   //! Optional joined attributes: `values` empty or one row per customer.
   CustomerAttributes attributes;

@@ -39,6 +39,36 @@ std::string UniqueName(const std::string& name, const std::set<std::string>& tak
   }
 }
 
+// Matching where leaving a segment unmatched is an option: the square matrix of size P + C has
+// the real pairs, a "vanished" slot for each previous segment and a "new" slot for each current
+// one, each costing half the limit, so a pair is kept exactly when its distance is below the
+// limit. Pairs beyond the limit are forbidden outright so they cannot distort other matches.
+std::vector<int> MatchWithinLimit(const std::vector<std::vector<double>>& distances,
+                                  double max_distance) {
+  const size_t previous = distances.size();
+  const size_t current = distances[0].size();
+  double forbidden = max_distance * static_cast<double>(previous + current + 1);
+  for (const auto& row : distances)
+    for (double distance : row)
+      if (distance <= max_distance) forbidden += distance;
+  const size_t size = previous + current;
+  std::vector<std::vector<double>> cost(size, std::vector<double>(size, forbidden));
+  for (size_t p = 0; p < previous; ++p) {
+    for (size_t c = 0; c < current; ++c)
+      if (distances[p][c] <= max_distance) cost[p][c] = distances[p][c];
+    cost[p][current + p] = 0.5 * max_distance;
+  }
+  for (size_t c = 0; c < current; ++c) {
+    cost[previous + c][c] = 0.5 * max_distance;
+    for (size_t p = 0; p < previous; ++p) cost[previous + c][current + p] = 0.0;
+  }
+  const std::vector<int> assignment = SolveAssignment(cost);
+  std::vector<int> current_of_previous(previous, -1);
+  for (size_t p = 0; p < previous; ++p)
+    if (assignment[p] < static_cast<int>(current)) current_of_previous[p] = assignment[p];
+  return current_of_previous;
+}
+
 }  // namespace
 
 void AlignmentOptions::Validate() const {
@@ -119,7 +149,8 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
 
   const std::vector<int> current_of_previous =
       previous.empty() || current.empty() ? std::vector<int>(previous.size(), -1)
-                                          : SolveAssignment(distances);
+      : std::isinf(options.max_distance)  ? SolveAssignment(distances)
+                                          : MatchWithinLimit(distances, options.max_distance);
 
   AlignmentResult result;
   result.current.resize(current.size());

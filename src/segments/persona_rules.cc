@@ -99,7 +99,7 @@ class RulesReader {
     LevelCondition condition;
     condition.feature = feature;
     if (auto word = node.value<std::string>()) {
-      condition.text = *word;
+      condition.text = *word == "not_low" ? "not low" : *word == "not_high" ? "not high" : *word;
       if (*word == "low") {
         condition.max_ratio = rules.low;
       } else if (*word == "high") {

@@ -1,0 +1,309 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "segcast/error.h"
+#include "segcast/personas.h"
+
+using namespace segcast;
+
+namespace {
+
+PersonaRules ShippedRules() {
+  return LoadPersonaRules(std::string(SEGCAST_SOURCE_DIR) + "/models/personas.toml");
+}
+
+// Population levels every constructed segment is compared with.
+PopulationProfile Population() { return {{400.0, 90.0, 1.0, 300.0}, 1000, 300000.0}; }
+
+// A trajectory whose features follow the given columns month by month.
+std::vector<LrfmValues> Trajectory(const std::vector<double>& length,
+                                   const std::vector<double>& recency,
+                                   const std::vector<double>& frequency,
+                                   const std::vector<double>& monetary) {
+  std::vector<LrfmValues> months;
+  for (size_t month = 0; month < length.size(); ++month)
+    months.push_back({length[month], recency[month], frequency[month], monetary[month]});
+  return months;
+}
+
+SegmentProfile Profile(int32_t id, int64_t customers, LrfmValues mean,
+                       std::vector<LrfmValues> trajectory) {
+  SegmentProfile profile;
+  profile.segment_id = id;
+  profile.customers = customers;
+  profile.revenue = mean[kMonetary] * customers;
+  profile.mean = mean;
+  profile.trajectory = std::move(trajectory);
+  return profile;
+}
+
+SegmentProfile AtRisk(int32_t id) {
+  return Profile(id, 120, {650, 131, 0.9, 350},
+                 Trajectory({540, 570, 600, 630, 660, 690}, {10, 15, 24, 55, 92, 131},
+                            {1, 1, 1, 1, 1, 1}, {600, 550, 500, 300, 200, 100}));
+}
+SegmentProfile NewCustomers(int32_t id) {
+  return Profile(id, 80, {60, 20, 1.2, 280},
+                 Trajectory({0, 0, 0, 30, 60, 90}, {0, 0, 0, 15, 18, 20}, {0, 0, 0, 1, 1.2, 1.3},
+                            {0, 0, 0, 250, 280, 290}));
+}
+SegmentProfile Champions(int32_t id) {
+  return Profile(id, 50, {700, 10, 3.0, 900},
+                 Trajectory({550, 580, 610, 640, 670, 700}, {9, 11, 10, 9, 11, 10},
+                            {3, 3, 3.1, 2.9, 3, 3}, {900, 880, 910, 905, 890, 900}));
+}
+SegmentProfile Lost(int32_t id) {
+  return Profile(id, 300, {800, 300, 0.1, 40},
+                 Trajectory({650, 680, 710, 740, 770, 800}, {150, 180, 210, 240, 270, 300},
+                            {0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, {40, 40, 40, 40, 40, 40}));
+}
+SegmentProfile Hibernating(int32_t id) {
+  return Profile(id, 200, {700, 150, 0.3, 100},
+                 Trajectory({550, 580, 610, 640, 670, 700}, {20, 30, 60, 90, 120, 150},
+                            {0.3, 0.3, 0.3, 0.3, 0.3, 0.3}, {100, 100, 100, 100, 100, 100}));
+}
+SegmentProfile Steady(int32_t id) {
+  return Profile(id, 250, {500, 30, 1.0, 300},
+                 Trajectory({350, 380, 410, 440, 470, 500}, {28, 31, 30, 29, 31, 30},
+                            {1.0, 1.05, 0.98, 1.0, 1.02, 1.0}, {300, 310, 295, 300, 305, 300}));
+}
+
+std::map<int32_t, Persona> ById(const std::vector<Persona>& personas) {
+  std::map<int32_t, Persona> by_id;
+  for (const Persona& persona : personas) by_id[persona.segment_id] = persona;
+  return by_id;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped rules file parses", "[segments][personas]") {
+  PersonaRules rules = ShippedRules();
+  CHECK(rules.trend_months == 4);
+  CHECK(rules.low == Approx(0.75));
+  CHECK(rules.high == Approx(1.33));
+  REQUIRE(rules.personas.size() == 10);
+  CHECK(rules.personas.front().name == "New customers");
+  CHECK(rules.personas.back().name == "Occasional buyers");
+  CHECK(rules.personas.back().IsFallback());
+  const PersonaRule& at_risk = rules.personas[2];
+  CHECK(at_risk.name == "At risk");
+  REQUIRE(at_risk.trends.size() == 1);
+  CHECK(at_risk.trends[0].feature == kRecency);
+  CHECK(at_risk.trends[0].trend == Trend::kRising);
+  REQUIRE(at_risk.levels.size() == 1);
+  CHECK(at_risk.levels[0].min_ratio == Approx(0.75));
+  CHECK(at_risk.levels[0].max_ratio == 0.0);
+  CHECK(at_risk.line == 35);
+}
+
+TEST_CASE("each shipped rule names the segment built for it", "[segments][personas]") {
+  std::vector<SegmentProfile> profiles = {AtRisk(0), NewCustomers(1), Champions(2),
+                                          Lost(3),   Hibernating(4),  Steady(5)};
+  auto personas = ById(AssignPersonas(profiles, Population(), ShippedRules()));
+  CHECK(personas[0].name == "At risk");
+  CHECK(personas[1].name == "New customers");
+  CHECK(personas[2].name == "Champions");
+  CHECK(personas[3].name == "Lost");
+  CHECK(personas[4].name == "Hibernating");
+  CHECK(personas[5].name == "Steady supporters");
+  for (auto& [id, persona] : personas) {
+    INFO(persona.name << ": " << persona.evidence);
+    CHECK_FALSE(persona.tie_broken);
+    CHECK(persona.rule == persona.name);
+    CHECK_FALSE(persona.description.empty());
+    CHECK(persona.score >= 0.0);
+  }
+}
+
+TEST_CASE("evidence states the measured trends and levels in words", "[segments][personas]") {
+  auto personas = AssignPersonas({AtRisk(3)}, Population(), ShippedRules());
+  REQUIRE(personas.size() == 1);
+  CHECK(personas[0].name == "At risk");
+  CHECK(personas[0].evidence ==
+        "R rose from 24 to 131 days over the last 4 months; "
+        "M is not low: 350 vs 300 for all customers (1.2x); "
+        "M fell 80% (from 500 to 100)");
+
+  auto champions = AssignPersonas({Champions(1)}, Population(), ShippedRules());
+  CHECK(champions[0].evidence ==
+        "F is high: 3.0 vs 1.0 for all customers (3.0x); "
+        "M is high: 900 vs 300 for all customers (3.0x); "
+        "R is low: 10 days vs 90 days for all customers (0.1x)");
+}
+
+TEST_CASE("MeasureTrend measures the trailing months", "[segments][personas]") {
+  auto trajectory = Trajectory({0, 0, 0, 0, 0}, {50, 10, 20, 40, 80}, {1, 1, 1, 1, 1},
+                               {0, 0, 0, 0, 0});
+  TrendMeasure measure = MeasureTrend(trajectory, kRecency, 4, 1.0, 0.1);
+  REQUIRE(measure.available);
+  CHECK(measure.months == 4);
+  CHECK(measure.first == 10);
+  CHECK(measure.last == 80);
+  CHECK(measure.relative_change == Approx(7.0));
+  CHECK(measure.monotone_up);
+  CHECK_FALSE(measure.monotone_down);
+  // A dip of 10 against an overall change of 70 exceeds a 10% slack (7) but not a 15% one.
+  auto dipped = Trajectory({0, 0, 0, 0}, {10, 50, 40, 80}, {1, 1, 1, 1}, {0, 0, 0, 0});
+  CHECK_FALSE(MeasureTrend(dipped, kRecency, 4, 1.0, 0.1).monotone_up);
+  CHECK(MeasureTrend(dipped, kRecency, 4, 1.0, 0.15).monotone_up);
+  // The floor keeps the relative change finite from zero.
+  auto from_zero = Trajectory({0, 0}, {0, 0}, {0, 2}, {0, 0});
+  CHECK(MeasureTrend(from_zero, kFrequency, 4, 0.5, 0.1).relative_change == Approx(4.0));
+  CHECK_FALSE(MeasureTrend({{1, 2, 3, 4}}, kRecency, 4, 1.0, 0.1).available);
+}
+
+TEST_CASE("two segments never share a name: the weaker falls through, marked",
+          "[segments][personas]") {
+  // Both have R rising with valuable spend; segment 8's rise is far stronger.
+  SegmentProfile strong = AtRisk(8);
+  SegmentProfile weak = Profile(
+      2, 500, {600, 60, 1.0, 320},
+      Trajectory({500, 530, 560, 590}, {30, 40, 50, 60}, {1, 1, 1, 1}, {320, 320, 320, 320}));
+  auto personas = ById(AssignPersonas({weak, strong}, Population(), ShippedRules()));
+  CHECK(personas[8].name == "At risk");
+  CHECK_FALSE(personas[8].tie_broken);
+  CHECK(personas[2].name == "Drifting away");
+  CHECK(personas[2].tie_broken);
+  CHECK(personas[2].tie_note.find("'At risk' went to segment 8") != std::string::npos);
+  CHECK(personas[2].evidence.find("tie broken: 'At risk' went to segment 8") != std::string::npos);
+}
+
+TEST_CASE("exact ties go to the larger segment, then the lower id, with ordinals",
+          "[segments][personas]") {
+  PersonaRules rules = ParsePersonaRules(
+      "[[persona]]\nname = \"Champions\"\nlevel = { M = \"high\" }\n", "inline.toml");
+  SegmentProfile base = Champions(0);
+  std::vector<SegmentProfile> profiles;
+  for (int32_t id : {7, 2, 4}) {
+    SegmentProfile profile = base;
+    profile.segment_id = id;
+    profile.customers = id == 7 ? 50 : 10;
+    profiles.push_back(profile);
+  }
+  std::vector<Persona> first = AssignPersonas(profiles, Population(), rules);
+  auto personas = ById(first);
+  CHECK(personas[7].name == "Champions");
+  CHECK_FALSE(personas[7].tie_broken);
+  CHECK(personas[2].name == "Champions (2)");
+  CHECK(personas[4].name == "Champions (3)");
+  CHECK(personas[2].tie_broken);
+  CHECK(personas[4].tie_broken);
+  CHECK(personas[2].rule == "Champions");
+  CHECK(personas[4].tie_note.find("equal fit") != std::string::npos);
+
+  // The same inputs in any order give the same names.
+  std::reverse(profiles.begin(), profiles.end());
+  auto reordered = ById(AssignPersonas(profiles, Population(), rules));
+  for (auto& [id, persona] : personas) CHECK(reordered[id].name == persona.name);
+}
+
+TEST_CASE("names stay unique over many similar segments", "[segments][personas]") {
+  std::vector<SegmentProfile> profiles;
+  for (int32_t id = 0; id < 12; ++id) {
+    SegmentProfile profile = id % 2 ? Lost(id) : Steady(id);
+    profile.mean[kMonetary] *= 1.0 + 0.01 * id;  // distinct fits
+    profiles.push_back(profile);
+  }
+  auto personas = AssignPersonas(profiles, Population(), ShippedRules());
+  std::set<std::string> names;
+  for (const Persona& persona : personas) names.insert(persona.name);
+  CHECK(names.size() == profiles.size());
+}
+
+TEST_CASE("a segment no rule describes is named by its id", "[segments][personas]") {
+  PersonaRules rules = ParsePersonaRules(
+      "[[persona]]\nname = \"Big\"\nlevel = { M = { above = 10.0 } }\n", "inline.toml");
+  auto personas = AssignPersonas({Steady(4)}, Population(), rules);
+  CHECK(personas[0].name == "Segment 4");
+  CHECK(personas[0].rule.empty());
+  CHECK(personas[0].evidence.rfind("no rule matched; L 500 days (", 0) == 0);
+  CHECK(personas[0].evidence.find("M 300 (1.0x the population mean)") != std::string::npos);
+}
+
+TEST_CASE("bad inputs to AssignPersonas are refused", "[segments][personas]") {
+  CHECK_THROWS_AS(AssignPersonas({Steady(1), Lost(1)}, Population(), ShippedRules()),
+                  InvalidArgument);
+  SegmentProfile empty = Steady(2);
+  empty.customers = 0;
+  CHECK_THROWS_AS(AssignPersonas({empty}, Population(), ShippedRules()), InvalidArgument);
+}
+
+namespace {
+ConfigError ParseError(const std::string& text) {
+  try {
+    ParsePersonaRules(text, "rules.toml");
+  } catch (const ConfigError& error) {
+    return error;
+  }
+  FAIL("no ConfigError for:\n" << text);
+  throw std::logic_error("unreachable");
+}
+}  // namespace
+
+TEST_CASE("a bad rule is reported with file, line and key", "[segments][personas]") {
+  ConfigError feature = ParseError(
+      "[[persona]]\nname = \"A\"\n\n[[persona]]\nname = \"B\"\nlevel = { X = \"high\" }\n");
+  CHECK(feature.location().file == "rules.toml");
+  CHECK(feature.location().line == 6);
+  CHECK(feature.location().field == "persona[2].level.X");
+  CHECK(std::string(feature.what()) ==
+        "rules.toml:6: field 'persona[2].level.X': unknown feature 'X' (expected one of L, R, F, "
+        "M)");
+
+  ConfigError level = ParseError("[[persona]]\nname = \"A\"\nlevel = { R = \"huge\" }\n");
+  CHECK(level.location().line == 3);
+  CHECK(level.location().field == "persona[1].level.R");
+
+  ConfigError trend = ParseError("[[persona]]\nname = \"A\"\ntrend = { R = \"up\" }\n");
+  CHECK(trend.location().field == "persona[1].trend.R");
+
+  ConfigError duplicate = ParseError("[[persona]]\nname = \"A\"\n[[persona]]\nname = \"A\"\n");
+  CHECK(duplicate.location().field == "persona[2].name");
+  CHECK(duplicate.location().line == 3);
+
+  ConfigError unknown = ParseError("[settings]\ntrend_month = 3\n[[persona]]\nname = \"A\"\n");
+  CHECK(unknown.location().field == "settings.trend_month");
+  CHECK(unknown.location().line == 2);
+
+  ConfigError range = ParseError("[settings]\nlow = 2.0\nhigh = 1.5\n[[persona]]\nname = \"A\"\n");
+  CHECK(range.location().field == "settings.high");
+
+  ConfigError syntax = ParseError("[[persona]]\nname = \"A\n");
+  CHECK(syntax.location().line == 2);
+
+  ConfigError none = ParseError("[settings]\ntrend_months = 3\n");
+  CHECK(none.location().field == "persona");
+
+  ConfigError bounds =
+      ParseError("[[persona]]\nname = \"A\"\nlevel = { M = { above = 2.0, below = 1.0 } }\n");
+  CHECK(bounds.location().field == "persona[1].level.M");
+
+  CHECK_THROWS_AS(LoadPersonaRules("/nonexistent/personas.toml"), ConfigError);
+}
+
+TEST_CASE("custom ratio bounds and settings are honoured", "[segments][personas]") {
+  PersonaRules rules = ParsePersonaRules(
+      "[settings]\ntrend_months = 3\nmin_change = 0.5\nsteady_tolerance = 0.1\n"
+      "[[persona]]\nname = \"Middle\"\nlevel = { M = { above = 0.9, below = 1.1 } }\n"
+      "[[persona]]\nname = \"Rising fast\"\ntrend = { R = \"rising\" }\n"
+      "[[persona]]\nname = \"Other\"\n",
+      "inline.toml");
+  REQUIRE(rules.personas[0].levels.size() == 1);
+  CHECK(rules.personas[0].levels[0].text == "above 0.9x and below 1.1x");
+  // R over the last 3 months: 40 -> 55 (+37.5%) is not "rising" with min_change 0.5.
+  SegmentProfile slow = Profile(1, 10, {400, 55, 1, 600},
+                                Trajectory({1, 1, 1, 1}, {10, 40, 50, 55}, {1, 1, 1, 1},
+                                           {600, 600, 600, 600}));
+  SegmentProfile middle = Profile(2, 10, {400, 55, 1, 310},
+                                  Trajectory({1, 1, 1}, {10, 40, 50}, {1, 1, 1}, {1, 1, 1}));
+  auto personas = ById(AssignPersonas({slow, middle}, Population(), rules));
+  CHECK(personas[1].name == "Other");
+  CHECK(personas[2].name == "Middle");
+  slow.trajectory.back()[kRecency] = 61;  // 40 -> 61: +52.5%
+  CHECK(AssignPersonas({slow}, Population(), rules)[0].name == "Rising fast");
+}

@@ -1,0 +1,165 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "segcast/error.h"
+#include "segcast/segment_report.h"
+
+using namespace segcast;
+
+namespace {
+
+// Ten customers in three segments; revenue chosen so shares are easy to check by hand.
+SegmentReportInput TenCustomers() {
+  SegmentReportInput input;
+  input.segment = {0, 0, 1, 1, 1, 2, 2, 2, 2, 2};
+  input.revenue = {500, 300, 60, 40, 50, 10, 10, 10, 10, 10};  // total 1000
+  for (size_t customer = 0; customer < input.segment.size(); ++customer)
+    input.lrfm.push_back({100.0 + customer, 10.0 * customer, 1.0, input.revenue[customer] / 10});
+  input.country = {"United Kingdom", "France", "United Kingdom", "", "United Kingdom",
+                   "Germany", "Germany", "France", "United Kingdom", "Germany"};
+  input.attributes.columns = {"gender", "wealth_segment"};
+  input.attributes.values = {{"F", "Mass Customer"}, {"M", "Affluent Customer"},
+                             {"F", "Mass Customer"}, {"F", "Mass Customer"},
+                             {"M", "High Net Worth"}, {"", "Mass Customer"},
+                             {"F", "Mass Customer"}, {"M", "Mass Customer"},
+                             {"F", "Affluent Customer"}, {"M", "Mass Customer"}};
+  input.centroids = {{1, MakeMonth(2011, 9), {{1, 2, 3, 4}, {5, 6, 7, 8}}}};
+  return input;
+}
+
+}  // namespace
+
+TEST_CASE("segment summaries: counts, shares, means, trajectories", "[segments][report]") {
+  SegmentReport report = BuildSegmentReport(TenCustomers(), {});
+  CHECK(report.customers == 10);
+  CHECK(report.revenue == Approx(1000));
+  CHECK(report.population_mean[kRecency] == Approx(45.0));  // mean of 0, 10, ..., 90
+  REQUIRE(report.segments.size() == 3);
+  const SegmentSummary& top = report.segments[0];
+  CHECK(top.segment_id == 0);
+  CHECK(top.customers == 2);
+  CHECK(top.customer_share == Approx(0.2));
+  CHECK(top.revenue == Approx(800));
+  CHECK(top.revenue_share == Approx(0.8));
+  CHECK(top.mean[kLength] == Approx(100.5));
+  CHECK(top.mean[kMonetary] == Approx(40));
+  CHECK(top.trajectory.empty());
+  const SegmentSummary& middle = report.segments[1];
+  CHECK(middle.revenue_share == Approx(0.15));
+  REQUIRE(middle.trajectory.size() == 2);
+  CHECK(middle.trajectory[1][kMonetary] == 8);
+  CHECK(middle.first_month == MakeMonth(2011, 9));
+  double customer_shares = 0, revenue_shares = 0;
+  for (const SegmentSummary& summary : report.segments) {
+    customer_shares += summary.customer_share;
+    revenue_shares += summary.revenue_share;
+  }
+  CHECK(customer_shares == Approx(1.0));
+  CHECK(revenue_shares == Approx(1.0));
+}
+
+TEST_CASE("country and attribute mixes per segment", "[segments][report]") {
+  SegmentReport report = BuildSegmentReport(TenCustomers(), {});
+  const SegmentSummary& last = report.segments[2];  // customers 5..9
+  REQUIRE(last.mixes.size() == 3);
+  CHECK(last.mixes[0].column == "country");
+  REQUIRE(last.mixes[0].entries.size() == 3);
+  CHECK(last.mixes[0].entries[0].value == "Germany");
+  CHECK(last.mixes[0].entries[0].customers == 3);
+  CHECK(last.mixes[0].entries[0].share == Approx(0.6));
+  CHECK(last.mixes[0].entries[1].value == "France");  // 1 each: alphabetical
+  CHECK(last.mixes[0].entries[2].value == "United Kingdom");
+  CHECK(last.mixes[1].column == "gender");
+  REQUIRE(last.mixes[1].entries.size() == 3);
+  CHECK(last.mixes[1].entries[0].value == "F");  // 2 each: alphabetical
+  CHECK(last.mixes[1].entries[0].customers == 2);
+  CHECK(last.mixes[1].entries[1].value == "M");
+  CHECK(last.mixes[1].entries[2].value == "(missing)");
+  const SegmentSummary& middle = report.segments[1];
+  CHECK(middle.mixes[0].entries[0].value == "United Kingdom");
+  CHECK(middle.mixes[0].entries[1].value == "(missing)");
+
+  SegmentReportOptions folded;
+  folded.max_mix_values = 2;
+  SegmentReport small = BuildSegmentReport(TenCustomers(), folded);
+  const auto& countries = small.segments[2].mixes[0].entries;
+  REQUIRE(countries.size() == 2);
+  CHECK(countries[0].value == "Germany");
+  CHECK(countries[1].value == "(other)");
+  CHECK(countries[1].customers == 2);
+}
+
+TEST_CASE("revenue concentration table and Pareto statements", "[segments][report]") {
+  SegmentReport report = BuildSegmentReport(TenCustomers(), {});
+  REQUIRE(report.concentration.size() == 3);
+  CHECK(report.concentration[0].segment_id == 0);
+  CHECK(report.concentration[0].lift == Approx(4.0));
+  CHECK(report.concentration[0].statement == "20.0% of customers bring 80.0% of revenue");
+  CHECK(report.concentration[1].segment_id == 1);
+  CHECK(report.concentration[1].cumulative_customer_share == Approx(0.5));
+  CHECK(report.concentration[1].cumulative_revenue_share == Approx(0.95));
+  CHECK(report.concentration[2].cumulative_revenue_share == Approx(1.0));
+  // Top 20% = the two best customers: 800 of 1000. 80% of revenue needs exactly those two.
+  CHECK(report.top_customers_revenue_share == Approx(0.8));
+  CHECK(report.customers_for_revenue_share == Approx(0.2));
+  CHECK(report.pareto_statement ==
+        "the top 20.0% of customers bring 80.0% of revenue; "
+        "20.0% of customers bring 80.0% of revenue");
+}
+
+TEST_CASE("Pareto figures agree with a direct count on uneven data", "[segments][report]") {
+  SegmentReportInput input;
+  // Revenue 1..37 in a scrambled order, with a return (negative revenue).
+  for (int customer = 0; customer < 37; ++customer) {
+    input.segment.push_back(customer % 4);
+    input.revenue.push_back(static_cast<double>((customer * 17) % 37 + 1));
+    input.lrfm.push_back({1, 1, 1, 1});
+  }
+  input.revenue[5] = -20;
+  SegmentReportOptions options;
+  options.pareto_customer_share = 0.1;
+  options.pareto_revenue_share = 0.5;
+  SegmentReport report = BuildSegmentReport(input, options);
+  std::vector<double> sorted = input.revenue;
+  std::sort(sorted.rbegin(), sorted.rend());
+  const double total = std::accumulate(sorted.begin(), sorted.end(), 0.0);
+  // ceil(0.1 * 37) = 4 customers.
+  CHECK(report.top_customers_revenue_share ==
+        Approx((sorted[0] + sorted[1] + sorted[2] + sorted[3]) / total));
+  int needed = 0;
+  for (double running = 0; running < 0.5 * total; ++needed) running += sorted[needed];
+  CHECK(report.customers_for_revenue_share == Approx(needed / 37.0));
+}
+
+TEST_CASE("profiles carry what personas need", "[segments][report]") {
+  SegmentReport report = BuildSegmentReport(TenCustomers(), {});
+  auto profiles = report.Profiles();
+  REQUIRE(profiles.size() == 3);
+  CHECK(profiles[1].segment_id == 1);
+  CHECK(profiles[1].customers == 3);
+  CHECK(profiles[1].revenue == Approx(150));
+  CHECK(profiles[1].trajectory.size() == 2);
+  PopulationProfile population = report.Population();
+  CHECK(population.customers == 10);
+  CHECK(population.mean[kMonetary] == Approx(10.0));
+}
+
+TEST_CASE("inconsistent report input is refused", "[segments][report]") {
+  SegmentReportInput input = TenCustomers();
+  input.revenue.pop_back();
+  CHECK_THROWS_AS(BuildSegmentReport(input, {}), InvalidArgument);
+  input = TenCustomers();
+  input.segment[0] = -1;
+  CHECK_THROWS_AS(BuildSegmentReport(input, {}), InvalidArgument);
+  input = TenCustomers();
+  input.attributes.values[3].pop_back();
+  CHECK_THROWS_AS(BuildSegmentReport(input, {}), InvalidArgument);
+  SegmentReportOptions options;
+  options.pareto_customer_share = 1.0;
+  CHECK_THROWS_AS(BuildSegmentReport(TenCustomers(), options), InvalidArgument);
+  CHECK(FormatPercent(0.134) == "13.4%");
+}

@@ -1,0 +1,77 @@
+// PostgreSQL store tests. They need a server: tests/support/with_postgres.sh starts a throw-away
+// cluster and sets SEGCAST_TEST_POSTGRES; without it each case says so and checks nothing.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+
+#include "segcast/error.h"
+#include "segcast/store.h"
+#include "unit/store/store_contract.h"
+
+using namespace segcast;
+
+namespace {
+
+// The connection string of the throw-away server, or "" (with a message) when there is none.
+std::string PostgresConnection() {
+  const char* connection = std::getenv("SEGCAST_TEST_POSTGRES");
+  if (!connection || !*connection) {
+    WARN("skipped: SEGCAST_TEST_POSTGRES is not set; run tests/support/with_postgres.sh "
+         "(CTest: postgres_store) to test against a real PostgreSQL server");
+    return "";
+  }
+  REQUIRE(PostgresSupported());
+  return connection;
+}
+
+// Runs start from an empty database.
+void DropRuns(const std::string& connection) {
+  auto store = OpenStore(connection);
+  for (const RunInfo& run : store->ListRuns()) store->DeleteRun(run.run_id);
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL store meets the store contract", "[store][postgres]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  testing::RunStoreContract([&] {
+    return OpenStore(connection, {.busy_timeout_seconds = 10.0, .batch_rows = 4});
+  });
+  DropRuns(connection);
+}
+
+TEST_CASE("PostgreSQL: large runs go in batches", "[store][postgres]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  DropRuns(connection);
+  StoredRun big = testing::ExampleRun("big", 1234, 1.5);
+  auto store = OpenStore(connection);
+  store->WriteRun(big);
+  testing::CheckSameRun(big, store->LoadRun("big"));
+  DropRuns(connection);
+}
+
+TEST_CASE("PostgreSQL: a wrong password is reported without the password", "[store][postgres]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  const std::string password = "Wr0ngPassw0rd-" + std::to_string(std::rand() % 1000);
+  std::string wrong = connection;
+  const size_t at = wrong.find('@');
+  const size_t colon = wrong.find(':', wrong.find("://") + 3);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(colon < at);
+  wrong.replace(colon + 1, at - colon - 1, password);
+  try {
+    OpenStore(wrong);
+    FAIL("connected with a wrong password");
+  } catch (const DatabaseError& error) {
+    const std::string message = error.what();
+    INFO(message);
+    CHECK(message.find(password) == std::string::npos);
+    CHECK(message.find("***") != std::string::npos);
+    CHECK(message.find("cannot connect to") != std::string::npos);
+    CHECK(ExitCodeFor(error) == 5);
+  }
+}

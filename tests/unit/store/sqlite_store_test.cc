@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "segcast/error.h"
+#include "segcast/store.h"
+#include "unit/store/store_contract.h"
+
+using namespace segcast;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path FreshDirectory(const std::string& name) {
+  fs::path path = fs::temp_directory_path() /
+                  ("segcast_store_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(path);
+  fs::create_directories(path);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("SQLite store meets the store contract", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("contract");
+  const std::string connection = "sqlite:" + (directory / "segcast.db").string();
+  testing::RunStoreContract([&] { return OpenStore(connection); });
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SQLite connection strings: prefix, plain path, sqlite:// form", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("paths");
+  const std::string path = (directory / "a.db").string();
+  OpenStore(path)->WriteRun(testing::ExampleRun("one", 2, 1.0));
+  CHECK(OpenStore("sqlite:" + path)->HasRun("one"));
+  CHECK(OpenStore("sqlite://" + path)->HasRun("one"));
+  CHECK(OpenStore(path)->Describe() == "sqlite:" + path);
+  CHECK_THROWS_AS(OpenStore("sqlite:"), InvalidArgument);
+  CHECK_THROWS_AS(OpenStore((directory / "missing" / "x.db").string()), DatabaseError);
+  StoreOptions bad;
+  bad.batch_rows = 0;
+  CHECK_THROWS_AS(OpenStore(path, bad), InvalidArgument);
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SQLite run lock holds across processes", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("lock");
+  const std::string connection = "sqlite:" + (directory / "segcast.db").string();
+  OpenStore(connection);  // schema created before the fork
+  int locked[2], release[2];
+  REQUIRE(pipe(locked) == 0);
+  REQUIRE(pipe(release) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The child only takes the lock and waits: no Catch2 assertions in here.
+    int status = 1;
+    try {
+      auto store = OpenStore(connection);
+      auto lock = store->AcquireRunLock("segcast run in child");
+      char byte = 'L';
+      if (write(locked[1], &byte, 1) == 1 && read(release[0], &byte, 1) == 1) status = 0;
+    } catch (...) {
+    }
+    _exit(status);
+  }
+  char byte = 0;
+  REQUIRE(read(locked[0], &byte, 1) == 1);
+  auto store = OpenStore(connection);
+  try {
+    store->AcquireRunLock("parent");
+    FAIL("lock granted while another process holds it");
+  } catch (const BusyError& error) {
+    CHECK(std::string(error.what()).find("segcast run in child") != std::string::npos);
+  }
+  REQUIRE(write(release[1], &byte, 1) == 1);
+  int status = -1;
+  waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // The child's exit released the lock.
+  auto lock = store->AcquireRunLock("parent");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("passwords are redacted from connection strings", "[store][redact]") {
+  CHECK(RedactConnectionString("postgresql://ana:s3cret@db.example:5432/segcast") ==
+        "postgresql://ana:***@db.example:5432/segcast");
+  CHECK(RedactConnectionString("postgres://ana@db/segcast") == "postgres://ana@db/segcast");
+  CHECK(RedactConnectionString("postgresql://db/segcast?user=ana&password=s3cret&sslmode=require") ==
+        "postgresql://db/segcast?user=ana&password=***&sslmode=require");
+  CHECK(RedactConnectionString("host=db user=ana password='se cret' dbname=x") ==
+        "host=db user=ana password=*** dbname=x");
+  CHECK(RedactConnectionString("postgresql://ana:p%40ss@h/d") == "postgresql://ana:***@h/d");
+  CHECK(RedactConnectionString("sqlite:/tmp/a.db") == "sqlite:/tmp/a.db");
+}

@@ -1,0 +1,220 @@
+// What every store back end must do, written once and run against SQLite and PostgreSQL.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "segcast/error.h"
+#include "segcast/store.h"
+
+namespace segcast::testing {
+
+using StoreFactory = std::function<std::unique_ptr<ResultStore>()>;
+
+//! A small run touching every table; `scale` varies the figures so two runs differ.
+inline StoredRun ExampleRun(const std::string& run_id, int customers, double scale) {
+  StoredRun run;
+  run.info.run_id = run_id;
+  run.info.created_at = "2026-" + run_id;  // newer run ids sort as newer runs
+  run.info.as_of = "2011-12-10";
+  run.info.previous_run_id = "2011-06-30";
+  run.info.segcast_version = "0.1.0";
+  run.info.k = 2;
+  run.info.customers = customers;
+  run.info.revenue = 1234.5 * scale;
+  run.info.options_json = R"({"k": 2, "note": "it's \"quoted\""})";
+  run.info.manifest_json = "{}";
+  for (int customer = 0; customer < customers; ++customer) {
+    // Ids that would break string-built SQL; parameters keep them inert.
+    const std::string id = customer == 0 ? "Robert'); DROP TABLE runs;--"
+                                         : "C" + std::to_string(10000 + customer);
+    run.customers.push_back({id, customer % 2 ? "Deutschland" : "Côte d'Ivoire", "2010-12-01",
+                             "2011-12-09", customer + 1, 10.25 * customer * scale, customer % 40});
+    run.assignments.push_back({id, customer % 2, 0.125 * customer, 1 - customer % 2,
+                               0.25 * customer + 1.0 / 3.0});
+    run.moves.push_back({id, customer % 3 == 0 ? -1 : 0, customer % 2,
+                         customer % 3 == 0 ? "new" : "stayed"});
+  }
+  for (int segment = 0; segment < 2; ++segment) {
+    SegmentRecord record;
+    record.segment_id = segment;
+    record.name = segment ? "At risk" : "Champions";
+    record.evidence = "R rose from 24 to 131 days over the last 4 months; M fell 80%";
+    record.tie_broken = segment == 1;
+    record.customers = customers / 2;
+    record.customer_share = 0.5;
+    record.revenue = 600.0 * scale;
+    record.revenue_share = 0.486;
+    record.mean_length = 400;
+    record.mean_recency = 30.5;
+    record.mean_frequency = 2.25;
+    record.mean_monetary = 120.125 * scale;
+    record.previous_segment_id = segment ? -1 : 0;
+    run.segments.push_back(record);
+    for (int month = 0; month < 3; ++month) {
+      run.centroids.push_back({segment, month, "2011-1" + std::to_string(month), 300.0 + month,
+                               20.0 * segment, 1.5, 99.99 * scale, 0.1, -0.2, 0.3, -1e-300});
+    }
+    run.forecasts.push_back({segment, "2012-01", "forecast", 500.0 * scale, 400.0, 600.0});
+    run.forecasts.push_back({segment, "2011-12", "actual", 480.0 * scale, std::nullopt,
+                             std::nullopt});
+  }
+  run.migrations.push_back({-1, 0, 3, 0.0, 45.5});
+  run.migrations.push_back({0, 1, 2, 10.0, 12.5});
+  run.migrations.push_back({1, -1, 1, 7.0, 0.0});
+  return run;
+}
+
+inline void CheckSameRun(const StoredRun& expected, const StoredRun& actual) {
+  CHECK(actual.info.run_id == expected.info.run_id);
+  CHECK(actual.info.created_at == expected.info.created_at);
+  CHECK(actual.info.as_of == expected.info.as_of);
+  CHECK(actual.info.previous_run_id == expected.info.previous_run_id);
+  CHECK(actual.info.k == expected.info.k);
+  CHECK(actual.info.customers == expected.info.customers);
+  CHECK(actual.info.revenue == expected.info.revenue);
+  CHECK(actual.info.options_json == expected.info.options_json);
+  REQUIRE(actual.customers.size() == expected.customers.size());
+  REQUIRE(actual.assignments.size() == expected.assignments.size());
+  REQUIRE(actual.moves.size() == expected.moves.size());
+  // Rows come back ordered by key; compare by id.
+  std::map<std::string, const CustomerRecord*> customers;
+  for (const auto& record : expected.customers) customers[record.customer_id] = &record;
+  for (const auto& record : actual.customers) {
+    const CustomerRecord* want = customers.at(record.customer_id);
+    CHECK(record.country == want->country);
+    CHECK(record.first_purchase == want->first_purchase);
+    CHECK(record.frequency == want->frequency);
+    CHECK(record.revenue == want->revenue);
+    CHECK(record.recency_days == want->recency_days);
+  }
+  std::map<std::string, const AssignmentRecord*> assignments;
+  for (const auto& record : expected.assignments) assignments[record.customer_id] = &record;
+  for (const auto& record : actual.assignments) {
+    const AssignmentRecord* want = assignments.at(record.customer_id);
+    CHECK(record.segment_id == want->segment_id);
+    CHECK(record.distance == want->distance);
+    CHECK(record.runner_up_segment == want->runner_up_segment);
+    CHECK(record.runner_up_distance == want->runner_up_distance);  // bit-exact doubles
+  }
+  REQUIRE(actual.segments.size() == expected.segments.size());
+  for (size_t index = 0; index < actual.segments.size(); ++index) {
+    const auto& a = actual.segments[index];
+    const auto& e = expected.segments[index];
+    CHECK(a.segment_id == e.segment_id);
+    CHECK(a.name == e.name);
+    CHECK(a.evidence == e.evidence);
+    CHECK(a.tie_broken == e.tie_broken);
+    CHECK(a.customers == e.customers);
+    CHECK(a.revenue_share == e.revenue_share);
+    CHECK(a.mean_monetary == e.mean_monetary);
+    CHECK(a.previous_segment_id == e.previous_segment_id);
+  }
+  REQUIRE(actual.centroids.size() == expected.centroids.size());
+  for (size_t index = 0; index < actual.centroids.size(); ++index) {
+    CHECK(actual.centroids[index].month == expected.centroids[index].month);
+    CHECK(actual.centroids[index].monetary == expected.centroids[index].monetary);
+    CHECK(actual.centroids[index].scaled_monetary == expected.centroids[index].scaled_monetary);
+  }
+  REQUIRE(actual.forecasts.size() == expected.forecasts.size());
+  // Ordered by (segment, month, kind): "2011-12 actual" precedes "2012-01 forecast".
+  CHECK(actual.forecasts[0].kind == "actual");
+  CHECK_FALSE(actual.forecasts[0].lower.has_value());
+  CHECK(actual.forecasts[1].kind == "forecast");
+  REQUIRE(actual.forecasts[1].upper.has_value());
+  CHECK(*actual.forecasts[1].upper == 600.0);
+  REQUIRE(actual.migrations.size() == expected.migrations.size());
+  CHECK(actual.migrations[0].from_segment == -1);
+  CHECK(actual.migrations[0].current_revenue == 45.5);
+  CHECK(actual.migrations[2].to_segment == -1);
+}
+
+inline void RunStoreContract(const StoreFactory& open) {
+  std::unique_ptr<ResultStore> store = open();
+  const StoredRun june = ExampleRun("2011-06-30", 6, 1.0);
+  const StoredRun december = ExampleRun("2011-12-09", 9, 2.0);
+
+  SECTION("a run reads back as written, every table") {
+    store->WriteRun(june);
+    CHECK(store->HasRun("2011-06-30"));
+    CHECK_FALSE(store->HasRun("2011-12-09"));
+    CheckSameRun(june, store->LoadRun("2011-06-30"));
+    // Another connection sees the committed run.
+    CheckSameRun(june, open()->LoadRun("2011-06-30"));
+  }
+
+  SECTION("runs are listed newest first and can be loaded in parts") {
+    store->WriteRun(june);
+    store->WriteRun(december);
+    std::vector<RunInfo> runs = store->ListRuns();
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].run_id == "2011-12-09");
+    CHECK(runs[1].run_id == "2011-06-30");
+    LoadParts parts;
+    parts.customers = parts.moves = parts.forecasts = false;
+    StoredRun partial = store->LoadRun("2011-12-09", parts);
+    CHECK(partial.customers.empty());
+    CHECK(partial.moves.empty());
+    CHECK(partial.assignments.size() == 9);
+    CHECK(partial.segments.size() == 2);
+  }
+
+  SECTION("re-writing a run id replaces it") {
+    store->WriteRun(december);
+    StoredRun smaller = ExampleRun("2011-12-09", 4, 3.0);
+    store->WriteRun(smaller);
+    CheckSameRun(smaller, store->LoadRun("2011-12-09"));
+    CHECK(store->ListRuns().size() == 1);
+  }
+
+  SECTION("a failed write leaves the previous state intact") {
+    store->WriteRun(december);
+    StoredRun broken = ExampleRun("2011-12-09", 12, 5.0);
+    broken.assignments.push_back(broken.assignments.front());  // duplicate primary key
+    CHECK_THROWS_AS(store->WriteRun(broken), DatabaseError);
+    CheckSameRun(december, store->LoadRun("2011-12-09"));
+    StoredRun fresh_broken = ExampleRun("2012-01-31", 3, 1.0);
+    fresh_broken.moves.push_back(fresh_broken.moves.back());
+    CHECK_THROWS_AS(store->WriteRun(fresh_broken), DatabaseError);
+    CHECK_FALSE(store->HasRun("2012-01-31"));
+    // The store still works after the failure.
+    store->WriteRun(june);
+    CHECK(store->ListRuns().size() == 2);
+  }
+
+  SECTION("runs are deleted, unknown runs are refused") {
+    store->WriteRun(june);
+    CHECK(store->DeleteRun("2011-06-30"));
+    CHECK_FALSE(store->DeleteRun("2011-06-30"));
+    CHECK_THROWS_AS(store->LoadRun("2011-06-30"), InvalidArgument);
+    CHECK(store->ListRuns().empty());
+    StoredRun unnamed = june;
+    unnamed.info.run_id.clear();
+    CHECK_THROWS_AS(store->WriteRun(unnamed), InvalidArgument);
+  }
+
+  SECTION("the run lock admits one run at a time and names the holder") {
+    std::unique_ptr<ResultStore> other = open();
+    {
+      auto lock = store->AcquireRunLock("segcast run pid 4242");
+      try {
+        other->AcquireRunLock("second run");
+        FAIL("the second lock was granted");
+      } catch (const BusyError& error) {
+        const std::string message = error.what();
+        CHECK(message.find("another segcast run is writing to") != std::string::npos);
+        CHECK(message.find("segcast run pid 4242") != std::string::npos);
+        CHECK(ExitCodeFor(error) == 6);
+      }
+    }
+    // Released with the lock object.
+    auto again = other->AcquireRunLock("second run");
+    CHECK_THROWS_AS(store->AcquireRunLock("third"), BusyError);
+  }
+}
+
+}  // namespace segcast::testing

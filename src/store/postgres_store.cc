@@ -38,6 +38,15 @@ std::string UtcNow() {
   return buffer;
 }
 
+// libpq messages span lines and end with a newline; a log line wants one line, without secrets.
+std::string OneLineReason(const std::string& text, const std::string& connection) {
+  std::string reason = ScrubSecrets(text, connection);
+  for (char& character : reason)
+    if (character == '\n' || character == '\t') character = ' ';
+  while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+  return reason;
+}
+
 std::string ToParameter(const Value& value) {
   if (const auto* integer = std::get_if<int64_t>(&value)) return std::to_string(*integer);
   if (const auto* real = std::get_if<double>(&value)) {
@@ -221,7 +230,7 @@ class PostgresStore : public ResultStore {
       return std::make_unique<pqxx::connection>(connection_string_);
     } catch (const std::exception& error) {
       throw DatabaseError("cannot connect to " + Describe() + ": " +
-                          ScrubSecrets(error.what(), connection_string_));
+                          OneLineReason(error.what(), connection_string_));
     }
   }
 
@@ -233,9 +242,8 @@ class PostgresStore : public ResultStore {
     } catch (const Error&) {
       throw;
     } catch (const std::exception& error) {
-      std::string reason = ScrubSecrets(error.what(), connection_string_);
-      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-      throw DatabaseError(what + " failed on " + Describe() + ": " + reason);
+      throw DatabaseError(what + " failed on " + Describe() + ": " +
+                          OneLineReason(error.what(), connection_string_));
     }
   }
 

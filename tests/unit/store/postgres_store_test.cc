@@ -2,6 +2,8 @@
 // cluster and sets SEGCAST_TEST_POSTGRES; without it each case says so and checks nothing.
 #include <catch2/catch.hpp>
 
+#include <pqxx/pqxx>
+
 #include <cstdlib>
 #include <string>
 
@@ -74,4 +76,25 @@ TEST_CASE("PostgreSQL: a wrong password is reported without the password", "[sto
     CHECK(message.find("cannot connect to") != std::string::npos);
     CHECK(ExitCodeFor(error) == 5);
   }
+}
+
+TEST_CASE("PostgreSQL: the SQL examples of docs/store.md run and return rows",
+          "[store][postgres][docs]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  DropRuns(connection);
+  {
+    auto store = OpenStore(connection);
+    store->WriteRun(testing::ExampleRun("2011-06-30", 6, 1.0));
+    store->WriteRun(testing::ExampleRun("2011-12-09", 9, 2.0));
+  }
+  const std::vector<std::string> queries = testing::DocumentedQueries();
+  REQUIRE(queries.size() == 6);
+  pqxx::connection database(connection);
+  for (const std::string& query : queries) {
+    INFO(query);
+    pqxx::read_transaction work(database);
+    CHECK(work.exec(query).size() > 0);
+  }
+  DropRuns(connection);
 }

@@ -3,10 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "segcast/error.h"
 #include "segcast/store.h"
@@ -132,6 +134,27 @@ inline void CheckSameRun(const StoredRun& expected, const StoredRun& actual) {
   CHECK(actual.migrations[0].current_revenue == 45.5);
   CHECK(actual.migrations[2].to_segment == -1);
 }
+
+//! The ```sql blocks of docs/store.md, in order.
+inline std::vector<std::string> DocumentedQueries() {
+  std::ifstream in(std::string(SEGCAST_SOURCE_DIR) + "/docs/store.md");
+  std::vector<std::string> queries;
+  std::string line, query;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line == "```sql") {
+      inside = true;
+      query.clear();
+    } else if (inside && line == "```") {
+      inside = false;
+      queries.push_back(query);
+    } else if (inside) {
+      query += line + "\n";
+    }
+  }
+  return queries;
+}
+
 
 inline void RunStoreContract(const StoreFactory& open) {
   std::unique_ptr<ResultStore> store = open();

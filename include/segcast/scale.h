@@ -29,6 +29,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "segcast/panel.h"
 #include "segcast/rfm.h"
@@ -69,23 +70,32 @@ struct PanelScaleOptions {
   bool log1p_frequency_monetary = true;
 };
 
-//! What PanelToSeries did, to map centroids back to original units.
+//! What a series scaling did, to map centroids back to original units.
 struct PanelScaler {
   PanelScaleOptions options;
-  std::array<double, kLrfmFeatures> minimum{};  //!< per feature, after log1p (feature-minmax)
-  std::array<double, kLrfmFeatures> range{};    //!< per feature, > 0 (feature-minmax)
+  std::vector<double> minimum;  //!< per dimension, after log1p (feature-minmax); else empty
+  std::vector<double> range;    //!< per dimension, > 0 (feature-minmax); else empty
 
   //! True when Inverse() is exact: the transform is the same for every series.
   bool Invertible() const;
-  //! Maps length x 4 scaled values back to L, R (days), F (invoices), M (currency). Requires
-  //! Invertible().
+  //! Maps length x dims scaled values back to original units (for the panel: L, R in days,
+  //! F in invoices, M in currency). Requires Invertible().
   void Inverse(double* steps, int length) const;
 };
+
+//! Scales any series set in place (log1p is not applied here: it is specific to F and M).
+//! feature-minmax uses every step of every series; series-minmax and znorm each series alone.
+void ScaleSeries(SeriesSet& series, PanelScaling scaling, PanelScaler* scaler);
 
 //! One series per panel customer (its months from start[c], 4 dims L, R, F, M), scaled; ids are
 //! the customer ids. `scaler` (may be null) receives the fitted transform.
 SeriesSet PanelToSeries(const LrfmPanel& panel, const PanelScaleOptions& options,
                         PanelScaler* scaler);
+
+//! Members' mean original L, R, F, M by calendar month: k x panel.month_count x 4, NaN where no
+//! member of the cluster is observed. `labels` follow the order of PanelToSeries (customers with a
+//! non-empty series). Used to show per-series-scaled centroids in original units.
+std::vector<double> PanelClusterMeans(const LrfmPanel& panel, const std::vector<int>& labels, int k);
 
 //! Sign-preserving log1p and its inverse.
 double SignedLog1p(double value);

@@ -1,6 +1,7 @@
 // Silhouette (matrix, streamed, sampled), Davies-Bouldin, ARI / NMI, k selection.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "segcast/error.h"
 #include "segcast/k_selection.h"
+#include "segcast/nearest.h"
 #include "segcast/quality.h"
 
 namespace {
@@ -129,4 +131,32 @@ TEST_CASE("k selection sweeps k, scores each fit and picks the best silhouette",
   segcast::ParseKRange("2..8", &k_min, &k_max);
   CHECK((k_min == 2 && k_max == 8));
   CHECK_THROWS_AS(segcast::ParseKRange("2-8", &k_min, &k_max), segcast::InvalidArgument);
+}
+
+TEST_CASE("Nearest series with pruning equals a brute-force ranking", "[cluster][nearest]") {
+  const auto set = Walks(21, 400);
+  segcast::DtwWorkspace workspace;
+  for (int query : {0, 17, 399}) {
+    std::vector<std::pair<double, int>> brute;
+    for (int index = 0; index < set.size(); ++index) {
+      if (index == query) continue;
+      brute.emplace_back(segcast::Dtw(set.Data(index), set.Length(index), set.Data(query),
+                                      set.Length(query), 2, {}, workspace),
+                         index);
+    }
+    std::sort(brute.begin(), brute.end());
+    for (int threads : {1, 3}) {
+      segcast::NearestOptions options;
+      options.count = 10;
+      options.threads = threads;
+      const auto result =
+          segcast::NearestSeries(set, set.Data(query), set.Length(query), query, options);
+      REQUIRE(result.hits.size() == 10);
+      for (int rank = 0; rank < 10; ++rank) {
+        CHECK(result.hits[rank].index == brute[rank].second);
+        CHECK(result.hits[rank].distance == brute[rank].first);
+      }
+      CHECK(result.pruned + result.abandoned > 0);
+    }
+  }
 }

@@ -1,0 +1,315 @@
+// segcast segment: TimeSeries K-Means of customer trajectories (a transaction log through the LRFM
+// panel) or of any series file (--series: UCR/UEA .ts or long CSV), for one k or a k range.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/ingest_flags.h"
+#include "cli/segment_outputs.h"
+#include "internal/parallel.h"
+#include "segcast/error.h"
+#include "segcast/k_selection.h"
+#include "segcast/panel.h"
+#include "segcast/quality.h"
+#include "segcast/scale.h"
+#include "segcast/series.h"
+#include "segcast/ts_kmeans.h"
+
+namespace segcast::cli {
+namespace {
+
+struct SegmentFlags {
+  IngestFlags ingest;
+  std::string series_file;
+  std::string output;
+  int k = 4;
+  std::string k_range;
+  std::string metric = "dtw";
+  uint64_t seed = 0;
+  int band = -1;
+  double band_fraction = 0.0;
+  int max_iter = 50;
+  double tol = 1e-6;
+  int n_init = 1;
+  std::string init = "kmeans++";
+  std::string assignment = "pruned";
+  std::string scaling;  // default depends on the input kind
+  bool log1p = true;
+  std::string as_of;
+  int window = 0;
+  int silhouette_sample = 0;
+  double memory_budget_mib = 1024.0;
+  bool silhouette = false;
+  bool no_silhouette = false;
+};
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// What the input turned into: the series to cluster, plus the LRFM context when there is one.
+struct Prepared {
+  SeriesSet series;
+  bool lrfm = false;
+  LrfmPanel panel;
+  PanelScaler scaler;
+  nlohmann::json input;
+};
+
+Prepared Prepare(const SegmentFlags& flags, Metric metric) {
+  Prepared prepared;
+  if (!flags.series_file.empty()) {
+    prepared.series = ReadSeriesFile(flags.series_file);
+    const PanelScaling scaling =
+        flags.scaling.empty() ? PanelScaling::kNone : ParsePanelScaling(flags.scaling);
+    ScaleSeries(prepared.series, scaling, &prepared.scaler);
+    prepared.input = {{"kind", "series"},
+                      {"file", flags.series_file},
+                      {"scaling", PanelScalingName(scaling)}};
+    return prepared;
+  }
+  PanelOptions panel_options;
+  panel_options.as_of = ParseAsOfFlag(flags.as_of);
+  panel_options.window = flags.window;
+  // Euclidean distances need equal lengths: months before the first purchase become zeros.
+  panel_options.pre_acquisition =
+      metric == Metric::kEuclidean ? PreAcquisition::kZero : PreAcquisition::kAbsent;
+  panel_options.Validate();
+  const auto start = Clock::now();
+  IngestResult result = RunIngest(flags.ingest);
+  RequireAcceptedRows(result.report);
+  const double seconds_ingest = Since(start);
+  const auto panel_start = Clock::now();
+  prepared.panel = BuildPanel(result.transactions, panel_options);
+  PanelScaleOptions scale_options;
+  if (!flags.scaling.empty()) scale_options.scaling = ParsePanelScaling(flags.scaling);
+  scale_options.log1p_frequency_monetary = flags.log1p;
+  prepared.series = PanelToSeries(prepared.panel, scale_options, &prepared.scaler);
+  prepared.lrfm = true;
+  std::cerr << result.report.BriefReport();
+  prepared.input = {{"kind", "transactions"},
+                    {"file", flags.ingest.file},
+                    {"as_of", FormatDay(prepared.panel.as_of)},
+                    {"first_month", FormatMonth(prepared.panel.first_month)},
+                    {"months", prepared.panel.month_count},
+                    {"pre_acquisition", metric == Metric::kEuclidean ? "zero" : "absent"},
+                    {"scaling", PanelScalingName(scale_options.scaling)},
+                    {"log1p_frequency_monetary", scale_options.log1p_frequency_monetary},
+                    {"seconds_ingest", seconds_ingest},
+                    {"seconds_panel", Since(panel_start)}};
+  return prepared;
+}
+
+// Centroids in original units (LRFM only) and a calendar-month label per centroid step: series
+// end in the panel's last month, so step t of a centroid of length n is month (months - n + t).
+void OriginalUnits(const Prepared& prepared, const TsKMeansResult& fit,
+                   std::vector<double>& original, std::vector<std::string>& labels) {
+  original.clear();
+  labels.clear();
+  if (!prepared.lrfm) {
+    if (prepared.scaler.options.scaling == PanelScaling::kFeatureMinMax) {
+      original = fit.centroids;
+      for (int cluster = 0; cluster < fit.k; ++cluster) {
+        prepared.scaler.Inverse(original.data() + static_cast<size_t>(cluster) * fit.length * fit.dims,
+                                fit.length);
+      }
+    }
+    return;
+  }
+  const int months = prepared.panel.month_count;
+  const int offset = months - fit.length;
+  for (int step = 0; step < fit.length; ++step) {
+    labels.push_back(FormatMonth(prepared.panel.first_month + offset + step));
+  }
+  if (prepared.scaler.Invertible()) {
+    original = fit.centroids;
+    for (int cluster = 0; cluster < fit.k; ++cluster) {
+      prepared.scaler.Inverse(original.data() + static_cast<size_t>(cluster) * fit.length * fit.dims,
+                              fit.length);
+    }
+  } else {
+    // Per-series scalings have no inverse: show the members' mean trajectory by calendar month.
+    const std::vector<double> means = PanelClusterMeans(prepared.panel, fit.labels, fit.k);
+    original.assign(static_cast<size_t>(fit.k) * fit.length * kLrfmFeatures, 0.0);
+    for (int cluster = 0; cluster < fit.k; ++cluster) {
+      for (int step = 0; step < fit.length; ++step) {
+        for (int feature = 0; feature < kLrfmFeatures; ++feature) {
+          original[(static_cast<size_t>(cluster) * fit.length + step) * kLrfmFeatures + feature] =
+              means[(static_cast<size_t>(cluster) * months + offset + step) * kLrfmFeatures + feature];
+        }
+      }
+    }
+  }
+}
+
+void Run(const SegmentFlags& flags) {
+  const auto start = Clock::now();
+  if (flags.series_file.empty() == flags.ingest.file.empty()) {
+    throw InvalidArgument("give either a transaction log FILE or --series FILE",
+                          {"", 0, "FILE / --series", "exactly one input"});
+  }
+  TsKMeansOptions fit;
+  fit.metric = ParseMetric(flags.metric);
+  fit.k = flags.k;
+  fit.seed = flags.seed;
+  fit.band.radius = flags.band;
+  fit.band.fraction = flags.band_fraction;
+  fit.max_iter = flags.max_iter;
+  fit.tol = flags.tol;
+  fit.n_init = flags.n_init;
+  fit.init = flags.init == "random" ? KMeansInit::kRandom : KMeansInit::kKMeansPlusPlus;
+  fit.assignment =
+      flags.assignment == "naive" ? AssignmentStrategy::kNaive : AssignmentStrategy::kPruned;
+  fit.threads = flags.ingest.threads;
+  fit.Validate();
+  SilhouetteOptions silhouette;
+  silhouette.metric = fit.metric;
+  silhouette.band = fit.band;
+  silhouette.sample = flags.silhouette_sample;
+  silhouette.memory_budget_bytes = static_cast<int64_t>(flags.memory_budget_mib * 1024.0 * 1024.0);
+  silhouette.seed = flags.seed;
+  silhouette.threads = flags.ingest.threads;
+  silhouette.Validate();
+
+  Prepared prepared = Prepare(flags, fit.metric);
+  const SeriesSet& series = prepared.series;
+  std::filesystem::create_directories(flags.output);
+  const std::filesystem::path output(flags.output);
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+
+  nlohmann::json summary;
+  summary["input"] = prepared.input;
+  summary["series"] = series.size();
+  summary["dims"] = series.dims;
+  summary["min_length"] = series.MinLength();
+  summary["max_length"] = series.MaxLength();
+  summary["metric"] = MetricName(fit.metric);
+  summary["band_radius"] = fit.band.radius;
+  summary["band_fraction"] = fit.band.fraction;
+  summary["seed"] = fit.seed;
+  summary["threads"] = internal::ResolveThreads(flags.ingest.threads);
+  TsKMeansResult chosen;
+  const auto fit_start = Clock::now();
+  if (!flags.k_range.empty()) {
+    KSelectionOptions options;
+    ParseKRange(flags.k_range, &options.k_min, &options.k_max);
+    options.fit = fit;
+    options.silhouette = silhouette;
+    options.compute_silhouette = !flags.no_silhouette;
+    if (terminal) std::cerr << "segment: fitting k = " << flags.k_range << " ...\n";
+    KSelectionResult sweep = SelectTsK(series, options);
+    WriteKSelection(output / "k_selection.csv", sweep.rows);
+    chosen = sweep.fits[sweep.best_index];
+    summary["k_range"] = flags.k_range;
+    summary["best_k"] = sweep.best_k();
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& row : sweep.rows) {
+      rows.push_back({{"k", row.k},
+                      {"inertia", row.inertia},
+                      {"silhouette", std::isnan(row.silhouette) ? nlohmann::json() : nlohmann::json(row.silhouette)},
+                      {"davies_bouldin", row.davies_bouldin},
+                      {"iterations", row.iterations},
+                      {"converged", row.converged},
+                      {"seconds_fit", row.seconds_fit}});
+    }
+    summary["k_selection"] = rows;
+    summary["silhouette"] = {{"used_matrix", sweep.silhouette.used_matrix},
+                             {"sample_size", sweep.silhouette.sample_size},
+                             {"distance_computations", sweep.silhouette.distance_computations},
+                             {"seconds", sweep.silhouette.seconds}};
+    int64_t dtw_calls = 0;
+    for (const auto& model : sweep.fits) dtw_calls += model.dtw_calls;
+    summary["sweep_dtw_calls"] = dtw_calls;
+  } else {
+    chosen = FitTsKMeans(series, fit);
+    if (flags.silhouette) {
+      const SilhouetteResult scores = SilhouetteScores(series, {chosen.labels}, silhouette);
+      summary["silhouette"] = {{"score", scores.scores[0]},
+                               {"used_matrix", scores.used_matrix},
+                               {"sample_size", scores.sample_size},
+                               {"seconds", scores.seconds}};
+    }
+  }
+  summary["seconds_clustering"] = Since(fit_start);
+  summary["fit"] = FitJson(chosen);
+  summary["davies_bouldin"] = DaviesBouldin(series, chosen.labels, chosen.centroids, chosen.k,
+                                            chosen.length, fit.metric, fit.band, fit.threads);
+
+  WriteAssignments(output / "assignments.csv", series, chosen);
+  std::vector<double> original;
+  std::vector<std::string> step_labels;
+  OriginalUnits(prepared, chosen, original, step_labels);
+  std::vector<std::string> names = series.dim_names;
+  if (names.empty()) {
+    for (int dim = 0; dim < series.dims; ++dim) names.push_back("dim_" + std::to_string(dim));
+  }
+  WriteCentroids(output / "centroids.csv", chosen, names, original, step_labels);
+  if (prepared.lrfm) {
+    summary["centroids_units"] = prepared.scaler.Invertible() ? "inverse of the scaling"
+                                                              : "members' mean by calendar month";
+  }
+  summary["seconds_total"] = Since(start);
+  {
+    std::ofstream out(output / "summary.json");
+    out << summary.dump(2) << "\n";
+    if (!out) throw InputError("cannot write", {(output / "summary.json").string(), 0, "", ""});
+  }
+  std::cerr << "segment: " << series.size() << " series, " << chosen.BriefReport() << " -> "
+            << output.string() << "\n";
+  if (flags.ingest.json) std::cout << summary.dump(2) << "\n";
+}
+
+}  // namespace
+
+void AddSegmentCommand(CLI::App& app, CommandContext& context) {
+  auto flags = std::make_shared<SegmentFlags>();
+  CLI::App* command = app.add_subcommand(
+      "segment", "TimeSeries K-Means of LRFM trajectories (FILE) or of any series (--series FILE)");
+  AddIngestFlags(*command, flags->ingest);
+  command->get_option("FILE")->required(false);
+  command->add_option("--series", flags->series_file,
+                      "Cluster these series instead: UCR/UEA .ts[.gz] or long CSV id,step,dims...");
+  command->add_option("-o,--output", flags->output, "Output directory")->required();
+  command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
+  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8), keep the best silhouette");
+  command->add_option("--metric", flags->metric, "dtw or euclidean")
+      ->check(CLI::IsMember({"dtw", "euclidean"}))
+      ->capture_default_str();
+  command->add_option("--seed", flags->seed, "Seed of every random choice")->capture_default_str();
+  command->add_option("--band", flags->band, "Sakoe-Chiba radius in steps; -1 = full window")->capture_default_str();
+  command->add_option("--band-fraction", flags->band_fraction, "Sakoe-Chiba radius as a fraction of the length");
+  command->add_option("--max-iter", flags->max_iter, "K-Means iterations per run")->capture_default_str();
+  command->add_option("--tol", flags->tol, "Stop when the inertia changes less than this")->capture_default_str();
+  command->add_option("--n-init", flags->n_init, "Independent runs, best inertia kept")->capture_default_str();
+  command->add_option("--init", flags->init, "kmeans++ or random")
+      ->check(CLI::IsMember({"kmeans++", "random"}))
+      ->capture_default_str();
+  command->add_option("--assignment", flags->assignment, "pruned (lower bounds) or naive; same result")
+      ->check(CLI::IsMember({"pruned", "naive"}))
+      ->capture_default_str();
+  command->add_option("--scaling", flags->scaling,
+                      "feature-minmax | series-minmax | znorm | none (default: feature-minmax for a "
+                      "transaction log, none for --series)");
+  command->add_flag("--log1p,!--no-log1p", flags->log1p, "log1p of F and M before scaling (LRFM; default on)");
+  command->add_option("--as-of", flags->as_of, "Reference date YYYY-MM-DD (LRFM)");
+  command->add_option("--window", flags->window, "Keep the last N months of the panel; 0 keeps all");
+  command->add_option("--silhouette-sample", flags->silhouette_sample,
+                      "Score the silhouette on a seeded sample of N series; 0 = all")->capture_default_str();
+  command->add_option("--memory-budget-mib", flags->memory_budget_mib,
+                      "Largest pairwise distance matrix kept in memory (MiB)")->capture_default_str();
+  command->add_flag("--silhouette", flags->silhouette, "With a single k, also compute its silhouette");
+  command->add_flag("--no-silhouette", flags->no_silhouette, "With --k-range, skip silhouettes (pick by Davies-Bouldin)");
+  command->callback([flags, &context] {
+    Run(*flags);
+    context.exit_code = 0;
+  });
+}
+
+}  // namespace segcast::cli

@@ -16,5 +16,6 @@ struct CommandContext {
 void AddProfileCommand(CLI::App& app, CommandContext& context);
 void AddRfmCommand(CLI::App& app, CommandContext& context);
 void AddPanelCommand(CLI::App& app, CommandContext& context);
+void AddSegmentCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace segcast::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   segcast::cli::AddProfileCommand(app, context);
   segcast::cli::AddRfmCommand(app, context);
   segcast::cli::AddPanelCommand(app, context);
+  segcast::cli::AddSegmentCommand(app, context);
 
   try {
     app.parse(argc, argv);

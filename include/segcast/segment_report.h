@@ -126,4 +126,12 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
 //! "13.4%": a share in [0, 1] as a percentage with one decimal.
 std::string FormatPercent(double share);
 
+//! The segment sections of report.md: a summary table (names from `personas`, matched by segment
+//! id; segments without a persona are listed by id), each segment's evidence, centroid trajectory
+//! and mixes (the `max_mix_shown` largest values per column), then the revenue concentration
+//! table and the Pareto statements. `max_mix_shown` >= 1.
+std::string RenderSegmentReportMarkdown(const SegmentReport& report,
+                                        const std::vector<Persona>& personas,
+                                        int max_mix_shown = 5);
+
 }  // namespace segcast

@@ -163,3 +163,33 @@ TEST_CASE("inconsistent report input is refused", "[segments][report]") {
   CHECK_THROWS_AS(BuildSegmentReport(TenCustomers(), options), InvalidArgument);
   CHECK(FormatPercent(0.134) == "13.4%");
 }
+
+TEST_CASE("the report renders as Markdown with names, evidence and tables", "[segments][report]") {
+  SegmentReport report = BuildSegmentReport(TenCustomers(), {});
+  Persona top;
+  top.segment_id = 0;
+  top.name = "Champions";
+  top.description = "Buy often.";
+  top.evidence = "M is high: 40 vs 10 (4.0x)";
+  Persona piped;
+  piped.segment_id = 2;
+  piped.name = "A|B";
+  const std::string markdown = RenderSegmentReportMarkdown(report, {top, piped}, 2);
+  auto contains = [&](const std::string& text) {
+    INFO(text);
+    CHECK(markdown.find(text) != std::string::npos);
+  };
+  contains("10 customers, revenue 1,000.00.");
+  contains("| 0 | Champions | 2 | 20.0% | 80.0% | 100 | 5 | 1.0 | 40.00 |");
+  contains("| 1 | Segment 1 | 3 | 30.0% | 15.0% |");
+  contains("| 2 | A\\|B | 5 | 50.0% | 5.0% |");
+  contains("### 0. Champions\n\nBuy often.\n\nEvidence: M is high: 40 vs 10 (4.0x)");
+  contains("| 2011-10 | 5 | 6 | 7.0 | 8.00 |");
+  contains("- country: Germany 60.0%, France 20.0%, ...");
+  contains("- wealth_segment: Mass Customer 80.0%, Affluent Customer 20.0%\n");
+  contains("| Champions | 20.0% | 80.0% | 4.00 | 20.0% | 80.0% |");
+  contains("Champions: 20.0% of customers bring 80.0% of revenue.");
+  contains("Across customers: the top 20.0% of customers bring 80.0% of revenue; 20.0% of "
+           "customers bring 80.0% of revenue.");
+  CHECK_THROWS_AS(RenderSegmentReportMarkdown(report, {}, 0), InvalidArgument);
+}

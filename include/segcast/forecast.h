@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "segcast/calendar.h"
@@ -55,7 +56,8 @@ enum class Toggle { kAuto, kOn, kOff };
 //! How the model variant is chosen for each series.
 enum class Selection {
   kFixed,       //!< use the options as given
-  kValidation,  //!< rolling-origin validation on the history among a few variants (default)
+  kValidation,  //!< the variant with the best rolling-origin validation sMAPE on the history
+  kAverage,     //!< the equal-weight average of every variant (forecast combination)
 };
 
 struct ForecastOptions {
@@ -99,16 +101,25 @@ struct ForecastOptions {
   double seasonality_prior_scale = 10.0;
   //! Per-month damping of the trend's rate beyond the data (Gardner & McKenzie 1985):
   //! the rate h months ahead is phi^h times the last rate. 1 = Prophet's straight line; 0 < phi <= 1.
-  double trend_damping = 0.98;
+  double trend_damping = 0.95;
+  //! Half-life in months of the likelihood weights 0.5^(age / half_life) (discounted
+  //! likelihood, as in exponential smoothing); 0 = every month weighs 1 (Prophet). >= 0.
+  double recency_half_life = 0.0;
   //! Width eps of the smooth Laplace prior |d| ~ sqrt(d^2 + eps^2) - eps (scaled rate units); > 0.
   double laplace_smoothing = 1e-3;
 
-  //! Variant choice; see docs/forecasting.md for the candidate set.
-  Selection selection = Selection::kValidation;
+  //! How variants are used; kFixed fits exactly the options above.
+  Selection selection = Selection::kAverage;
+  //! The variants of kAverage and kValidation: each of these half-lives (months; 0 = equal
+  //! weights) in place of recency_half_life, each on y and on log y (the log only for series
+  //! without negatives). Chosen on the tourism training parts (docs/forecasting.md).
+  std::vector<double> variant_half_lives = {9, 18, 36};
   //! Rolling origins used by Selection::kValidation (the last ones of the history); 1 .. 12.
   int validation_origins = 3;
   //! Months between validation origins; 1 .. 24.
   int validation_step = 6;
+  //! Months forecast from each validation origin (at most `horizon`); 1 .. 36.
+  int validation_horizon = 12;
   //! Clamp forecasts and bounds at 0 when the history has no negative value.
   bool nonnegative = true;
   //! Threads for ForecastAll; 0 = all cores.
@@ -150,6 +161,7 @@ struct FittedParameters {
   int fourier_order = 0;                //!< 0 when seasonality is off
   double sigma = 0.0;                   //!< noise standard deviation (scaled units)
   double trend_damping = 1.0;           //!< phi used beyond the data
+  double recency_half_life = 0.0;       //!< months; 0 = equal likelihood weights
   double history_months = 0;            //!< months spanned by t in [0, 1] plus one
 };
 
@@ -157,7 +169,10 @@ struct FittedParameters {
 struct SeriesForecast {
   std::string series_id;
   std::vector<ForecastPoint> points;     //!< history months then `horizon` future months
+  //! The fitted model; with Selection::kAverage the first member, variant "average(a+b+...)".
   FittedParameters parameters;
+  //! Every fitted member (one unless Selection::kAverage).
+  std::vector<FittedParameters> members;
   bool converged = false;                //!< the final fit met Ceres's convergence tests
   int iterations = 0;                    //!< solver iterations of the final fit, all sigma rounds
   std::string message;                   //!< why the fit is degenerate, empty when fine

@@ -78,4 +78,16 @@ std::vector<MonthlySeries> RevenueSeriesFromPanel(const LrfmPanel& panel,
                                                   const std::vector<int>& labels = {},
                                                   const std::string& segment_prefix = "segment_");
 
+//! Segment labels for the customers of a panel, read from an assignments file as written by
+//! `segcast segment` (header with columns `id` and `segment`; segment a whole number >= 0).
+struct PanelLabels {
+  std::vector<int> labels;           //!< one per panel customer; -1 = not in the file
+  int64_t rows_read = 0;             //!< data rows of the file
+  int64_t rows_unmatched = 0;        //!< rows whose id is not a panel customer
+  int64_t rows_rejected = 0;         //!< rows with a segment that is not a whole number >= 0
+  int64_t customers_unassigned = 0;  //!< panel customers absent from the file
+};
+//! Throws InputError when the file cannot be read or lacks a column.
+PanelLabels ReadPanelLabels(const std::string& path, const LrfmPanel& panel);
+
 }  // namespace segcast

@@ -4,6 +4,7 @@
 //   forecast_bench [tourism=PATH] [synthetic=1000] [threads=1] [repeats=3] [preset=monthly|prophet]
 //                  [order=6] [changepoints=-1] [months_per_changepoint=12] [damping=0.98]
 //                  [prior=0.05] [selection=validation|fixed] [transform=none|log] [samples=1000]
+//                  [half_life=0] [eps=1e-3] [range=0.8] [window=0] [stage=test|validation]
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
 #include <algorithm>
@@ -128,6 +129,16 @@ void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       per_series[index] = std::min(per_series[index], ms);
     }
+  std::vector<size_t> order(series.size());
+  for (size_t index = 0; index < order.size(); ++index) order[index] = index;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return per_series[a] > per_series[b]; });
+  std::string slowest;
+  for (size_t rank = 0; rank < std::min<size_t>(5, order.size()); ++rank) {
+    char entry[96];
+    std::snprintf(entry, sizeof entry, "%s\"%s\": %.3f", rank ? ", " : "", series[order[rank]].id.c_str(),
+                  per_series[order[rank]]);
+    slowest += entry;
+  }
   std::map<std::string, int> variants;
   int not_converged = 0;
   double iterations = 0;
@@ -140,6 +151,7 @@ void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
               series.size(), threads, wall);
   std::printf("    \"ms_per_series_median\": %.4f, \"ms_per_series_p95\": %.4f, \"ms_per_series_max\": %.4f,\n",
               Percentile(per_series, 0.5), Percentile(per_series, 0.95), Percentile(per_series, 1.0));
+  std::printf("    \"slowest_ms\": {%s},\n", slowest.c_str());
   std::printf("    \"model\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f, \"relative_width\": %.4f},\n",
               scores.model.Smape(), scores.model.Mase(), scores.model.Coverage(), scores.model.RelativeWidth());
   std::printf("    \"seasonal_naive\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f},\n",
@@ -174,12 +186,28 @@ int main(int argc, char** argv) {
   if (arguments.count("range")) options.changepoint_range = std::stod(get("range", "0.8"));
   if (arguments.count("seasonality_prior")) options.seasonality_prior_scale = std::stod(get("seasonality_prior", "10"));
   if (arguments.count("selection"))
-    options.selection = get("selection", "") == "fixed" ? segcast::Selection::kFixed : segcast::Selection::kValidation;
+    options.selection = get("selection", "") == "fixed"     ? segcast::Selection::kFixed
+                        : get("selection", "") == "average" ? segcast::Selection::kAverage
+                                                            : segcast::Selection::kValidation;
   if (arguments.count("transform"))
     options.transform = get("transform", "") == "log" ? segcast::Transform::kLog : segcast::Transform::kNone;
   if (arguments.count("mode"))
     options.seasonality_mode = get("mode", "") == "multiplicative" ? segcast::SeasonalityMode::kMultiplicative
                                                                     : segcast::SeasonalityMode::kAdditive;
+  if (arguments.count("half_life")) options.recency_half_life = std::stod(get("half_life", "0"));
+  if (arguments.count("half_lives")) {
+    options.variant_half_lives.clear();
+    std::string list = get("half_lives", "");
+    for (size_t at = 0; at < list.size();) {
+      size_t comma = list.find(',', at);
+      if (comma == std::string::npos) comma = list.size();
+      options.variant_half_lives.push_back(std::stod(list.substr(at, comma - at)));
+      at = comma + 1;
+    }
+  }
+  if (arguments.count("origins")) options.validation_origins = std::stoi(get("origins", "3"));
+  if (arguments.count("vstep")) options.validation_step = std::stoi(get("vstep", "6"));
+  if (arguments.count("vh")) options.validation_horizon = std::stoi(get("vh", "12"));
   if (arguments.count("eps")) options.laplace_smoothing = std::stod(get("eps", "1e-4"));
   if (arguments.count("nonnegative")) options.nonnegative = get("nonnegative", "1") == "1";
   options.samples = std::stoi(get("samples", "1000"));
@@ -197,12 +225,26 @@ int main(int argc, char** argv) {
               "\"selection\": \"%s\", \"transform\": \"%s\", \"samples\": %d, \"interval\": %g, \"horizon\": %d},\n",
               get("preset", "monthly").c_str(), options.fourier_order, options.day_phase ? 1 : 0,
               options.changepoints, options.months_per_changepoint, options.changepoint_prior_scale,
-              options.trend_damping, options.selection == segcast::Selection::kFixed ? "fixed" : "validation",
+              options.trend_damping, get("selection", "default").c_str(),
               options.transform == segcast::Transform::kLog ? "log" : "none", options.samples, options.interval,
               options.horizon);
   const bool run_synthetic = synthetic > 0;
   if (!tourism.empty()) {
     segcast::SeriesSet set = segcast::ReadTourismCsv(tourism, true);
+    // stage=validation: score on the last 24 months of each training part instead of the test
+    // part, so defaults can be chosen without looking at the test data.
+    if (get("stage", "test") == "validation")
+      for (auto& series : set.series) {
+        series.future.assign(series.values.end() - 24, series.values.end());
+        series.values.resize(series.values.size() - 24);
+      }
+    const int window = std::stoi(get("window", "0"));
+    if (window > 0)
+      for (auto& series : set.series)
+        if (series.size() > window) {
+          series.first_month += series.size() - window;
+          series.values.erase(series.values.begin(), series.values.end() - window);
+        }
     PrintBlock("tourism", set.series, options, threads, repeats, !run_synthetic);
   }
   if (run_synthetic) PrintBlock("synthetic", SyntheticSeries(synthetic, 42), options, threads, repeats, true);

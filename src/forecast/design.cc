@@ -24,6 +24,7 @@ ModelSpec SpecFromOptions(const ForecastOptions& options) {
   spec.trend_damping = options.trend_damping;
   spec.laplace_smoothing = options.laplace_smoothing;
   spec.cap = options.cap;
+  spec.recency_half_life = options.recency_half_life;
   spec.name = options.transform == Transform::kLog ? "log" : "additive";
   if (options.seasonality_mode == SeasonalityMode::kMultiplicative) spec.name = "multiplicative";
   if (options.growth == Growth::kLogistic) spec.name = "logistic";
@@ -56,6 +57,15 @@ ScaledHistory ScaleHistory(const std::vector<double>& values, MonthIndex first_m
                              : scaled;
   }
   history.cap = spec.cap / history.y_scale;
+  // Discounted likelihood: month i counts 0.5^((n-1-i)/half_life), so level and seasonality
+  // follow recent years while older data still informs the seasonal shape.
+  history.weight.assign(values.size(), 1.0);
+  for (size_t month = 0; month < values.size(); ++month) {
+    if (spec.recency_half_life > 0)
+      history.weight[month] = std::exp2(-static_cast<double>(values.size() - 1 - month) /
+                                        spec.recency_half_life);
+    if (std::isfinite(history.z[month])) history.weight_sum += history.weight[month];
+  }
   return history;
 }
 
@@ -103,7 +113,19 @@ Design MakeDesign(const ScaledHistory& history, const ModelSpec& spec) {
   design.day_phase = spec.day_phase;
   design.fourier_order = yearly ? spec.fourier_order : 0;
   design.fourier_columns = yearly ? FourierColumns(spec.fourier_order, spec.day_phase) : 0;
+  if (yearly && !spec.day_phase) {
+    design.fourier_table.resize(12 * design.fourier_columns);
+    for (int month = 0; month < 12; ++month)
+      FourierRow(month, design.fourier_order, false, &design.fourier_table[month * design.fourier_columns]);
+  }
   return design;
+}
+
+const double* Design::Fourier(MonthIndex month, std::vector<double>& scratch) const {
+  if (!fourier_table.empty()) return &fourier_table[(month % 12) * fourier_columns];
+  scratch.resize(fourier_columns);
+  FourierRow(month, fourier_order, day_phase, scratch.data());
+  return scratch.data();
 }
 
 }  // namespace segcast::internal

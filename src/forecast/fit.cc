@@ -22,9 +22,9 @@ constexpr double kRelativeCostTolerance = 1e-5;
 
 // Minimiser over sigma of n log sigma + A / (2 sigma^2) + sigma^2 / (2 * 0.5^2): the positive
 // root of sigma^4 / 0.25 + n sigma^2 - A = 0.
-double SigmaGivenResiduals(double sum_squares, int n) {
+double SigmaGivenResiduals(double sum_squares, double n) {
   const double a = 1.0 / (kSigmaPriorScale * kSigmaPriorScale);
-  const double s2 = (-n + std::sqrt(static_cast<double>(n) * n + 4.0 * a * sum_squares)) / (2.0 * a);
+  const double s2 = (-n + std::sqrt(n * n + 4.0 * a * sum_squares)) / (2.0 * a);
   return std::sqrt(std::max(s2, 1e-16));
 }
 
@@ -55,14 +55,17 @@ std::vector<double> InitialTheta(const ScaledHistory& history, const Design& des
   return theta;
 }
 
-void LinearRow(const Design& design, MonthIndex first_month, int month, double* row) {
+void LinearRow(const Design& design, MonthIndex first_month, int month, double* row,
+               std::vector<double>& scratch) {
   const double t = month * design.dt;
   row[0] = t;
   row[1] = 1.0;
   const int S = static_cast<int>(design.changepoint_t.size());
   for (int j = 0; j < S; ++j) row[2 + j] = std::max(0.0, t - design.changepoint_t[j]);
-  if (design.fourier_order > 0)
-    FourierRow(first_month + month, design.fourier_order, design.day_phase, row + 2 + S);
+  if (design.fourier_order > 0) {
+    const double* features = design.Fourier(first_month + month, scratch);
+    std::copy_n(features, design.fourier_columns, row + 2 + S);
+  }
 }
 
 Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
@@ -77,13 +80,15 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   Eigen::VectorXd moment = Eigen::VectorXd::Zero(p);
   double zz = 0.0;
   Eigen::VectorXd row(p);
+  std::vector<double> scratch;
   for (int month = 0; month < history.n; ++month) {
     const double z = history.z[month];
     if (!std::isfinite(z)) continue;
-    LinearRow(design, history.first_month, month, row.data());
-    gram.selfadjointView<Eigen::Upper>().rankUpdate(row);
-    moment += z * row;
-    zz += z * z;
+    const double w = history.weight[month];
+    LinearRow(design, history.first_month, month, row.data(), scratch);
+    gram.selfadjointView<Eigen::Upper>().rankUpdate(row, w);
+    moment += (w * z) * row;
+    zz += w * z * z;
   }
   gram.triangularView<Eigen::StrictlyLower>() = gram.transpose();
   Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
@@ -103,12 +108,12 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
     double laplace = 0.0;
     for (int j = 0; j < S; ++j)
       laplace += std::sqrt(value[2 + j] * value[2 + j] + eps * eps) - eps;
-    return history.finite * std::log(sigma) + sum_squares(value) / (2.0 * sigma * sigma) +
+    return history.weight_sum * std::log(sigma) + sum_squares(value) / (2.0 * sigma * sigma) +
            0.5 * value.dot(precision.cwiseProduct(value)) + laplace / tau +
            sigma * sigma / (2.0 * kSigmaPriorScale * kSigmaPriorScale);
   };
   Fit fit;
-  double sigma = SigmaGivenResiduals(sum_squares(x), history.finite);
+  double sigma = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
   // Majorise-minimise pre-solve (Hunter & Lange 2004, "A tutorial on MM algorithms"): each smooth
   // Laplace term is bounded above by the quadratic touching it at the current delta, so every
   // sweep is one ridge solve and the posterior never increases; sigma is updated in closed form
@@ -123,7 +128,7 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
       system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
     system.diagonal().array() += jitter;
     x = system.llt().solve(moment);
-    sigma = SigmaGivenResiduals(sum_squares(x), history.finite);
+    sigma = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
     const double current = posterior(x, sigma);
     const bool settled = previous - current <= kMajorizeTolerance * (1.0 + std::fabs(current));
     previous = current;
@@ -155,13 +160,28 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
     const auto& summary = solver.Solve(objective, &x);
     fit.iterations += summary.iterations;
     fit.converged = summary.status != decltype(solver)::HIT_MAX_ITERATIONS;
-    const double next = SigmaGivenResiduals(sum_squares(x), history.finite);
+    const double next = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
     const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
     sigma = next;
     if (settled) break;
   }
   fit.theta.assign(x.data(), x.data() + p);
   fit.sigma = sigma;
+  // The MAP sigma is the in-sample scatter, which is too small out of sample when the effective
+  // sample (sum of weights) is not much larger than the parameters the priors leave free; the
+  // residual degrees of freedom correct it (the hat matrix of the ridge problem that majorises the
+  // posterior at the optimum).
+  Eigen::MatrixXd system = gram;
+  system.diagonal() += sigma * sigma * precision;
+  const double lambda = sigma * sigma / tau;
+  for (int j = 0; j < S; ++j)
+    system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
+  system.diagonal().array() += jitter;
+  fit.effective_parameters = system.llt().solve(gram).trace();
+  const double residual_df = history.weight_sum - fit.effective_parameters;
+  fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares(x) / residual_df)
+                                           : std::sqrt(sum_squares(x) / history.weight_sum);
+  fit.predictive_sigma = std::max(fit.predictive_sigma, sigma);
   return fit;
 }
 
@@ -175,6 +195,7 @@ Fit FitNonlinear(const ScaledHistory& history, const Design& design, const Model
     const int row = static_cast<int>(data.t.size());
     data.t.push_back(month * design.dt);
     data.z.push_back(history.z[month]);
+    data.root_weight.push_back(std::sqrt(history.weight[month]));
     if (F > 0) {
       std::vector<double> features(F);
       FourierRow(history.first_month + month, design.fourier_order, design.day_phase, features.data());
@@ -197,7 +218,7 @@ Fit FitNonlinear(const ScaledHistory& history, const Design& design, const Model
     return sum;
   };
   Fit fit;
-  double sigma = SigmaGivenResiduals(data_sum_squares(theta), history.finite);
+  double sigma = SigmaGivenResiduals(data_sum_squares(theta), history.weight_sum);
   for (int round = 0; round < kMaxSigmaRounds; ++round) {
     data.trend_prior = sigma / kTrendPriorScale;
     data.seasonality_prior = sigma / spec.seasonality_prior_scale;
@@ -219,13 +240,14 @@ Fit FitNonlinear(const ScaledHistory& history, const Design& design, const Model
     ceres::Solve(options, &problem, &summary);
     fit.iterations += static_cast<int>(summary.iterations.size());
     fit.converged = summary.termination_type == ceres::CONVERGENCE;
-    const double next = SigmaGivenResiduals(data_sum_squares(theta), history.finite);
+    const double next = SigmaGivenResiduals(data_sum_squares(theta), history.weight_sum);
     const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
     sigma = next;
     if (settled) break;
   }
   fit.theta = theta;
   fit.sigma = sigma;
+  fit.predictive_sigma = sigma;
   return fit;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "forecast/model.h"
@@ -35,23 +36,30 @@ double Smape(const std::vector<double>& actual, const std::vector<double>& forec
   return count > 0 ? sum / count : kNaN;
 }
 
-// The candidates of Selection::kValidation: the configured model on y, and the same on log y
-// (multiplicative seasonality and trend) when the series is positive enough to take logs.
+// The candidates of Selection::kValidation: the configured model on y and on log y
+// (multiplicative seasonality and trend) when the series has no negatives, each with every
+// half-life of variant_half_lives.
 std::vector<internal::ModelSpec> Candidates(const ForecastOptions& options, bool has_negative) {
   internal::ModelSpec base = internal::SpecFromOptions(options);
   if (options.selection == Selection::kFixed || options.growth == Growth::kLogistic)
     return {base};
+  // Averaging and validation vary the half-life and the transform; the other settings stay.
   std::vector<internal::ModelSpec> candidates;
-  base.transform = Transform::kNone;
-  base.name = options.seasonality_mode == SeasonalityMode::kMultiplicative ? "multiplicative"
-                                                                            : "additive";
-  candidates.push_back(base);
-  if (!has_negative) {
-    internal::ModelSpec log = base;
-    log.transform = Transform::kLog;
-    log.mode = SeasonalityMode::kAdditive;
-    log.name = "log";
-    candidates.push_back(log);
+  for (Transform transform : {Transform::kNone, Transform::kLog}) {
+    if (transform == Transform::kLog && has_negative) continue;
+    for (double half_life : options.variant_half_lives) {
+      internal::ModelSpec spec = base;
+      spec.transform = transform;
+      spec.recency_half_life = half_life;
+      if (transform == Transform::kLog) spec.mode = SeasonalityMode::kAdditive;
+      spec.name = transform == Transform::kLog ? "log"
+                  : spec.mode == SeasonalityMode::kMultiplicative ? "multiplicative"
+                                                                  : "additive";
+      char suffix[32];
+      std::snprintf(suffix, sizeof suffix, "_hl%g", half_life);
+      spec.name += suffix;
+      candidates.push_back(spec);
+    }
   }
   return candidates;
 }
@@ -70,6 +78,86 @@ std::vector<double> PointForecast(const std::vector<double>& values, int cutoff,
   for (int h = 0; h < horizon; ++h)
     forecast[h] = internal::Unscale(components.yhat[cutoff + h], history, spec);
   return forecast;
+}
+
+struct Member {
+  internal::ModelSpec spec;
+  internal::ScaledHistory history;
+  internal::Design design;
+  internal::Fit fit;
+  internal::Components components;
+};
+
+Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon) {
+  Member member;
+  member.spec = spec;
+  member.history = internal::ScaleHistory(series.values, series.first_month, spec);
+  member.design = internal::MakeDesign(member.history, spec);
+  member.fit = internal::FitModel(member.history, member.design, spec);
+  member.components = internal::Predict(member.history, member.design, spec, member.fit, horizon);
+  return member;
+}
+
+FittedParameters Parameters(const MonthlySeries& series, const Member& member) {
+  FittedParameters parameters;
+  const int S = static_cast<int>(member.design.changepoint_t.size());
+  const std::vector<double>& theta = member.fit.theta;
+  parameters.variant = member.spec.name;
+  parameters.transform = member.spec.transform;
+  parameters.seasonality_mode = member.spec.mode;
+  parameters.growth = member.spec.growth;
+  parameters.y_scale = member.history.y_scale;
+  parameters.shift = member.history.shift;
+  parameters.k = theta[0];
+  parameters.m = theta[1];
+  parameters.changepoint_t = member.design.changepoint_t;
+  for (int index : member.design.changepoint_index)
+    parameters.changepoint_months.push_back(series.first_month + index);
+  parameters.delta.assign(theta.begin() + 2, theta.begin() + 2 + S);
+  parameters.beta.assign(theta.begin() + member.design.first_beta(), theta.end());
+  parameters.fourier_order = member.design.fourier_order;
+  parameters.sigma = member.fit.sigma;
+  parameters.trend_damping = member.spec.growth == Growth::kLinear ? member.spec.trend_damping : 1.0;
+  parameters.recency_half_life = member.spec.recency_half_life;
+  parameters.history_months = series.size();
+  return parameters;
+}
+
+// Rolling-origin validation on the history: the last origins, `validation_step` apart, each
+// forecasting validation_horizon months; origins keep at least 24 months of training data.
+// Returns the index of the candidate with the lowest mean sMAPE (the first when none can be scored).
+size_t Select(const MonthlySeries& series, const ForecastOptions& options,
+              const std::vector<internal::ModelSpec>& candidates,
+              std::vector<std::pair<std::string, double>>& scores) {
+  const int n = series.size();
+  const int validation_horizon = std::min(options.horizon, options.validation_horizon);
+  size_t chosen = 0;
+  double best = std::numeric_limits<double>::infinity();
+  for (size_t candidate = 0; candidate < candidates.size(); ++candidate) {
+    std::vector<double> warm;
+    double total = 0.0;
+    int origins = 0;
+    for (int origin = options.validation_origins - 1; origin >= 0; --origin) {
+      const int cutoff = n - validation_horizon - origin * options.validation_step;
+      if (cutoff < 24) continue;
+      std::vector<double> forecast = PointForecast(series.values, cutoff, series.first_month,
+                                                   candidates[candidate], validation_horizon, warm);
+      std::vector<double> actual(series.values.begin() + cutoff,
+                                 series.values.begin() + cutoff + validation_horizon);
+      const double error = Smape(actual, forecast);
+      if (std::isfinite(error)) {
+        total += error;
+        ++origins;
+      }
+    }
+    const double score = origins > 0 ? total / origins : kNaN;
+    scores.emplace_back(candidates[candidate].name, score);
+    if (origins > 0 && score < best) {
+      best = score;
+      chosen = candidate;
+    }
+  }
+  return chosen;
 }
 
 SeriesForecast FlatForecast(const MonthlySeries& series, const ForecastOptions& options) {
@@ -115,8 +203,14 @@ void ForecastOptions::Validate() const {
   Require(seasonality_prior_scale > 0, "seasonality_prior_scale", "> 0");
   Require(trend_damping > 0 && trend_damping <= 1, "trend_damping", "0 < phi <= 1");
   Require(laplace_smoothing > 0, "laplace_smoothing", "> 0");
+  Require(recency_half_life >= 0, "recency_half_life", ">= 0 months (0 = equal weights)");
   Require(validation_origins >= 1 && validation_origins <= 12, "validation_origins", "1 .. 12");
   Require(validation_step >= 1 && validation_step <= 24, "validation_step", "1 .. 24");
+  Require(validation_horizon >= 1 && validation_horizon <= 36, "validation_horizon", "1 .. 36");
+  for (double half_life : variant_half_lives)
+    Require(half_life >= 0, "variant_half_lives", "half-lives >= 0 months");
+  Require(!variant_half_lives.empty() || selection == Selection::kFixed, "variant_half_lives",
+          "at least one half-life with selection = validation");
 }
 
 SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions& options) {
@@ -140,99 +234,86 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   result.series_id = series.id;
   result.partial = series.partial;
   const int n = series.size();
+  const int horizon = options.horizon;
   std::vector<internal::ModelSpec> candidates = Candidates(options, has_negative);
-  size_t chosen = 0;
-  if (candidates.size() > 1) {
-    // Rolling-origin validation on the history: the last origins, `validation_step` apart, each
-    // forecasting min(horizon, 12) months; origins keep at least 24 months of training data.
-    const int validation_horizon = std::min(options.horizon, 12);
-    double best = std::numeric_limits<double>::infinity();
-    for (size_t candidate = 0; candidate < candidates.size(); ++candidate) {
-      std::vector<double> warm;
-      double total = 0.0;
-      int origins = 0;
-      for (int origin = options.validation_origins - 1; origin >= 0; --origin) {
-        const int cutoff = n - validation_horizon - origin * options.validation_step;
-        if (cutoff < 24) continue;
-        std::vector<double> forecast = PointForecast(series.values, cutoff, series.first_month,
-                                                     candidates[candidate], validation_horizon, warm);
-        std::vector<double> actual(series.values.begin() + cutoff,
-                                   series.values.begin() + cutoff + validation_horizon);
-        const double error = Smape(actual, forecast);
-        if (std::isfinite(error)) {
-          total += error;
-          ++origins;
-        }
-      }
-      const double score = origins > 0 ? total / origins : kNaN;
-      result.validation.emplace_back(candidates[candidate].name, score);
-      if (origins > 0 && score < best) {
-        best = score;
-        chosen = candidate;
-      }
+  std::vector<internal::ModelSpec> chosen_specs;
+  if (options.selection == Selection::kAverage) {
+    chosen_specs = candidates;
+  } else if (candidates.size() > 1) {
+    chosen_specs.push_back(candidates[Select(series, options, candidates, result.validation)]);
+  } else {
+    chosen_specs = candidates;
+  }
+  std::vector<Member> members;
+  for (const internal::ModelSpec& spec : chosen_specs) members.push_back(FitMember(series, spec, horizon));
+
+  // Future bounds from the pooled simulated paths of every member (an equal-weight mixture).
+  std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
+  if (options.samples > 0) {
+    const int count = static_cast<int>(members.size());
+    std::vector<double> paths(static_cast<size_t>(horizon) * options.samples);
+    const uint64_t seed = internal::SeedFor(options.seed, series.id);
+    int offset = 0;
+    for (int member = 0; member < count; ++member) {
+      const int share = options.samples / count + (member < options.samples % count ? 1 : 0);
+      const Member& m = members[member];
+      internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
+                              seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
+      offset += share;
+    }
+    std::vector<double> column(options.samples);
+    for (int h = 0; h < horizon; ++h) {
+      std::copy_n(paths.begin() + static_cast<size_t>(h) * options.samples, options.samples,
+                  column.begin());
+      lower[h] = internal::Quantile(column, (1.0 - options.interval) / 2.0);
+      upper[h] = internal::Quantile(column, (1.0 + options.interval) / 2.0);
     }
   }
-  const internal::ModelSpec& spec = candidates[chosen];
-  internal::ScaledHistory history = internal::ScaleHistory(series.values, series.first_month, spec);
-  internal::Design design = internal::MakeDesign(history, spec);
-  internal::Fit fit = internal::FitModel(history, design, spec);
-  internal::Components components = internal::Predict(history, design, spec, fit, options.horizon);
-  result.converged = fit.converged;
-  result.iterations = fit.iterations;
-
-  std::vector<double> lower, upper;
-  if (options.samples > 0) {
-    internal::SimulateIntervals(history, design, spec, fit, components, options.horizon,
-                                options.samples, options.interval,
-                                internal::SeedFor(options.seed, series.id), lower, upper);
-  }
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + options.interval) / 2.0);
-  const bool clamp = options.nonnegative && !history.has_negative;
+  const bool clamp = options.nonnegative && !has_negative;
   auto clamped = [&](double value) { return clamp ? std::max(0.0, value) : value; };
-  result.points.reserve(n + options.horizon);
-  for (int month = 0; month < n + options.horizon; ++month) {
+  const double weight = 1.0 / static_cast<double>(members.size());
+  result.points.reserve(n + horizon);
+  for (int month = 0; month < n + horizon; ++month) {
     ForecastPoint point;
     point.month = series.first_month + month;
     point.is_history = month < n;
     point.actual = point.is_history ? series.values[month] : kNaN;
-    const double yhat_model = components.yhat[month];
-    point.yhat = clamped(internal::Unscale(yhat_model, history, spec));
-    point.trend = internal::Unscale(components.trend[month], history, spec);
-    if (spec.mode == SeasonalityMode::kMultiplicative)
-      point.trend = history.y_scale * components.trend[month];
-    point.seasonal = point.yhat - point.trend;
-    if (point.is_history || options.samples == 0) {
-      // In the history Prophet's only uncertainty is the observation noise: exact normal bounds.
-      const double spread = point.is_history ? z * fit.sigma : 0.0;
-      point.yhat_lower = clamped(internal::Unscale(yhat_model - spread, history, spec));
-      point.yhat_upper = clamped(internal::Unscale(yhat_model + spread, history, spec));
-    } else {
-      point.yhat_lower = clamped(lower[month - n]);
-      point.yhat_upper = clamped(upper[month - n]);
+    double yhat = 0.0, trend = 0.0, history_lower = 0.0, history_upper = 0.0;
+    for (const Member& m : members) {
+      const double yhat_model = m.components.yhat[month];
+      yhat += weight * internal::Unscale(yhat_model, m.history, m.spec);
+      trend += weight * (m.spec.mode == SeasonalityMode::kMultiplicative
+                             ? m.history.y_scale * m.components.trend[month]
+                             : internal::Unscale(m.components.trend[month], m.history, m.spec));
+      // In the history Prophet's only uncertainty is the observation noise: normal bounds
+      // (averaged over members when several are combined).
+      const double spread = point.is_history ? z * m.fit.sigma : 0.0;
+      history_lower += weight * internal::Unscale(yhat_model - spread, m.history, m.spec);
+      history_upper += weight * internal::Unscale(yhat_model + spread, m.history, m.spec);
     }
+    point.yhat = clamped(yhat);
+    point.trend = trend;
+    point.seasonal = point.yhat - point.trend;
+    const bool simulated = !point.is_history && options.samples > 0;
+    point.yhat_lower = clamped(simulated ? lower[month - n] : history_lower);
+    point.yhat_upper = clamped(simulated ? upper[month - n] : history_upper);
     result.points.push_back(point);
   }
 
-  FittedParameters& parameters = result.parameters;
-  const int S = static_cast<int>(design.changepoint_t.size());
-  parameters.variant = spec.name;
-  parameters.transform = spec.transform;
-  parameters.seasonality_mode = spec.mode;
-  parameters.growth = spec.growth;
-  parameters.y_scale = history.y_scale;
-  parameters.shift = history.shift;
-  parameters.k = fit.theta[0];
-  parameters.m = fit.theta[1];
-  parameters.changepoint_t = design.changepoint_t;
-  for (int index : design.changepoint_index)
-    parameters.changepoint_months.push_back(series.first_month + index);
-  parameters.delta.assign(fit.theta.begin() + 2, fit.theta.begin() + 2 + S);
-  parameters.beta.assign(fit.theta.begin() + design.first_beta(), fit.theta.end());
-  parameters.fourier_order = design.fourier_order;
-  parameters.sigma = fit.sigma;
-  parameters.trend_damping = spec.growth == Growth::kLinear ? spec.trend_damping : 1.0;
-  parameters.history_months = n;
-  if (!fit.converged) result.message = "solver hit its iteration limit";
+  result.converged = true;
+  for (const Member& m : members) {
+    result.members.push_back(Parameters(series, m));
+    result.converged = result.converged && m.fit.converged;
+    result.iterations += m.fit.iterations;
+  }
+  result.parameters = result.members.front();
+  if (members.size() > 1) {
+    std::string names;
+    for (const Member& m : members) names += (names.empty() ? "" : "+") + m.spec.name;
+    result.parameters.variant = "average(" + names + ")";
+  }
+  if (!result.converged) result.message = "solver hit its iteration limit";
   return result;
 }
 

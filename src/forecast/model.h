@@ -29,6 +29,7 @@ struct ModelSpec {
   double trend_damping = 1.0;
   double laplace_smoothing = 1e-3;
   double cap = 0.0;  //!< in units of y
+  double recency_half_life = 0.0;  //!< months; 0 = equal weights
 };
 
 ModelSpec SpecFromOptions(const ForecastOptions& options);
@@ -43,6 +44,8 @@ struct ScaledHistory {
   double cap = 0.0;            //!< scaled capacity (logistic)
   bool has_negative = false;
   int finite = 0;              //!< non-missing months
+  std::vector<double> weight;  //!< likelihood weight per month (1 without recency weighting)
+  double weight_sum = 0.0;     //!< sum of weights over non-missing months
 };
 
 //! Scales (and transforms) values; y_scale = max |y| (1 when all zero).
@@ -60,6 +63,10 @@ struct Design {
   int fourier_order = 0;
   int fourier_columns = 0;
   bool day_phase = false;
+  //! With month phases: the Fourier row of each month of the year (12 x fourier_columns).
+  std::vector<double> fourier_table;
+  //! Fourier features of a calendar month: a row of fourier_table, or computed (day phases).
+  const double* Fourier(MonthIndex month, std::vector<double>& scratch) const;
   int parameters() const { return 2 + static_cast<int>(changepoint_t.size()) + fourier_columns; }
   int first_beta() const { return 2 + static_cast<int>(changepoint_t.size()); }
 };
@@ -74,6 +81,10 @@ int FourierColumns(int order, bool day_phase);
 struct Fit {
   std::vector<double> theta;
   double sigma = 0.0;
+  //! Noise scale for simulated paths: the weighted residual variance divided by the residual
+  //! degrees of freedom (sum of weights - trace of the hat matrix); sigma when not available.
+  double predictive_sigma = 0.0;
+  double effective_parameters = 0.0;  //!< trace of the hat matrix
   bool converged = false;
   int iterations = 0;
 };
@@ -93,10 +104,14 @@ Components Predict(const ScaledHistory& history, const Design& design, const Mod
 double LogisticTrend(double t, double cap, double k, double m, const std::vector<double>& changepoints,
                      const std::vector<double>& deltas);
 
-//! Quantile bounds of the future months by simulation, model-to-y units applied.
-void SimulateIntervals(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
-                       const Fit& fit, const Components& components, int horizon, int samples,
-                       double interval, uint64_t seed, std::vector<double>& lower,
-                       std::vector<double>& upper);
+//! Prophet's simulation of future paths (trend changes + noise), in units of y: sample s of
+//! month h (1-based) goes to paths[(h - 1) * stride + offset + s], s < samples.
+void SimulatePaths(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                   const Fit& fit, const Components& components, int horizon, int samples,
+                   uint64_t seed, std::vector<double>& paths, int stride, int offset);
+
+//! Quantile with linear interpolation between order statistics (numpy's default, which Prophet
+//! uses); reorders `values`.
+double Quantile(std::vector<double>& values, double probability);
 
 }  // namespace segcast::internal

@@ -126,6 +126,7 @@ class ScaledCoordinateCost final : public ceres::CostFunction {
 //! Inputs of the full (uncompressed) objective used when yhat is not linear in theta.
 struct NonlinearData {
   std::vector<double> t, z;          //!< finite history rows
+  std::vector<double> root_weight;   //!< square roots of the likelihood weights
   Eigen::MatrixXd fourier;           //!< rows x F
   std::vector<double> changepoints;  //!< scaled times
   bool logistic = false;
@@ -185,7 +186,7 @@ struct NonlinearObjective {
       T seasonal = T(0.0);
       for (int column = 0; column < F; ++column) seasonal += beta[column] * data->fourier(row, column);
       const T yhat = data->multiplicative ? trend * (1.0 + seasonal) : trend + seasonal;
-      residuals[row] = yhat - data->z[row];
+      residuals[row] = (yhat - data->z[row]) * data->root_weight[row];
     }
     residuals[rows] = theta[0] * data->trend_prior;
     residuals[rows + 1] = theta[1] * data->trend_prior;

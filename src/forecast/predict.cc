@@ -11,26 +11,15 @@ namespace {
 
 double SeasonalAt(const Design& design, const Fit& fit, MonthIndex month, std::vector<double>& row) {
   if (design.fourier_columns == 0) return 0.0;
-  FourierRow(month, design.fourier_order, design.day_phase, row.data());
+  const double* features = design.Fourier(month, row);
   double value = 0.0;
   for (int column = 0; column < design.fourier_columns; ++column)
-    value += fit.theta[design.first_beta() + column] * row[column];
+    value += fit.theta[design.first_beta() + column] * features[column];
   return value;
 }
 
 double Combine(const ModelSpec& spec, double trend, double seasonal) {
   return spec.mode == SeasonalityMode::kMultiplicative ? trend * (1.0 + seasonal) : trend + seasonal;
-}
-
-// Quantile with linear interpolation between order statistics (numpy's default, as Prophet uses).
-double Quantile(std::vector<double>& values, double probability) {
-  const double position = probability * (values.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  std::nth_element(values.begin(), values.begin() + below, values.end());
-  const double low = values[below];
-  if (below + 1 >= values.size()) return low;
-  const double high = *std::min_element(values.begin() + below + 1, values.end());
-  return low + (position - below) * (high - low);
 }
 
 }  // namespace
@@ -74,12 +63,19 @@ Components Predict(const ScaledHistory& history, const Design& design, const Mod
   return components;
 }
 
-void SimulateIntervals(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
-                       const Fit& fit, const Components& components, int horizon, int samples,
-                       double interval, uint64_t seed, std::vector<double>& lower,
-                       std::vector<double>& upper) {
-  lower.assign(horizon, 0.0);
-  upper.assign(horizon, 0.0);
+double Quantile(std::vector<double>& values, double probability) {
+  const double position = probability * (values.size() - 1);
+  const size_t below = static_cast<size_t>(std::floor(position));
+  std::nth_element(values.begin(), values.begin() + below, values.end());
+  const double low = values[below];
+  if (below + 1 >= values.size()) return low;
+  const double high = *std::min_element(values.begin() + below + 1, values.end());
+  return low + (position - below) * (high - low);
+}
+
+void SimulatePaths(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                   const Fit& fit, const Components& components, int horizon, int samples,
+                   uint64_t seed, std::vector<double>& paths, int stride, int offset) {
   const int S = static_cast<int>(design.changepoint_t.size());
   std::vector<double> deltas(fit.theta.begin() + 2, fit.theta.begin() + 2 + S);
   double mean_abs_delta = 0.0, rate_end = fit.theta[0];
@@ -95,7 +91,6 @@ void SimulateIntervals(const ScaledHistory& history, const Design& design, const
   const double t_end = (last + horizon) * design.dt;
   const double expected_changes = S * (t_end - t_last);
   Random random(seed);
-  std::vector<double> paths(static_cast<size_t>(horizon) * samples);
   std::vector<double> change_t, change_delta, all_t, all_delta;
   for (int sample = 0; sample < samples; ++sample) {
     const int changes = random.Poisson(expected_changes);
@@ -129,15 +124,9 @@ void SimulateIntervals(const ScaledHistory& history, const Design& design, const
         trend += damping_power * increment;
       }
       const double value = Combine(spec, trend, components.seasonal[last + h]) +
-                           fit.sigma * random.Normal();
-      paths[static_cast<size_t>(h - 1) * samples + sample] = Unscale(value, history, spec);
+                           fit.predictive_sigma * random.Normal();
+      paths[static_cast<size_t>(h - 1) * stride + offset + sample] = Unscale(value, history, spec);
     }
-  }
-  std::vector<double> column(samples);
-  for (int h = 0; h < horizon; ++h) {
-    std::copy_n(paths.begin() + static_cast<size_t>(h) * samples, samples, column.begin());
-    lower[h] = Quantile(column, (1.0 - interval) / 2.0);
-    upper[h] = Quantile(column, (1.0 + interval) / 2.0);
   }
 }
 

@@ -1,7 +1,10 @@
 // Monthly revenue series of an LRFM panel: the total and one per segment.
 #include <algorithm>
+#include <charconv>
 #include <map>
+#include <unordered_map>
 
+#include "forecast/csv_lines.h"
 #include "segcast/error.h"
 #include "segcast/monthly_series.h"
 
@@ -58,6 +61,50 @@ std::vector<MonthlySeries> RevenueSeriesFromPanel(const LrfmPanel& panel,
   result.push_back(make("total", total));
   for (const auto& [label, values] : by_label)
     result.push_back(make(segment_prefix + std::to_string(label), values));
+  return result;
+}
+
+PanelLabels ReadPanelLabels(const std::string& path, const LrfmPanel& panel) {
+  internal::LineReader reader(path);
+  std::string line;
+  if (!reader.Next(line))
+    throw InputError("empty assignments file", ErrorLocation{path, 1, "", "header id,segment,..."});
+  const std::vector<std::string> header = internal::SplitCsv(line);
+  auto column = [&](const std::string& name) {
+    auto found = std::find(header.begin(), header.end(), name);
+    if (found == header.end())
+      throw InputError("missing column '" + name + "'", ErrorLocation{path, 1, name, "header id,segment,..."});
+    return static_cast<size_t>(found - header.begin());
+  };
+  const size_t id_column = column("id"), segment_column = column("segment");
+  std::unordered_map<std::string, int> index;
+  for (int customer = 0; customer < panel.customer_count(); ++customer)
+    index.emplace(panel.customer_ids[customer], customer);
+  PanelLabels result;
+  result.labels.assign(panel.customer_count(), -1);
+  while (reader.Next(line)) {
+    if (line.empty()) continue;
+    ++result.rows_read;
+    const std::vector<std::string> fields = internal::SplitCsv(line);
+    int label = -1;
+    if (fields.size() <= std::max(id_column, segment_column)) {
+      ++result.rows_rejected;
+      continue;
+    }
+    const std::string& text = fields[segment_column];
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), label);
+    if (error != std::errc() || end != text.data() + text.size() || label < 0) {
+      ++result.rows_rejected;
+      continue;
+    }
+    auto found = index.find(fields[id_column]);
+    if (found == index.end()) {
+      ++result.rows_unmatched;
+      continue;
+    }
+    result.labels[found->second] = label;
+  }
+  result.customers_unassigned = std::count(result.labels.begin(), result.labels.end(), -1);
   return result;
 }
 

@@ -1,7 +1,5 @@
 // Readers of the forecasting CSVs (long series files and the tourism competition's wide file).
 // zlib's gz reader also passes plain files through, so one code path reads both.
-#include <zlib.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,76 +9,18 @@
 #include <string_view>
 #include <vector>
 
+#include "forecast/csv_lines.h"
 #include "segcast/error.h"
 #include "segcast/monthly_series.h"
 
 namespace segcast {
 namespace {
 
+using internal::LineReader;
+using internal::SplitCsv;
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMaxRejectExamples = 20;
-
-class LineReader {
- public:
-  explicit LineReader(const std::string& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {
-    if (file_ == nullptr)
-      throw InputError("cannot open series file", ErrorLocation{path, 0, "", "a readable CSV file"});
-  }
-  ~LineReader() {
-    if (file_ != nullptr) gzclose(file_);
-  }
-  LineReader(const LineReader&) = delete;
-  LineReader& operator=(const LineReader&) = delete;
-
-  bool Next(std::string& line) {
-    line.clear();
-    char buffer[65536];
-    while (gzgets(file_, buffer, sizeof buffer) != nullptr) {
-      line += buffer;
-      if (!line.empty() && line.back() == '\n') break;
-    }
-    int error = Z_OK;
-    gzerror(file_, &error);
-    if (error != Z_OK && error != Z_STREAM_END)
-      throw InputError("cannot decompress series file", ErrorLocation{path_, number_ + 1, "", ""});
-    if (line.empty()) return false;
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    ++number_;
-    return true;
-  }
-  int64_t number() const { return number_; }
-
- private:
-  std::string path_;
-  gzFile file_;
-  int64_t number_ = 0;
-};
-
-// RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t at = 0; at < line.size(); ++at) {
-    const char c = line[at];
-    if (quoted) {
-      if (c == '"' && at + 1 < line.size() && line[at + 1] == '"') {
-        fields.back() += '"';
-        ++at;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 bool ParseDouble(std::string_view text, double& value) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);

@@ -130,6 +130,10 @@ struct PersonaRules {
 PersonaRules LoadPersonaRules(const std::string& path);
 //! As LoadPersonaRules, from text; `source_name` is used in messages.
 PersonaRules ParsePersonaRules(const std::string& text, const std::string& source_name);
+//! The rules compiled into segcast: models/personas.toml as it was at build time.
+PersonaRules DefaultPersonaRules();
+//! The text of those rules, e.g. to write a copy users can start editing from.
+const char* DefaultPersonaRulesText();
 
 //! The name given to one segment.
 struct Persona {

@@ -78,7 +78,7 @@ if ! PGPASSWORD=$password "$bin_dir/../bin/psql" -q -h 127.0.0.1 -p "$port" -U s
 fi
 
 export SEGCAST_TEST_POSTGRES="postgresql://segcast:${password}@127.0.0.1:${port}/segcast"
-echo "with_postgres: PostgreSQL $("$bin_dir/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$port (data in $work)"
+echo "with_postgres: PostgreSQL $("$bin_dir/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$port (data in $work)" >&2
 "$@"
 status=$?
 exit $status

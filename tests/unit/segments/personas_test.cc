@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <string>
@@ -306,4 +308,16 @@ TEST_CASE("custom ratio bounds and settings are honoured", "[segments][personas]
   CHECK(personas[2].name == "Middle");
   slow.trajectory.back()[kRecency] = 61;  // 40 -> 61: +52.5%
   CHECK(AssignPersonas({slow}, Population(), rules)[0].name == "Rising fast");
+}
+
+TEST_CASE("the built-in rules are the shipped file", "[segments][personas]") {
+  std::ifstream file(std::string(SEGCAST_SOURCE_DIR) + "/models/personas.toml");
+  std::stringstream text;
+  text << file.rdbuf();
+  CHECK(std::string(DefaultPersonaRulesText()) == text.str());
+  PersonaRules built_in = DefaultPersonaRules();
+  PersonaRules shipped = ShippedRules();
+  REQUIRE(built_in.personas.size() == shipped.personas.size());
+  for (size_t index = 0; index < shipped.personas.size(); ++index)
+    CHECK(built_in.personas[index].name == shipped.personas[index].name);
 }

@@ -41,13 +41,13 @@ struct DbaResult {
 
 //! One DBA run for the series listed in `members` (non-empty), starting from and updating
 //! `barycenter` (length x series.dims doubles).
-DbaResult DbaUpdate(const SeriesSet& series, const std::vector<int>& members,
+DbaResult DbaUpdate(const TimeSeriesSet& series, const std::vector<int>& members,
                     const DbaOptions& options, double* barycenter, int length);
 
 //! Several independent DBA runs advanced in lockstep so that all clusters share the threads:
 //! barycenters holds members.size() barycenters of `length` x dims each; empty member lists are
 //! left untouched (their result has iterations 0). Each run gives exactly what DbaUpdate gives.
-std::vector<DbaResult> DbaUpdateMany(const SeriesSet& series,
+std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
                                      const std::vector<std::vector<int>>& members,
                                      const DbaOptions& options, double* barycenters, int length);
 

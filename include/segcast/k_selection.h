@@ -56,7 +56,7 @@ struct KSelectionResult {
 };
 
 //! Sweeps k over [k_min, k_max] with TimeSeries K-Means.
-KSelectionResult SelectTsK(const SeriesSet& series, const KSelectionOptions& options);
+KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options);
 
 //! Index of the best row: highest silhouette, or lowest Davies-Bouldin without silhouettes.
 int BestRow(const std::vector<KSelectionRow>& rows, bool by_silhouette);

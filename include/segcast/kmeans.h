@@ -56,7 +56,7 @@ struct KMeansResult {
 KMeansResult FitKMeans(const Eigen::MatrixXd& points, const KMeansOptions& options);
 
 //! Points as a set of one-step series (dims = columns), to reuse the quality measures.
-SeriesSet PointsAsSeries(const Eigen::MatrixXd& points);
+TimeSeriesSet PointsAsSeries(const Eigen::MatrixXd& points);
 
 struct StaticKSelection {
   std::vector<KSelectionRow> rows;   //!< one per k; inertia is scikit-learn's sum

@@ -40,7 +40,7 @@ struct NearestResult {
 
 //! The options.count nearest series to `query` (length x series.dims); `exclude` (-1 for none)
 //! is left out, typically the query's own index.
-NearestResult NearestSeries(const SeriesSet& series, const double* query, int length, int exclude,
+NearestResult NearestSeries(const TimeSeriesSet& series, const double* query, int length, int exclude,
                             const NearestOptions& options);
 
 }  // namespace segcast

@@ -55,12 +55,12 @@ struct SilhouetteResult {
 };
 
 //! Scores every labeling (each: one label 0..k-1 per series of `series`).
-SilhouetteResult SilhouetteScores(const SeriesSet& series,
+SilhouetteResult SilhouetteScores(const TimeSeriesSet& series,
                                   const std::vector<std::vector<int>>& labelings,
                                   const SilhouetteOptions& options);
 
 //! The full N x N distance matrix, row-major (symmetric, zero diagonal).
-std::vector<double> PairwiseDistances(const SeriesSet& series, Metric metric, const DtwBand& band,
+std::vector<double> PairwiseDistances(const TimeSeriesSet& series, Metric metric, const DtwBand& band,
                                       int threads);
 
 //! Silhouette of one labeling from a full row-major distance matrix (the oracle for the tests).
@@ -70,7 +70,7 @@ double SilhouetteFromMatrix(const std::vector<double>& distances, const std::vec
 //! distance: S_c = mean distance of cluster c's members to its centroid, M_cd = distance between
 //! centroids, DB = mean over clusters of max_{d != c} (S_c + S_d) / M_cd (a pair of identical
 //! centroids counts 0). centroids: k x length x dims. Lower is better; NaN when k < 2.
-double DaviesBouldin(const SeriesSet& series, const std::vector<int>& labels,
+double DaviesBouldin(const TimeSeriesSet& series, const std::vector<int>& labels,
                      const std::vector<double>& centroids, int k, int length, Metric metric,
                      const DtwBand& band, int threads);
 

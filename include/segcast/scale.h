@@ -20,7 +20,7 @@
 //
 //   segcast::PanelScaleOptions options;   // feature-minmax with log1p of F and M
 //   segcast::PanelScaler scaler;
-//   segcast::SeriesSet series = segcast::PanelToSeries(panel, options, &scaler);
+//   segcast::TimeSeriesSet series = segcast::PanelToSeries(panel, options, &scaler);
 //   ... cluster ...
 //   scaler.Inverse(centroid, length);     // back to days, invoices and currency
 #pragma once
@@ -85,11 +85,11 @@ struct PanelScaler {
 
 //! Scales any series set in place (log1p is not applied here: it is specific to F and M).
 //! feature-minmax uses every step of every series; series-minmax and znorm each series alone.
-void ScaleSeries(SeriesSet& series, PanelScaling scaling, PanelScaler* scaler);
+void ScaleSeries(TimeSeriesSet& series, PanelScaling scaling, PanelScaler* scaler);
 
 //! One series per panel customer (its months from start[c], 4 dims L, R, F, M), scaled; ids are
 //! the customer ids. `scaler` (may be null) receives the fitted transform.
-SeriesSet PanelToSeries(const LrfmPanel& panel, const PanelScaleOptions& options,
+TimeSeriesSet PanelToSeries(const LrfmPanel& panel, const PanelScaleOptions& options,
                         PanelScaler* scaler);
 
 //! Members' mean original L, R, F, M by calendar month: k x panel.month_count x 4, NaN where no

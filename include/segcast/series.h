@@ -4,11 +4,13 @@
 // values[(offsets[s] + t) * dims + d]. Every series has the same number of dimensions; lengths may
 // differ (UCR/UEA unequal-length sets, customers acquired in different months).
 //
-//   segcast::SeriesSet set = segcast::ReadSeriesFile("GunPoint_TRAIN.ts.gz");
+//   segcast::TimeSeriesSet set = segcast::ReadSeriesFile("GunPoint_TRAIN.ts.gz");
 //   for (int series = 0; series < set.size(); ++series) {
 //     const double* steps = set.Data(series);   // Length(series) x dims doubles
 //     ...
 //   }
+//
+// (Named TimeSeriesSet: segcast::SeriesSet is the forecast stage's monthly series container.)
 //
 // File formats (docs/clustering.md has examples):
 //   - sktime/UCR/UEA `.ts` text, plain or gzip (by the `.gz` suffix or the gzip magic bytes):
@@ -28,7 +30,7 @@
 
 namespace segcast {
 
-struct SeriesSet {
+struct TimeSeriesSet {
   //! Dimensions per step (>= 1), the same for every series.
   int dims = 1;
   //! Series identifiers: the CSV id, or the 0-based case number for `.ts` files.
@@ -56,14 +58,14 @@ struct SeriesSet {
 };
 
 //! Reads a `.ts` (UCR/UEA) file, plain or gzip. Throws InputError naming the file and line.
-SeriesSet ReadUcrTsFile(const std::string& path);
+TimeSeriesSet ReadUcrTsFile(const std::string& path);
 //! Reads a long CSV file (id, step, one column per dimension), plain or gzip.
-SeriesSet ReadLongCsvFile(const std::string& path);
+TimeSeriesSet ReadLongCsvFile(const std::string& path);
 //! Dispatches on the name: `*.ts` / `*.ts.gz` to ReadUcrTsFile, anything else to ReadLongCsvFile.
-SeriesSet ReadSeriesFile(const std::string& path);
+TimeSeriesSet ReadSeriesFile(const std::string& path);
 
 //! Concatenates two sets with the same dims (e.g. a UCR TRAIN and TEST split).
-SeriesSet Concatenate(const SeriesSet& first, const SeriesSet& second);
+TimeSeriesSet Concatenate(const TimeSeriesSet& first, const TimeSeriesSet& second);
 
 //! Integer class codes 0..C-1 of `labels` in order of first appearance (for ARI / NMI).
 std::vector<int> EncodeLabels(const std::vector<std::string>& labels, int* class_count);

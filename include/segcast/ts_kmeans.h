@@ -135,10 +135,10 @@ struct TsKMeansResult {
 
 //! Fits TimeSeries K-Means. Throws InvalidArgument for bad options (k above the number of series,
 //! Euclidean on unequal lengths, given centroids of the wrong size).
-TsKMeansResult FitTsKMeans(const SeriesSet& series, const TsKMeansOptions& options);
+TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& options);
 
 //! Nearest centroid of each series for given centroids (k x length x dims): labels and distances.
-void AssignToCentroids(const SeriesSet& series, const std::vector<double>& centroids, int k,
+void AssignToCentroids(const TimeSeriesSet& series, const std::vector<double>& centroids, int k,
                        int length, Metric metric, const DtwBand& band, int threads,
                        std::vector<int>& labels, std::vector<double>& distances);
 

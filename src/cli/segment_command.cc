@@ -56,7 +56,7 @@ double Since(Clock::time_point start) {
 
 // What the input turned into: the series to cluster, plus the LRFM context when there is one.
 struct Prepared {
-  SeriesSet series;
+  TimeSeriesSet series;
   bool lrfm = false;
   LrfmPanel panel;
   PanelScaler scaler;
@@ -179,7 +179,7 @@ void Run(const SegmentFlags& flags) {
   silhouette.Validate();
 
   Prepared prepared = Prepare(flags, fit.metric);
-  const SeriesSet& series = prepared.series;
+  const TimeSeriesSet& series = prepared.series;
   std::filesystem::create_directories(flags.output);
   const std::filesystem::path output(flags.output);
   const bool terminal = isatty(STDERR_FILENO) != 0;

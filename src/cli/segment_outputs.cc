@@ -26,7 +26,7 @@ std::string Number(double value) { return std::isnan(value) ? "" : FormatNumber(
 
 }  // namespace
 
-void WriteAssignments(const std::filesystem::path& path, const SeriesSet& series,
+void WriteAssignments(const std::filesystem::path& path, const TimeSeriesSet& series,
                       const TsKMeansResult& fit) {
   std::ofstream out = OpenOutput(path);
   out << "id,segment,distance\n";

@@ -14,7 +14,7 @@
 namespace segcast::cli {
 
 //! id, segment, distance (to the segment's centroid under the fit's metric).
-void WriteAssignments(const std::filesystem::path& path, const SeriesSet& series,
+void WriteAssignments(const std::filesystem::path& path, const TimeSeriesSet& series,
                       const TsKMeansResult& fit);
 
 //! segment, step, one column per dimension; then, when `original` is non-empty (k x length x dims),

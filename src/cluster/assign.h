@@ -31,10 +31,10 @@ struct AssignmentStats {
 
 //! Writes labels[s] (lowest cluster index among equal distances) and squared[s], the squared
 //! distance to it. `previous` (may be null) only orders the search of the pruned strategy.
-void AssignNaive(const SeriesSet& series, const CentroidView& centroids, Metric metric,
+void AssignNaive(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
                  const DtwBand& band, int threads, std::vector<int>& labels,
                  std::vector<double>& squared, AssignmentStats& stats);
-void AssignPruned(const SeriesSet& series, const CentroidView& centroids, Metric metric,
+void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
                   const DtwBand& band, int threads, const std::vector<int>* previous,
                   std::vector<int>& labels, std::vector<double>& squared,
                   AssignmentStats& stats);

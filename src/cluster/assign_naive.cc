@@ -17,7 +17,7 @@ double SquaredDistance(const double* x, int nx, const double* y, int ny, int dim
                     std::numeric_limits<double>::infinity(), workspace);
 }
 
-void AssignNaive(const SeriesSet& series, const CentroidView& centroids, Metric metric,
+void AssignNaive(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
                  const DtwBand& band, int threads, std::vector<int>& labels,
                  std::vector<double>& squared, AssignmentStats& stats) {
   const int count = series.size();

@@ -18,7 +18,7 @@ constexpr double kBoundShrink = 1.0 - 1e-12;
 
 }  // namespace
 
-void AssignPruned(const SeriesSet& series, const CentroidView& centroids, Metric metric,
+void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
                   const DtwBand& band, int threads, const std::vector<int>* previous,
                   std::vector<int>& labels, std::vector<double>& squared,
                   AssignmentStats& stats) {

@@ -11,7 +11,7 @@
 
 namespace segcast::internal {
 
-std::vector<int> KMeansPlusPlusSeeds(const SeriesSet& series, int k, Metric metric,
+std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric metric,
                                      const DtwBand& band, int threads, Random& random) {
   const int count = series.size();
   std::vector<DtwWorkspace> workspaces(threads);
@@ -72,7 +72,7 @@ std::vector<int> RandomSeeds(int count, int k, Random& random) {
   return order;
 }
 
-void CopyPadded(const SeriesSet& series, int index, int length, double* target) {
+void CopyPadded(const TimeSeriesSet& series, int index, int length, double* target) {
   const int dims = series.dims;
   const int available = std::min(length, series.Length(index));
   const double* data = series.Data(index);

@@ -12,7 +12,7 @@ namespace segcast::internal {
 
 //! Indices of k series chosen by greedy k-means++ (squared distances; 2 + floor(ln k) local
 //! trials per centre, as scikit-learn's _kmeans_plusplus and tslearn's _k_init_metric).
-std::vector<int> KMeansPlusPlusSeeds(const SeriesSet& series, int k, Metric metric,
+std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric metric,
                                      const DtwBand& band, int threads, Random& random);
 
 //! k distinct series drawn uniformly (partial Fisher-Yates).
@@ -20,6 +20,6 @@ std::vector<int> RandomSeeds(int count, int k, Random& random);
 
 //! Copies series `index` into `target` (length x dims), repeating its last step up to `length`
 //! (tslearn's _check_full_length); a longer series is truncated.
-void CopyPadded(const SeriesSet& series, int index, int length, double* target);
+void CopyPadded(const TimeSeriesSet& series, int index, int length, double* target);
 
 }  // namespace segcast::internal

@@ -10,7 +10,7 @@
 
 namespace segcast {
 
-double DaviesBouldin(const SeriesSet& series, const std::vector<int>& labels,
+double DaviesBouldin(const TimeSeriesSet& series, const std::vector<int>& labels,
                      const std::vector<double>& centroids, int k, int length, Metric metric,
                      const DtwBand& band, int threads) {
   if (k < 2) return std::numeric_limits<double>::quiet_NaN();

@@ -35,7 +35,7 @@ void DbaOptions::Validate() const {
   band.Validate();
 }
 
-DbaResult DbaUpdate(const SeriesSet& series, const std::vector<int>& members,
+DbaResult DbaUpdate(const TimeSeriesSet& series, const std::vector<int>& members,
                     const DbaOptions& options, double* barycenter, int length) {
   if (members.empty()) {
     throw InvalidArgument("DBA needs at least one member series", {"", 0, "members", "non-empty"});
@@ -43,7 +43,7 @@ DbaResult DbaUpdate(const SeriesSet& series, const std::vector<int>& members,
   return DbaUpdateMany(series, {members}, options, barycenter, length).front();
 }
 
-std::vector<DbaResult> DbaUpdateMany(const SeriesSet& series,
+std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
                                      const std::vector<std::vector<int>>& members,
                                      const DbaOptions& options, double* barycenters, int length) {
   options.Validate();

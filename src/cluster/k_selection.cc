@@ -53,7 +53,7 @@ void ParseKRange(const std::string& text, int* k_min, int* k_max) {
   }
 }
 
-KSelectionResult SelectTsK(const SeriesSet& series, const KSelectionOptions& options) {
+KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options) {
   options.Validate();
   const auto start = std::chrono::steady_clock::now();
   KSelectionResult result;

@@ -90,8 +90,8 @@ void KMeansOptions::Validate() const {
   if (!(tol >= 0.0)) fail("tol", "a number >= 0");
 }
 
-SeriesSet PointsAsSeries(const Eigen::MatrixXd& points) {
-  SeriesSet set;
+TimeSeriesSet PointsAsSeries(const Eigen::MatrixXd& points) {
+  TimeSeriesSet set;
   set.dims = static_cast<int>(points.cols());
   std::vector<double> row(points.cols());
   for (Eigen::Index point = 0; point < points.rows(); ++point) {
@@ -111,7 +111,7 @@ KMeansResult FitKMeans(const Eigen::MatrixXd& points, const KMeansOptions& optio
                           {"", 0, "k", "at most the number of points"});
   }
   const int threads = internal::ResolveThreads(options.threads);
-  const SeriesSet as_series = PointsAsSeries(points);
+  const TimeSeriesSet as_series = PointsAsSeries(points);
   // scikit-learn scales tol by the mean variance of the features.
   const Eigen::RowVectorXd mean = points.colwise().mean();
   const double variance = (points.rowwise() - mean).array().square().colwise().mean().mean();
@@ -169,7 +169,7 @@ StaticKSelection SelectStaticK(const Eigen::MatrixXd& points, int k_min, int k_m
     throw InvalidArgument("the k range must satisfy 2 <= k_min <= k_max",
                           {"", 0, "k-range", "2 <= MIN <= MAX"});
   }
-  const SeriesSet as_series = PointsAsSeries(points);
+  const TimeSeriesSet as_series = PointsAsSeries(points);
   StaticKSelection result;
   std::vector<std::vector<int>> labelings;
   for (int k = k_min; k <= k_max; ++k) {

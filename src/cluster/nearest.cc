@@ -32,7 +32,7 @@ void NearestOptions::Validate() const {
   band.Validate();
 }
 
-NearestResult NearestSeries(const SeriesSet& series, const double* query, int length, int exclude,
+NearestResult NearestSeries(const TimeSeriesSet& series, const double* query, int length, int exclude,
                             const NearestOptions& options) {
   options.Validate();
   const int threads = internal::ResolveThreads(options.threads);

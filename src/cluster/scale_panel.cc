@@ -56,7 +56,7 @@ void PanelScaler::Inverse(double* steps, int length) const {
   }
 }
 
-void ScaleSeries(SeriesSet& set, PanelScaling scaling, PanelScaler* scaler) {
+void ScaleSeries(TimeSeriesSet& set, PanelScaling scaling, PanelScaler* scaler) {
   const int dims = set.dims;
   PanelScaler fitted;
   fitted.options.scaling = scaling;
@@ -120,9 +120,9 @@ void ScaleSeries(SeriesSet& set, PanelScaling scaling, PanelScaler* scaler) {
   if (scaler != nullptr) *scaler = std::move(fitted);
 }
 
-SeriesSet PanelToSeries(const LrfmPanel& panel, const PanelScaleOptions& options,
+TimeSeriesSet PanelToSeries(const LrfmPanel& panel, const PanelScaleOptions& options,
                         PanelScaler* scaler) {
-  SeriesSet set;
+  TimeSeriesSet set;
   set.dims = kLrfmFeatures;
   set.dim_names.assign(kLrfmFeatureNames, kLrfmFeatureNames + kLrfmFeatures);
   set.ids.reserve(panel.customer_count());

@@ -46,7 +46,7 @@ void SplitCsv(std::string_view line, std::vector<std::string>& fields) {
 
 }  // namespace
 
-SeriesSet ReadLongCsvFile(const std::string& path) {
+TimeSeriesSet ReadLongCsvFile(const std::string& path) {
   internal::SeriesLineReader reader(path);
   std::string line;
   std::vector<std::string> fields;
@@ -56,7 +56,7 @@ SeriesSet ReadLongCsvFile(const std::string& path) {
     throw InputError("the header needs id, step and at least one dimension column",
                      {path, 1, "", "id,step,<dim>..."});
   }
-  SeriesSet set;
+  TimeSeriesSet set;
   set.dims = static_cast<int>(fields.size()) - 2;
   set.dim_names.assign(fields.begin() + 2, fields.end());
 

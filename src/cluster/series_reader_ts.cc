@@ -25,9 +25,9 @@ std::string_view Trim(std::string_view text) {
 
 }  // namespace
 
-SeriesSet ReadUcrTsFile(const std::string& path) {
+TimeSeriesSet ReadUcrTsFile(const std::string& path) {
   internal::SeriesLineReader reader(path);
-  SeriesSet set;
+  TimeSeriesSet set;
   bool in_data = false;
   bool class_label = false;
   int declared_dims = -1;

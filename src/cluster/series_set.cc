@@ -6,20 +6,20 @@
 
 namespace segcast {
 
-int SeriesSet::MaxLength() const {
+int TimeSeriesSet::MaxLength() const {
   int longest = 0;
   for (int series = 0; series < size(); ++series) longest = std::max(longest, Length(series));
   return longest;
 }
 
-int SeriesSet::MinLength() const {
+int TimeSeriesSet::MinLength() const {
   if (size() == 0) return 0;
   int shortest = Length(0);
   for (int series = 1; series < size(); ++series) shortest = std::min(shortest, Length(series));
   return shortest;
 }
 
-void SeriesSet::Add(const std::string& id, const double* data, int length) {
+void TimeSeriesSet::Add(const std::string& id, const double* data, int length) {
   if (length < 1) {
     throw InvalidArgument("a series needs at least one step", {"", 0, id, "length >= 1"});
   }
@@ -28,12 +28,12 @@ void SeriesSet::Add(const std::string& id, const double* data, int length) {
   offsets.push_back(offsets.back() + length);
 }
 
-SeriesSet Concatenate(const SeriesSet& first, const SeriesSet& second) {
+TimeSeriesSet Concatenate(const TimeSeriesSet& first, const TimeSeriesSet& second) {
   if (first.dims != second.dims) {
     throw InvalidArgument("cannot concatenate series sets of different dimensions",
                           {"", 0, "dims", std::to_string(first.dims)});
   }
-  SeriesSet joined = first;
+  TimeSeriesSet joined = first;
   for (int series = 0; series < second.size(); ++series) {
     joined.Add(second.ids[series], second.Data(series), second.Length(series));
   }
@@ -57,7 +57,7 @@ std::vector<int> EncodeLabels(const std::vector<std::string>& labels, int* class
   return encoded;
 }
 
-SeriesSet ReadSeriesFile(const std::string& path) {
+TimeSeriesSet ReadSeriesFile(const std::string& path) {
   auto ends_with = [&](const std::string& suffix) {
     return path.size() >= suffix.size() &&
            path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -77,7 +77,7 @@ void SilhouetteOptions::Validate() const {
   }
 }
 
-std::vector<double> PairwiseDistances(const SeriesSet& series, Metric metric, const DtwBand& band,
+std::vector<double> PairwiseDistances(const TimeSeriesSet& series, Metric metric, const DtwBand& band,
                                       int threads) {
   const int count = series.size();
   threads = internal::ResolveThreads(threads);
@@ -115,7 +115,7 @@ double SilhouetteFromMatrix(const std::vector<double>& distances, const std::vec
   return Mean(scores);
 }
 
-SilhouetteResult SilhouetteScores(const SeriesSet& full_series,
+SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
                                   const std::vector<std::vector<int>>& full_labelings,
                                   const SilhouetteOptions& options) {
   options.Validate();
@@ -129,9 +129,9 @@ SilhouetteResult SilhouetteScores(const SeriesSet& full_series,
   }
 
   // Optional seeded subset (sorted, so the result does not depend on draw order).
-  const SeriesSet* series = &full_series;
+  const TimeSeriesSet* series = &full_series;
   const std::vector<std::vector<int>>* labelings = &full_labelings;
-  SeriesSet subset;
+  TimeSeriesSet subset;
   std::vector<std::vector<int>> subset_labelings;
   if (options.sample > 0 && options.sample < full_series.size()) {
     std::vector<int> order(full_series.size());

@@ -26,7 +26,7 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void Assign(const SeriesSet& series, const internal::CentroidView& view,
+void Assign(const TimeSeriesSet& series, const internal::CentroidView& view,
             const TsKMeansOptions& options, int threads, const std::vector<int>* previous,
             std::vector<int>& labels, std::vector<double>& squared,
             internal::AssignmentStats& stats) {
@@ -41,7 +41,7 @@ void Assign(const SeriesSet& series, const internal::CentroidView& view,
 
 // An empty cluster takes the series farthest from its centroid among clusters that keep at least
 // one other member (ties: the lowest index), and that series becomes its centroid.
-int ReseedEmpty(const SeriesSet& series, const TsKMeansOptions& options, int length,
+int ReseedEmpty(const TimeSeriesSet& series, const TsKMeansOptions& options, int length,
                 std::vector<double>& centroids, std::vector<int>& labels,
                 std::vector<double>& squared) {
   const int k = options.k;
@@ -70,7 +70,7 @@ int ReseedEmpty(const SeriesSet& series, const TsKMeansOptions& options, int len
   return reseeds;
 }
 
-void UpdateMeans(const SeriesSet& series, const std::vector<std::vector<int>>& members, int length,
+void UpdateMeans(const TimeSeriesSet& series, const std::vector<std::vector<int>>& members, int length,
                  int threads, std::vector<double>& centroids) {
   const int64_t cells = static_cast<int64_t>(length) * series.dims;
   for (size_t cluster = 0; cluster < members.size(); ++cluster) {
@@ -142,7 +142,7 @@ std::string TsKMeansResult::BriefReport() const {
   return out.str();
 }
 
-void AssignToCentroids(const SeriesSet& series, const std::vector<double>& centroids, int k,
+void AssignToCentroids(const TimeSeriesSet& series, const std::vector<double>& centroids, int k,
                        int length, Metric metric, const DtwBand& band, int threads,
                        std::vector<int>& labels, std::vector<double>& distances) {
   internal::CentroidView view{centroids.data(), k, length, series.dims};
@@ -154,7 +154,7 @@ void AssignToCentroids(const SeriesSet& series, const std::vector<double>& centr
   for (size_t index = 0; index < squared.size(); ++index) distances[index] = std::sqrt(squared[index]);
 }
 
-TsKMeansResult FitTsKMeans(const SeriesSet& series, const TsKMeansOptions& options) {
+TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& options) {
   options.Validate();
   const auto start = Clock::now();
   const int count = series.size();

@@ -14,17 +14,17 @@
 
 namespace {
 
-segcast::SeriesSet Points(const std::vector<double>& values) {
-  segcast::SeriesSet set;
+segcast::TimeSeriesSet Points(const std::vector<double>& values) {
+  segcast::TimeSeriesSet set;
   for (double value : values) set.Add("p", &value, 1);
   return set;
 }
 
-segcast::SeriesSet Walks(uint64_t seed, int count) {
+segcast::TimeSeriesSet Walks(uint64_t seed, int count) {
   std::mt19937_64 engine(seed);
   std::normal_distribution<double> normal;
   std::uniform_int_distribution<int> length_of(4, 13);
-  segcast::SeriesSet set;
+  segcast::TimeSeriesSet set;
   set.dims = 2;
   std::vector<double> steps;
   for (int series = 0; series < count; ++series) {

@@ -11,7 +11,7 @@ using segcast::testing::FixturePath;
 
 TEST_CASE("A .ts file with unequal lengths and two dimensions reads step-major", "[cluster][series]") {
   for (const char* name : {"cluster/tiny_unequal.ts", "cluster/tiny_unequal.ts.gz"}) {
-    const segcast::SeriesSet set = segcast::ReadSeriesFile(FixturePath(name).string());
+    const segcast::TimeSeriesSet set = segcast::ReadSeriesFile(FixturePath(name).string());
     REQUIRE(set.size() == 3);
     CHECK(set.dims == 2);
     CHECK(set.Length(0) == 3);
@@ -32,7 +32,7 @@ TEST_CASE("A .ts file with unequal lengths and two dimensions reads step-major",
 
 TEST_CASE("A long CSV groups rows by id and sorts steps", "[cluster][series]") {
   for (const char* name : {"cluster/tiny_long.csv", "cluster/tiny_long.csv.gz"}) {
-    const segcast::SeriesSet set = segcast::ReadSeriesFile(FixturePath(name).string());
+    const segcast::TimeSeriesSet set = segcast::ReadSeriesFile(FixturePath(name).string());
     REQUIRE(set.size() == 3);
     CHECK(set.ids == std::vector<std::string>{"b", "a", "c"});
     CHECK(set.dim_names == std::vector<std::string>{"L", "R"});

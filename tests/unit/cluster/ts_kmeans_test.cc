@@ -14,11 +14,11 @@
 namespace {
 
 // Random walks of mixed lengths around a few levels, so that clusters exist but overlap.
-segcast::SeriesSet RandomSet(uint64_t seed, int count, int min_length, int max_length, int dims) {
+segcast::TimeSeriesSet RandomSet(uint64_t seed, int count, int min_length, int max_length, int dims) {
   std::mt19937_64 engine(seed);
   std::normal_distribution<double> normal;
   std::uniform_int_distribution<int> length_of(min_length, max_length);
-  segcast::SeriesSet set;
+  segcast::TimeSeriesSet set;
   set.dims = dims;
   std::vector<double> steps;
   for (int series = 0; series < count; ++series) {
@@ -40,7 +40,7 @@ segcast::SeriesSet RandomSet(uint64_t seed, int count, int min_length, int max_l
 }  // namespace
 
 TEST_CASE("DBA reproduces tslearn's documented barycenters", "[cluster][dba]") {
-  segcast::SeriesSet set;
+  segcast::TimeSeriesSet set;
   const std::vector<double> a = {1, 2, 3, 4};
   const std::vector<double> b = {1, 2, 4, 5};
   set.Add("a", a.data(), 4);
@@ -54,7 +54,7 @@ TEST_CASE("DBA reproduces tslearn's documented barycenters", "[cluster][dba]") {
 
   // [[1,2,3,4],[1,2,3,4,5]] from the NaN-padded mean [1,2,3,4,5]: 4.5 at the end, cost 0.5 then
   // 0.25 twice (hand-computed), so three iterations.
-  segcast::SeriesSet uneven;
+  segcast::TimeSeriesSet uneven;
   const std::vector<double> c = {1, 2, 3, 4, 5};
   uneven.Add("a", a.data(), 4);
   uneven.Add("c", c.data(), 5);
@@ -124,7 +124,7 @@ TEST_CASE("Pruned assignment equals the naive scan", "[cluster][kmeans][assign]"
 }
 
 TEST_CASE("TimeSeries K-Means separates obvious groups with tslearn's inertia", "[cluster][kmeans]") {
-  segcast::SeriesSet set;
+  segcast::TimeSeriesSet set;
   // Two groups: flat near 0 and flat near 10, lengths 3 and 4.
   const std::vector<std::vector<double>> rows = {{0, 0, 0}, {0, 1, 0, 0}, {10, 10, 10},
                                                  {10, 11, 10, 10}};
@@ -180,7 +180,7 @@ TEST_CASE("TimeSeries K-Means gives identical results for 1, 2 and 5 threads, bo
 }
 
 TEST_CASE("An empty cluster is re-seeded with the farthest series", "[cluster][kmeans]") {
-  segcast::SeriesSet set;
+  segcast::TimeSeriesSet set;
   for (double value : {0.0, 0.1, 0.2, 5.0, 9.0}) set.Add("s", &value, 1);
   segcast::TsKMeansOptions options;
   options.k = 2;

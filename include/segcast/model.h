@@ -26,12 +26,17 @@ inline constexpr int kModelFormatVersion = 1;
 //! Name of the model file inside a model directory.
 inline constexpr const char* kModelFileName = "model.json";
 
-//! How raw L, R, F, M values were scaled before clustering:
-//!   scaled[f] = (log1p[f] ? log(1 + x[f]) : x[f]) - center[f]) / scale[f]
+//! How raw L, R, F, M values were scaled before clustering. For a scaling that treats every
+//! series alike (e.g. feature-minmax: center = minimum, scale = range, from PanelScaler):
+//!   scaled[f] = ((log1p[f] ? sign(x) log(1 + |x|) : x) - center[f]) / scale[f]
+//! A per-series scaling (series-minmax, znorm) has no global parameters: per_series = true and
+//! each new series must be scaled on its own, as the clustering did (ScaleSeries in scale.h).
 struct ScalerParameters {
-  //! Name of the scaling method, e.g. "zscore", "robust", "minmax", "none"; informative.
+  //! Name of the scaling method as the clustering calls it, e.g. "feature-minmax"; informative.
   std::string method = "none";
-  std::array<bool, 4> log1p{};               //!< apply log(1 + x) first (x must be > -1)
+  //! True for per-series methods: center and scale are then unused.
+  bool per_series = false;
+  std::array<bool, 4> log1p{};               //!< sign-preserving log1p first (see SignedLog1p)
   std::array<double, 4> center{};            //!< subtracted; finite
   std::array<double, 4> scale{1, 1, 1, 1};   //!< divided by; finite and > 0
 };
@@ -76,7 +81,8 @@ void SaveModel(const SavedModel& model, const std::filesystem::path& directory);
 //! ConfigError (file, field, expected) for a wrong format version, a missing key or bad shapes.
 SavedModel LoadModel(const std::filesystem::path& directory_or_file);
 
-//! Scales a raw series (months x 4 values, original units) with the model's scaler.
+//! Scales a raw series (months x 4 values, original units) with the model's scaler. Throws
+//! InvalidArgument for a per-series scaler (scale such series with ScaleSeries instead).
 std::vector<double> ApplyScaler(const ScalerParameters& scaler, const double* series, int months);
 
 }  // namespace segcast

@@ -37,6 +37,7 @@ json ToJson(const SavedModel& model) {
                      {"scaling", model.options.scaling},
                      {"pre_acquisition", model.options.pre_acquisition}};
   root["scaler"] = {{"method", model.scaler.method},
+                    {"per_series", model.scaler.per_series},
                     {"features", {"L", "R", "F", "M"}},
                     {"log1p", model.scaler.log1p},
                     {"center", model.scaler.center},
@@ -124,6 +125,9 @@ class ModelReader {
     model.options.pre_acquisition = String(options, "pre_acquisition", "options.");
     const json& scaler = Get(root, "scaler", "");
     model.scaler.method = String(scaler, "method", "scaler.");
+    const json& per_series = Get(scaler, "per_series", "scaler.");
+    if (!per_series.is_boolean()) Fail("not a boolean", "scaler.per_series", "true or false");
+    model.scaler.per_series = per_series.get<bool>();
     model.scaler.log1p = Four<bool>(scaler, "log1p", "scaler.");
     model.scaler.center = Four<double>(scaler, "center", "scaler.");
     model.scaler.scale = Four<double>(scaler, "scale", "scaler.");
@@ -249,11 +253,17 @@ SavedModel LoadModel(const std::filesystem::path& directory_or_file) {
 }
 
 std::vector<double> ApplyScaler(const ScalerParameters& scaler, const double* series, int months) {
+  if (scaler.per_series) {
+    throw InvalidArgument("per-series scaling '" + scaler.method +
+                              "' has no global parameters: scale each series on its own",
+                          {.field = "scaler.per_series", .expected = "a global scaling"});
+  }
   std::vector<double> scaled(static_cast<size_t>(months) * 4);
   for (int month = 0; month < months; ++month) {
     for (int feature = 0; feature < 4; ++feature) {
       double value = series[month * 4 + feature];
-      if (scaler.log1p[feature]) value = std::log1p(value);
+      // Sign-preserving, as the panel scaler does: revenue after returns can be negative.
+      if (scaler.log1p[feature]) value = std::copysign(std::log1p(std::fabs(value)), value);
       scaled[month * 4 + feature] = (value - scaler.center[feature]) / scaler.scale[feature];
     }
   }

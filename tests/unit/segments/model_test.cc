@@ -94,6 +94,7 @@ TEST_CASE("a saved model loads back identical", "[segments][model]") {
   CHECK(loaded.options.scaling == "zscore");
   CHECK(loaded.options.pre_acquisition == "absent");
   CHECK(loaded.scaler.method == "zscore");
+  CHECK_FALSE(loaded.scaler.per_series);
   CHECK(loaded.scaler.log1p == model.scaler.log1p);
   CHECK(loaded.scaler.center == model.scaler.center);
   CHECK(loaded.scaler.scale == model.scaler.scale);
@@ -171,4 +172,20 @@ TEST_CASE("ApplyScaler follows the documented formula", "[segments][model]") {
   CHECK(scaled[3] == Approx((2.0 - 4.75) / 1.25));  // log1p(e^2 - 1) = 2
   CHECK(scaled[4] == Approx(0.0));
   CHECK(scaled[6] == Approx((std::log(2.0) - 0.1) / 0.5));
+  const double negative[4] = {0, 0, 0, -(std::exp(1.0) - 1.0)};
+  CHECK(ApplyScaler(scaler, negative, 1)[3] == Approx((-1.0 - 4.75) / 1.25));
+  scaler.per_series = true;
+  CHECK_THROWS_AS(ApplyScaler(scaler, series, 2), InvalidArgument);
+}
+
+TEST_CASE("a per-series scaler round-trips", "[segments][model]") {
+  const fs::path directory = TemporaryDirectory("per_series");
+  SavedModel model = ExampleModel();
+  model.scaler.method = "znorm";
+  model.scaler.per_series = true;
+  SaveModel(model, directory);
+  SavedModel loaded = LoadModel(directory);
+  CHECK(loaded.scaler.per_series);
+  CHECK(loaded.scaler.method == "znorm");
+  fs::remove_all(directory);
 }

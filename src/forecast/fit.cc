@@ -77,6 +77,7 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   // Gram matrix and moments, accumulated row by row: the n x p design is never stored, and every
   // later step costs O(p^2) or O(p^3) whatever the series length.
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+  Eigen::MatrixXd gram_squared_weights = Eigen::MatrixXd::Zero(p, p);  // X' W^2 X
   Eigen::VectorXd moment = Eigen::VectorXd::Zero(p);
   double zz = 0.0;
   Eigen::VectorXd row(p);
@@ -87,10 +88,12 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
     const double w = history.weight[month];
     LinearRow(design, history.first_month, month, row.data(), scratch);
     gram.selfadjointView<Eigen::Upper>().rankUpdate(row, w);
+    gram_squared_weights.selfadjointView<Eigen::Upper>().rankUpdate(row, w * w);
     moment += (w * z) * row;
     zz += w * z * z;
   }
   gram.triangularView<Eigen::StrictlyLower>() = gram.transpose();
+  gram_squared_weights.triangularView<Eigen::StrictlyLower>() = gram_squared_weights.transpose();
   Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
   precision[0] = precision[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
   for (int column = design.first_beta(); column < p; ++column)
@@ -177,11 +180,18 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   for (int j = 0; j < S; ++j)
     system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
   system.diagonal().array() += jitter;
-  fit.effective_parameters = system.llt().solve(gram).trace();
+  Eigen::LLT<Eigen::MatrixXd> factor(system);
+  fit.effective_parameters = factor.solve(gram).trace();
   const double residual_df = history.weight_sum - fit.effective_parameters;
   fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares(x) / residual_df)
                                            : std::sqrt(sum_squares(x) / history.weight_sum);
   fit.predictive_sigma = std::max(fit.predictive_sigma, sigma);
+  // Prophet's MAP intervals ignore the uncertainty of the fitted level, slope and season, which
+  // matters when the (weighted) history is short. theta = A^-1 X'W z, so with noise variance
+  // sigma^2 its covariance is sigma^2 A^-1 X'W^2X A^-1 (the sandwich form: the weights discount
+  // old months, they do not make them noisier).
+  const Eigen::MatrixXd half = factor.solve(gram_squared_weights);
+  fit.covariance = factor.solve(half.transpose()) * (fit.predictive_sigma * fit.predictive_sigma);
   return fit;
 }
 

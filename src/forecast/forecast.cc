@@ -247,7 +247,14 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   std::vector<Member> members;
   for (const internal::ModelSpec& spec : chosen_specs) members.push_back(FitMember(series, spec, horizon));
 
-  // Future bounds from the pooled simulated paths of every member (an equal-weight mixture).
+  // Future bounds from the simulated paths of every member, each re-centred on the combined
+  // forecast: the average's error is spread like its members' errors, without the spread between
+  // the members' means (which would widen the intervals of every average).
+  const double weight = 1.0 / static_cast<double>(members.size());
+  std::vector<double> combined(horizon, 0.0);
+  for (const Member& m : members)
+    for (int h = 0; h < horizon; ++h)
+      combined[h] += weight * internal::Unscale(m.components.yhat[n + h], m.history, m.spec);
   std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
   if (options.samples > 0) {
     const int count = static_cast<int>(members.size());
@@ -259,6 +266,12 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
       const Member& m = members[member];
       internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
                               seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
+      if (count > 1)
+        for (int h = 0; h < horizon; ++h) {
+          const double shift = combined[h] - internal::Unscale(m.components.yhat[n + h], m.history, m.spec);
+          double* slice = paths.data() + static_cast<size_t>(h) * options.samples + offset;
+          for (int sample = 0; sample < share; ++sample) slice[sample] += shift;
+        }
       offset += share;
     }
     std::vector<double> column(options.samples);
@@ -272,7 +285,6 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + options.interval) / 2.0);
   const bool clamp = options.nonnegative && !has_negative;
   auto clamped = [&](double value) { return clamp ? std::max(0.0, value) : value; };
-  const double weight = 1.0 / static_cast<double>(members.size());
   result.points.reserve(n + horizon);
   for (int month = 0; month < n + horizon; ++month) {
     ForecastPoint point;

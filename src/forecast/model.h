@@ -85,6 +85,9 @@ struct Fit {
   //! degrees of freedom (sum of weights - trace of the hat matrix); sigma when not available.
   double predictive_sigma = 0.0;
   double effective_parameters = 0.0;  //!< trace of the hat matrix
+  //! Laplace approximation of the posterior covariance of theta (predictive_sigma^2 times the
+  //! inverse of the majorising normal matrix); empty for the nonlinear variants.
+  Eigen::MatrixXd covariance;
   bool converged = false;
   int iterations = 0;
 };

@@ -90,6 +90,30 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   const double t_last = last * design.dt;
   const double t_end = (last + horizon) * design.dt;
   const double expected_changes = S * (t_end - t_last);
+  // Standard deviation of the fitted mean at each future month from the parameter covariance:
+  // the additive prediction is linear in theta, with gradient f_h below.
+  std::vector<double> parameter_sd(horizon, 0.0);
+  if (fit.covariance.size() > 0 && spec.growth == Growth::kLinear &&
+      spec.mode == SeasonalityMode::kAdditive) {
+    const int p = static_cast<int>(fit.theta.size());
+    Eigen::VectorXd gradient(p);
+    std::vector<double> scratch;
+    double reach = 0.0, damping_power = 1.0;  // C_h = dt * sum_{i<=h} phi^i
+    for (int h = 1; h <= horizon; ++h) {
+      damping_power *= spec.trend_damping;
+      reach += damping_power * design.dt;
+      gradient.setZero();
+      gradient[0] = t_last + reach;
+      gradient[1] = 1.0;
+      for (int j = 0; j < S; ++j) gradient[2 + j] = std::max(0.0, t_last - design.changepoint_t[j]) + reach;
+      if (design.fourier_columns > 0) {
+        const double* features = design.Fourier(history.first_month + last + h, scratch);
+        for (int column = 0; column < design.fourier_columns; ++column)
+          gradient[design.first_beta() + column] = features[column];
+      }
+      parameter_sd[h - 1] = std::sqrt(std::max(0.0, gradient.dot(fit.covariance * gradient)));
+    }
+  }
   Random random(seed);
   std::vector<double> change_t, change_delta, all_t, all_delta;
   for (int sample = 0; sample < samples; ++sample) {
@@ -124,7 +148,8 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         trend += damping_power * increment;
       }
       const double value = Combine(spec, trend, components.seasonal[last + h]) +
-                           fit.predictive_sigma * random.Normal();
+                           fit.predictive_sigma * random.Normal() +
+                           parameter_sd[h - 1] * random.Normal();
       paths[static_cast<size_t>(h - 1) * stride + offset + sample] = Unscale(value, history, spec);
     }
   }

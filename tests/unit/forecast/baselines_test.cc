@@ -1,0 +1,108 @@
+// Baselines, accuracy measures and the backtest against hand-computed values.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "segcast/backtest.h"
+#include "unit/forecast/forecast_test_support.h"
+
+using namespace segcast;
+
+namespace {
+constexpr double kZ80 = 1.2815515655446004;  // standard normal 90% quantile
+}
+
+TEST_CASE("naive and drift forecasts of a short series by hand", "[forecast]") {
+  const std::vector<double> y = {1, 2, 4, 7};
+  // Naive: 7; one-step residuals 1, 2, 3 -> s = sqrt(14/3); sd_h = s sqrt(h).
+  BaselineForecast naive = ForecastBaseline(Baseline::kNaive, y, 2, 0.8);
+  const double s = std::sqrt(14.0 / 3.0);
+  CHECK(naive.yhat[0] == 7.0);
+  CHECK(naive.yhat[1] == 7.0);
+  CHECK(naive.upper[0] == Approx(7.0 + kZ80 * s));
+  CHECK(naive.lower[1] == Approx(7.0 - kZ80 * s * std::sqrt(2.0)));
+  // Drift: slope (7 - 1) / 3 = 2 -> 9, 11; residuals 1-2, 2-2, 3-2 -> s = sqrt(2/3);
+  // sd_h = s sqrt(h (1 + h / 3)).
+  BaselineForecast drift = ForecastBaseline(Baseline::kDrift, y, 2, 0.8);
+  CHECK(drift.yhat[0] == Approx(9.0));
+  CHECK(drift.yhat[1] == Approx(11.0));
+  const double sd = std::sqrt(2.0 / 3.0);
+  CHECK(drift.upper[1] - drift.yhat[1] == Approx(kZ80 * sd * std::sqrt(2.0 * (1.0 + 2.0 / 3.0))));
+  // Seasonal naive with less than a year of data falls back to naive.
+  BaselineForecast seasonal = ForecastBaseline(Baseline::kSeasonalNaive, y, 2, 0.8);
+  CHECK(seasonal.yhat[1] == 7.0);
+}
+
+TEST_CASE("seasonal naive repeats last year's months with sd growing per season", "[forecast]") {
+  std::vector<double> y;
+  for (int month = 0; month < 24; ++month) y.push_back(10.0 * (month % 12) + (month >= 12 ? 1.0 : 0.0));
+  y[23] += 3.0;  // residuals y_t - y_{t-12}: eleven 1s and one 4
+  BaselineForecast forecast = ForecastBaseline(Baseline::kSeasonalNaive, y, 14, 0.8);
+  CHECK(forecast.yhat[0] == y[12]);
+  CHECK(forecast.yhat[11] == y[23]);
+  CHECK(forecast.yhat[12] == y[12]);  // h = 13 goes back to the same last-year month
+  const double s = std::sqrt((11.0 + 16.0) / 12.0);
+  CHECK(forecast.upper[0] - forecast.yhat[0] == Approx(kZ80 * s));
+  CHECK(forecast.upper[12] - forecast.yhat[12] == Approx(kZ80 * s * std::sqrt(2.0)));
+}
+
+TEST_CASE("accuracy measures by hand", "[forecast]") {
+  AccuracyAccumulator accumulator;
+  // Actuals 10, 20, NaN, 0; forecasts 12, 15, 1, 0; bounds [11,13], [16,30], -, [-1,1].
+  accumulator.Add({10, 20, std::nan(""), 0}, {12, 15, 1, 0}, {11, 16, 0, -1}, {13, 30, 2, 1}, 2.0);
+  CHECK(accumulator.points == 3);
+  CHECK(accumulator.Mae() == Approx(7.0 / 3.0));
+  CHECK(accumulator.Rmse() == Approx(std::sqrt(29.0 / 3.0)));
+  CHECK(accumulator.Smape() == Approx((200.0 * 2 / 22 + 200.0 * 5 / 35 + 0.0) / 3.0));
+  CHECK(accumulator.Coverage() == Approx(2.0 / 3.0));  // 20 in [16, 30] and 0 in [-1, 1]
+  CHECK(accumulator.Mase() == Approx((7.0 / 3.0) / 2.0));
+  CHECK(accumulator.RelativeWidth() == Approx((2.0 + 14.0 + 2.0) / 30.0));
+  // MASE scale: mean |y_t - y_{t-12}|, lag 1 for short series.
+  CHECK(MaseScale({1, 3, 6}) == Approx(2.5));
+  std::vector<double> yearly(13, 5.0);
+  yearly[12] = 9.0;
+  CHECK(MaseScale(yearly) == Approx(4.0));
+}
+
+TEST_CASE("the backtest scores the baselines like a direct computation", "[forecast]") {
+  std::vector<MonthlySeries> series;
+  for (int index = 0; index < 5; ++index)
+    series.push_back(segcast::testing::MakeSeries("b" + std::to_string(index), 60, 100.0, 0.5, 10.0,
+                                                  0.5 * index, 2.0, 70 + index));
+  BacktestOptions options;
+  options.origins = 2;
+  options.horizon = 6;
+  options.step = 3;
+  options.min_history = 24;
+  options.forecast.samples = 200;
+  BacktestResult result = Backtest(series, options);
+  REQUIRE(result.rows.size() == 4);
+  CHECK(result.rows[0].method == "model");
+  CHECK(result.series_used == 5);
+  CHECK(result.forecasts == 10);
+  // Direct computation of the seasonal-naive row.
+  AccuracyAccumulator expected;
+  for (const MonthlySeries& s : series)
+    for (int cutoff : {60 - 6 - 3, 60 - 6}) {
+      std::vector<double> head(s.values.begin(), s.values.begin() + cutoff);
+      std::vector<double> actual(s.values.begin() + cutoff, s.values.begin() + cutoff + 6);
+      BaselineForecast f = ForecastBaseline(Baseline::kSeasonalNaive, head, 6, 0.8);
+      expected.Add(actual, f.yhat, f.lower, f.upper, MaseScale(head));
+    }
+  const BacktestRow& row = result.rows[2];
+  CHECK(row.method == "seasonal_naive");
+  CHECK(row.points == 60);
+  CHECK(row.mae == Approx(expected.Mae()));
+  CHECK(row.smape == Approx(expected.Smape()));
+  CHECK(row.mase == Approx(expected.Mase()));
+  CHECK(row.coverage == Approx(expected.Coverage()));
+  // The model beats the naive forecasts on trend + season series.
+  CHECK(result.rows[0].mase < result.rows[1].mase);
+  // Same table with more threads.
+  options.threads = 3;
+  BacktestResult again = Backtest(series, options);
+  for (size_t method = 0; method < 4; ++method) CHECK(again.rows[method].smape == result.rows[method].smape);
+  // Too short for any origin.
+  BacktestOptions strict = options;
+  strict.min_history = 58;
+  CHECK(Backtest(series, strict).series_skipped == 5);
+}

@@ -74,8 +74,8 @@ struct IngestOptions {
   int threads = 0;
   //! Bytes of input per parse block, >= 4096. Larger blocks mean fewer merges, more memory.
   int64_t block_bytes = int64_t{4} << 20;
-  //! Called on the calling thread after each batch of blocks with (bytes of the file consumed,
-  //! file size in bytes); the size is 0 when unknown. Optional.
+  //! Called after each merged block, from one thread at a time (not always the caller's), with
+  //! (bytes of the file consumed, file size in bytes); the size is 0 when unknown. Optional.
   std::function<void(int64_t, int64_t)> progress;
 
   //! Throws InvalidArgument naming the field: empty path, threads < 0, block_bytes < 4096, and

@@ -74,6 +74,9 @@ struct ParsedBlock {
   std::vector<RejectedRow> rejects;  //!< with collect_rejects
   bool open_quote = false;           //!< the block ended inside a quoted field
   int64_t open_quote_line = 0;
+
+  //! Empties every field, keeping the columns' capacity.
+  void Clear();
 };
 
 //! Parses the records of `block.text` from `offset` (whose physical line is `line`).

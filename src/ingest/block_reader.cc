@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ingest/huge_pages.h"
 #include "ingest/record_cursor.h"
 
 namespace segcast::internal {
@@ -13,24 +14,29 @@ struct Cut {
   int64_t end_line = 0;   // physical line at that offset
 };
 
-// Where the buffer can be cut so that the first part holds only whole records.
+// Where the buffer can be cut so that the first part holds only whole records. Between quotes
+// every line break ends a record, so only the records holding a quote are walked byte by byte
+// (libcsv's rules, RecordCursor); the rest is found with memchr.
 Cut FindCut(const std::string& buffer, int64_t first_line) {
-  Cut cut{0, first_line};
-  // Without quotes every line break ends a record: no need to walk the records.
-  if (std::memchr(buffer.data(), '"', buffer.size()) == nullptr) {
-    size_t newline = buffer.rfind('\n');
-    if (newline == std::string::npos) return cut;
-    cut.offset = newline;
-    cut.end_line = first_line + std::count(buffer.data(), buffer.data() + newline, '\n');
-    return cut;
+  const char* data = buffer.data();
+  const size_t size = buffer.size();
+  size_t cut = 0;
+  size_t position = 0;
+  while (position < size) {
+    const void* quote = std::memchr(data + position, '"', size - position);
+    const size_t limit = quote ? static_cast<size_t>(static_cast<const char*>(quote) - data) : size;
+    const void* newline = memrchr(data + position, '\n', limit - position);
+    if (newline != nullptr) cut = static_cast<size_t>(static_cast<const char*>(newline) - data);
+    if (quote == nullptr) break;
+    // The record holding the quote starts after that line break (or at `position`).
+    const size_t record_start = newline ? cut + 1 : position;
+    RecordCursor cursor(data + record_start, size - record_start, 0);
+    Record record;
+    if (!cursor.Next(record) || !record.terminated) break;
+    cut = record_start + record.end;
+    position = cut;
   }
-  RecordCursor cursor(buffer.data(), buffer.size(), first_line);
-  Record record;
-  while (cursor.Next(record) && record.terminated) {
-    cut.offset = record.end;
-    cut.end_line = cursor.line();
-  }
-  return cut;
+  return Cut{cut, first_line + std::count(data, data + cut, '\n')};
 }
 
 }  // namespace
@@ -80,6 +86,19 @@ void BlockReader::Produce() {
   bool first = true;
   while (true) {
     std::string buffer;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!spare_.empty()) {
+        buffer = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    buffer.clear();  // nothing to keep: a reallocation below then copies nothing
+    if (buffer.capacity() < carry.size() + want) {
+      // Slack for the carried partial record, so recycled buffers fit the next block.
+      buffer.reserve(carry.size() + want + (size_t{1} << 20));
+      AdviseHugePages(buffer.data(), buffer.capacity());
+    }
     buffer.resize(carry.size() + want);
     std::memcpy(buffer.data(), carry.data(), carry.size());
     size_t got = source_->Read(buffer.data() + carry.size(), want);
@@ -106,6 +125,11 @@ void BlockReader::Produce() {
     if (!Push(Block{std::move(buffer), line, source_->consumed(), false})) return;
     line = cut.end_line;
   }
+}
+
+void BlockReader::Recycle(std::string&& text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (spare_.size() < queue_depth_ + 2) spare_.push_back(std::move(text));
 }
 
 bool BlockReader::Next(Block& block) {

@@ -1,6 +1,10 @@
 #include "segcast/ingest.h"
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 
 #include "ingest/block_parser.h"
 #include "ingest/block_reader.h"
@@ -45,6 +49,166 @@ HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file
   throw InputError("empty file", {.file = file, .line = 1, .expected = "a header row and data rows"});
 }
 
+// Parses blocks on every thread and merges them in input order. Each thread takes the next block
+// from the reader, parses it, and hands it in; whichever thread hands in the block that is next in
+// order merges it and every following block already parsed, so merging (which must be
+// sequential) overlaps with the parsing of later blocks on the other threads.
+class OrderedPipeline {
+ public:
+  OrderedPipeline(BlockReader& reader, internal::RowMerger& merger, const internal::ColumnLayout& layout,
+                  const IngestOptions& options, IngestReport& report)
+      : reader_(reader), merger_(merger), layout_(layout), options_(options), report_(report) {}
+
+  void Run(Block first, const HeaderInfo& header, int threads) {
+    first_ = std::move(first);
+    header_ = header;
+    more_ = true;
+    internal::ExceptionCapture capture;
+#pragma omp parallel num_threads(threads)
+    {
+      while (!stop_.load(std::memory_order_relaxed)) {
+        bool worked = false;
+        capture.Run([&] { worked = Step(threads); });
+        if (!worked) break;
+      }
+    }
+    capture.Rethrow();
+  }
+
+ private:
+  struct Parsed {
+    Block block;
+    ParsedBlock rows;
+  };
+
+  // Takes, parses and hands in one block; false when there is none left. On failure every thread
+  // stops and the exception goes to the caller's ExceptionCapture.
+  bool Step(int threads) {
+    try {
+      return TakeParseHandIn(threads);
+    } catch (...) {
+      stop_.store(true);
+      merged_.notify_all();
+      throw;
+    }
+  }
+
+  bool TakeParseHandIn(int threads) {
+    Block block;
+    int64_t index = 0;
+    bool header_block = false;
+    {
+      std::unique_lock<std::mutex> lock(take_mutex_);
+      {
+        // Back-pressure: do not run ahead of the merge by more than a few blocks.
+        std::unique_lock<std::mutex> merge_lock(merge_mutex_);
+        merged_.wait(merge_lock, [&] {
+          return stop_.load() || static_cast<int>(waiting_.size()) < 2 * threads;
+        });
+      }
+      if (stop_.load() || !more_) return false;
+      if (index_ == 0) {
+        block = std::move(first_);
+        header_block = true;
+      } else if (!reader_.Next(block)) {
+        more_ = false;
+        return false;
+      }
+      if (block.last) more_ = false;
+      index = index_++;
+    }
+    Parsed parsed{std::move(block), TakeSpare()};
+    const size_t offset = header_block ? header_.data_offset : 0;
+    const int64_t line = header_block ? header_.data_line : parsed.block.first_line;
+    internal::ParseBlock(parsed.block, offset, line, layout_, options_.collect_rejects, parsed.rows);
+    HandIn(index, std::move(parsed));
+    return true;
+  }
+
+  // A parsed-block object from an earlier block: its columns keep their capacity, so the pages
+  // are not faulted in again for every block.
+  ParsedBlock TakeSpare() {
+    std::lock_guard<std::mutex> lock(merge_mutex_);
+    if (spare_.empty()) return {};
+    ParsedBlock rows = std::move(spare_.back());
+    spare_.pop_back();
+    return rows;
+  }
+
+  void HandIn(int64_t index, Parsed parsed) {
+    {
+      std::lock_guard<std::mutex> lock(merge_mutex_);
+      waiting_.emplace(index, std::move(parsed));
+      if (merging_) return;
+      merging_ = true;
+    }
+    while (true) {
+      Parsed next;
+      {
+        std::lock_guard<std::mutex> lock(merge_mutex_);
+        auto found = waiting_.find(next_merge_);
+        if (found == waiting_.end() || stop_.load()) {
+          merging_ = false;
+          break;
+        }
+        next = std::move(found->second);
+        waiting_.erase(found);
+        ++next_merge_;
+      }
+      merged_.notify_all();
+      Merge(next);
+    }
+    merged_.notify_all();
+  }
+
+  void Merge(Parsed& parsed) {
+    if (parsed.rows.open_quote) {
+      throw InputError("a quoted field opened here is never closed before the end of the file",
+                       {.file = options_.path,
+                        .line = parsed.rows.open_quote_line,
+                        .expected = "a closing '\"' (RFC 4180 quoting)"});
+    }
+    if (!reserved_) {
+      // Size the duplicate set and the columns once, from the first block's rows per file byte.
+      reserved_ = true;
+      if (parsed.block.consumed > 0 && report_.file_bytes > parsed.block.consumed) {
+        // Columns are reserved for every row read (virtual memory: untouched pages cost nothing),
+        // the duplicate set, which is zero-filled, for the accepted rows with a margin.
+        double scale = static_cast<double>(report_.file_bytes) / static_cast<double>(parsed.block.consumed);
+        merger_.Reserve(static_cast<size_t>(static_cast<double>(parsed.rows.rows_read) * scale * 1.1),
+                        static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.3));
+      }
+    }
+    report_.text_bytes += static_cast<int64_t>(parsed.block.text.size());
+    merger_.Merge(parsed.rows, parsed.block.text);
+    reader_.Recycle(std::move(parsed.block.text));
+    {
+      std::lock_guard<std::mutex> lock(merge_mutex_);
+      spare_.push_back(std::move(parsed.rows));
+    }
+    if (options_.progress) options_.progress(parsed.block.consumed, report_.file_bytes);
+  }
+
+  BlockReader& reader_;
+  internal::RowMerger& merger_;
+  const internal::ColumnLayout& layout_;
+  const IngestOptions& options_;
+  IngestReport& report_;
+  Block first_;
+  HeaderInfo header_;
+  std::mutex take_mutex_;  // guards the reader, index_, more_, first_
+  int64_t index_ = 0;
+  bool more_ = true;
+  std::mutex merge_mutex_;  // guards waiting_, next_merge_, merging_
+  std::condition_variable merged_;
+  std::map<int64_t, Parsed> waiting_;
+  std::vector<ParsedBlock> spare_;
+  int64_t next_merge_ = 0;
+  bool merging_ = false;
+  bool reserved_ = false;
+  std::atomic<bool> stop_{false};
+};
+
 IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const IngestOptions& options) {
   options.Validate();
   auto start = std::chrono::steady_clock::now();
@@ -69,54 +233,8 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
   report.header = header.fields;
 
   internal::RowMerger merger(options.collect_rejects);
-  std::vector<Block> batch;
-  batch.push_back(std::move(first));
-  bool more = !batch.front().last;
-  bool first_batch = true;
-  while (!batch.empty()) {
-    while (more && static_cast<int>(batch.size()) < threads) {
-      Block block;
-      more = reader.Next(block);
-      if (more) {
-        more = !block.last;
-        batch.push_back(std::move(block));
-      }
-    }
-    std::vector<ParsedBlock> parsed(batch.size());
-    internal::ExceptionCapture capture;
-    const int count = static_cast<int>(batch.size());
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int index = 0; index < count; ++index) {
-      capture.Run([&] {
-        bool header_block = first_batch && index == 0;
-        internal::ParseBlock(batch[index], header_block ? header.data_offset : 0,
-                             header_block ? header.data_line : batch[index].first_line, layout,
-                             options.collect_rejects, parsed[index]);
-      });
-    }
-    capture.Rethrow();
-    for (int index = 0; index < count; ++index) {
-      if (parsed[index].open_quote) {
-        throw InputError("a quoted field opened here is never closed before the end of the file",
-                         {.file = options.path,
-                          .line = parsed[index].open_quote_line,
-                          .expected = "a closing '\"' (RFC 4180 quoting)"});
-      }
-      report.text_bytes += static_cast<int64_t>(batch[index].text.size());
-      merger.Merge(parsed[index], batch[index].text);
-    }
-    if (options.progress) options.progress(batch.back().consumed, report.file_bytes);
-    batch.clear();
-    first_batch = false;
-    if (more) {
-      Block block;
-      more = reader.Next(block);
-      if (more) {
-        more = !block.last;
-        batch.push_back(std::move(block));
-      }
-    }
-  }
+  OrderedPipeline pipeline{reader, merger, layout, options, report};
+  pipeline.Run(std::move(first), header, threads);
   merger.Finish(result.transactions, report, result.rejects);
   if (report.rows_read == 0) {
     throw InputError("the file has a header but no data rows",

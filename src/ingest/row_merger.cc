@@ -4,31 +4,39 @@
 #include <charconv>
 #include <numeric>
 
+#include "ingest/huge_pages.h"
+
 namespace segcast::internal {
 
-bool RowKeySet::Insert(const RowKey& key) {
-  if ((size_ + 1) * 2 > slots_.size()) Grow();
-  size_t mask = slots_.size() - 1;
-  for (size_t slot = key.low & mask;; slot = (slot + 1) & mask) {
-    if (!used_[slot]) {
-      used_[slot] = 1;
-      slots_[slot] = key;
+bool RowKeySet::Insert(RowKey key) {
+  key.low |= 1;
+  if ((size_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 4));
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = (key.low >> 1) & mask;; slot = (slot + 1) & mask) {
+    RowKey& entry = slots_[slot];
+    if (entry.low == 0) {
+      entry = key;
       ++size_;
       return true;
     }
-    if (slots_[slot] == key) return false;
+    if (entry == key) return false;
   }
 }
 
-void RowKeySet::Grow() {
+void RowKeySet::Reserve(size_t keys) {
+  size_t capacity = 1024;
+  while (capacity < keys * 2) capacity *= 2;
+  if (capacity > slots_.size()) Rehash(capacity);
+}
+
+void RowKeySet::Rehash(size_t capacity) {
   std::vector<RowKey> old_slots = std::move(slots_);
-  std::vector<uint8_t> old_used = std::move(used_);
-  size_t capacity = std::max<size_t>(1024, old_slots.size() * 2);
+  slots_ = std::vector<RowKey>();
+  ReserveHuge(slots_, capacity);
   slots_.assign(capacity, RowKey{});
-  used_.assign(capacity, 0);
   size_ = 0;
-  for (size_t slot = 0; slot < old_slots.size(); ++slot) {
-    if (old_used[slot]) Insert(old_slots[slot]);
+  for (const RowKey& key : old_slots) {
+    if (key.low != 0) Insert(key);
   }
 }
 
@@ -36,6 +44,18 @@ int32_t GlobalDictionary::Id(std::string&& text) {
   auto [found, inserted] = index_.try_emplace(text, static_cast<int32_t>(names_.size()));
   if (inserted) names_.push_back(std::move(text));
   return found->second;
+}
+
+void RowMerger::Reserve(size_t rows, size_t keys) {
+  seen_.Reserve(keys);
+  ReserveHuge(table_.customer, rows);
+  ReserveHuge(table_.invoice, rows);
+  ReserveHuge(table_.country, rows);
+  ReserveHuge(table_.day, rows);
+  ReserveHuge(table_.quantity, rows);
+  ReserveHuge(table_.price, rows);
+  ReserveHuge(table_.revenue, rows);
+  ReserveHuge(table_.line, rows);
 }
 
 void RowMerger::Merge(ParsedBlock& block, const std::string& text) {
@@ -58,7 +78,10 @@ void RowMerger::Merge(ParsedBlock& block, const std::string& text) {
     country_map[local] = countries_.Id(std::move(block.country_names[local]));
   }
   size_t rows = block.day.size();
+  // Slots are random in a table far larger than the cache: ask for them a few rows ahead.
+  constexpr size_t kPrefetchDistance = 8;
   for (size_t row = 0; row < rows; ++row) {
+    if (row + kPrefetchDistance < rows) seen_.Prefetch(block.key[row + kPrefetchDistance]);
     if (!seen_.Insert(block.key[row])) {
       ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
       if (collect_) {

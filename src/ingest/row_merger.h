@@ -13,17 +13,23 @@
 
 namespace segcast::internal {
 
-//! Open-addressing set of row keys (linear probing, load <= 1/2).
+//! Open-addressing set of row keys (linear probing, load <= 1/2). The all-zero key marks an empty
+//! slot, so keys are stored with their lowest bit set (one bit of the 128 is given up).
 class RowKeySet {
  public:
   //! True when the key was not there (and is now).
-  bool Insert(const RowKey& key);
+  bool Insert(RowKey key);
+  //! Makes room for `keys` keys without rehashing.
+  void Reserve(size_t keys);
+  //! Hints the cache about the slot a later Insert(key) reads first.
+  void Prefetch(const RowKey& key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[((key.low | 1) >> 1) & (slots_.size() - 1)]);
+  }
   size_t size() const { return size_; }
 
  private:
-  void Grow();
+  void Rehash(size_t capacity);
   std::vector<RowKey> slots_;
-  std::vector<uint8_t> used_;
   size_t size_ = 0;
 };
 
@@ -44,6 +50,8 @@ class RowMerger {
 
   //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects).
   void Merge(ParsedBlock& block, const std::string& text);
+  //! Reserves the columns for `rows` rows and sizes the duplicate set for `keys` rows.
+  void Reserve(size_t rows, size_t keys);
   //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).
   void Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects);
 

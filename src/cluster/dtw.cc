@@ -235,21 +235,53 @@ double Dtw(const double* x, int nx, const double* y, int ny, int dims, const Dtw
       DtwSquared(x, nx, y, ny, dims, band.RadiusFor(nx, ny), kInfinity, workspace));
 }
 
-double DtwPath(const double* x, int nx, const double* y, int ny, int dims, int radius,
-               DtwWorkspace& workspace) {
+namespace {
+
+// The accumulated-cost matrix for DtwPath, (nx + 1) x (ny + 1) with the virtual row and column
+// -1; cells outside the band stay +inf so that the walk back never leaves it.
+template <int kDims>
+void FillPathMatrix(const double* x, int nx, const double* y, int ny, int dims, int radius,
+                    double* matrix, double* scratch) {
+  const int stride = kDims > 0 ? kDims : dims;
   const int64_t width = ny + 1;
-  double* matrix = workspace.Matrix(static_cast<int64_t>(nx + 1) * width);
+  double* y_t = scratch;
+  double* cost = scratch + static_cast<int64_t>(ny) * stride;
+  for (int col = 0; col < ny; ++col) {
+    for (int dim = 0; dim < stride; ++dim) {
+      y_t[static_cast<int64_t>(dim) * ny + col] = y[static_cast<int64_t>(col) * stride + dim];
+    }
+  }
   std::fill(matrix, matrix + (nx + 1) * width, kInfinity);
   matrix[0] = 0.0;
   for (int row = 0; row < nx; ++row) {
     const internal::BandWindow window = internal::RowWindow(row, nx, ny, radius);
-    const double* x_row = x + static_cast<int64_t>(row) * dims;
+    CostRow<kDims>(x + static_cast<int64_t>(row) * stride, y_t, ny, dims, cost);
     const double* above = matrix + row * width;
     double* here = matrix + (row + 1) * width;
+    double left = here[window.lo];
     for (int col = window.lo; col <= window.hi; ++col) {
-      const double cost = LocalCost<0>(x_row, y + static_cast<int64_t>(col) * dims, dims);
-      here[col + 1] = cost + std::min(std::min(above[col], above[col + 1]), here[col]);
+      left = cost[col] + std::min(std::min(above[col], above[col + 1]), left);
+      here[col + 1] = left;
     }
+  }
+}
+
+}  // namespace
+
+double DtwPath(const double* x, int nx, const double* y, int ny, int dims, int radius,
+               DtwWorkspace& workspace) {
+  const int64_t width = ny + 1;
+  double* matrix = workspace.Matrix(static_cast<int64_t>(nx + 1) * width);
+  double* scratch = workspace.Scratch(static_cast<int64_t>(ny) * (dims + 2));
+  switch (dims) {
+    case 1:
+      FillPathMatrix<1>(x, nx, y, ny, dims, radius, matrix, scratch);
+      break;
+    case 4:
+      FillPathMatrix<4>(x, nx, y, ny, dims, radius, matrix, scratch);
+      break;
+    default:
+      FillPathMatrix<0>(x, nx, y, ny, dims, radius, matrix, scratch);
   }
   auto& path = workspace.path();
   path.clear();

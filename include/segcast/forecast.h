@@ -108,6 +108,10 @@ struct ForecastOptions {
   //! Width eps of the smooth Laplace prior |d| ~ sqrt(d^2 + eps^2) - eps (scaled rate units); > 0.
   double laplace_smoothing = 1e-3;
 
+  //! Intervals with the noise scale corrected for residual degrees of freedom and the fitted
+  //! parameters' uncertainty added (linear additive variants); false = Prophet's procedure (MAP
+  //! sigma, trend-change simulation only), whose monthly intervals are too narrow.
+  bool calibrated_intervals = true;
   //! How variants are used; kFixed fits exactly the options above.
   Selection selection = Selection::kAverage;
   //! The variants of kAverage and kValidation: each of these half-lives (months; 0 = equal

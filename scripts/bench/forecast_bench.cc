@@ -4,7 +4,8 @@
 //   forecast_bench [tourism=PATH] [synthetic=1000] [threads=1] [repeats=3] [preset=monthly|prophet]
 //                  [order=6] [changepoints=-1] [months_per_changepoint=12] [damping=0.98]
 //                  [prior=0.05] [selection=validation|fixed] [transform=none|log] [samples=1000]
-//                  [half_life=0] [eps=1e-3] [range=0.8] [window=0] [stage=test|validation]
+//                  [half_life=0] [half_lives=9,18,36] [eps=1e-3] [range=0.8] [window=0]
+//                  [calibrated=1] [nonnegative=1] [stage=test|validation]
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
 #include <algorithm>
@@ -209,6 +210,7 @@ int main(int argc, char** argv) {
   if (arguments.count("vstep")) options.validation_step = std::stoi(get("vstep", "6"));
   if (arguments.count("vh")) options.validation_horizon = std::stoi(get("vh", "12"));
   if (arguments.count("eps")) options.laplace_smoothing = std::stod(get("eps", "1e-4"));
+  if (arguments.count("calibrated")) options.calibrated_intervals = get("calibrated", "1") == "1";
   if (arguments.count("nonnegative")) options.nonnegative = get("nonnegative", "1") == "1";
   options.samples = std::stoi(get("samples", "1000"));
   const int threads = std::stoi(get("threads", "1"));

@@ -70,6 +70,7 @@ ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& f
     if (!keep("--damping")) options.trend_damping = prophet.trend_damping;
     if (!keep("--selection")) options.selection = prophet.selection;
     options.day_phase = prophet.day_phase;
+    options.calibrated_intervals = prophet.calibrated_intervals;
     options.nonnegative = prophet.nonnegative;
   }
   if (command.get_option("--selection")->count() > 0 || flags.preset != "prophet")

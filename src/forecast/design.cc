@@ -25,6 +25,7 @@ ModelSpec SpecFromOptions(const ForecastOptions& options) {
   spec.laplace_smoothing = options.laplace_smoothing;
   spec.cap = options.cap;
   spec.recency_half_life = options.recency_half_life;
+  spec.calibrated_intervals = options.calibrated_intervals;
   spec.name = options.transform == Transform::kLog ? "log" : "additive";
   if (options.seasonality_mode == SeasonalityMode::kMultiplicative) spec.name = "multiplicative";
   if (options.growth == Growth::kLogistic) spec.name = "logistic";

@@ -186,6 +186,7 @@ ForecastOptions ForecastOptions::Prophet() {
   options.trend_damping = 1.0;
   options.selection = Selection::kFixed;
   options.nonnegative = false;
+  options.calibrated_intervals = false;
   return options;
 }
 

@@ -30,6 +30,7 @@ struct ModelSpec {
   double laplace_smoothing = 1e-3;
   double cap = 0.0;  //!< in units of y
   double recency_half_life = 0.0;  //!< months; 0 = equal weights
+  bool calibrated_intervals = true;
 };
 
 ModelSpec SpecFromOptions(const ForecastOptions& options);

@@ -93,7 +93,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   // Standard deviation of the fitted mean at each future month from the parameter covariance:
   // the additive prediction is linear in theta, with gradient f_h below.
   std::vector<double> parameter_sd(horizon, 0.0);
-  if (fit.covariance.size() > 0 && spec.growth == Growth::kLinear &&
+  if (spec.calibrated_intervals && fit.covariance.size() > 0 && spec.growth == Growth::kLinear &&
       spec.mode == SeasonalityMode::kAdditive) {
     const int p = static_cast<int>(fit.theta.size());
     Eigen::VectorXd gradient(p);
@@ -148,7 +148,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         trend += damping_power * increment;
       }
       const double value = Combine(spec, trend, components.seasonal[last + h]) +
-                           fit.predictive_sigma * random.Normal() +
+                           (spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma) * random.Normal() +
                            parameter_sd[h - 1] * random.Normal();
       paths[static_cast<size_t>(h - 1) * stride + offset + sample] = Unscale(value, history, spec);
     }

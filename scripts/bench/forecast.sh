@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Forecast benchmarks: per-series time of fit + forecast + intervals (tourism's 366 series and
+# 1,000 synthetic ones, one thread; wall time with all threads), accuracy on the tourism set
+# (h = 24 from each training part) and the effect of each modelling decision, measured both on the
+# last 24 months of every training part ("validation", used to choose) and on the test parts.
+#
+#   scripts/bench/forecast.sh [OUT_DIR]     (default build/bench-forecast)
+# Env: SEGCAST_BUILD_DIR (default build), FORECAST_BENCH (a prebuilt forecast_bench binary),
+#      TOURISM (default ../shared/data/tourism_monthly.csv.gz), REPEATS (default 5).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${SEGCAST_BUILD_DIR:-$root/build}
+out=${1:-$build/bench-forecast}
+tourism=${TOURISM:-$root/../shared/data/tourism_monthly.csv.gz}
+repeats=${REPEATS:-5}
+bench=${FORECAST_BENCH:-}
+if [ -z "$bench" ]; then
+  cmake --build "$build" --target forecast_bench >/dev/null
+  bench=$build/forecast_bench
+fi
+mkdir -p "$out"
+threads=$(nproc)
+
+echo "== timing and accuracy, defaults, 1 thread per series ($repeats repeats, min per series)" >&2
+"$bench" tourism="$tourism" synthetic=1000 threads=1 repeats="$repeats" > "$out/defaults_1thread.json"
+"$bench" tourism="$tourism" synthetic=1000 threads="$threads" repeats=1 > "$out/defaults_${threads}threads.json"
+"$bench" tourism="$tourism" synthetic=1000 threads=1 repeats="$repeats" preset=prophet > "$out/prophet_preset.json"
+
+# Cumulative decisions, from Prophet's defaults to segcast's.
+steps=(
+  "prophet|preset=prophet"
+  "+ calibrated intervals|preset=prophet calibrated=1"
+  "+ order 6 on month phases|preset=prophet calibrated=1 order=6 day_phase=0"
+  "+ one changepoint per year|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1"
+  "+ damped trend (0.95)|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95"
+  "+ no negative forecasts|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1"
+  "+ recency weights, half-life 18|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1 half_life=18"
+  "+ log variant only (hl 18)|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1 half_life=18 transform=log"
+  "validation choice of 6 variants|selection=validation"
+  "average of 6 variants (defaults)|selection=average"
+)
+alternatives=(
+  "defaults, half-lives 12,24,48|half_lives=12,24,48"
+  "defaults, half-lives 6,12,24|half_lives=6,12,24"
+  "defaults, damping 0.9|damping=0.9"
+  "defaults, damping 1|damping=1"
+  "defaults, order 4|order=4"
+  "defaults, changepoint prior 0.5|prior=0.5"
+)
+{
+  echo "| step | validation sMAPE | validation MASE | validation coverage | test sMAPE | test MASE | test coverage | negative |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for entry in "${steps[@]}" "${alternatives[@]}"; do
+    name=${entry%%|*}
+    args=${entry#*|}
+    # shellcheck disable=SC2086
+    v=$("$bench" tourism="$tourism" synthetic=0 repeats=1 stage=validation $args)
+    # shellcheck disable=SC2086
+    t=$("$bench" tourism="$tourism" synthetic=0 repeats=1 stage=test $args)
+    /usr/bin/python3 - "$name" "$v" "$t" <<'PY'
+import json, sys
+name, v, t = sys.argv[1], json.loads(sys.argv[2])["tourism"], json.loads(sys.argv[3])["tourism"]
+print("| %s | %.2f | %.3f | %.1f%% | %.2f | %.3f | %.1f%% | %d |" % (
+    name, v["model"]["smape"], v["model"]["mase"], 100 * v["model"]["coverage"],
+    t["model"]["smape"], t["model"]["mase"], 100 * t["model"]["coverage"], t["negative_forecasts"]))
+PY
+    echo "ran: $name" >&2
+  done
+  echo
+  echo "seasonal naive: validation sMAPE $(echo "$v" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["tourism"]["seasonal_naive"]; print("%.2f MASE %.3f" % (d["smape"], d["mase"]))'), test sMAPE $(echo "$t" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["tourism"]["seasonal_naive"]; print("%.2f MASE %.3f" % (d["smape"], d["mase"]))')"
+} > "$out/ablation.md"
+cat "$out/ablation.md"
+echo "figures in $out" >&2

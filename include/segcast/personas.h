@@ -117,6 +117,9 @@ struct PersonaRules {
   //! A step against the trend direction larger than this fraction of the overall change breaks
   //! "month after month"; in [0, 1]. Default 0.1.
   double monotone_slack = 0.1;
+  //! Changes are measured relative to max(|first value|, trend_floor x population mean), so a
+  //! feature moving from 0.00 to 0.03 invoices is not "rising 300%"; in [0, 10]. Default 0.5.
+  double trend_floor = 0.5;
   //! Rules in priority order; at least one. Put a fallback (no conditions) last.
   std::vector<PersonaRule> personas;
   //! The file the rules came from, for messages ("" when parsed from text).
@@ -170,7 +173,8 @@ struct TrendMeasure {
 };
 
 //! Measures the trend of `feature` over the trailing `months` points. `floor` keeps the relative
-//! change finite when the first value is near zero (callers pass 5% of the population mean).
+//! change finite and meaningful when the first value is near zero (AssignPersonas passes
+//! trend_floor x the population mean).
 TrendMeasure MeasureTrend(const std::vector<LrfmValues>& trajectory, int feature, int months,
                           double floor, double monotone_slack);
 

@@ -32,6 +32,7 @@ void CheckSettings(const PersonaRules& rules) {
   if (!(rules.steady_tolerance >= 0.0 && rules.steady_tolerance <= rules.min_change))
     fail("steady_tolerance", "0..min_change");
   if (!(rules.monotone_slack >= 0.0 && rules.monotone_slack <= 1.0)) fail("monotone_slack", "0..1");
+  if (!(rules.trend_floor >= 0.0 && rules.trend_floor <= 10.0)) fail("trend_floor", "0..10");
 }
 
 class RulesReader {
@@ -81,9 +82,12 @@ class RulesReader {
         rules.steady_tolerance = Number(node, field);
       } else if (key == "monotone_slack") {
         rules.monotone_slack = Number(node, field);
+      } else if (key == "trend_floor") {
+        rules.trend_floor = Number(node, field);
       } else {
         Fail("unknown key", &node, field,
-             "trend_months, low, high, min_change, steady_tolerance or monotone_slack");
+             "trend_months, low, high, min_change, steady_tolerance, monotone_slack or "
+             "trend_floor");
       }
     }
     try {

@@ -36,6 +36,10 @@ struct RuleMatch {
   std::vector<std::string> evidence;
 };
 
+double TrendFloor(int feature, const PopulationProfile& population, const PersonaRules& rules) {
+  return std::max(rules.trend_floor * std::fabs(population.mean[feature]), 1e-9);
+}
+
 std::string FeatureUnit(int feature) { return feature <= kRecency ? " days" : ""; }
 
 std::string RatioText(double ratio) {
@@ -81,14 +85,16 @@ std::string MonthsText(const TrendMeasure& measure) {
 
 // "R rose from 24 to 131 days over the last 4 months" for days; "M fell 80% (from 512 to 102)
 // over the last 4 months" for counts and money, where the percentage is what readers look for.
-std::string DescribeTrend(int feature, const TrendMeasure& measure, bool with_period) {
+std::string DescribeTrend(int feature, const TrendMeasure& measure, double floor,
+                          bool with_period) {
   const std::string name = kLrfmFeatureNames[feature];
   const double change = measure.relative_change;
   const std::string verb = change > 0 ? "rose" : change < 0 ? "fell" : "held";
   std::string text;
   const std::string from_to = "from " + FormatFeature(feature, measure.first) + " to " +
                               FormatFeature(feature, measure.last) + FeatureUnit(feature);
-  if (feature <= kRecency) {
+  // A percentage of a value below the floor would overstate the change: give the values only.
+  if (feature <= kRecency || std::fabs(measure.first) < floor) {
     text = name + " " + verb + " " + from_to;
   } else {
     text = name + " " + verb + " " + FormatGrouped(std::fabs(change) * 100.0, 0) + "% (" +
@@ -102,7 +108,7 @@ ConditionOutcome CheckTrend(const TrendCondition& condition, const SegmentProfil
                             const PopulationProfile& population, const PersonaRules& rules) {
   ConditionOutcome outcome;
   const int feature = condition.feature;
-  const double floor = std::max(0.05 * std::fabs(population.mean[feature]), 1e-9);
+  const double floor = TrendFloor(feature, population, rules);
   const TrendMeasure measure =
       MeasureTrend(profile.trajectory, feature, rules.trend_months, floor, rules.monotone_slack);
   if (!measure.available) return outcome;
@@ -139,7 +145,7 @@ ConditionOutcome CheckTrend(const TrendCondition& condition, const SegmentProfil
                        FormatFeature(feature, measure.last) + FeatureUnit(feature) + ") " +
                        MonthsText(measure);
   } else {
-    outcome.evidence = DescribeTrend(feature, measure, true);
+    outcome.evidence = DescribeTrend(feature, measure, floor, true);
   }
   return outcome;
 }
@@ -178,11 +184,11 @@ std::vector<std::string> OtherTrends(const PersonaRule* rule, const SegmentProfi
     }
     // L grows by one month per month for everyone: its trend says nothing.
     if (mentioned || feature == kLength) continue;
-    const double floor = std::max(0.05 * std::fabs(population.mean[feature]), 1e-9);
+    const double floor = TrendFloor(feature, population, rules);
     const TrendMeasure measure =
         MeasureTrend(profile.trajectory, feature, rules.trend_months, floor, rules.monotone_slack);
     if (IsRising(measure, rules) || IsFalling(measure, rules))
-      notes.push_back(DescribeTrend(feature, measure, false));
+      notes.push_back(DescribeTrend(feature, measure, floor, false));
   }
   return notes;
 }

@@ -88,11 +88,11 @@ TEST_CASE("the shipped rules file parses", "[segments][personas]") {
   CHECK(rules.trend_months == 4);
   CHECK(rules.low == Approx(0.75));
   CHECK(rules.high == Approx(1.33));
-  REQUIRE(rules.personas.size() == 10);
-  CHECK(rules.personas.front().name == "New customers");
+  REQUIRE(rules.personas.size() == 13);
+  CHECK(rules.personas.front().name == "Promising newcomers");
   CHECK(rules.personas.back().name == "Occasional buyers");
   CHECK(rules.personas.back().IsFallback());
-  const PersonaRule& at_risk = rules.personas[2];
+  const PersonaRule& at_risk = rules.personas[4];
   CHECK(at_risk.name == "At risk");
   REQUIRE(at_risk.trends.size() == 1);
   CHECK(at_risk.trends[0].feature == kRecency);
@@ -100,7 +100,14 @@ TEST_CASE("the shipped rules file parses", "[segments][personas]") {
   REQUIRE(at_risk.levels.size() == 1);
   CHECK(at_risk.levels[0].min_ratio == Approx(0.75));
   CHECK(at_risk.levels[0].max_ratio == 0.0);
-  CHECK(at_risk.line == 35);
+  // The line of its [[persona]] header: the line before `name = "At risk"`.
+  std::ifstream file(std::string(SEGCAST_SOURCE_DIR) + "/models/personas.toml");
+  int line_number = 0, name_line = 0;
+  for (std::string line; std::getline(file, line) && name_line == 0;) {
+    ++line_number;
+    if (line == "name = \"At risk\"") name_line = line_number;
+  }
+  CHECK(at_risk.line == name_line - 1);
 }
 
 TEST_CASE("each shipped rule names the segment built for it", "[segments][personas]") {
@@ -156,6 +163,7 @@ TEST_CASE("MeasureTrend measures the trailing months", "[segments][personas]") {
   // The floor keeps the relative change finite from zero.
   auto from_zero = Trajectory({0, 0}, {0, 0}, {0, 2}, {0, 0});
   CHECK(MeasureTrend(from_zero, kFrequency, 4, 0.5, 0.1).relative_change == Approx(4.0));
+  CHECK(MeasureTrend(from_zero, kFrequency, 4, 20.0, 0.1).relative_change == Approx(0.1));
   CHECK_FALSE(MeasureTrend({{1, 2, 3, 4}}, kRecency, 4, 1.0, 0.1).available);
 }
 
@@ -164,7 +172,7 @@ TEST_CASE("two segments never share a name: the weaker falls through, marked",
   // Both have R rising with valuable spend; segment 8's rise is far stronger.
   SegmentProfile strong = AtRisk(8);
   SegmentProfile weak = Profile(
-      2, 500, {600, 60, 1.0, 320},
+      2, 500, {500, 60, 1.0, 320},
       Trajectory({500, 530, 560, 590}, {30, 40, 50, 60}, {1, 1, 1, 1}, {320, 320, 320, 320}));
   auto personas = ById(AssignPersonas({weak, strong}, Population(), ShippedRules()));
   CHECK(personas[8].name == "At risk");
@@ -297,16 +305,16 @@ TEST_CASE("custom ratio bounds and settings are honoured", "[segments][personas]
       "inline.toml");
   REQUIRE(rules.personas[0].levels.size() == 1);
   CHECK(rules.personas[0].levels[0].text == "above 0.9x and below 1.1x");
-  // R over the last 3 months: 40 -> 55 (+37.5%) is not "rising" with min_change 0.5.
-  SegmentProfile slow = Profile(1, 10, {400, 55, 1, 600},
-                                Trajectory({1, 1, 1, 1}, {10, 40, 50, 55}, {1, 1, 1, 1},
+  // R over the last 3 months: 50 -> 70 (+40%) is not "rising" with min_change 0.5.
+  SegmentProfile slow = Profile(1, 10, {400, 70, 1, 600},
+                                Trajectory({1, 1, 1, 1}, {10, 50, 60, 70}, {1, 1, 1, 1},
                                            {600, 600, 600, 600}));
   SegmentProfile middle = Profile(2, 10, {400, 55, 1, 310},
                                   Trajectory({1, 1, 1}, {10, 40, 50}, {1, 1, 1}, {1, 1, 1}));
   auto personas = ById(AssignPersonas({slow, middle}, Population(), rules));
   CHECK(personas[1].name == "Other");
   CHECK(personas[2].name == "Middle");
-  slow.trajectory.back()[kRecency] = 61;  // 40 -> 61: +52.5%
+  slow.trajectory.back()[kRecency] = 76;  // 50 -> 76: +52%
   CHECK(AssignPersonas({slow}, Population(), rules)[0].name == "Rising fast");
 }
 
@@ -320,4 +328,19 @@ TEST_CASE("the built-in rules are the shipped file", "[segments][personas]") {
   REQUIRE(built_in.personas.size() == shipped.personas.size());
   for (size_t index = 0; index < shipped.personas.size(); ++index)
     CHECK(built_in.personas[index].name == shipped.personas[index].name);
+}
+
+TEST_CASE("tiny values do not make trends", "[segments][personas]") {
+  // F creeps from 0.00 to 0.03 invoices a month: +300% of almost nothing. With the population
+  // mean at 1.0 and trend_floor 0.5 that is a 6% change: not a trend, and not in the evidence.
+  SegmentProfile quiet = Profile(
+      6, 40, {400, 200, 0.1, 50},
+      Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.01, 0.02, 0.03}, {50, 50, 50, 50}));
+  auto personas = AssignPersonas({quiet}, Population(), ShippedRules());
+  CHECK(personas[0].evidence.find("F rose") == std::string::npos);
+  // Below the floor a real change is still reported, as values rather than a percentage.
+  quiet.trajectory = Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.2, 0.4, 0.6},
+                                {50, 50, 50, 50});
+  personas = AssignPersonas({quiet}, Population(), ShippedRules());
+  CHECK(personas[0].evidence.find("F rose from 0.00 to 0.60") != std::string::npos);
 }

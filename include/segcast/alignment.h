@@ -55,8 +55,10 @@ struct AlignmentOptions {
   //! the limit), so a pair is kept exactly when that lowers the total. > 0. Default: infinity
   //! (plain rectangular matching: min(previous, current) pairs, whatever their distance).
   double max_distance = std::numeric_limits<double>::infinity();
-  //! Matched segments keep the previous run's name (true) or take the current persona name.
-  bool keep_previous_names = true;
+  //! Matched segments keep the previous run's name (true) or take the current persona name
+  //! (false, the default: the name always agrees with this run's evidence; when the data barely
+  //! changed the persona rules give the same name anyway, and `renamed` flags when they do not).
+  bool keep_previous_names = false;
 
   void Validate() const;  // throws InvalidArgument naming the field
 };
@@ -69,7 +71,8 @@ struct AlignedSegment {
   bool is_new = false;         //!< no previous segment matched
   double distance = 0.0;       //!< distance to the matched previous centroid (0 when new)
   std::string name;            //!< the name to use (see AlignmentOptions::keep_previous_names)
-  bool renamed = false;        //!< name differs from the current persona name
+  std::string previous_name;   //!< the matched previous segment's name ("" when new)
+  bool renamed = false;        //!< matched, and `name` differs from the previous name
 };
 
 struct AlignmentResult {

@@ -174,6 +174,7 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
     segment.previous_id = previous[p].segment_id;
     segment.stable_id = previous[p].segment_id;
     segment.distance = distances[p][c];
+    segment.previous_name = previous[p].name;
     result.total_distance += segment.distance;
     const std::string& wanted = options.keep_previous_names && !previous[p].name.empty()
                                     ? previous[p].name
@@ -189,8 +190,8 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
     segment.name = current[c].name.empty() ? current[c].name : UniqueName(current[c].name, taken);
     taken.insert(segment.name);
   }
-  for (size_t c = 0; c < current.size(); ++c)
-    result.current[c].renamed = result.current[c].name != current[c].name;
+  for (AlignedSegment& segment : result.current)
+    segment.renamed = !segment.is_new && segment.name != segment.previous_name;
 
   std::set<int32_t> matched;
   for (const AlignedSegment& segment : result.current)

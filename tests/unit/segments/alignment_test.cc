@@ -69,7 +69,10 @@ TEST_CASE("permuted clusters get their previous ids and names back", "[segments]
   do {
     const auto current = Permuted(previous, permutation, 7 + checked);
     const auto distances = EuclideanTrailingDistances(previous, current);
-    AlignmentResult result = AlignSegments(previous, current, distances, {});
+    AlignmentOptions keep;
+    keep.keep_previous_names = true;
+    AlignmentResult result = AlignSegments(previous, current, distances, keep);
+    AlignmentResult fresh_names = AlignSegments(previous, current, distances, {});
     REQUIRE(result.current.size() == 5);
     for (size_t label = 0; label < 5; ++label) {
       const AlignedSegment& segment = result.current[label];
@@ -78,7 +81,12 @@ TEST_CASE("permuted clusters get their previous ids and names back", "[segments]
       CHECK(segment.previous_id == segment.stable_id);
       CHECK_FALSE(segment.is_new);
       CHECK(segment.name == previous[permutation[label]].name);
-      CHECK(segment.renamed);
+      CHECK(segment.previous_name == previous[permutation[label]].name);
+      CHECK_FALSE(segment.renamed);
+      // By default the name is this run's persona; the change of name is flagged.
+      CHECK(fresh_names.current[label].stable_id == segment.stable_id);
+      CHECK(fresh_names.current[label].name == "C" + std::to_string(label));
+      CHECK(fresh_names.current[label].renamed);
     }
     CHECK(result.vanished.empty());
     ++checked;
@@ -99,6 +107,7 @@ TEST_CASE("a new cluster gets a fresh id; a missing one is reported vanished",
   // Four against four: without a limit the far cluster would be forced onto the missing one.
   AlignmentOptions options;
   options.max_distance = 10.0;
+  options.keep_previous_names = true;
   AlignmentResult forced =
       AlignSegments(previous, current, EuclideanTrailingDistances(previous, current), {});
   CHECK(forced.vanished.empty());
@@ -133,6 +142,7 @@ TEST_CASE("more previous than current clusters, and a distance limit", "[segment
   CHECK(none.current[0].is_new);
   CHECK(none.current[0].stable_id == 31);
   CHECK(none.current[0].name == "C0");
+  CHECK(none.current[0].previous_name.empty());
   CHECK_FALSE(none.current[0].renamed);
   CHECK(none.vanished.size() == 3);
 }
@@ -140,12 +150,11 @@ TEST_CASE("more previous than current clusters, and a distance limit", "[segment
 TEST_CASE("names follow the option, and the first run starts ids at 0", "[segments][alignment]") {
   const auto previous = Previous(2, 3);
   const auto current = Permuted(previous, {1, 0}, 5);
-  AlignmentOptions options;
-  options.keep_previous_names = false;
   AlignmentResult result =
-      AlignSegments(previous, current, EuclideanTrailingDistances(previous, current), options);
+      AlignSegments(previous, current, EuclideanTrailingDistances(previous, current), {});
   CHECK(result.current[0].stable_id == 20);
   CHECK(result.current[0].name == "C0");
+  CHECK(result.current[0].previous_name == "P1");
   AlignmentResult first = AlignSegments({}, current, {}, {});
   CHECK(first.current[0].stable_id == 0);
   CHECK(first.current[1].stable_id == 1);

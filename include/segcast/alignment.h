@@ -65,14 +65,14 @@ struct AlignmentOptions {
 
 //! What happened to one current cluster.
 struct AlignedSegment {
-  int32_t current_label = 0;   //!< segment_id of the current centroid as given
-  int32_t stable_id = 0;       //!< id to use from now on
-  int32_t previous_id = -1;    //!< matched previous segment id, -1 when new
-  bool is_new = false;         //!< no previous segment matched
-  double distance = 0.0;       //!< distance to the matched previous centroid (0 when new)
-  std::string name;            //!< the name to use (see AlignmentOptions::keep_previous_names)
-  std::string previous_name;   //!< the matched previous segment's name ("" when new)
-  bool renamed = false;        //!< matched, and `name` differs from the previous name
+  int32_t current_label = 0;  //!< segment_id of the current centroid as given
+  int32_t stable_id = 0;      //!< id to use from now on
+  int32_t previous_id = -1;   //!< matched previous segment id, -1 when new
+  bool is_new = false;        //!< no previous segment matched
+  double distance = 0.0;      //!< distance to the matched previous centroid (0 when new)
+  std::string name;           //!< the name to use (see AlignmentOptions::keep_previous_names)
+  std::string previous_name;  //!< the matched previous segment's name ("" when new)
+  bool renamed = false;       //!< matched, and `name` differs from the previous name
 };
 
 struct AlignmentResult {

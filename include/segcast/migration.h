@@ -8,7 +8,8 @@
 //
 //   segcast::MigrationResult migration = segcast::BuildMigration(previous, current);
 //   for (const auto& cell : migration.matrix)
-//     std::cout << cell.from_segment << " -> " << cell.to_segment << ": " << cell.customers << "\n";
+//     std::cout << cell.from_segment << " -> " << cell.to_segment << ": " << cell.customers <<
+//     "\n";
 #pragma once
 
 #include <cstdint>

@@ -36,28 +36,28 @@ struct ScalerParameters {
   std::string method = "none";
   //! True for per-series methods: center and scale are then unused.
   bool per_series = false;
-  std::array<bool, 4> log1p{};               //!< sign-preserving log1p first (see SignedLog1p)
-  std::array<double, 4> center{};            //!< subtracted; finite
-  std::array<double, 4> scale{1, 1, 1, 1};   //!< divided by; finite and > 0
+  std::array<bool, 4> log1p{};              //!< sign-preserving log1p first (see SignedLog1p)
+  std::array<double, 4> center{};           //!< subtracted; finite
+  std::array<double, 4> scale{1, 1, 1, 1};  //!< divided by; finite and > 0
 };
 
 //! The clustering options a model was fitted with; assignment must measure distance the same way.
 struct ModelOptions {
-  std::string metric = "dtw";    //!< "dtw" or "euclidean"
-  int band = -1;                 //!< Sakoe-Chiba radius in months; -1 = no band
-  int k = 0;                     //!< number of clusters; equals the number of centroids
-  int window = 0;                //!< panel window in months; 0 = all months
-  std::string scaling = "none";  //!< scaling name, equal to ScalerParameters::method
+  std::string metric = "dtw";              //!< "dtw" or "euclidean"
+  int band = -1;                           //!< Sakoe-Chiba radius in months; -1 = no band
+  int k = 0;                               //!< number of clusters; equals the number of centroids
+  int window = 0;                          //!< panel window in months; 0 = all months
+  std::string scaling = "none";            //!< scaling name, equal to ScalerParameters::method
   std::string pre_acquisition = "absent";  //!< "absent" or "zero" (see PreAcquisition)
 };
 
 //! One cluster's centroid and persona.
 struct ModelCentroid {
-  int32_t segment_id = 0;     //!< stable id, >= 0, unique in the model
-  std::string name;           //!< persona name ("" if none)
-  std::string evidence;       //!< persona evidence
-  int months = 0;             //!< trajectory length, >= 1
-  std::vector<double> values; //!< months x 4 scaled values, row-major (L, R, F, M per month)
+  int32_t segment_id = 0;      //!< stable id, >= 0, unique in the model
+  std::string name;            //!< persona name ("" if none)
+  std::string evidence;        //!< persona evidence
+  int months = 0;              //!< trajectory length, >= 1
+  std::vector<double> values;  //!< months x 4 scaled values, row-major (L, R, F, M per month)
 };
 
 struct SavedModel {

@@ -71,10 +71,10 @@ struct PopulationProfile {
 //! max_ratio). Written in the rules file as "low", "moderate", "high", "not_low", "not_high" or
 //! as a table { above = 1.5, below = 3.0 }.
 struct LevelCondition {
-  int feature = 0;                      //!< LrfmFeature, 0..3
-  double min_ratio = 0.0;               //!< inclusive lower bound on the ratio; 0 = none
-  double max_ratio = 0.0;               //!< exclusive upper bound; 0 = none
-  std::string text;                     //!< as written in the file, for evidence and errors
+  int feature = 0;         //!< LrfmFeature, 0..3
+  double min_ratio = 0.0;  //!< inclusive lower bound on the ratio; 0 = none
+  double max_ratio = 0.0;  //!< exclusive upper bound; 0 = none
+  std::string text;        //!< as written in the file, for evidence and errors
 };
 
 //! Direction of a trend over the last `trend_months` centroid months.
@@ -97,7 +97,7 @@ struct PersonaRule {
   std::string description;  //!< one sentence for reports; may be empty
   std::vector<LevelCondition> levels;
   std::vector<TrendCondition> trends;
-  int64_t line = 0;         //!< line of the [[persona]] header in the rules file, 0 if unknown
+  int64_t line = 0;  //!< line of the [[persona]] header in the rules file, 0 if unknown
   //! True when the rule has no conditions: it matches every segment (a catch-all).
   bool IsFallback() const { return levels.empty() && trends.empty(); }
 };
@@ -158,15 +158,14 @@ struct Persona {
 //! Names every profile. Output is in the order of `profiles`. Profiles must have distinct
 //! segment ids and customers >= 1; throws InvalidArgument otherwise.
 std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
-                                    const PopulationProfile& population,
-                                    const PersonaRules& rules);
+                                    const PopulationProfile& population, const PersonaRules& rules);
 
 //! Measured trend of one feature over the last `months` points of a trajectory.
 struct TrendMeasure {
-  bool available = false;  //!< false when the trajectory is shorter than 2 months
-  int months = 0;          //!< points used (<= requested)
-  double first = 0.0;      //!< value at the first of those months
-  double last = 0.0;       //!< value at the last
+  bool available = false;        //!< false when the trajectory is shorter than 2 months
+  int months = 0;                //!< points used (<= requested)
+  double first = 0.0;            //!< value at the first of those months
+  double last = 0.0;             //!< value at the last
   double relative_change = 0.0;  //!< (last - first) / max(|first|, floor)
   bool monotone_up = false;      //!< no step down larger than the slack
   bool monotone_down = false;    //!< no step up larger than the slack

@@ -27,9 +27,9 @@ namespace segcast {
 
 //! A segment's centroid trajectory in original units (L, R in days; F invoices; M revenue).
 struct SegmentCentroid {
-  int32_t segment_id = 0;                //!< id used in SegmentReportInput::segment
-  std::optional<MonthIndex> first_month; //!< calendar month of trajectory[0], if known
-  std::vector<LrfmValues> trajectory;    //!< oldest month first
+  int32_t segment_id = 0;                 //!< id used in SegmentReportInput::segment
+  std::optional<MonthIndex> first_month;  //!< calendar month of trajectory[0], if known
+  std::vector<LrfmValues> trajectory;     //!< oldest month first
 };
 
 //! One row per customer; every vector has the same length (the number of customers), except the
@@ -62,15 +62,15 @@ struct SegmentReportOptions {
 
 //! One value of a categorical column within a segment.
 struct MixEntry {
-  std::string value;   //!< "(missing)" for empty, "(other)" for the folded tail
+  std::string value;  //!< "(missing)" for empty, "(other)" for the folded tail
   int64_t customers = 0;
   double share = 0.0;  //!< customers / segment customers, in [0, 1]
 };
 
 //! The distribution of one categorical column within a segment.
 struct AttributeMix {
-  std::string column;            //!< "country" or an attribute column name
-  std::vector<MixEntry> entries; //!< by customers descending, then value ascending
+  std::string column;             //!< "country" or an attribute column name
+  std::vector<MixEntry> entries;  //!< by customers descending, then value ascending
 };
 
 struct SegmentSummary {
@@ -78,8 +78,8 @@ struct SegmentSummary {
   int64_t customers = 0;
   double customer_share = 0.0;  //!< customers / all customers, in [0, 1]
   double revenue = 0.0;
-  double revenue_share = 0.0;   //!< revenue / all revenue (0 when total revenue is 0)
-  LrfmValues mean{};            //!< mean L, R, F, M of members
+  double revenue_share = 0.0;  //!< revenue / all revenue (0 when total revenue is 0)
+  LrfmValues mean{};           //!< mean L, R, F, M of members
   //! Centroid trajectory in original units (empty when none was given).
   std::vector<LrfmValues> trajectory;
   std::optional<MonthIndex> first_month;

@@ -30,20 +30,20 @@ struct RunInfo {
   std::string as_of;            //!< reference date "YYYY-MM-DD"
   std::string previous_run_id;  //!< run this one was aligned with ("" if none)
   std::string segcast_version;
-  int32_t k = 0;                //!< number of segments
+  int32_t k = 0;  //!< number of segments
   int64_t customers = 0;
   double revenue = 0.0;
-  std::string options_json;     //!< every option of the run, as JSON text
-  std::string manifest_json;    //!< the run manifest (inputs, hashes, timings), as JSON text
+  std::string options_json;   //!< every option of the run, as JSON text
+  std::string manifest_json;  //!< the run manifest (inputs, hashes, timings), as JSON text
 };
 
 //! Table `customers`: one row per customer of the run.
 struct CustomerRecord {
   std::string customer_id;
-  std::string country;          //!< "" when unknown
-  std::string first_purchase;   //!< "YYYY-MM-DD"
-  std::string last_purchase;    //!< "YYYY-MM-DD"
-  int64_t frequency = 0;        //!< distinct invoices
+  std::string country;         //!< "" when unknown
+  std::string first_purchase;  //!< "YYYY-MM-DD"
+  std::string last_purchase;   //!< "YYYY-MM-DD"
+  int64_t frequency = 0;       //!< distinct invoices
   double revenue = 0.0;
   int32_t recency_days = 0;
 };
@@ -52,8 +52,8 @@ struct CustomerRecord {
 struct AssignmentRecord {
   std::string customer_id;
   int32_t segment_id = 0;
-  double distance = 0.0;              //!< to the assigned centroid (scaled units)
-  int32_t runner_up_segment = -1;     //!< second-nearest segment, -1 when k = 1
+  double distance = 0.0;           //!< to the assigned centroid (scaled units)
+  int32_t runner_up_segment = -1;  //!< second-nearest segment, -1 when k = 1
   double runner_up_distance = 0.0;
 };
 
@@ -66,7 +66,7 @@ struct SegmentRecord {
   int64_t customers = 0;
   double customer_share = 0.0;  //!< in [0, 1]
   double revenue = 0.0;
-  double revenue_share = 0.0;   //!< in [0, 1]
+  double revenue_share = 0.0;  //!< in [0, 1]
   double mean_length = 0.0, mean_recency = 0.0, mean_frequency = 0.0, mean_monetary = 0.0;
   int32_t previous_segment_id = -1;  //!< matched segment of the previous run, -1 if new / none
 };
@@ -83,9 +83,9 @@ struct CentroidRecord {
 
 //! Table `forecasts`: fitted, back-tested or forecast revenue per segment and month.
 struct ForecastRecord {
-  int32_t segment_id = 0;   //!< -1 for the total over all segments
-  std::string month;        //!< "YYYY-MM"
-  std::string kind;         //!< "actual", "fitted", "backtest" or "forecast"
+  int32_t segment_id = 0;  //!< -1 for the total over all segments
+  std::string month;       //!< "YYYY-MM"
+  std::string kind;        //!< "actual", "fitted", "backtest" or "forecast"
   double value = 0.0;
   std::optional<double> lower;  //!< interval bounds when available
   std::optional<double> upper;

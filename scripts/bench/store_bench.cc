@@ -55,8 +55,8 @@ segcast::StoredRun MakeRun(const std::string& run_id, int customers, uint64_t se
     const int label = segment(random);
     run.customers.push_back({id, "United Kingdom", "2010-12-01", "2011-12-09", 1 + customer % 20,
                              uniform(random), customer % 365});
-    run.assignments.push_back({id, label, uniform(random) / 100, (label + 1) % 6,
-                               uniform(random) / 50});
+    run.assignments.push_back(
+        {id, label, uniform(random) / 100, (label + 1) % 6, uniform(random) / 50});
     run.moves.push_back({id, segment(random), label, "moved"});
   }
   for (int label = 0; label < 6; ++label) {
@@ -68,8 +68,8 @@ segcast::StoredRun MakeRun(const std::string& run_id, int customers, uint64_t se
     for (int month = 0; month < 12; ++month)
       run.centroids.push_back({label, month, "2011-01", 1, 2, 3, 4, 0.1, 0.2, 0.3, 0.4});
     for (int month = 0; month < 6; ++month)
-      run.forecasts.push_back({label, "2012-0" + std::to_string(month + 1), "forecast",
-                               uniform(random), 1.0, 2.0});
+      run.forecasts.push_back(
+          {label, "2012-0" + std::to_string(month + 1), "forecast", uniform(random), 1.0, 2.0});
     for (int to = 0; to < 6; ++to) run.migrations.push_back({label, to, 10, 1.0, 2.0});
   }
   return run;

@@ -1,3 +1,5 @@
+#include "segcast/alignment.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -6,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "segcast/alignment.h"
 #include "segcast/error.h"
 
 namespace segcast {
@@ -19,9 +20,9 @@ void CheckCentroids(const std::vector<AlignmentCentroid>& centroids, const char*
     const std::string field = std::string(which) + "[" + std::to_string(index) + "]";
     if (centroid.features < 1 || centroid.values.empty() ||
         centroid.values.size() % static_cast<size_t>(centroid.features) != 0) {
-      throw InvalidArgument("centroid is empty or not a whole number of months",
-                            {.field = field + ".values",
-                             .expected = "months x features values, months >= 1"});
+      throw InvalidArgument(
+          "centroid is empty or not a whole number of months",
+          {.field = field + ".values", .expected = "months x features values, months >= 1"});
     }
     if (!ids.insert(centroid.segment_id).second) {
       throw InvalidArgument("duplicate segment id " + std::to_string(centroid.segment_id),
@@ -89,9 +90,9 @@ std::vector<std::vector<double>> EuclideanTrailingDistances(
       const AlignmentCentroid& a = previous[p];
       const AlignmentCentroid& b = current[c];
       if (a.features != b.features) {
-        throw InvalidArgument("previous and current centroids have different feature counts",
-                              {.field = "features",
-                               .expected = std::to_string(a.features) + " in both runs"});
+        throw InvalidArgument(
+            "previous and current centroids have different feature counts",
+            {.field = "features", .expected = std::to_string(a.features) + " in both runs"});
       }
       const int shared = std::min(a.months(), b.months());
       const size_t a_offset = static_cast<size_t>(a.months() - shared) * a.features;
@@ -115,14 +116,14 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
   std::set<int32_t> previous_ids;
   for (size_t p = 0; p < previous.size(); ++p) {
     if (previous[p].segment_id < 0) {
-      throw InvalidArgument("stable segment ids are non-negative",
-                            {.field = "previous[" + std::to_string(p) + "].segment_id",
-                             .expected = ">= 0"});
+      throw InvalidArgument(
+          "stable segment ids are non-negative",
+          {.field = "previous[" + std::to_string(p) + "].segment_id", .expected = ">= 0"});
     }
     if (!previous_ids.insert(previous[p].segment_id).second) {
-      throw InvalidArgument("duplicate previous segment id " +
-                                std::to_string(previous[p].segment_id),
-                            {.field = "previous", .expected = "unique ids"});
+      throw InvalidArgument(
+          "duplicate previous segment id " + std::to_string(previous[p].segment_id),
+          {.field = "previous", .expected = "unique ids"});
     }
   }
   std::set<int32_t> current_labels;
@@ -133,17 +134,17 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
     }
   }
   if (distances.size() != previous.size()) {
-    throw InvalidArgument("distance matrix has " + std::to_string(distances.size()) + " rows",
-                          {.field = "distances",
-                           .expected = std::to_string(previous.size()) +
-                                       " rows (one per previous centroid)"});
+    throw InvalidArgument(
+        "distance matrix has " + std::to_string(distances.size()) + " rows",
+        {.field = "distances",
+         .expected = std::to_string(previous.size()) + " rows (one per previous centroid)"});
   }
   for (const auto& row : distances) {
     if (row.size() != current.size()) {
-      throw InvalidArgument("distance matrix row has " + std::to_string(row.size()) + " columns",
-                            {.field = "distances",
-                             .expected = std::to_string(current.size()) +
-                                         " columns (one per current centroid)"});
+      throw InvalidArgument(
+          "distance matrix row has " + std::to_string(row.size()) + " columns",
+          {.field = "distances",
+           .expected = std::to_string(current.size()) + " columns (one per current centroid)"});
     }
   }
 

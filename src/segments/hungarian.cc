@@ -32,8 +32,8 @@ std::vector<int> SolveWide(const std::vector<std::vector<double>>& cost, int row
       int next_column = 0;
       for (int column = 1; column <= columns; ++column) {
         if (in_tree[column]) continue;
-        const double reduced = cost[tree_row - 1][column - 1] - row_potential[tree_row] -
-                               column_potential[column];
+        const double reduced =
+            cost[tree_row - 1][column - 1] - row_potential[tree_row] - column_potential[column];
         if (reduced < slack[column]) {
           slack[column] = reduced;
           previous_column[column] = current_column;
@@ -83,10 +83,10 @@ std::vector<int> SolveAssignment(const std::vector<std::vector<double>>& cost) {
     }
     for (int column = 0; column < columns; ++column) {
       if (!std::isfinite(cost[row][column])) {
-        throw InvalidArgument("cost matrix holds a non-finite value",
-                              {.field = "cost[" + std::to_string(row) + "][" +
-                                        std::to_string(column) + "]",
-                               .expected = "a finite number"});
+        throw InvalidArgument(
+            "cost matrix holds a non-finite value",
+            {.field = "cost[" + std::to_string(row) + "][" + std::to_string(column) + "]",
+             .expected = "a finite number"});
       }
     }
   }

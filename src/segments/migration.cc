@@ -1,3 +1,5 @@
+#include "segcast/migration.h"
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -6,7 +8,6 @@
 #include <vector>
 
 #include "segcast/error.h"
-#include "segcast/migration.h"
 
 namespace segcast {
 namespace {
@@ -31,9 +32,9 @@ std::unordered_map<std::string, Member> IndexRun(const RunAssignments& run, cons
     }
     Member member{run.segment[customer], run.revenue.empty() ? 0.0 : run.revenue[customer]};
     if (!members.emplace(run.customer_ids[customer], member).second) {
-      throw InvalidArgument("duplicate customer id " + run.customer_ids[customer],
-                            {.field = std::string(which) + ".customer_ids",
-                             .expected = "unique ids"});
+      throw InvalidArgument(
+          "duplicate customer id " + run.customer_ids[customer],
+          {.field = std::string(which) + ".customer_ids", .expected = "unique ids"});
     }
   }
   return members;
@@ -50,10 +51,14 @@ std::string WithThousands(int64_t value) {
 
 const char* MoveKindName(MoveKind kind) {
   switch (kind) {
-    case MoveKind::kStayed: return "stayed";
-    case MoveKind::kMoved: return "moved";
-    case MoveKind::kNew: return "new";
-    case MoveKind::kGone: return "gone";
+    case MoveKind::kStayed:
+      return "stayed";
+    case MoveKind::kMoved:
+      return "moved";
+    case MoveKind::kNew:
+      return "new";
+    case MoveKind::kGone:
+      return "gone";
   }
   return "?";
 }
@@ -89,8 +94,9 @@ MigrationResult BuildMigration(const RunAssignments& previous, const RunAssignme
     result.moves.push_back(std::move(move));
   }
   // Hash-map order is not deterministic; the output must be.
-  std::sort(result.moves.begin(), result.moves.end(),
-            [](const CustomerMove& a, const CustomerMove& b) { return a.customer_id < b.customer_id; });
+  std::sort(
+      result.moves.begin(), result.moves.end(),
+      [](const CustomerMove& a, const CustomerMove& b) { return a.customer_id < b.customer_id; });
 
   std::map<std::pair<int32_t, int32_t>, MigrationCell> cells;
   for (const CustomerMove& move : result.moves) {
@@ -101,10 +107,18 @@ MigrationResult BuildMigration(const RunAssignments& previous, const RunAssignme
     cell.previous_revenue += move.previous_revenue;
     cell.current_revenue += move.current_revenue;
     switch (move.kind) {
-      case MoveKind::kStayed: ++result.stayed; break;
-      case MoveKind::kMoved: ++result.moved; break;
-      case MoveKind::kNew: ++result.new_customers; break;
-      case MoveKind::kGone: ++result.gone; break;
+      case MoveKind::kStayed:
+        ++result.stayed;
+        break;
+      case MoveKind::kMoved:
+        ++result.moved;
+        break;
+      case MoveKind::kNew:
+        ++result.new_customers;
+        break;
+      case MoveKind::kGone:
+        ++result.gone;
+        break;
     }
   }
   for (auto& [key, cell] : cells) result.matrix.push_back(cell);

@@ -1,16 +1,16 @@
 // model.json reading and writing. The file is the contract between `segcast run` and
 // `segcast assign`, possibly across segcast versions, so every field is checked on load and the
 // message names the key that is wrong.
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 #include "segcast/error.h"
 #include "segcast/model.h"
@@ -36,18 +36,16 @@ json ToJson(const SavedModel& model) {
                      {"window", model.options.window},
                      {"scaling", model.options.scaling},
                      {"pre_acquisition", model.options.pre_acquisition}};
-  root["scaler"] = {{"method", model.scaler.method},
-                    {"per_series", model.scaler.per_series},
-                    {"features", {"L", "R", "F", "M"}},
-                    {"log1p", model.scaler.log1p},
-                    {"center", model.scaler.center},
-                    {"scale", model.scaler.scale}};
+  root["scaler"] = {{"method", model.scaler.method},    {"per_series", model.scaler.per_series},
+                    {"features", {"L", "R", "F", "M"}}, {"log1p", model.scaler.log1p},
+                    {"center", model.scaler.center},    {"scale", model.scaler.scale}};
   json centroids = json::array();
   for (const ModelCentroid& centroid : model.centroids) {
     json values = json::array();
     for (int month = 0; month < centroid.months; ++month) {
-      values.push_back(json::array({centroid.values[month * 4 + 0], centroid.values[month * 4 + 1],
-                                    centroid.values[month * 4 + 2], centroid.values[month * 4 + 3]}));
+      values.push_back(
+          json::array({centroid.values[month * 4 + 0], centroid.values[month * 4 + 1],
+                       centroid.values[month * 4 + 2], centroid.values[month * 4 + 3]}));
     }
     centroids.push_back({{"segment_id", centroid.segment_id},
                          {"name", centroid.name},

@@ -17,7 +17,8 @@ namespace {
 
 constexpr const char* kFeatureKeys = "one of L, R, F, M";
 constexpr const char* kLevelWords =
-    "\"low\", \"moderate\", \"high\", \"not_low\", \"not_high\" or a table { above = x, below = y }";
+    "\"low\", \"moderate\", \"high\", \"not_low\", \"not_high\" or a table { above = x, below = y "
+    "}";
 constexpr const char* kTrendWords =
     "\"rising\", \"falling\", \"steady\", \"not_rising\" or \"not_falling\"";
 
@@ -39,8 +40,8 @@ class RulesReader {
  public:
   explicit RulesReader(std::string source) : source_(std::move(source)) {}
 
-  [[noreturn]] void Fail(const std::string& message, const toml::node* node,
-                         const std::string& key, const std::string& expected) const {
+  [[noreturn]] void Fail(const std::string& message, const toml::node* node, const std::string& key,
+                         const std::string& expected) const {
     int64_t line = node ? static_cast<int64_t>(node->source().begin.line) : 0;
     throw ConfigError(message, {.file = source_, .line = line, .field = key, .expected = expected});
   }
@@ -195,7 +196,8 @@ class RulesReader {
         Fail("unknown key", &node, field, "name, description, level or trend");
       }
     }
-    if (rule.name.empty()) Fail("persona without a name", &table, prefix + ".name", "name = \"...\"");
+    if (rule.name.empty())
+      Fail("persona without a name", &table, prefix + ".name", "name = \"...\"");
     return rule;
   }
 

@@ -1,6 +1,8 @@
 // Persona matching: every rule's conditions are checked against each segment, each satisfied
 // condition contributes the margin by which it holds (in log-ratio units, so a level and a trend
 // weigh alike), and names are handed out rule by rule to the best-fitting segment.
+#include "segcast/personas.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,7 +15,6 @@
 
 #include "segcast/error.h"
 #include "segcast/panel.h"
-#include "segcast/personas.h"
 #include "segments/text_format.h"
 
 namespace segcast {
@@ -42,9 +43,7 @@ double TrendFloor(int feature, const PopulationProfile& population, const Person
 
 std::string FeatureUnit(int feature) { return feature <= kRecency ? " days" : ""; }
 
-std::string RatioText(double ratio) {
-  return FormatGrouped(ratio, ratio < 10.0 ? 1 : 0) + "x";
-}
+std::string RatioText(double ratio) { return FormatGrouped(ratio, ratio < 10.0 ? 1 : 0) + "x"; }
 
 ConditionOutcome CheckLevel(const LevelCondition& condition, const SegmentProfile& profile,
                             const PopulationProfile& population) {
@@ -55,15 +54,17 @@ ConditionOutcome CheckLevel(const LevelCondition& condition, const SegmentProfil
   const double ratio = profile.mean[feature] / reference;
   const double positive_ratio = std::max(ratio, kTinyRatio);
   double margin = std::numeric_limits<double>::infinity();
-  if (condition.min_ratio > 0.0) margin = std::min(margin, std::log(positive_ratio / condition.min_ratio));
-  if (condition.max_ratio > 0.0) margin = std::min(margin, std::log(condition.max_ratio / positive_ratio));
+  if (condition.min_ratio > 0.0)
+    margin = std::min(margin, std::log(positive_ratio / condition.min_ratio));
+  if (condition.max_ratio > 0.0)
+    margin = std::min(margin, std::log(condition.max_ratio / positive_ratio));
   if (!(margin >= 0.0)) return outcome;
   outcome.holds = true;
   // A one-sided bound far exceeded should not swamp every other condition.
   outcome.margin = std::min(margin, 3.0);
   outcome.evidence = std::string(kLrfmFeatureNames[feature]) + " is " + condition.text + ": " +
-                     FormatFeature(feature, profile.mean[feature]) + FeatureUnit(feature) +
-                     " vs " + FormatFeature(feature, reference) + FeatureUnit(feature) +
+                     FormatFeature(feature, profile.mean[feature]) + FeatureUnit(feature) + " vs " +
+                     FormatFeature(feature, reference) + FeatureUnit(feature) +
                      " for all customers (" + RatioText(ratio) + ")";
   return outcome;
 }
@@ -72,8 +73,7 @@ bool IsRising(const TrendMeasure& measure, const PersonaRules& rules) {
   return measure.available && measure.relative_change >= rules.min_change && measure.monotone_up;
 }
 bool IsFalling(const TrendMeasure& measure, const PersonaRules& rules) {
-  return measure.available && measure.relative_change <= -rules.min_change &&
-         measure.monotone_down;
+  return measure.available && measure.relative_change <= -rules.min_change && measure.monotone_down;
 }
 bool IsSteady(const TrendMeasure& measure, const PersonaRules& rules) {
   return measure.available && std::fabs(measure.relative_change) < rules.steady_tolerance;
@@ -97,8 +97,8 @@ std::string DescribeTrend(int feature, const TrendMeasure& measure, double floor
   if (feature <= kRecency || std::fabs(measure.first) < floor) {
     text = name + " " + verb + " " + from_to;
   } else {
-    text = name + " " + verb + " " + FormatGrouped(std::fabs(change) * 100.0, 0) + "% (" +
-           from_to + ")";
+    text = name + " " + verb + " " + FormatGrouped(std::fabs(change) * 100.0, 0) + "% (" + from_to +
+           ")";
   }
   if (with_period) text += " " + MonthsText(measure);
   return text;
@@ -302,8 +302,8 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
       const bool exact_tie = match->score == winning_match->score;
       contest_notes[segment].push_back(
           "'" + rules.personas[rule].name + "' went to segment " +
-          std::to_string(profiles[winner].segment_id) + " (fit " +
-          ScoreText(winning_match->score) + " vs " + ScoreText(match->score) +
+          std::to_string(profiles[winner].segment_id) + " (fit " + ScoreText(winning_match->score) +
+          " vs " + ScoreText(match->score) +
           (exact_tie ? ", equal fit: larger segment or lower id wins" : "") + ")");
     }
   }

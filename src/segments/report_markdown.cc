@@ -108,8 +108,8 @@ std::string RenderSegmentReportMarkdown(const SegmentReport& report,
          "revenue |\n|---|---:|---:|---:|---:|---:|\n";
   for (const ConcentrationRow& row : report.concentration) {
     out << "| " << Cell(name_of(row.segment_id)) << " | " << FormatShare(row.customer_share)
-        << " | " << FormatShare(row.revenue_share) << " | " << FormatGrouped(row.lift, 2)
-        << " | " << FormatShare(row.cumulative_customer_share) << " | "
+        << " | " << FormatShare(row.revenue_share) << " | " << FormatGrouped(row.lift, 2) << " | "
+        << FormatShare(row.cumulative_customer_share) << " | "
         << FormatShare(row.cumulative_revenue_share) << " |\n";
   }
   if (!report.concentration.empty()) {

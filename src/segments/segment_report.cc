@@ -1,5 +1,7 @@
 // Segment report figures. Shares are of the population in the input; revenue shares use the sum
 // of revenue as it is (returns included), so they add up to 1 even with negative customers.
+#include "segcast/segment_report.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -10,7 +12,6 @@
 #include <vector>
 
 #include "segcast/error.h"
-#include "segcast/segment_report.h"
 #include "segments/text_format.h"
 
 namespace segcast {
@@ -70,10 +71,10 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
   const size_t count = input.segment.size();
   auto check_length = [&](size_t size, const char* field, bool optional) {
     if (size == count || (optional && size == 0)) return;
-    throw InvalidArgument("has " + std::to_string(size) + " entries",
-                          {.field = field,
-                           .expected = std::to_string(count) + " (one per customer)" +
-                                       (optional ? " or none" : "")});
+    throw InvalidArgument(
+        "has " + std::to_string(size) + " entries",
+        {.field = field,
+         .expected = std::to_string(count) + " (one per customer)" + (optional ? " or none" : "")});
   };
   check_length(input.revenue.size(), "revenue", false);
   check_length(input.lrfm.size(), "lrfm", false);
@@ -90,9 +91,9 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
   std::map<int32_t, std::vector<size_t>> members;
   for (size_t customer = 0; customer < count; ++customer) {
     if (input.segment[customer] < 0) {
-      throw InvalidArgument("negative segment id",
-                            {.field = "segment[" + std::to_string(customer) + "]",
-                             .expected = ">= 0"});
+      throw InvalidArgument(
+          "negative segment id",
+          {.field = "segment[" + std::to_string(customer) + "]", .expected = ">= 0"});
     }
     members[input.segment[customer]].push_back(customer);
   }
@@ -132,9 +133,8 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
     }
     if (!input.country.empty()) {
       summary.mixes.push_back(BuildMix(
-          "country", rows, [&](size_t customer) -> const std::string& {
-            return input.country[customer];
-          },
+          "country", rows,
+          [&](size_t customer) -> const std::string& { return input.country[customer]; },
           options.max_mix_values));
     }
     if (!input.attributes.values.empty()) {

@@ -26,9 +26,12 @@ inline std::string FormatGrouped(double value, int decimals) {
 inline std::string FormatFeature(int feature, double value) {
   switch (feature) {
     case 0:
-    case 1: return FormatGrouped(value, 0);
-    case 2: return FormatGrouped(value, std::fabs(value) < 1.0 ? 2 : 1);
-    default: return FormatGrouped(value, std::fabs(value) < 100.0 ? 2 : 0);
+    case 1:
+      return FormatGrouped(value, 0);
+    case 2:
+      return FormatGrouped(value, std::fabs(value) < 1.0 ? 2 : 1);
+    default:
+      return FormatGrouped(value, std::fabs(value) < 100.0 ? 2 : 0);
   }
 }
 

@@ -2,14 +2,13 @@
 // values sent as text parameters); rows go in multi-row INSERTs of StoreOptions::batch_rows rows to
 // keep round trips few. The run lock is a session-level advisory lock on a dedicated connection,
 // so the server releases it if the process dies; segcast_lock only records who holds it.
-#include <pqxx/pqxx>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -28,15 +27,6 @@ namespace {
 // Arbitrary fixed keys ("segcast" in ASCII, plus a suffix) shared by every segcast process.
 constexpr int64_t kRunLockKey = 0x7365676361737401;
 constexpr int64_t kSchemaLockKey = 0x7365676361737402;
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buffer;
-}
 
 // libpq messages span lines and end with a newline; a log line wants one line, without secrets.
 std::string OneLineReason(const std::string& text, const std::string& connection) {
@@ -64,10 +54,13 @@ Value FromField(const pqxx::field& field, ColumnType type) {
   if (field.is_null()) return Value(std::monostate{});
   const char* text = field.c_str();
   switch (type) {
-    case ColumnType::kInteger: return Value(static_cast<int64_t>(std::strtoll(text, nullptr, 10)));
+    case ColumnType::kInteger:
+      return Value(static_cast<int64_t>(std::strtoll(text, nullptr, 10)));
     case ColumnType::kReal:
-    case ColumnType::kNullableReal: return Value(std::strtod(text, nullptr));
-    case ColumnType::kText: break;
+    case ColumnType::kNullableReal:
+      return Value(std::strtod(text, nullptr));
+    case ColumnType::kText:
+      break;
   }
   return Value(std::string(text, field.size()));
 }
@@ -117,8 +110,8 @@ class PostgresStore : public ResultStore {
         const std::vector<Row> rows = EncodeRows(static_cast<TableId>(table), run);
         std::map<int, std::string> statements;
         for (size_t first = 0; first < rows.size(); first += options_.batch_rows) {
-          const size_t count = std::min(rows.size() - first,
-                                        static_cast<size_t>(options_.batch_rows));
+          const size_t count =
+              std::min(rows.size() - first, static_cast<size_t>(options_.batch_rows));
           std::string& sql = statements[static_cast<int>(count)];
           if (sql.empty()) sql = InsertStatement(spec, static_cast<int>(count), true);
           std::vector<std::string> parameters;
@@ -258,8 +251,8 @@ class PostgresStore : public ResultStore {
     Row values;
     values.reserve(spec.columns.size());
     for (size_t column = 0; column < spec.columns.size(); ++column)
-      values.push_back(FromField(row[static_cast<pqxx::row::size_type>(column)],
-                                 spec.columns[column].type));
+      values.push_back(
+          FromField(row[static_cast<pqxx::row::size_type>(column)], spec.columns[column].type));
     return values;
   }
 

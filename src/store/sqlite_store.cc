@@ -22,15 +22,6 @@
 namespace segcast::internal {
 namespace {
 
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buffer;
-}
-
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql, const std::string& where) : db_(db) {
@@ -71,9 +62,12 @@ class Statement {
   }
   Value Column(int index) const {
     switch (sqlite3_column_type(statement_, index)) {
-      case SQLITE_INTEGER: return Value(static_cast<int64_t>(sqlite3_column_int64(statement_, index)));
-      case SQLITE_FLOAT: return Value(sqlite3_column_double(statement_, index));
-      case SQLITE_NULL: return Value(std::monostate{});
+      case SQLITE_INTEGER:
+        return Value(static_cast<int64_t>(sqlite3_column_int64(statement_, index)));
+      case SQLITE_FLOAT:
+        return Value(sqlite3_column_double(statement_, index));
+      case SQLITE_NULL:
+        return Value(std::monostate{});
       default: {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, index));
         return Value(std::string(text ? text : "", sqlite3_column_bytes(statement_, index)));
@@ -91,7 +85,8 @@ class FileLock : public StoreLock {
   explicit FileLock(int descriptor) : descriptor_(descriptor) {}
   ~FileLock() override {
     // Truncate the holder line first so a stale file never names a process that is gone.
-    if (ftruncate(descriptor_, 0) != 0) { /* best effort */ }
+    if (ftruncate(descriptor_, 0) != 0) { /* best effort */
+    }
     flock(descriptor_, LOCK_UN);
     close(descriptor_);
   }
@@ -104,8 +99,9 @@ class SqliteStore : public ResultStore {
  public:
   SqliteStore(std::string path, const StoreOptions& options)
       : path_(std::move(path)), options_(options) {
-    const int status = sqlite3_open_v2(path_.c_str(), &db_,
-                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int status =
+        sqlite3_open_v2(path_.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (status != SQLITE_OK) {
       const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status);
       sqlite3_close(db_);
@@ -152,9 +148,9 @@ class SqliteStore : public ResultStore {
       Execute("COMMIT");
     } catch (const Error& error) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw DatabaseError("writing run '" + run.info.run_id + "' failed, nothing was changed: " +
-                              error.message(),
-                          {.file = Describe()});
+      throw DatabaseError(
+          "writing run '" + run.info.run_id + "' failed, nothing was changed: " + error.message(),
+          {.file = Describe()});
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -248,7 +244,8 @@ class SqliteStore : public ResultStore {
                             "ends",
                         {.file = lock_path});
       }
-      throw DatabaseError(std::string("cannot lock: ") + std::strerror(reason), {.file = lock_path});
+      throw DatabaseError(std::string("cannot lock: ") + std::strerror(reason),
+                          {.file = lock_path});
     }
     const std::string line = holder + ", since " + UtcNow() + "\n";
     if (ftruncate(descriptor, 0) != 0 ||
@@ -280,8 +277,8 @@ class SqliteStore : public ResultStore {
     // Children first; the foreign keys would cascade, but explicit deletes do not depend on the
     // foreign_keys pragma of whoever created the file.
     for (int table = kTableCount - 1; table >= 0; --table) {
-      Statement remove(db_, "DELETE FROM " + std::string(Tables()[table].name) +
-                                " WHERE run_id = ?", path_);
+      Statement remove(
+          db_, "DELETE FROM " + std::string(Tables()[table].name) + " WHERE run_id = ?", path_);
       remove.Bind(1, Value(run_id));
       remove.Step();
     }

@@ -1,7 +1,8 @@
+#include "segcast/store.h"
+
 #include <string>
 
 #include "segcast/error.h"
-#include "segcast/store.h"
 #include "store/backends.h"
 
 namespace segcast {
@@ -24,8 +25,9 @@ std::unique_ptr<ResultStore> OpenStore(const std::string& connection, const Stor
   // "sqlite:///abs/path" is the URI spelling some tools use; accept it as the plain path.
   if (path.rfind("//", 0) == 0) path = path.substr(2);
   if (path.empty()) {
-    throw InvalidArgument("no database path given",
-                          {.field = "db", .expected = "sqlite:PATH, a file path or postgresql://..."});
+    throw InvalidArgument(
+        "no database path given",
+        {.field = "db", .expected = "sqlite:PATH, a file path or postgresql://..."});
   }
   return internal::OpenSqliteStore(path, options);
 }

@@ -1,5 +1,6 @@
 #include "store/store_tables.h"
 
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,10 +17,14 @@ constexpr ColumnType N = ColumnType::kNullableReal;
 
 const char* SqlType(ColumnType type) {
   switch (type) {
-    case ColumnType::kText: return "TEXT NOT NULL";
-    case ColumnType::kInteger: return "BIGINT NOT NULL";
-    case ColumnType::kReal: return "DOUBLE PRECISION NOT NULL";
-    case ColumnType::kNullableReal: return "DOUBLE PRECISION";
+    case ColumnType::kText:
+      return "TEXT NOT NULL";
+    case ColumnType::kInteger:
+      return "BIGINT NOT NULL";
+    case ColumnType::kReal:
+      return "DOUBLE PRECISION NOT NULL";
+    case ColumnType::kNullableReal:
+      return "DOUBLE PRECISION";
   }
   return "TEXT";
 }
@@ -53,39 +58,93 @@ Value Optional(const std::optional<double>& value) {
 
 }  // namespace
 
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
 const std::vector<TableSpec>& Tables() {
   static const std::vector<TableSpec> kTables = {
       {"runs",
-       {{"run_id", T}, {"created_at", T}, {"as_of", T}, {"previous_run_id", T},
-        {"segcast_version", T}, {"k", I}, {"customers", I}, {"revenue", R},
-        {"options_json", T}, {"manifest_json", T}},
+       {{"run_id", T},
+        {"created_at", T},
+        {"as_of", T},
+        {"previous_run_id", T},
+        {"segcast_version", T},
+        {"k", I},
+        {"customers", I},
+        {"revenue", R},
+        {"options_json", T},
+        {"manifest_json", T}},
        {"run_id"}},
       {"customers",
-       {{"run_id", T}, {"customer_id", T}, {"country", T}, {"first_purchase", T},
-        {"last_purchase", T}, {"frequency", I}, {"revenue", R}, {"recency_days", I}},
+       {{"run_id", T},
+        {"customer_id", T},
+        {"country", T},
+        {"first_purchase", T},
+        {"last_purchase", T},
+        {"frequency", I},
+        {"revenue", R},
+        {"recency_days", I}},
        {"run_id", "customer_id"}},
       {"assignments",
-       {{"run_id", T}, {"customer_id", T}, {"segment_id", I}, {"distance", R},
-        {"runner_up_segment", I}, {"runner_up_distance", R}},
+       {{"run_id", T},
+        {"customer_id", T},
+        {"segment_id", I},
+        {"distance", R},
+        {"runner_up_segment", I},
+        {"runner_up_distance", R}},
        {"run_id", "customer_id"}},
       {"segments",
-       {{"run_id", T}, {"segment_id", I}, {"name", T}, {"evidence", T}, {"tie_broken", I},
-        {"customers", I}, {"customer_share", R}, {"revenue", R}, {"revenue_share", R},
-        {"mean_length", R}, {"mean_recency", R}, {"mean_frequency", R}, {"mean_monetary", R},
+       {{"run_id", T},
+        {"segment_id", I},
+        {"name", T},
+        {"evidence", T},
+        {"tie_broken", I},
+        {"customers", I},
+        {"customer_share", R},
+        {"revenue", R},
+        {"revenue_share", R},
+        {"mean_length", R},
+        {"mean_recency", R},
+        {"mean_frequency", R},
+        {"mean_monetary", R},
         {"previous_segment_id", I}},
        {"run_id", "segment_id"}},
       {"centroids",
-       {{"run_id", T}, {"segment_id", I}, {"month_offset", I}, {"month", T}, {"length", R},
-        {"recency", R}, {"frequency", R}, {"monetary", R}, {"scaled_length", R},
-        {"scaled_recency", R}, {"scaled_frequency", R}, {"scaled_monetary", R}},
+       {{"run_id", T},
+        {"segment_id", I},
+        {"month_offset", I},
+        {"month", T},
+        {"length", R},
+        {"recency", R},
+        {"frequency", R},
+        {"monetary", R},
+        {"scaled_length", R},
+        {"scaled_recency", R},
+        {"scaled_frequency", R},
+        {"scaled_monetary", R}},
        {"run_id", "segment_id", "month_offset"}},
       {"forecasts",
-       {{"run_id", T}, {"segment_id", I}, {"month", T}, {"kind", T}, {"value", R},
-        {"lower_bound", N}, {"upper_bound", N}},
+       {{"run_id", T},
+        {"segment_id", I},
+        {"month", T},
+        {"kind", T},
+        {"value", R},
+        {"lower_bound", N},
+        {"upper_bound", N}},
        {"run_id", "segment_id", "month", "kind"}},
       {"migrations",
-       {{"run_id", T}, {"from_segment", I}, {"to_segment", I}, {"customers", I},
-        {"previous_revenue", R}, {"current_revenue", R}},
+       {{"run_id", T},
+        {"from_segment", I},
+        {"to_segment", I},
+        {"customers", I},
+        {"previous_revenue", R},
+        {"current_revenue", R}},
        {"run_id", "from_segment", "to_segment"}},
       {"customer_moves",
        {{"run_id", T}, {"customer_id", T}, {"from_segment", I}, {"to_segment", I}, {"kind", T}},
@@ -182,10 +241,10 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
     case kSegmentsTable:
       for (const SegmentRecord& record : run.segments)
         rows.push_back({id, int64_t{record.segment_id}, record.name, record.evidence,
-                        int64_t{record.tie_broken ? 1 : 0}, record.customers,
-                        record.customer_share, record.revenue, record.revenue_share,
-                        record.mean_length, record.mean_recency, record.mean_frequency,
-                        record.mean_monetary, int64_t{record.previous_segment_id}});
+                        int64_t{record.tie_broken ? 1 : 0}, record.customers, record.customer_share,
+                        record.revenue, record.revenue_share, record.mean_length,
+                        record.mean_recency, record.mean_frequency, record.mean_monetary,
+                        int64_t{record.previous_segment_id}});
       break;
     case kCentroidsTable:
       for (const CentroidRecord& record : run.centroids)
@@ -209,7 +268,8 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
         rows.push_back({id, record.customer_id, int64_t{record.from_segment},
                         int64_t{record.to_segment}, record.kind});
       break;
-    case kTableCount: break;
+    case kTableCount:
+      break;
   }
   return rows;
 }
@@ -284,21 +344,31 @@ void DecodeRow(TableId table, const Row& row, StoredRun& run) {
     case kMovesTable:
       run.moves.push_back({Text(row[1]), integer32(2), integer32(3), Text(row[4])});
       break;
-    case kTableCount: break;
+    case kTableCount:
+      break;
   }
 }
 
 bool WantTable(TableId table, const LoadParts& parts) {
   switch (table) {
-    case kRunsTable: return true;
-    case kCustomersTable: return parts.customers;
-    case kAssignmentsTable: return parts.assignments;
-    case kSegmentsTable: return parts.segments;
-    case kCentroidsTable: return parts.centroids;
-    case kForecastsTable: return parts.forecasts;
-    case kMigrationsTable: return parts.migrations;
-    case kMovesTable: return parts.moves;
-    case kTableCount: break;
+    case kRunsTable:
+      return true;
+    case kCustomersTable:
+      return parts.customers;
+    case kAssignmentsTable:
+      return parts.assignments;
+    case kSegmentsTable:
+      return parts.segments;
+    case kCentroidsTable:
+      return parts.centroids;
+    case kForecastsTable:
+      return parts.forecasts;
+    case kMigrationsTable:
+      return parts.migrations;
+    case kMovesTable:
+      return parts.moves;
+    case kTableCount:
+      break;
   }
   return false;
 }

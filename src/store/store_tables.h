@@ -20,8 +20,8 @@ struct Column {
 
 struct TableSpec {
   const char* name;
-  std::vector<Column> columns;         //!< run_id first
-  std::vector<const char*> key;        //!< primary key columns (run_id first)
+  std::vector<Column> columns;   //!< run_id first
+  std::vector<const char*> key;  //!< primary key columns (run_id first)
 };
 
 //! A cell: NULL, integer, real or text.
@@ -30,8 +30,15 @@ using Row = std::vector<Value>;
 
 //! Index of each table in Tables(); runs first, so inserts satisfy the foreign keys.
 enum TableId : int {
-  kRunsTable, kCustomersTable, kAssignmentsTable, kSegmentsTable, kCentroidsTable,
-  kForecastsTable, kMigrationsTable, kMovesTable, kTableCount
+  kRunsTable,
+  kCustomersTable,
+  kAssignmentsTable,
+  kSegmentsTable,
+  kCentroidsTable,
+  kForecastsTable,
+  kMigrationsTable,
+  kMovesTable,
+  kTableCount
 };
 
 const std::vector<TableSpec>& Tables();
@@ -57,6 +64,9 @@ bool WantTable(TableId table, const LoadParts& parts);
 //! Checks a run before writing: a non-empty run id of at most 200 bytes. Duplicate keys are left
 //! to the database's primary keys, which fail the transaction as a whole.
 void CheckRun(const StoredRun& run);
+
+//! The current time as "YYYY-MM-DDTHH:MM:SSZ" (UTC), for lock holder records.
+std::string UtcNow();
 
 //! The password in a connection string ("" if none), to scrub it from driver messages.
 std::string ExtractPassword(const std::string& connection);

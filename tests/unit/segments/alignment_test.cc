@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "segcast/alignment.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <vector>
 
-#include "segcast/alignment.h"
 #include "segcast/error.h"
 
 using namespace segcast;
@@ -49,7 +49,8 @@ std::vector<AlignmentCentroid> Permuted(const std::vector<AlignmentCentroid>& pr
 
 }  // namespace
 
-TEST_CASE("trailing Euclidean distance aligns trajectories at their ends", "[segments][alignment]") {
+TEST_CASE("trailing Euclidean distance aligns trajectories at their ends",
+          "[segments][alignment]") {
   AlignmentCentroid longer{0, "", {9, 9, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8}, 4};
   AlignmentCentroid shorter{1, "", {1, 2, 3, 4, 5, 6, 7, 10}, 4};
   auto distances = EuclideanTrailingDistances({longer}, {shorter, longer});
@@ -217,8 +218,10 @@ TEST_CASE("matching under a distance limit equals brute force", "[segments][alig
     AlignmentResult result = AlignSegments(previous, current, distances, options);
     int unmatched = static_cast<int>(result.vanished.size());
     for (const AlignedSegment& segment : result.current) {
-      if (segment.is_new) ++unmatched;
-      else CHECK(segment.distance <= options.max_distance);
+      if (segment.is_new)
+        ++unmatched;
+      else
+        CHECK(segment.distance <= options.max_distance);
     }
     std::vector<bool> used(current_count, false);
     INFO("trial " << trial);

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -91,6 +90,5 @@ TEST_CASE("bad cost matrices are refused", "[segments][hungarian]") {
   CHECK(SolveAssignment({}).empty());
   CHECK_THROWS_AS(SolveAssignment({{1, 2}, {3}}), InvalidArgument);
   CHECK_THROWS_AS(SolveAssignment({{1, std::nan("")}}), InvalidArgument);
-  CHECK_THROWS_AS(SolveAssignment({{1, std::numeric_limits<double>::infinity()}}),
-                  InvalidArgument);
+  CHECK_THROWS_AS(SolveAssignment({{1, std::numeric_limits<double>::infinity()}}), InvalidArgument);
 }

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "segcast/migration.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "segcast/error.h"
-#include "segcast/migration.h"
 
 using namespace segcast;
 
@@ -69,7 +69,8 @@ TEST_CASE("migration matrix rows and columns sum to the runs' counts", "[segment
   MigrationResult migration = BuildMigration(previous, current);
   std::map<int32_t, int64_t> previous_counts, current_counts, from_sums, to_sums;
   std::map<int32_t, double> current_revenue, to_revenue;
-  for (size_t row = 0; row < previous.segment.size(); ++row) ++previous_counts[previous.segment[row]];
+  for (size_t row = 0; row < previous.segment.size(); ++row)
+    ++previous_counts[previous.segment[row]];
   for (size_t row = 0; row < current.segment.size(); ++row) {
     ++current_counts[current.segment[row]];
     current_revenue[current.segment[row]] += current.revenue[row];

@@ -1,14 +1,15 @@
-#include <catch2/catch.hpp>
+#include "segcast/model.h"
 
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "segcast/error.h"
-#include "segcast/model.h"
 
 using namespace segcast;
 namespace fs = std::filesystem;
@@ -16,8 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path TemporaryDirectory(const std::string& name) {
-  fs::path path = fs::temp_directory_path() /
-                  ("segcast_model_" + name + "_" + std::to_string(::getpid()));
+  fs::path path =
+      fs::temp_directory_path() / ("segcast_model_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(path);
   return path;
 }
@@ -36,8 +37,8 @@ SavedModel ExampleModel() {
   model.scaler.center = {300.5, 90.25, 0.1, 4.75};
   model.scaler.scale = {120.0, 60.0, 0.5, 1.25};
   ModelCentroid first{3, "Champions", "F is high", 2, {0.1, -0.2, 1.5, 2.25, 0.2, -0.3, 1.4, 2.5}};
-  ModelCentroid second{7, "Lost", "R is above 2x", 3,
-                       {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1.0 / 3.0}};
+  ModelCentroid second{
+      7, "Lost", "R is above 2x", 3, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1.0 / 3.0}};
   model.centroids = {first, second};
   return model;
 }
@@ -119,7 +120,8 @@ TEST_CASE("loading checks the format version and shapes", "[segments][model]") {
   SaveModel(ExampleModel(), directory);
   const std::string good = ReadText(directory / "model.json");
 
-  WriteText(directory / "model.json", Replace(good, "\"format_version\": 1", "\"format_version\": 2"));
+  WriteText(directory / "model.json",
+            Replace(good, "\"format_version\": 1", "\"format_version\": 2"));
   ConfigError version = LoadError(directory);
   CHECK(version.location().field == "format_version");
   CHECK(version.message().find("model format 2") == 0);
@@ -166,9 +168,9 @@ TEST_CASE("ApplyScaler follows the documented formula", "[segments][model]") {
   const double series[8] = {420.5, 30.25, 0.0, std::exp(2.0) - 1.0, 300.5, 90.25, 1.0, 0.0};
   std::vector<double> scaled = ApplyScaler(scaler, series, 2);
   REQUIRE(scaled.size() == 8);
-  CHECK(scaled[0] == Approx(1.0));                // (420.5 - 300.5) / 120
-  CHECK(scaled[1] == Approx(-1.0));               // (30.25 - 90.25) / 60
-  CHECK(scaled[2] == Approx(-0.2));               // (log1p(0) - 0.1) / 0.5
+  CHECK(scaled[0] == Approx(1.0));                  // (420.5 - 300.5) / 120
+  CHECK(scaled[1] == Approx(-1.0));                 // (30.25 - 90.25) / 60
+  CHECK(scaled[2] == Approx(-0.2));                 // (log1p(0) - 0.1) / 0.5
   CHECK(scaled[3] == Approx((2.0 - 4.75) / 1.25));  // log1p(e^2 - 1) = 2
   CHECK(scaled[4] == Approx(0.0));
   CHECK(scaled[6] == Approx((std::log(2.0) - 0.1) / 0.5));

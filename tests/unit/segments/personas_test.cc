@@ -1,15 +1,15 @@
-#include <catch2/catch.hpp>
+#include "segcast/personas.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "segcast/error.h"
-#include "segcast/personas.h"
 
 using namespace segcast;
 
@@ -146,8 +146,8 @@ TEST_CASE("evidence states the measured trends and levels in words", "[segments]
 }
 
 TEST_CASE("MeasureTrend measures the trailing months", "[segments][personas]") {
-  auto trajectory = Trajectory({0, 0, 0, 0, 0}, {50, 10, 20, 40, 80}, {1, 1, 1, 1, 1},
-                               {0, 0, 0, 0, 0});
+  auto trajectory =
+      Trajectory({0, 0, 0, 0, 0}, {50, 10, 20, 40, 80}, {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0});
   TrendMeasure measure = MeasureTrend(trajectory, kRecency, 4, 1.0, 0.1);
   REQUIRE(measure.available);
   CHECK(measure.months == 4);
@@ -306,11 +306,11 @@ TEST_CASE("custom ratio bounds and settings are honoured", "[segments][personas]
   REQUIRE(rules.personas[0].levels.size() == 1);
   CHECK(rules.personas[0].levels[0].text == "above 0.9x and below 1.1x");
   // R over the last 3 months: 50 -> 70 (+40%) is not "rising" with min_change 0.5.
-  SegmentProfile slow = Profile(1, 10, {400, 70, 1, 600},
-                                Trajectory({1, 1, 1, 1}, {10, 50, 60, 70}, {1, 1, 1, 1},
-                                           {600, 600, 600, 600}));
-  SegmentProfile middle = Profile(2, 10, {400, 55, 1, 310},
-                                  Trajectory({1, 1, 1}, {10, 40, 50}, {1, 1, 1}, {1, 1, 1}));
+  SegmentProfile slow =
+      Profile(1, 10, {400, 70, 1, 600},
+              Trajectory({1, 1, 1, 1}, {10, 50, 60, 70}, {1, 1, 1, 1}, {600, 600, 600, 600}));
+  SegmentProfile middle =
+      Profile(2, 10, {400, 55, 1, 310}, Trajectory({1, 1, 1}, {10, 40, 50}, {1, 1, 1}, {1, 1, 1}));
   auto personas = ById(AssignPersonas({slow, middle}, Population(), rules));
   CHECK(personas[1].name == "Other");
   CHECK(personas[2].name == "Middle");
@@ -339,8 +339,8 @@ TEST_CASE("tiny values do not make trends", "[segments][personas]") {
   auto personas = AssignPersonas({quiet}, Population(), ShippedRules());
   CHECK(personas[0].evidence.find("F rose") == std::string::npos);
   // Below the floor a real change is still reported, as values rather than a percentage.
-  quiet.trajectory = Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.2, 0.4, 0.6},
-                                {50, 50, 50, 50});
+  quiet.trajectory =
+      Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.2, 0.4, 0.6}, {50, 50, 50, 50});
   personas = AssignPersonas({quiet}, Population(), ShippedRules());
   CHECK(personas[0].evidence.find("F rose from 0.00 to 0.60") != std::string::npos);
 }

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "segcast/segment_report.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "segcast/error.h"
-#include "segcast/segment_report.h"
 
 using namespace segcast;
 
@@ -19,13 +19,14 @@ SegmentReportInput TenCustomers() {
   input.revenue = {500, 300, 60, 40, 50, 10, 10, 10, 10, 10};  // total 1000
   for (size_t customer = 0; customer < input.segment.size(); ++customer)
     input.lrfm.push_back({100.0 + customer, 10.0 * customer, 1.0, input.revenue[customer] / 10});
-  input.country = {"United Kingdom", "France", "United Kingdom", "", "United Kingdom",
-                   "Germany", "Germany", "France", "United Kingdom", "Germany"};
+  input.country = {"United Kingdom", "France",  "United Kingdom", "",
+                   "United Kingdom", "Germany", "Germany",        "France",
+                   "United Kingdom", "Germany"};
   input.attributes.columns = {"gender", "wealth_segment"};
-  input.attributes.values = {{"F", "Mass Customer"}, {"M", "Affluent Customer"},
-                             {"F", "Mass Customer"}, {"F", "Mass Customer"},
-                             {"M", "High Net Worth"}, {"", "Mass Customer"},
-                             {"F", "Mass Customer"}, {"M", "Mass Customer"},
+  input.attributes.values = {{"F", "Mass Customer"},     {"M", "Affluent Customer"},
+                             {"F", "Mass Customer"},     {"F", "Mass Customer"},
+                             {"M", "High Net Worth"},    {"", "Mass Customer"},
+                             {"F", "Mass Customer"},     {"M", "Mass Customer"},
                              {"F", "Affluent Customer"}, {"M", "Mass Customer"}};
   input.centroids = {{1, MakeMonth(2011, 9), {{1, 2, 3, 4}, {5, 6, 7, 8}}}};
   return input;
@@ -189,7 +190,8 @@ TEST_CASE("the report renders as Markdown with names, evidence and tables", "[se
   contains("- wealth_segment: Mass Customer 80.0%, Affluent Customer 20.0%\n");
   contains("| Champions | 20.0% | 80.0% | 4.00 | 20.0% | 80.0% |");
   contains("Champions: 20.0% of customers bring 80.0% of revenue.");
-  contains("Across customers: the top 20.0% of customers bring 80.0% of revenue; 20.0% of "
-           "customers bring 80.0% of revenue.");
+  contains(
+      "Across customers: the top 20.0% of customers bring 80.0% of revenue; 20.0% of "
+      "customers bring 80.0% of revenue.");
   CHECK_THROWS_AS(RenderSegmentReportMarkdown(report, {}, 0), InvalidArgument);
 }

@@ -1,9 +1,9 @@
 // The SQL examples of docs/store.md run as written against a store holding two runs, so the
 // documentation cannot drift from the schema.
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,7 +15,6 @@
 
 using namespace segcast;
 namespace fs = std::filesystem;
-
 
 TEST_CASE("the SQL examples of docs/store.md run on SQLite and return rows", "[store][docs]") {
   const std::vector<std::string> queries = testing::DocumentedQueries();

@@ -1,10 +1,8 @@
 // PostgreSQL store tests. They need a server: tests/support/with_postgres.sh starts a throw-away
 // cluster and sets SEGCAST_TEST_POSTGRES; without it each case says so and checks nothing.
 #include <catch2/catch.hpp>
-
-#include <pqxx/pqxx>
-
 #include <cstdlib>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "segcast/error.h"
@@ -19,8 +17,9 @@ namespace {
 std::string PostgresConnection() {
   const char* connection = std::getenv("SEGCAST_TEST_POSTGRES");
   if (!connection || !*connection) {
-    WARN("skipped: SEGCAST_TEST_POSTGRES is not set; run tests/support/with_postgres.sh "
-         "(CTest: postgres_store) to test against a real PostgreSQL server");
+    WARN(
+        "skipped: SEGCAST_TEST_POSTGRES is not set; run tests/support/with_postgres.sh "
+        "(CTest: postgres_store) to test against a real PostgreSQL server");
     return "";
   }
   REQUIRE(PostgresSupported());
@@ -38,9 +37,8 @@ void DropRuns(const std::string& connection) {
 TEST_CASE("PostgreSQL store meets the store contract", "[store][postgres]") {
   const std::string connection = PostgresConnection();
   if (connection.empty()) return;
-  testing::RunStoreContract([&] {
-    return OpenStore(connection, {.busy_timeout_seconds = 10.0, .batch_rows = 4});
-  });
+  testing::RunStoreContract(
+      [&] { return OpenStore(connection, {.busy_timeout_seconds = 10.0, .batch_rows = 4}); });
   DropRuns(connection);
 }
 

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 
@@ -16,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path FreshDirectory(const std::string& name) {
-  fs::path path = fs::temp_directory_path() /
-                  ("segcast_store_" + name + "_" + std::to_string(::getpid()));
+  fs::path path =
+      fs::temp_directory_path() / ("segcast_store_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(path);
   fs::create_directories(path);
   return path;
@@ -91,8 +90,9 @@ TEST_CASE("passwords are redacted from connection strings", "[store][redact]") {
   CHECK(RedactConnectionString("postgresql://ana:s3cret@db.example:5432/segcast") ==
         "postgresql://ana:***@db.example:5432/segcast");
   CHECK(RedactConnectionString("postgres://ana@db/segcast") == "postgres://ana@db/segcast");
-  CHECK(RedactConnectionString("postgresql://db/segcast?user=ana&password=s3cret&sslmode=require") ==
-        "postgresql://db/segcast?user=ana&password=***&sslmode=require");
+  CHECK(
+      RedactConnectionString("postgresql://db/segcast?user=ana&password=s3cret&sslmode=require") ==
+      "postgresql://db/segcast?user=ana&password=***&sslmode=require");
   CHECK(RedactConnectionString("host=db user=ana password='se cret' dbname=x") ==
         "host=db user=ana password=*** dbname=x");
   CHECK(RedactConnectionString("postgresql://ana:p%40ss@h/d") == "postgresql://ana:***@h/d");

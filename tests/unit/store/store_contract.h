@@ -2,7 +2,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <functional>
 #include <map>
@@ -32,14 +31,14 @@ inline StoredRun ExampleRun(const std::string& run_id, int customers, double sca
   run.info.manifest_json = "{}";
   for (int customer = 0; customer < customers; ++customer) {
     // Ids that would break string-built SQL; parameters keep them inert.
-    const std::string id = customer == 0 ? "Robert'); DROP TABLE runs;--"
-                                         : "C" + std::to_string(10000 + customer);
+    const std::string id =
+        customer == 0 ? "Robert'); DROP TABLE runs;--" : "C" + std::to_string(10000 + customer);
     run.customers.push_back({id, customer % 2 ? "Deutschland" : "Côte d'Ivoire", "2010-12-01",
                              "2011-12-09", customer + 1, 10.25 * customer * scale, customer % 40});
-    run.assignments.push_back({id, customer % 2, 0.125 * customer, 1 - customer % 2,
-                               0.25 * customer + 1.0 / 3.0});
-    run.moves.push_back({id, customer % 3 == 0 ? -1 : 0, customer % 2,
-                         customer % 3 == 0 ? "new" : "stayed"});
+    run.assignments.push_back(
+        {id, customer % 2, 0.125 * customer, 1 - customer % 2, 0.25 * customer + 1.0 / 3.0});
+    run.moves.push_back(
+        {id, customer % 3 == 0 ? -1 : 0, customer % 2, customer % 3 == 0 ? "new" : "stayed"});
   }
   for (int segment = 0; segment < 2; ++segment) {
     SegmentRecord record;
@@ -62,8 +61,8 @@ inline StoredRun ExampleRun(const std::string& run_id, int customers, double sca
                                20.0 * segment, 1.5, 99.99 * scale, 0.1, -0.2, 0.3, -1e-300});
     }
     run.forecasts.push_back({segment, "2012-01", "forecast", 500.0 * scale, 400.0, 600.0});
-    run.forecasts.push_back({segment, "2011-12", "actual", 480.0 * scale, std::nullopt,
-                             std::nullopt});
+    run.forecasts.push_back(
+        {segment, "2011-12", "actual", 480.0 * scale, std::nullopt, std::nullopt});
   }
   run.migrations.push_back({-1, 0, 3, 0.0, 45.5});
   run.migrations.push_back({0, 1, 2, 10.0, 12.5});
@@ -154,7 +153,6 @@ inline std::vector<std::string> DocumentedQueries() {
   }
   return queries;
 }
-
 
 inline void RunStoreContract(const StoreFactory& open) {
   std::unique_ptr<ResultStore> store = open();

@@ -74,26 +74,30 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   const int S = static_cast<int>(design.changepoint_t.size());
   const double tau = spec.changepoint_prior_scale;
   const double eps = spec.laplace_smoothing;
-  // Gram matrix and moments, accumulated row by row: the n x p design is never stored, and every
-  // later step costs O(p^2) or O(p^3) whatever the series length.
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
-  Eigen::MatrixXd gram_squared_weights = Eigen::MatrixXd::Zero(p, p);  // X' W^2 X
-  Eigen::VectorXd moment = Eigen::VectorXd::Zero(p);
-  double zz = 0.0;
-  Eigen::VectorXd row(p);
+  // Gram matrices and moments from the weighted design (blocked products); every later step costs
+  // O(p^2) or O(p^3) whatever the series length.
+  Eigen::MatrixXd rows(history.finite, p);
+  Eigen::VectorXd z(history.finite), w(history.finite);
   std::vector<double> scratch;
-  for (int month = 0; month < history.n; ++month) {
-    const double z = history.z[month];
-    if (!std::isfinite(z)) continue;
-    const double w = history.weight[month];
+  Eigen::VectorXd row(p);
+  for (int month = 0, r = 0; month < history.n; ++month) {
+    if (!std::isfinite(history.z[month])) continue;
     LinearRow(design, history.first_month, month, row.data(), scratch);
-    gram.selfadjointView<Eigen::Upper>().rankUpdate(row, w);
-    gram_squared_weights.selfadjointView<Eigen::Upper>().rankUpdate(row, w * w);
-    moment += (w * z) * row;
-    zz += w * z * z;
+    rows.row(r) = row.transpose();
+    z[r] = history.z[month];
+    w[r] = history.weight[month];
+    ++r;
   }
-  gram.triangularView<Eigen::StrictlyLower>() = gram.transpose();
-  gram_squared_weights.triangularView<Eigen::StrictlyLower>() = gram_squared_weights.transpose();
+  const Eigen::MatrixXd root_weighted = rows.array().colwise() * w.array().sqrt();
+  const Eigen::MatrixXd weighted = rows.array().colwise() * w.array();
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(root_weighted.transpose());
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+  Eigen::MatrixXd gram_squared_weights = Eigen::MatrixXd::Zero(p, p);  // X' W^2 X
+  gram_squared_weights.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
+  gram_squared_weights.triangularView<Eigen::StrictlyUpper>() = gram_squared_weights.transpose();
+  const Eigen::VectorXd moment = weighted.transpose() * z;
+  const double zz = z.dot(w.cwiseProduct(z));
   Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
   precision[0] = precision[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
   for (int column = design.first_beta(); column < p; ++column)
@@ -180,8 +184,8 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   for (int j = 0; j < S; ++j)
     system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
   system.diagonal().array() += jitter;
-  Eigen::LLT<Eigen::MatrixXd> factor(system);
-  fit.effective_parameters = factor.solve(gram).trace();
+  const Eigen::MatrixXd inverse = system.llt().solve(Eigen::MatrixXd::Identity(p, p));
+  fit.effective_parameters = inverse.cwiseProduct(gram).sum();  // trace(A^-1 X'WX), both symmetric
   const double residual_df = history.weight_sum - fit.effective_parameters;
   fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares(x) / residual_df)
                                            : std::sqrt(sum_squares(x) / history.weight_sum);
@@ -189,9 +193,9 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   // Prophet's MAP intervals ignore the uncertainty of the fitted level, slope and season, which
   // matters when the (weighted) history is short. theta = A^-1 X'W z, so with noise variance
   // sigma^2 its covariance is sigma^2 A^-1 X'W^2X A^-1 (the sandwich form: the weights discount
-  // old months, they do not make them noisier).
-  const Eigen::MatrixXd half = factor.solve(gram_squared_weights);
-  fit.covariance = factor.solve(half.transpose()) * (fit.predictive_sigma * fit.predictive_sigma);
+  // old months, they do not make them noisier). Kept factored: predictions need f' Cov f only.
+  fit.normal_inverse = inverse;
+  fit.meat = gram_squared_weights * (fit.predictive_sigma * fit.predictive_sigma);
   return fit;
 }
 

@@ -86,9 +86,10 @@ struct Fit {
   //! degrees of freedom (sum of weights - trace of the hat matrix); sigma when not available.
   double predictive_sigma = 0.0;
   double effective_parameters = 0.0;  //!< trace of the hat matrix
-  //! Laplace approximation of the posterior covariance of theta (predictive_sigma^2 times the
-  //! inverse of the majorising normal matrix); empty for the nonlinear variants.
-  Eigen::MatrixXd covariance;
+  //! Covariance of theta in sandwich form B M B with B = normal_inverse (inverse of the
+  //! majorising normal matrix A) and M = meat (predictive_sigma^2 X'W^2X); empty for the
+  //! nonlinear variants.
+  Eigen::MatrixXd normal_inverse, meat;
   bool converged = false;
   int iterations = 0;
 };

@@ -93,7 +93,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   // Standard deviation of the fitted mean at each future month from the parameter covariance:
   // the additive prediction is linear in theta, with gradient f_h below.
   std::vector<double> parameter_sd(horizon, 0.0);
-  if (spec.calibrated_intervals && fit.covariance.size() > 0 && spec.growth == Growth::kLinear &&
+  if (spec.calibrated_intervals && fit.meat.size() > 0 && spec.growth == Growth::kLinear &&
       spec.mode == SeasonalityMode::kAdditive) {
     const int p = static_cast<int>(fit.theta.size());
     Eigen::VectorXd gradient(p);
@@ -111,9 +111,15 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         for (int column = 0; column < design.fourier_columns; ++column)
           gradient[design.first_beta() + column] = features[column];
       }
-      parameter_sd[h - 1] = std::sqrt(std::max(0.0, gradient.dot(fit.covariance * gradient)));
+      const Eigen::VectorXd bread = fit.normal_inverse * gradient;
+      parameter_sd[h - 1] = std::sqrt(std::max(0.0, bread.dot(fit.meat * bread)));
     }
   }
+  // Noise and parameter error are independent normals: one draw with the combined variance.
+  const double noise_sd = spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma;
+  std::vector<double> point_sd(horizon);
+  for (int h = 0; h < horizon; ++h)
+    point_sd[h] = std::sqrt(noise_sd * noise_sd + parameter_sd[h] * parameter_sd[h]);
   Random random(seed);
   std::vector<double> change_t, change_delta, all_t, all_delta;
   for (int sample = 0; sample < samples; ++sample) {
@@ -148,8 +154,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         trend += damping_power * increment;
       }
       const double value = Combine(spec, trend, components.seasonal[last + h]) +
-                           (spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma) * random.Normal() +
-                           parameter_sd[h - 1] * random.Normal();
+                           point_sd[h - 1] * random.Normal();
       paths[static_cast<size_t>(h - 1) * stride + offset + sample] = Unscale(value, history, spec);
     }
   }

@@ -1,6 +1,7 @@
 # Warnings are target-scoped: segcast_set_warnings(target) on every target the project owns.
 function(segcast_set_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
+    -Wno-missing-field-initializers)  # designated initializers leave optional fields out on purpose
 endfunction()
 
 # segcast_add_module(NAME SOURCES... DEPS...): one static library per pipeline stage, so a stage

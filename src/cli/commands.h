@@ -19,5 +19,7 @@ void AddPanelCommand(CLI::App& app, CommandContext& context);
 void AddSegmentCommand(CLI::App& app, CommandContext& context);
 void AddForecastCommand(CLI::App& app, CommandContext& context);
 void AddBacktestCommand(CLI::App& app, CommandContext& context);
+void AddRunCommand(CLI::App& app, CommandContext& context);
+void AddAssignCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace segcast::cli

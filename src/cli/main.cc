@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   segcast::cli::AddSegmentCommand(app, context);
   segcast::cli::AddForecastCommand(app, context);
   segcast::cli::AddBacktestCommand(app, context);
+  segcast::cli::AddRunCommand(app, context);
+  segcast::cli::AddAssignCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,184 @@
+// segcast run: the whole job (ingest -> panel -> clusters -> personas -> forecasts -> outputs) from
+// a TOML config, flags, or both (flags win). With neither, it runs on the bundled sample.
+#include <unistd.h>
+
+#include <cmath>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "segcast/error.h"
+#include "segcast/pipeline.h"
+
+namespace segcast::cli {
+namespace {
+
+struct RunFlags {
+  std::string config;
+  std::string file;
+  std::string output;
+  std::string schema;
+  std::string demographics;
+  std::string addresses;
+  std::string as_of;
+  int window = 0;
+  int k = 0;
+  std::string k_range;
+  std::string metric;
+  int band = -1;
+  std::string scaling;
+  bool no_log1p = false;
+  std::string personas;
+  int horizon = 6;
+  double interval = 0.8;
+  bool no_backtest = false;
+  std::string db;
+  std::string models;
+  std::string previous;
+  std::string run_id;
+  uint64_t seed = 0;
+  int threads = 0;
+  bool json = false;
+  bool quiet = false;
+};
+
+struct RunCommand {
+  RunFlags flags;
+  CLI::App* command = nullptr;
+  bool Given(const char* name) const { return command->get_option(name)->count() > 0; }
+};
+
+RunOptions ToOptions(const RunCommand& run) {
+  const RunFlags& flags = run.flags;
+  RunOptions options;
+  options.output_dir = "segcast-out";
+  if (!flags.config.empty()) LoadRunConfig(flags.config, options);
+  if (run.Given("FILE")) options.ingest.path = flags.file;
+  if (options.ingest.path.empty()) {
+    options.ingest.path = std::string(SEGCAST_DATA_DIR) + "/online_retail_sample.csv.gz";
+    std::cerr << "run: no input given; using the bundled sample " << options.ingest.path << "\n";
+  }
+  if (run.Given("--output")) options.output_dir = flags.output;
+  if (run.Given("--schema")) {
+    const auto preset = ParsePresetName(flags.schema);
+    if (!preset) {
+      throw InvalidArgument("unknown schema '" + flags.schema + "'",
+                            {.field = "--schema", .expected = PresetNames()});
+    }
+    options.ingest.schema = *preset;
+  }
+  if (run.Given("--demographics")) options.ingest.demographics_path = flags.demographics;
+  if (run.Given("--addresses")) options.ingest.addresses_path = flags.addresses;
+  if (run.Given("--as-of")) {
+    const auto day = ParseIsoDay(flags.as_of);
+    if (!day) {
+      throw InvalidArgument("not a date: '" + flags.as_of + "'",
+                            {.field = "--as-of", .expected = "YYYY-MM-DD"});
+    }
+    options.panel.as_of = *day;
+  }
+  if (run.Given("--window")) options.panel.window = flags.window;
+  if (run.Given("--k")) options.k = flags.k;
+  if (run.Given("--k-range")) {
+    ParseKRange(flags.k_range, &options.k_min, &options.k_max);
+    if (!run.Given("--k")) options.k = 0;
+  }
+  if (run.Given("--metric")) options.cluster.metric = ParseMetric(flags.metric);
+  if (run.Given("--band")) options.cluster.band.radius = flags.band;
+  if (run.Given("--scaling")) options.scale.scaling = ParsePanelScaling(flags.scaling);
+  if (flags.no_log1p) options.scale.log1p_frequency_monetary = false;
+  if (run.Given("--personas")) options.persona_rules_path = flags.personas;
+  if (run.Given("--horizon")) options.forecast.horizon = flags.horizon;
+  if (run.Given("--interval")) options.forecast.interval = flags.interval;
+  if (flags.no_backtest) options.run_backtest = false;
+  if (run.Given("--db")) options.store = flags.db;
+  if (run.Given("--models")) options.models_dir = flags.models;
+  if (run.Given("--previous")) options.previous = flags.previous;
+  if (run.Given("--run-id")) options.run_id = flags.run_id;
+  if (run.Given("--seed")) options.seed = flags.seed;
+  if (run.Given("--threads")) options.threads = flags.threads;
+  if (!flags.quiet) {
+    options.log = [](const std::string& line) { std::cerr << "segcast run: " << line << "\n"; };
+  }
+  return options;
+}
+
+nlohmann::json SummaryJson(const RunResult& result) {
+  nlohmann::json segments = nlohmann::json::array();
+  for (const SegmentSummary& summary : result.report.segments) {
+    std::string name;
+    for (const RunSegment& segment : result.segments) {
+      if (segment.segment_id == summary.segment_id) name = segment.persona.name;
+    }
+    segments.push_back({{"segment", summary.segment_id},
+                        {"name", name},
+                        {"customers", summary.customers},
+                        {"revenue_share", summary.revenue_share}});
+  }
+  nlohmann::json timings = nlohmann::json::array();
+  for (const StageTiming& timing : result.timings) {
+    timings.push_back({{"stage", timing.stage}, {"seconds", timing.seconds}});
+  }
+  return {{"run_id", result.run_id},
+          {"as_of", FormatDay(result.as_of)},
+          {"run_dir", result.run_dir},
+          {"model_dir", result.model_dir},
+          {"store", result.store},
+          {"customers", result.customers},
+          {"months", result.months},
+          {"k", result.k},
+          {"silhouette", std::isfinite(result.silhouette) ? nlohmann::json(result.silhouette) : nlohmann::json()},
+          {"segments", segments},
+          {"alignment", result.alignment},
+          {"timings", timings},
+          {"seconds", result.seconds}};
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, CommandContext& context) {
+  auto run = std::make_shared<RunCommand>();
+  RunFlags& flags = run->flags;
+  CLI::App* command = app.add_subcommand(
+      "run", "Run the whole job: clean, panel, segments, personas, forecasts, store, model");
+  run->command = command;
+  command->add_option("FILE", flags.file, "Transaction log (CSV or gzip); default: the bundled sample");
+  command->add_option("-c,--config", flags.config, "TOML run configuration (docs/pipeline.md)");
+  command->add_option("-o,--output", flags.output, "Output directory (default segcast-out)");
+  command->add_option("--schema", flags.schema, "Column preset: " + PresetNames());
+  command->add_option("--demographics", flags.demographics, "Per-customer table to left-join");
+  command->add_option("--addresses", flags.addresses, "Second per-customer table to left-join");
+  command->add_option("--as-of", flags.as_of, "Reference date YYYY-MM-DD (default: day after the last purchase)");
+  command->add_option("--window", flags.window, "Keep only the last N months (0 = all)");
+  command->add_option("-k,--k", flags.k, "Fixed number of segments (default: choose in --k-range)");
+  command->add_option("--k-range", flags.k_range, "Range of k searched by silhouette (default 2..8)");
+  command->add_option("--metric", flags.metric, "dtw (default) or euclidean");
+  command->add_option("--band", flags.band, "Sakoe-Chiba radius in months (-1 = none)");
+  command->add_option("--scaling", flags.scaling,
+                      "feature-minmax (default), series-minmax, znorm or none");
+  command->add_flag("--no-log1p", flags.no_log1p, "Do not take log1p of F and M before scaling");
+  command->add_option("--personas", flags.personas, "Persona rules file (default: built-in models/personas.toml)");
+  command->add_option("--horizon", flags.horizon, "Forecast months ahead (default 6)");
+  command->add_option("--interval", flags.interval, "Forecast interval probability (default 0.8)");
+  command->add_flag("--no-backtest", flags.no_backtest, "Skip the rolling-origin backtest");
+  command->add_option("--db", flags.db, "Store: sqlite:PATH, postgresql://..., or none (default OUT/segcast.db)");
+  command->add_option("--models", flags.models, "Folder for saved models (default OUT/models)");
+  command->add_option("--previous", flags.previous,
+                      "Previous run id (in the store) or model folder to keep segment ids stable");
+  command->add_option("--run-id", flags.run_id, "Id of this run (default: the as-of date)");
+  command->add_option("--seed", flags.seed, "Seed of every random choice (default 0)");
+  command->add_option("--threads", flags.threads, "Threads (0 = all cores)");
+  command->add_flag("--json", flags.json, "Print a JSON summary on stdout");
+  command->add_flag("-q,--quiet", flags.quiet, "No per-stage log lines on stderr");
+  command->callback([run, &context] {
+    const RunResult result = RunPipeline(ToOptions(*run));
+    if (run->flags.json) {
+      std::cout << SummaryJson(result).dump(2) << "\n";
+    } else {
+      std::cout << result.BriefReport();
+    }
+    context.exit_code = 0;
+  });
+}
+
+}  // namespace segcast::cli

@@ -1,0 +1,114 @@
+// report.md: what a planner reads first. Every figure comes from the run's results.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "pipeline/run_state.h"
+
+namespace segcast::internal {
+namespace {
+
+std::string Fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string Money(double value) {
+  if (!std::isfinite(value)) return "n/a";
+  std::string digits = Fixed(std::fabs(value), 0);
+  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
+    digits.insert(static_cast<size_t>(position), ",");
+  }
+  return (value < 0 ? "-" : "") + digits;
+}
+
+std::string NameOf(const RunResult& result, int32_t id) {
+  if (id < 0) return "(none)";
+  for (const RunSegment& segment : result.segments) {
+    if (segment.segment_id == id) return std::to_string(id) + " " + segment.persona.name;
+  }
+  return std::to_string(id);
+}
+
+}  // namespace
+
+std::string RenderReportMarkdown(const RunState& state) {
+  const RunResult& result = state.result;
+  const IngestReport& ingest = result.ingest;
+  std::ostringstream md;
+  md << "# segcast run " << result.run_id << "\n\n";
+  md << "As of " << FormatDay(result.as_of) << ". Input `" << ingest.file << "` (" << ingest.schema
+     << "): " << ingest.rows_read << " rows read, " << ingest.rows_accepted << " accepted, "
+     << ingest.rejected_total() << " rejected; " << result.customers << " customers over "
+     << result.months << " months from " << FormatMonth(state.panel.first_month) << ".\n\n";
+
+  md << "## Rows rejected\n\n| reason | rows |\n|---|---:|\n";
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
+    md << "| " << RejectReasonName(static_cast<RejectReason>(reason)) << " | "
+       << ingest.rejected[reason] << " |\n";
+  }
+
+  md << "\n## Clustering\n\n";
+  md << "k = " << result.k << " (" << MetricName(state.options.cluster.metric)
+     << "), silhouette " << Fixed(result.silhouette, 3) << ", Davies-Bouldin "
+     << Fixed(result.davies_bouldin, 3) << ".";
+  if (!result.alignment.empty()) md << " " << result.alignment << ".";
+  md << "\n\n";
+  std::vector<Persona> personas;
+  for (const RunSegment& segment : result.segments) personas.push_back(segment.persona);
+  md << RenderSegmentReportMarkdown(result.report, personas);
+
+  if (!result.k_selection.empty()) {
+    md << "\n## Choosing k\n\n| k | silhouette | Davies-Bouldin | inertia |\n|---:|---:|---:|---:|\n";
+    for (const KSelectionRow& row : result.k_selection) {
+      md << "| " << row.k << (row.k == result.k ? " (chosen)" : "") << " | "
+         << Fixed(row.silhouette, 3) << " | " << Fixed(row.davies_bouldin, 3) << " | "
+         << Fixed(row.inertia, 4) << " |\n";
+    }
+  }
+
+  md << "\n## Revenue forecast\n\n";
+  const double interval = state.options.forecast.interval * 100;
+  md << "Monthly revenue, next " << state.options.forecast.horizon << " months, with "
+     << Fixed(interval, 0) << "% intervals.";
+  if (!result.forecasts.empty() && result.forecasts.front().partial) {
+    const PartialMonth& partial = *result.forecasts.front().partial;
+    md << " " << FormatMonth(partial.month) << " is partial (" << partial.days_observed << " of "
+       << partial.days_in_month << " days; " << Money(partial.actual_to_date)
+       << " to date) and was left out of the fit.";
+  }
+  md << "\n\n| series | month | forecast | lower | upper |\n|---|---|---:|---:|---:|\n";
+  for (const SeriesForecast& forecast : result.forecasts) {
+    std::string name = forecast.series_id;
+    if (name != "total") name = NameOf(result, std::stoi(name.substr(8)));
+    for (const ForecastPoint& point : forecast.points) {
+      if (point.is_history) continue;
+      md << "| " << name << " | " << FormatMonth(point.month) << " | " << Money(point.yhat)
+         << " | " << Money(point.yhat_lower) << " | " << Money(point.yhat_upper) << " |\n";
+    }
+  }
+  if (result.backtest && result.backtest->series_used > 0) {
+    md << "\n### Backtest (rolling origin)\n\n```\n" << result.backtest->Table() << "```\n";
+  }
+
+  if (result.migration) {
+    md << "\n## Migration since the previous run\n\n" << result.migration->BriefReport()
+       << ".\n\n| from | to | customers | revenue before | revenue now |\n|---|---|---:|---:|---:|\n";
+    for (const MigrationCell& cell : result.migration->matrix) {
+      md << "| " << (cell.from_segment < 0 ? "(new)" : NameOf(result, cell.from_segment)) << " | "
+         << (cell.to_segment < 0 ? "(gone)" : NameOf(result, cell.to_segment)) << " | "
+         << cell.customers << " | " << Money(cell.previous_revenue) << " | "
+         << Money(cell.current_revenue) << " |\n";
+    }
+  }
+
+  md << "\n## Stages\n\n| stage | what |\n|---|---|\n";
+  for (const StageTiming& timing : result.timings) {
+    md << "| " << timing.stage << " | " << timing.detail << " |\n";
+  }
+  return md.str();
+}
+
+}  // namespace segcast::internal

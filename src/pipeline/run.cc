@@ -1,0 +1,358 @@
+// RunPipeline: the stages in order, each timed and logged; outputs published only at the end so
+// that any failure leaves the previous run as it was.
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "internal/parallel.h"
+#include "pipeline/run_directory.h"
+#include "pipeline/run_state.h"
+#include "segcast/error.h"
+#include "segcast/model.h"
+#include "segcast/monthly_series.h"
+#include "segcast/store.h"
+
+namespace segcast {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Above this many series an exact silhouette (N^2 / 2 distances) stops being interactive; the
+// sweep then scores a seeded sample unless the user asked for a size.
+constexpr int kExactSilhouetteLimit = 20000;
+constexpr int kDefaultSilhouetteSample = 10000;
+
+std::string WithThousands(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
+    digits.insert(static_cast<size_t>(position), ",");
+  }
+  return value < 0 ? "-" + digits : digits;
+}
+
+class StageClock {
+ public:
+  StageClock(internal::RunState& state, std::string stage)
+      : state_(state), stage_(std::move(stage)), start_(Clock::now()) {}
+  void Finish(const std::string& detail) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    state_.result.timings.push_back({stage_, seconds, detail});
+    if (state_.options.log) {
+      std::ostringstream line;
+      line.precision(3);
+      line << stage_ << ": " << detail << " (" << std::fixed << seconds << " s)";
+      state_.options.log(line.str());
+    }
+  }
+
+ private:
+  internal::RunState& state_;
+  std::string stage_;
+  Clock::time_point start_;
+};
+
+void IngestStage(internal::RunState& state) {
+  StageClock clock(state, "ingest");
+  IngestOptions ingest = state.options.ingest;
+  ingest.threads = state.options.threads;
+  ingest.collect_rejects = true;
+  IngestResult result = Ingest(ingest);
+  if (result.report.rows_accepted == 0) {
+    throw InputError("no row was accepted, so there are no customers to segment (see the "
+                     "rejection counts: " + std::to_string(result.report.rejected_total()) +
+                     " rows rejected)",
+                     {.file = ingest.path});
+  }
+  state.transactions = std::move(result.transactions);
+  state.rejects = std::move(result.rejects);
+  state.result.ingest = std::move(result.report);
+  const IngestReport& report = state.result.ingest;
+  clock.Finish(WithThousands(report.rows_accepted) + " of " + WithThousands(report.rows_read) +
+               " rows accepted, " + WithThousands(report.customers) + " customers");
+}
+
+void PanelStage(internal::RunState& state) {
+  StageClock clock(state, "panel");
+  PanelOptions panel = state.options.panel;
+  if (state.options.cluster.metric == Metric::kEuclidean) {
+    panel.pre_acquisition = PreAcquisition::kZero;  // Euclidean needs equal lengths
+  }
+  state.panel = BuildPanel(state.transactions, panel);
+  state.rfm = ComputeRfm(state.transactions, {.as_of = state.panel.as_of});
+  state.result.as_of = state.panel.as_of;
+  state.result.customers = state.panel.customer_count();
+  state.result.months = state.panel.month_count;
+  if (state.panel.customer_count() < 2) {
+    throw InputError("fewer than two customers have purchases before the as-of date " +
+                     FormatDay(state.panel.as_of) + ": nothing to segment",
+                     {.file = state.options.ingest.path});
+  }
+
+  // Levels the personas compare: L and R at the last month; F and M per month of the series.
+  const int customers = state.panel.customer_count();
+  const int last = state.panel.month_count - 1;
+  state.customer_revenue.assign(customers, 0.0);
+  state.customer_levels.assign(customers, LrfmValues{});
+  for (int customer = 0; customer < customers; ++customer) {
+    const int length = state.panel.SeriesLength(customer);
+    double frequency = 0, monetary = 0;
+    for (int month = state.panel.start[customer]; month <= last; ++month) {
+      frequency += state.panel.At(customer, month, kFrequency);
+      monetary += state.panel.At(customer, month, kMonetary);
+    }
+    state.customer_revenue[customer] = monetary;
+    state.customer_levels[customer] = {state.panel.At(customer, last, kLength),
+                                       state.panel.At(customer, last, kRecency),
+                                       length > 0 ? frequency / length : 0.0,
+                                       length > 0 ? monetary / length : 0.0};
+  }
+  clock.Finish(WithThousands(customers) + " customers x " + std::to_string(state.panel.month_count) +
+               " months from " + FormatMonth(state.panel.first_month) + ", as of " +
+               FormatDay(state.panel.as_of));
+}
+
+void ScaleStage(internal::RunState& state) {
+  StageClock clock(state, "scale");
+  state.series = PanelToSeries(state.panel, state.options.scale, &state.scaler);
+  state.series_customer.clear();
+  int customer = 0;
+  for (int index = 0; index < state.series.size(); ++index) {
+    while (state.panel.customer_ids[customer] != state.series.ids[index]) ++customer;
+    state.series_customer.push_back(customer++);
+  }
+  clock.Finish(std::string(PanelScalingName(state.options.scale.scaling)) +
+               (state.options.scale.log1p_frequency_monetary ? " after log1p of F and M" : "") +
+               ", " + WithThousands(state.series.size()) + " series");
+}
+
+void ClusterStage(internal::RunState& state) {
+  StageClock clock(state, "cluster");
+  const RunOptions& options = state.options;
+  TsKMeansOptions fit = options.cluster;
+  fit.seed = options.seed;
+  fit.threads = options.threads;
+  SilhouetteOptions silhouette = options.silhouette;
+  silhouette.metric = fit.metric;
+  silhouette.band = fit.band;
+  silhouette.seed = options.seed;
+  silhouette.threads = options.threads;
+  if (silhouette.sample == 0 && state.series.size() > kExactSilhouetteLimit) {
+    silhouette.sample = kDefaultSilhouetteSample;
+  }
+  RunResult& result = state.result;
+  int fixed_k = options.k;
+  if (fixed_k == 0 && state.previous && options.keep_previous_k) {
+    fixed_k = static_cast<int>(state.previous->centroids.size());
+  }
+  if (fixed_k > 0) {
+    fit.k = fixed_k;
+    if (fit.k > state.series.size()) {
+      throw InvalidArgument("k = " + std::to_string(fit.k) + " exceeds the " +
+                            std::to_string(state.series.size()) + " customers",
+                            {.field = "k", .expected = "at most the number of customers"});
+    }
+    result.fit = FitTsKMeans(state.series, fit);
+    result.silhouette = fit.k >= 2 ? SilhouetteScores(state.series, {result.fit.labels}, silhouette)
+                                         .scores[0]
+                                   : std::numeric_limits<double>::quiet_NaN();
+  } else {
+    KSelectionOptions sweep_options;
+    sweep_options.k_min = options.k_min;
+    sweep_options.k_max = std::min(options.k_max, state.series.size());
+    sweep_options.fit = fit;
+    sweep_options.silhouette = silhouette;
+    if (sweep_options.k_max < sweep_options.k_min) {
+      throw InputError("only " + std::to_string(state.series.size()) +
+                       " customers: too few for the k range " + std::to_string(options.k_min) +
+                       ".." + std::to_string(options.k_max),
+                       {.file = options.ingest.path});
+    }
+    KSelectionResult sweep = SelectTsK(state.series, sweep_options);
+    result.k_selection = sweep.rows;
+    result.silhouette = sweep.rows[sweep.best_index].silhouette;
+    result.fit = std::move(sweep.fits[sweep.best_index]);
+  }
+  result.k = result.fit.k;
+  result.davies_bouldin =
+      DaviesBouldin(state.series, result.fit.labels, result.fit.centroids, result.fit.k,
+                    result.fit.length, fit.metric, fit.band, options.threads);
+  state.nearest = NearestTwoCentroids(state.series, result.fit.centroids, result.fit.k,
+                                      result.fit.length, fit.metric, fit.band, options.threads);
+
+  // Centroids in original units for the model and store: the exact inverse where the scaling has
+  // one, else the members' mean. Reports read the members' mean trajectory by calendar month.
+  const int k = result.fit.k, length = result.fit.length;
+  const int months = state.panel.month_count;
+  const std::vector<double> means = PanelClusterMeans(state.panel, result.fit.labels, k);
+  auto mean_at = [&](int cluster, int month, int feature) {
+    return means[(static_cast<size_t>(cluster) * months + month) * kLrfmFeatures + feature];
+  };
+  state.original_centroids = result.fit.centroids;
+  const int offset = months - length;
+  for (int cluster = 0; cluster < k; ++cluster) {
+    double* centroid =
+        state.original_centroids.data() + static_cast<size_t>(cluster) * length * kLrfmFeatures;
+    if (state.scaler.Invertible()) {
+      state.scaler.Inverse(centroid, length);
+    } else {
+      for (int step = 0; step < length; ++step) {
+        for (int feature = 0; feature < kLrfmFeatures; ++feature) {
+          centroid[step * kLrfmFeatures + feature] = mean_at(cluster, offset + step, feature);
+        }
+      }
+    }
+  }
+  // A last month that the as-of date cuts short holds a fraction of a month's F and M; trends
+  // read over it would see every segment falling, so trajectories stop at the last full month.
+  const bool partial_last =
+      state.panel.as_of != FirstDayOfMonth(state.panel.first_month + months);
+  const int trajectory_end = partial_last && months > 1 ? months - 1 : months;
+  state.member_trajectories.assign(k, SegmentCentroid{});
+  for (int cluster = 0; cluster < k; ++cluster) {
+    SegmentCentroid& trajectory = state.member_trajectories[cluster];
+    trajectory.segment_id = cluster;
+    int first = 0;
+    while (first < trajectory_end - 1 && std::isnan(mean_at(cluster, first, kLength))) ++first;
+    trajectory.first_month = state.panel.first_month + first;
+    for (int month = first; month < trajectory_end; ++month) {
+      trajectory.trajectory.push_back({mean_at(cluster, month, kLength), mean_at(cluster, month, kRecency),
+                                       mean_at(cluster, month, kFrequency),
+                                       mean_at(cluster, month, kMonetary)});
+    }
+  }
+  std::ostringstream detail;
+  detail.precision(3);
+  detail << "k = " << k
+         << (options.k > 0 ? "" : fixed_k > 0 ? " (the previous run's)" : " (best silhouette)")
+         << ", silhouette "
+         << result.silhouette << ", Davies-Bouldin " << result.davies_bouldin << ", "
+         << MetricName(fit.metric) << ", " << result.fit.iterations << " iterations";
+  clock.Finish(detail.str());
+}
+
+void ForecastStage(internal::RunState& state) {
+  StageClock clock(state, "forecast");
+  const LrfmPanel& panel = state.panel;
+  std::vector<int> labels(panel.customer_count(), -1);
+  for (int index = 0; index < state.series.size(); ++index) {
+    labels[state.series_customer[index]] = state.StableIdOfSeries(index);
+  }
+  std::vector<MonthlySeries> series = RevenueSeriesFromPanel(panel, labels, "segment_");
+  ForecastOptions forecast = state.options.forecast;
+  forecast.seed = state.options.seed;
+  forecast.threads = state.options.threads;
+  state.result.forecasts = ForecastAll(series, forecast);
+  std::string detail = std::to_string(series.size()) + " series, " +
+                       std::to_string(forecast.horizon) + " months ahead";
+  if (!series.empty() && series.front().partial) {
+    detail += "; " + FormatMonth(series.front().partial->month) + " is partial (" +
+              std::to_string(series.front().partial->days_observed) + " of " +
+              std::to_string(series.front().partial->days_in_month) + " days), left out of the fit";
+  }
+  if (state.options.run_backtest) {
+    BacktestOptions backtest = state.options.backtest;
+    backtest.forecast = forecast;
+    backtest.threads = state.options.threads;
+    state.result.backtest = Backtest(series, backtest);
+    detail += "; backtest on " + std::to_string(state.result.backtest->series_used) + " series";
+  }
+  clock.Finish(detail);
+}
+
+std::string ResolveStore(const RunOptions& options) {
+  if (options.store.empty()) return "sqlite:" + (fs::path(options.output_dir) / "segcast.db").string();
+  return options.store;
+}
+
+}  // namespace
+
+RunResult RunPipeline(const RunOptions& options) {
+  const auto start = Clock::now();
+  options.Validate();
+  const fs::path output(options.output_dir);
+  fs::create_directories(output);
+  internal::DirectoryLock directory_lock(output);
+
+  // The store and its lock come first: a busy store must fail before minutes of work.
+  std::unique_ptr<ResultStore> store;
+  std::unique_ptr<StoreLock> store_lock;
+  if (options.store != "none") {
+    store = OpenStore(ResolveStore(options));
+    store_lock = store->AcquireRunLock("segcast run pid " + std::to_string(::getpid()));
+  }
+  const PersonaRules rules = options.persona_rules_path.empty()
+                                 ? BuiltInPersonaRules()
+                                 : LoadPersonaRules(options.persona_rules_path);
+
+  internal::RunState state(options);
+  IngestStage(state);
+  PanelStage(state);
+  state.result.run_id = options.run_id.empty() ? FormatDay(state.panel.as_of) : options.run_id;
+  ScaleStage(state);
+  if (!options.previous.empty()) {
+    state.previous = internal::LoadPreviousRun(options.previous, store.get(), state.scaler);
+  }
+  ClusterStage(state);
+  {
+    StageClock clock(state, "personas");
+    internal::BuildSegments(state, rules);
+    clock.Finish(std::to_string(state.result.segments.size()) + " segments named; " +
+                 state.result.report.pareto_statement);
+  }
+  {
+    StageClock clock(state, "align");
+    internal::AlignWithPrevious(state);
+    internal::BuildRunMigration(state);
+    clock.Finish(state.result.alignment.empty() ? "no previous run" : state.result.alignment);
+  }
+  ForecastStage(state);
+
+  StageClock outputs_clock(state, "outputs");
+  RunResult& result = state.result;
+  const fs::path runs = output / "runs";
+  const fs::path staging = internal::MakeStagingDirectory(runs, result.run_id);
+  const fs::path models =
+      options.models_dir.empty() ? output / "models" : fs::path(options.models_dir);
+  result.run_dir = (runs / result.run_id).string();
+  result.model_dir = (models / result.run_id).string();
+  result.store = store ? store->Describe() : "";
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  internal::WriteRunFiles(state, staging.string());
+  SaveModel(internal::MakeModel(state), models / result.run_id);
+  if (store) store->WriteRun(internal::MakeStoredRun(state));
+  internal::PublishDirectory(staging, runs / result.run_id);
+  internal::PointSymlink(output / "latest", fs::path("runs") / result.run_id);
+  outputs_clock.Finish("run " + result.run_id + " in " + result.run_dir +
+                       (store ? ", store " + result.store : ""));
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return std::move(state.result);
+}
+
+std::string RunResult::BriefReport() const {
+  std::ostringstream text;
+  text.precision(3);
+  text << "run " << run_id << " (as of " << FormatDay(as_of) << "): " << customers
+       << " customers x " << months << " months, k = " << k << ", silhouette " << silhouette
+       << "\n";
+  for (const RunSegment& segment : segments) {
+    const auto& summary = report.segments;
+    for (const auto& row : summary) {
+      if (row.segment_id != segment.segment_id) continue;
+      text << "  segment " << segment.segment_id << " " << segment.persona.name << ": "
+           << row.customers << " customers (" << FormatPercent(row.customer_share) << "), "
+           << FormatPercent(row.revenue_share) << " of revenue\n";
+    }
+  }
+  if (!report.pareto_statement.empty()) text << "  " << report.pareto_statement << "\n";
+  if (migration) text << "  migration: " << migration->BriefReport() << "\n";
+  text << "  outputs: " << run_dir << "\n";
+  return text.str();
+}
+
+}  // namespace segcast

@@ -1,0 +1,52 @@
+#include <string>
+
+#include "segcast/error.h"
+#include "segcast/pipeline.h"
+
+namespace segcast {
+namespace {
+
+// Run ids name folders and store keys, so they stay within a portable file-name alphabet.
+bool IsSafeRunId(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id[0] == '.') return false;
+  for (char c : id) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.';
+    if (!safe) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void RunOptions::Validate() const {
+  ingest.Validate();
+  panel.Validate();
+  if (k < 0) throw InvalidArgument("must be 0 (choose by silhouette) or >= 1", {.field = "k"});
+  if (k == 0) {
+    if (k_min < 2) {
+      throw InvalidArgument("k range must start at 2 or more (a silhouette needs two clusters)",
+                            {.field = "k_min", .expected = ">= 2"});
+    }
+    if (k_max < k_min) {
+      throw InvalidArgument("k range is empty", {.field = "k_max", .expected = ">= k_min"});
+    }
+  }
+  TsKMeansOptions cluster_check = cluster;
+  cluster_check.k = k > 0 ? k : k_min;
+  cluster_check.Validate();
+  silhouette.Validate();
+  forecast.Validate();
+  backtest.Validate();
+  if (output_dir.empty()) {
+    throw InvalidArgument("an output directory is required", {.field = "output_dir"});
+  }
+  if (!run_id.empty() && !IsSafeRunId(run_id)) {
+    throw InvalidArgument("run id '" + run_id + "' cannot name a folder",
+                          {.field = "run_id",
+                           .expected = "1-128 characters of A-Z a-z 0-9 . _ - not starting with '.'"});
+  }
+  if (threads < 0) throw InvalidArgument("must be >= 0", {.field = "threads"});
+}
+
+}  // namespace segcast

@@ -1,0 +1,169 @@
+// The segment stages of a run: report and personas, alignment with a previous run, migration,
+// and the saved model.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "pipeline/previous_run.h"
+#include "pipeline/run_state.h"
+#include "segcast/alignment.h"
+#include "segcast/error.h"
+
+namespace segcast::internal {
+namespace {
+
+// `id_of_label[label]` names each cluster in the report (clustering labels or stable ids).
+SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int32_t>& id_of_label) {
+  const TsKMeansResult& fit = state.result.fit;
+  std::vector<int> rfm_row(state.transactions.customer_count(), -1);
+  for (size_t row = 0; row < state.rfm.size(); ++row) {
+    rfm_row[state.rfm.customer_index[row]] = static_cast<int>(row);
+  }
+  const CustomerAttributes& attributes = state.transactions.attributes;
+  SegmentReportInput input;
+  input.attributes.columns = attributes.columns;
+  for (int index = 0; index < state.series.size(); ++index) {
+    const int customer = state.series_customer[index];
+    const int transaction_customer = state.panel.customer_index[customer];
+    input.segment.push_back(id_of_label[fit.labels[index]]);
+    input.revenue.push_back(state.customer_revenue[customer]);
+    input.lrfm.push_back(state.customer_levels[customer]);
+    const int row = rfm_row[transaction_customer];
+    input.country.push_back(row >= 0 ? state.rfm.country[row] : "");
+    if (!attributes.values.empty()) {
+      input.attributes.values.push_back(attributes.values[transaction_customer]);
+    }
+  }
+  for (int cluster = 0; cluster < fit.k; ++cluster) {
+    SegmentCentroid centroid = state.member_trajectories[cluster];
+    centroid.segment_id = id_of_label[cluster];
+    input.centroids.push_back(std::move(centroid));
+  }
+  return input;
+}
+
+std::vector<double> ScaledCentroid(const TsKMeansResult& fit, int cluster) {
+  const size_t size = static_cast<size_t>(fit.length) * fit.dims;
+  return std::vector<double>(fit.centroids.begin() + cluster * size,
+                             fit.centroids.begin() + (cluster + 1) * size);
+}
+
+}  // namespace
+
+void BuildSegments(RunState& state, const PersonaRules& rules) {
+  const int k = state.result.fit.k;
+  std::vector<int32_t> identity(k);
+  std::iota(identity.begin(), identity.end(), 0);
+  state.result.report = BuildSegmentReport(MakeReportInput(state, identity), {});
+  const std::vector<Persona> personas =
+      AssignPersonas(state.result.report.Profiles(), state.result.report.Population(), rules);
+  state.result.segments.clear();
+  for (const Persona& persona : personas) {
+    state.result.segments.push_back({persona.segment_id, persona, -1});
+  }
+}
+
+void AlignWithPrevious(RunState& state) {
+  RunResult& result = state.result;
+  const int k = result.fit.k;
+  // Segments are still keyed by clustering label here (BuildSegments used the identity).
+  std::vector<RunSegment> by_label = result.segments;
+  result.stable_ids.resize(k);
+  std::iota(result.stable_ids.begin(), result.stable_ids.end(), 0);
+  if (state.previous) {
+    const PreviousRun& previous = *state.previous;
+    std::vector<AlignmentCentroid> current;
+    for (int cluster = 0; cluster < k; ++cluster) {
+      current.push_back({cluster, by_label[cluster].persona.name, ScaledCentroid(result.fit, cluster), 4});
+    }
+    // Always DTW: a window change gives centroids of different lengths.
+    DtwWorkspace workspace;
+    std::vector<std::vector<double>> distances(previous.centroids.size(),
+                                               std::vector<double>(current.size()));
+    for (size_t row = 0; row < previous.centroids.size(); ++row) {
+      for (size_t column = 0; column < current.size(); ++column) {
+        const auto& a = previous.centroids[row];
+        const auto& b = current[column];
+        distances[row][column] = Dtw(a.values.data(), a.months(), b.values.data(), b.months(), 4,
+                                     state.options.cluster.band, workspace);
+      }
+    }
+    const AlignmentResult aligned = AlignSegments(previous.centroids, current, distances, {});
+    for (const AlignedSegment& segment : aligned.current) {
+      result.stable_ids[segment.current_label] = segment.stable_id;
+      RunSegment& run_segment = by_label[segment.current_label];
+      run_segment.previous_segment_id = segment.previous_id;
+      if (segment.name != run_segment.persona.name) {
+        run_segment.persona.evidence += " (name kept from the previous run; the rules now say \"" +
+                                        run_segment.persona.name + "\")";
+        run_segment.persona.name = segment.name;
+      }
+    }
+    result.alignment = "aligned with " + previous.source + ": " + aligned.BriefReport();
+  }
+  // Re-key segments and the report by stable id.
+  result.segments.clear();
+  for (int cluster = 0; cluster < k; ++cluster) {
+    RunSegment segment = by_label[cluster];
+    segment.segment_id = result.stable_ids[cluster];
+    segment.persona.segment_id = segment.segment_id;
+    result.segments.push_back(std::move(segment));
+  }
+  std::sort(result.segments.begin(), result.segments.end(),
+            [](const RunSegment& a, const RunSegment& b) { return a.segment_id < b.segment_id; });
+  result.report = BuildSegmentReport(MakeReportInput(state, result.stable_ids), {});
+}
+
+void BuildRunMigration(RunState& state) {
+  if (!state.previous || !state.previous->assignments) return;
+  RunAssignments current;
+  for (int index = 0; index < state.series.size(); ++index) {
+    current.customer_ids.push_back(state.series.ids[index]);
+    current.segment.push_back(state.StableIdOfSeries(index));
+    current.revenue.push_back(state.customer_revenue[state.series_customer[index]]);
+  }
+  state.result.migration = BuildMigration(*state.previous->assignments, current);
+}
+
+SavedModel MakeModel(const RunState& state) {
+  const RunResult& result = state.result;
+  const RunOptions& options = state.options;
+  SavedModel model;
+  model.run_id = result.run_id;
+  model.as_of = FormatDay(result.as_of);
+  model.options.metric = MetricName(options.cluster.metric);
+  model.options.band = options.cluster.band.RadiusFor(result.fit.length, result.fit.length);
+  model.options.k = result.fit.k;
+  model.options.window = options.panel.window;
+  model.options.scaling = PanelScalingName(state.scaler.options.scaling);
+  model.options.pre_acquisition =
+      options.cluster.metric == Metric::kEuclidean ||
+              options.panel.pre_acquisition == PreAcquisition::kZero
+          ? "zero"
+          : "absent";
+  model.scaler.method = model.options.scaling;
+  for (int feature = 0; feature < kLrfmFeatures; ++feature) {
+    model.scaler.log1p[feature] = state.scaler.options.log1p_frequency_monetary &&
+                                  (feature == kFrequency || feature == kMonetary);
+    const bool global = state.scaler.options.scaling == PanelScaling::kFeatureMinMax;
+    model.scaler.center[feature] = global ? state.scaler.minimum[feature] : 0.0;
+    model.scaler.scale[feature] = global ? state.scaler.range[feature] : 1.0;
+  }
+  for (int cluster = 0; cluster < result.fit.k; ++cluster) {
+    ModelCentroid centroid;
+    centroid.segment_id = result.stable_ids[cluster];
+    for (const RunSegment& segment : result.segments) {
+      if (segment.segment_id != centroid.segment_id) continue;
+      centroid.name = segment.persona.name;
+      centroid.evidence = segment.persona.evidence;
+    }
+    centroid.months = result.fit.length;
+    centroid.values = ScaledCentroid(result.fit, cluster);
+    model.centroids.push_back(std::move(centroid));
+  }
+  std::sort(model.centroids.begin(), model.centroids.end(),
+            [](const ModelCentroid& a, const ModelCentroid& b) { return a.segment_id < b.segment_id; });
+  return model;
+}
+
+}  // namespace segcast::internal

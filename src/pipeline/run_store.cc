@@ -1,0 +1,121 @@
+// The run as the store's records (store.h documents the tables).
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "pipeline/run_state.h"
+
+namespace segcast::internal {
+namespace {
+
+std::string UtcNow() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::optional<double> Bound(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+}  // namespace
+
+StoredRun MakeStoredRun(const RunState& state) {
+  const RunResult& result = state.result;
+  const LrfmPanel& panel = state.panel;
+  StoredRun run;
+  run.info.run_id = result.run_id;
+  run.info.created_at = UtcNow();
+  run.info.as_of = FormatDay(result.as_of);
+  run.info.previous_run_id = state.options.previous;
+  run.info.segcast_version = SEGCAST_VERSION;
+  run.info.k = result.k;
+  run.info.customers = state.series.size();
+  run.info.revenue = result.report.revenue;
+  run.info.options_json = OptionsJson(state.options);
+  run.info.manifest_json = ManifestJson(state);
+
+  for (size_t row = 0; row < state.rfm.size(); ++row) {
+    run.customers.push_back({state.rfm.customer_ids[row], state.rfm.country[row],
+                             FormatDay(state.rfm.first_purchase[row]),
+                             FormatDay(state.rfm.last_purchase[row]), state.rfm.frequency[row],
+                             state.rfm.monetary[row], state.rfm.recency[row]});
+  }
+  for (int index = 0; index < state.series.size(); ++index) {
+    const NearestTwo& nearest = state.nearest[index];
+    run.assignments.push_back(
+        {state.series.ids[index], state.StableIdOfSeries(index), result.fit.distances[index],
+         nearest.runner_up >= 0 ? result.stable_ids[nearest.runner_up] : -1,
+         nearest.runner_up >= 0 ? nearest.runner_up_distance : 0.0});
+  }
+  for (const SegmentSummary& summary : result.report.segments) {
+    SegmentRecord record;
+    record.segment_id = summary.segment_id;
+    for (const RunSegment& segment : result.segments) {
+      if (segment.segment_id != summary.segment_id) continue;
+      record.name = segment.persona.name;
+      record.evidence = segment.persona.evidence;
+      record.tie_broken = segment.persona.tie_broken;
+      record.previous_segment_id = segment.previous_segment_id;
+    }
+    record.customers = summary.customers;
+    record.customer_share = summary.customer_share;
+    record.revenue = summary.revenue;
+    record.revenue_share = summary.revenue_share;
+    record.mean_length = summary.mean[0];
+    record.mean_recency = summary.mean[1];
+    record.mean_frequency = summary.mean[2];
+    record.mean_monetary = summary.mean[3];
+    run.segments.push_back(record);
+  }
+  const int length = result.fit.length;
+  for (int cluster = 0; cluster < result.fit.k; ++cluster) {
+    for (int step = 0; step < length; ++step) {
+      const size_t cell = (static_cast<size_t>(cluster) * length + step) * kLrfmFeatures;
+      const double* original = state.original_centroids.data() + cell;
+      const double* scaled = result.fit.centroids.data() + cell;
+      CentroidRecord record;
+      record.segment_id = result.stable_ids[cluster];
+      record.month_offset = step;
+      record.month = FormatMonth(panel.first_month + panel.month_count - length + step);
+      record.length = original[0];
+      record.recency = original[1];
+      record.frequency = original[2];
+      record.monetary = original[3];
+      record.scaled_length = scaled[0];
+      record.scaled_recency = scaled[1];
+      record.scaled_frequency = scaled[2];
+      record.scaled_monetary = scaled[3];
+      run.centroids.push_back(record);
+    }
+  }
+  for (const SeriesForecast& forecast : result.forecasts) {
+    // "total" is segment -1; "segment_<id>" carries the stable id.
+    const int32_t segment =
+        forecast.series_id == "total" ? -1 : std::stoi(forecast.series_id.substr(8));
+    for (const ForecastPoint& point : forecast.points) {
+      if (point.is_history && std::isfinite(point.actual)) {
+        run.forecasts.push_back({segment, FormatMonth(point.month), "actual", point.actual, {}, {}});
+      }
+      run.forecasts.push_back({segment, FormatMonth(point.month),
+                               point.is_history ? "fitted" : "forecast", point.yhat,
+                               Bound(point.yhat_lower), Bound(point.yhat_upper)});
+    }
+  }
+  if (result.migration) {
+    for (const MigrationCell& cell : result.migration->matrix) {
+      run.migrations.push_back({cell.from_segment, cell.to_segment, cell.customers,
+                                cell.previous_revenue, cell.current_revenue});
+    }
+    for (const CustomerMove& move : result.migration->moves) {
+      run.moves.push_back({move.customer_id, move.from_segment, move.to_segment,
+                           MoveKindName(move.kind)});
+    }
+  }
+  return run;
+}
+
+}  // namespace segcast::internal

@@ -32,6 +32,7 @@ struct RunFlags {
   int horizon = 6;
   double interval = 0.8;
   bool no_backtest = false;
+  bool sweep_k = false;
   std::string db;
   std::string models;
   std::string previous;
@@ -94,6 +95,7 @@ RunOptions ToOptions(const RunCommand& run) {
   if (run.Given("--db")) options.store = flags.db;
   if (run.Given("--models")) options.models_dir = flags.models;
   if (run.Given("--previous")) options.previous = flags.previous;
+  if (flags.sweep_k) options.keep_previous_k = false;
   if (run.Given("--run-id")) options.run_id = flags.run_id;
   if (run.Given("--seed")) options.seed = flags.seed;
   if (run.Given("--threads")) options.threads = flags.threads;
@@ -165,6 +167,8 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--models", flags.models, "Folder for saved models (default OUT/models)");
   command->add_option("--previous", flags.previous,
                       "Previous run id (in the store) or model folder to keep segment ids stable");
+  command->add_flag("--sweep-k", flags.sweep_k,
+                    "With --previous: sweep --k-range instead of reusing the previous run's k");
   command->add_option("--run-id", flags.run_id, "Id of this run (default: the as-of date)");
   command->add_option("--seed", flags.seed, "Seed of every random choice (default 0)");
   command->add_option("--threads", flags.threads, "Threads (0 = all cores)");

@@ -158,7 +158,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   if (const toml::table* cluster = Section(root, "cluster", reader)) {
     reader.CheckKeys(*cluster, "cluster", {"k", "k_range", "metric", "band", "scaling", "log1p",
                                            "max_iter", "n_init", "silhouette_sample",
-                                           "memory_budget_mib"});
+                                           "memory_budget_mib", "keep_previous_k"});
     reader.Read(*cluster, "cluster", "k", options.k, "an integer >= 0 (0: choose by silhouette)");
     reader.Convert(*cluster, "cluster", "k_range", [&](const toml::node* node) {
       ParseKRange(node->value<std::string>().value_or(""), &options.k_min, &options.k_max);
@@ -173,6 +173,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
       options.scale.scaling = ParsePanelScaling(node->value<std::string>().value_or(""));
     }, "none, feature-minmax, series-minmax or znorm");
     reader.Read(*cluster, "cluster", "log1p", options.scale.log1p_frequency_monetary, "true or false");
+    reader.Read(*cluster, "cluster", "keep_previous_k", options.keep_previous_k, "true or false");
     reader.Read(*cluster, "cluster", "max_iter", options.cluster.max_iter, "an integer >= 1");
     reader.Read(*cluster, "cluster", "n_init", options.cluster.n_init, "an integer >= 1");
     reader.Read(*cluster, "cluster", "silhouette_sample", options.silhouette.sample,

@@ -93,10 +93,9 @@ void AlignWithPrevious(RunState& state) {
       result.stable_ids[segment.current_label] = segment.stable_id;
       RunSegment& run_segment = by_label[segment.current_label];
       run_segment.previous_segment_id = segment.previous_id;
-      if (segment.name != run_segment.persona.name) {
-        run_segment.persona.evidence += " (name kept from the previous run; the rules now say \"" +
-                                        run_segment.persona.name + "\")";
-        run_segment.persona.name = segment.name;
+      run_segment.persona.name = segment.name;
+      if (segment.renamed) {
+        run_segment.persona.evidence += " (was \"" + segment.previous_name + "\" in the previous run)";
       }
     }
     result.alignment = "aligned with " + previous.source + ": " + aligned.BriefReport();

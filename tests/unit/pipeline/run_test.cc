@@ -1,0 +1,276 @@
+// End-to-end tests of RunPipeline on the bundled Online Retail sample: invariants of the outputs,
+// determinism across thread counts, re-segmentation, saved-model assignment, locking, configs.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "pipeline/run_directory.h"
+#include "segcast/assign.h"
+#include "segcast/error.h"
+#include "segcast/model.h"
+#include "segcast/pipeline.h"
+#include "segcast/store.h"
+
+namespace fs = std::filesystem;
+using namespace segcast;
+
+namespace {
+
+const std::string kSample = std::string(SEGCAST_SOURCE_DIR) + "/data/online_retail_sample.csv.gz";
+
+fs::path FreshDirectory(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("segcast-pipeline-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+RunOptions SampleOptions(const fs::path& output) {
+  RunOptions options;
+  options.ingest.path = kSample;
+  options.output_dir = output.string();
+  options.k = 3;
+  options.forecast.samples = 200;
+  return options;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
+  std::ifstream file(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(file, line)) {
+    std::vector<std::string> fields;
+    std::stringstream stream(line);
+    std::string field;
+    while (std::getline(stream, field, ',')) fields.push_back(field);
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a run on the sample accounts for every customer and every unit of revenue",
+          "[pipeline]") {
+  const fs::path out = FreshDirectory("invariants");
+  const RunResult result = RunPipeline(SampleOptions(out));
+
+  CHECK(result.run_id == "2011-12-10");  // the as-of date: the day after the last purchase
+  CHECK(result.ingest.rows_read ==
+        result.ingest.rows_accepted + result.ingest.rejected_total());
+  CHECK(result.k == 3);
+  CHECK(result.segments.size() == 3);
+
+  // Segment sizes add up to the customers; revenue shares to 1; every name is distinct.
+  int64_t customers = 0;
+  double revenue_share = 0;
+  std::set<std::string> names;
+  for (const SegmentSummary& segment : result.report.segments) {
+    customers += segment.customers;
+    revenue_share += segment.revenue_share;
+  }
+  for (const RunSegment& segment : result.segments) names.insert(segment.persona.name);
+  CHECK(customers == result.customers);
+  CHECK(revenue_share == Approx(1.0).epsilon(1e-12));
+  CHECK(names.size() == 3);
+
+  // The total forecast series is the sum of the segment series, month by month, in history.
+  REQUIRE(result.forecasts.size() == 4);
+  REQUIRE(result.forecasts[0].series_id == "total");
+  for (size_t point = 0; point < result.forecasts[0].points.size(); ++point) {
+    if (!result.forecasts[0].points[point].is_history) continue;
+    double sum = 0;
+    for (size_t series = 1; series < 4; ++series) sum += result.forecasts[series].points[point].actual;
+    CHECK(sum == Approx(result.forecasts[0].points[point].actual).epsilon(1e-9));
+  }
+  // The sample ends on 9 December 2011: December is partial and left out of the fit.
+  REQUIRE(result.forecasts[0].partial.has_value());
+  CHECK(FormatMonth(result.forecasts[0].partial->month) == "2011-12");
+
+  // Files: one assignment per customer, latest points at the run, the store holds the run.
+  const fs::path run_dir = out / "runs" / "2011-12-10";
+  for (const char* name : {"assignments.csv", "segments.csv", "segments.json", "centroids.csv",
+                           "forecast.csv", "forecast.json", "rfm.csv", "lrfm.csv", "report.md",
+                           "manifest.json", "ingest_report.json", "rejects.csv", "concentration.csv"}) {
+    CHECK(fs::exists(run_dir / name));
+  }
+  CHECK(ReadCsv(run_dir / "assignments.csv").size() == static_cast<size_t>(result.customers) + 1);
+  CHECK(ReadCsv(run_dir / "rejects.csv").size() ==
+        static_cast<size_t>(result.ingest.rejected_total()) + 1);
+  CHECK(fs::canonical(out / "latest") == fs::canonical(run_dir));
+  auto store = OpenStore("sqlite:" + (out / "segcast.db").string());
+  const StoredRun stored = store->LoadRun("2011-12-10");
+  CHECK(stored.assignments.size() == static_cast<size_t>(result.customers));
+  CHECK(stored.segments.size() == 3);
+  fs::remove_all(out);
+}
+
+TEST_CASE("outputs are byte-identical for 1 and 2 threads", "[pipeline][determinism]") {
+  const fs::path one = FreshDirectory("threads1");
+  const fs::path two = FreshDirectory("threads2");
+  RunOptions options = SampleOptions(one);
+  options.k = 0;
+  options.k_min = 2;
+  options.k_max = 4;
+  options.threads = 1;
+  RunPipeline(options);
+  options.output_dir = two.string();
+  options.threads = 2;
+  RunPipeline(options);
+  for (const char* name : {"assignments.csv", "segments.csv", "segments.json", "centroids.csv",
+                           "k_selection.csv", "forecast.csv", "rfm.csv", "lrfm.csv",
+                           "concentration.csv", "report.md", "backtest.csv"}) {
+    INFO(name);
+    const std::string a = ReadFile(one / "latest" / name);
+    CHECK(!a.empty());
+    if (std::string(name) == "k_selection.csv") continue;  // holds fit seconds
+    CHECK(a == ReadFile(two / "latest" / name));
+  }
+  fs::remove_all(one);
+  fs::remove_all(two);
+}
+
+TEST_CASE("re-segmenting the same data keeps every segment and every customer where it was",
+          "[pipeline][resegment]") {
+  const fs::path out = FreshDirectory("resegment");
+  RunOptions options = SampleOptions(out);
+  options.run_id = "first";
+  const RunResult first = RunPipeline(options);
+  options.run_id = "second";
+  options.previous = "first";
+  options.k = 0;  // keep_previous_k: the previous run's k is fitted, not a sweep
+  const RunResult second = RunPipeline(options);
+
+  CHECK(second.k == first.k);
+  REQUIRE(second.migration.has_value());
+  CHECK(second.migration->stayed == second.customers);
+  CHECK(second.migration->moved == 0);
+  CHECK(second.migration->new_customers == 0);
+  CHECK(second.migration->gone == 0);
+  for (size_t index = 0; index < first.segments.size(); ++index) {
+    CHECK(second.segments[index].segment_id == first.segments[index].segment_id);
+    CHECK(second.segments[index].persona.name == first.segments[index].persona.name);
+    CHECK(second.segments[index].previous_segment_id == first.segments[index].segment_id);
+  }
+
+  // From a model folder instead of a store run id: the same alignment.
+  options.run_id = "third";
+  options.previous = (out / "models" / "first").string();
+  const RunResult third = RunPipeline(options);
+  CHECK(third.migration.has_value());
+  CHECK(third.migration->stayed == third.customers);
+  fs::remove_all(out);
+}
+
+TEST_CASE("the migration matrix sums to both runs' customer counts", "[pipeline][resegment]") {
+  const fs::path out = FreshDirectory("migration");
+  RunOptions options = SampleOptions(out);
+  options.panel.as_of = DayFromCivil(2011, 7, 1);
+  const RunResult june = RunPipeline(options);
+  options.panel.as_of.reset();
+  options.previous = june.run_id;
+  const RunResult december = RunPipeline(options);
+  REQUIRE(december.migration.has_value());
+  int64_t from_june = 0, to_december = 0;
+  for (const MigrationCell& cell : december.migration->matrix) {
+    if (cell.from_segment >= 0) from_june += cell.customers;
+    if (cell.to_segment >= 0) to_december += cell.customers;
+  }
+  CHECK(from_june == june.customers);
+  CHECK(to_december == december.customers);
+  CHECK(december.migration->new_customers == december.customers - june.customers);
+  fs::remove_all(out);
+}
+
+TEST_CASE("assigning the fitted log with the saved model reproduces the run's segments",
+          "[pipeline][assign]") {
+  const fs::path out = FreshDirectory("assign");
+  const RunResult result = RunPipeline(SampleOptions(out));
+  const SavedModel model = LoadModel(result.model_dir);
+  IngestOptions ingest;
+  ingest.path = kSample;
+  const IngestResult log = Ingest(ingest);
+  const AssignResult assigned = AssignWithModel(model, log.transactions, {});
+
+  std::map<std::string, int> run_segment;
+  for (const auto& row : ReadCsv(fs::path(result.run_dir) / "assignments.csv")) {
+    if (row[0] != "customer_id") run_segment[row[0]] = std::stoi(row[1]);
+  }
+  REQUIRE(assigned.rows.size() == run_segment.size());
+  int agree = 0;
+  for (const CustomerAssignment& row : assigned.rows) agree += run_segment[row.customer_id] == row.segment_id;
+  CHECK(agree == static_cast<int>(assigned.rows.size()));
+  CHECK(std::accumulate(assigned.segment_counts.begin(), assigned.segment_counts.end(), int64_t{0}) ==
+        static_cast<int64_t>(assigned.rows.size()));
+  for (const CustomerAssignment& row : assigned.rows) CHECK(row.distance <= row.runner_up_distance);
+  fs::remove_all(out);
+}
+
+TEST_CASE("a second run on a locked output directory fails at once with BusyError",
+          "[pipeline][lock]") {
+  const fs::path out = FreshDirectory("lock");
+  internal::DirectoryLock held(out);
+  CHECK_THROWS_AS(RunPipeline(SampleOptions(out)), BusyError);
+  fs::remove_all(out);
+}
+
+TEST_CASE("a failing run leaves the previous run's files intact", "[pipeline][crash]") {
+  const fs::path out = FreshDirectory("failure");
+  RunOptions options = SampleOptions(out);
+  RunPipeline(options);
+  const std::string before = ReadFile(out / "latest" / "assignments.csv");
+  const fs::path rules = out / "broken_rules.toml";
+  std::ofstream(rules) << "[[persona]]\nname = \"Only\"\nlevel = { Q = \"high\" }\n";
+  options.persona_rules_path = rules.string();
+  CHECK_THROWS_AS(RunPipeline(options), ConfigError);
+  CHECK(ReadFile(out / "latest" / "assignments.csv") == before);
+  fs::remove_all(out);
+}
+
+TEST_CASE("run configs: values, relative paths and errors that name file, line and key",
+          "[pipeline][config]") {
+  const fs::path dir = FreshDirectory("config");
+  const fs::path config = dir / "run.toml";
+  std::ofstream(config) << "[input]\npath = \"logs/orders.csv\"\nwindow = 6\n\n"
+                           "[cluster]\nk_range = \"3..5\"\nmetric = \"euclidean\"\n\n"
+                           "[forecast]\nhorizon = 12\n\n[output]\ndir = \"out\"\n";
+  RunOptions options;
+  LoadRunConfig(config.string(), options);
+  CHECK(options.ingest.path == (dir / "logs/orders.csv").string());
+  CHECK(options.output_dir == (dir / "out").string());
+  CHECK(options.panel.window == 6);
+  CHECK(options.k == 0);
+  CHECK(options.k_min == 3);
+  CHECK(options.k_max == 5);
+  CHECK(options.cluster.metric == Metric::kEuclidean);
+  CHECK(options.forecast.horizon == 12);
+
+  std::ofstream(config) << "[input]\npath = \"a.csv\"\n\n[cluster]\nk = 4\nmetrc = \"dtw\"\n";
+  try {
+    LoadRunConfig(config.string(), options);
+    FAIL("an unknown key was accepted");
+  } catch (const ConfigError& error) {
+    CHECK(error.location().line == 6);
+    CHECK(error.location().field == "cluster.metrc");
+    CHECK(error.location().file == config.string());
+  }
+  std::ofstream(config) << "[cluster]\nk = \"four\"\n";
+  CHECK_THROWS_AS(LoadRunConfig(config.string(), options), ConfigError);
+  std::ofstream(config) << "[cluster]\nmetric = \"manhattan\"\n";
+  CHECK_THROWS_AS(LoadRunConfig(config.string(), options), ConfigError);
+  fs::remove_all(dir);
+}

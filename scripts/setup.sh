@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-date-time-dev libceres-dev libcsv-dev zlib1g-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  libssl-dev
   catch2
   python3 python3-pandas python3-numpy
   postgresql

@@ -70,19 +70,20 @@ int ReseedEmpty(const TimeSeriesSet& series, const TsKMeansOptions& options, int
   return reseeds;
 }
 
-void UpdateMeans(const TimeSeriesSet& series, const std::vector<std::vector<int>>& members, int length,
-                 int threads, std::vector<double>& centroids) {
+void UpdateMeans(const TimeSeriesSet& series, const std::vector<std::vector<int>>& members,
+                 int length, int threads, std::vector<double>& centroids) {
   const int64_t cells = static_cast<int64_t>(length) * series.dims;
-  for (size_t cluster = 0; cluster < members.size(); ++cluster) {
-    if (members[cluster].empty()) continue;
-    double* centroid = centroids.data() + cluster * cells;
-    const double count = static_cast<double>(members[cluster].size());
+  const int64_t total = static_cast<int64_t>(members.size()) * cells;
+  // One parallel region over every (cluster, cell): each sum runs over the members in index
+  // order, so the means do not depend on the thread count.
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t cell = 0; cell < cells; ++cell) {
-      double sum = 0.0;
-      for (int member : members[cluster]) sum += series.Data(member)[cell];
-      centroid[cell] = sum / count;
-    }
+  for (int64_t task = 0; task < total; ++task) {
+    const auto& list = members[task / cells];
+    if (list.empty()) continue;
+    const int64_t cell = task % cells;
+    double sum = 0.0;
+    for (int member : list) sum += series.Data(member)[cell];
+    centroids[task] = sum / static_cast<double>(list.size());
   }
 }
 

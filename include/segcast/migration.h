@@ -28,7 +28,13 @@ struct RunAssignments {
   std::vector<double> revenue;   //!< the customer's revenue in that run (empty: all 0)
 };
 
-enum class MoveKind { kStayed, kMoved, kNew, kGone };
+//! What happened to a customer between the two runs.
+enum class MoveKind {
+  kStayed,  //!< in both runs, same segment
+  kMoved,   //!< in both runs, another segment
+  kNew,     //!< only in the current run
+  kGone,    //!< only in the previous run
+};
 //! "stayed", "moved", "new", "gone".
 const char* MoveKindName(MoveKind kind);
 
@@ -56,7 +62,10 @@ struct MigrationResult {
   std::vector<MigrationCell> matrix;
   //! Every customer of either run, sorted by customer id.
   std::vector<CustomerMove> moves;
-  int64_t stayed = 0, moved = 0, new_customers = 0, gone = 0;
+  int64_t stayed = 0;         //!< customers of both runs in the same segment
+  int64_t moved = 0;          //!< customers of both runs in another segment
+  int64_t new_customers = 0;  //!< customers only in the current run
+  int64_t gone = 0;           //!< customers only in the previous run
   //! "4,100 stayed, 180 moved, 210 new, 95 gone".
   std::string BriefReport() const;
 };

@@ -62,9 +62,9 @@ struct SegmentReportOptions {
 
 //! One value of a categorical column within a segment.
 struct MixEntry {
-  std::string value;  //!< "(missing)" for empty, "(other)" for the folded tail
-  int64_t customers = 0;
-  double share = 0.0;  //!< customers / segment customers, in [0, 1]
+  std::string value;      //!< "(missing)" for empty, "(other)" for the folded tail
+  int64_t customers = 0;  //!< members of the segment with this value
+  double share = 0.0;     //!< customers / segment customers, in [0, 1]
 };
 
 //! The distribution of one categorical column within a segment.
@@ -73,16 +73,17 @@ struct AttributeMix {
   std::vector<MixEntry> entries;  //!< by customers descending, then value ascending
 };
 
+//! One segment of the report.
 struct SegmentSummary {
-  int32_t segment_id = 0;
-  int64_t customers = 0;
+  int32_t segment_id = 0;       //!< as in SegmentReportInput::segment
+  int64_t customers = 0;        //!< members, >= 1
   double customer_share = 0.0;  //!< customers / all customers, in [0, 1]
-  double revenue = 0.0;
-  double revenue_share = 0.0;  //!< revenue / all revenue (0 when total revenue is 0)
-  LrfmValues mean{};           //!< mean L, R, F, M of members
+  double revenue = 0.0;         //!< sum of the members' revenue
+  double revenue_share = 0.0;   //!< revenue / all revenue (0 when total revenue is 0)
+  LrfmValues mean{};            //!< mean L, R, F, M of members
   //! Centroid trajectory in original units (empty when none was given).
   std::vector<LrfmValues> trajectory;
-  std::optional<MonthIndex> first_month;
+  std::optional<MonthIndex> first_month;  //!< calendar month of trajectory[0], if known
   //! Country mix first (when countries were given), then one per attribute column.
   std::vector<AttributeMix> mixes;
 };
@@ -90,8 +91,8 @@ struct SegmentSummary {
 //! A row of the revenue concentration table.
 struct ConcentrationRow {
   int32_t segment_id = 0;
-  double customer_share = 0.0;
-  double revenue_share = 0.0;
+  double customer_share = 0.0;  //!< as in SegmentSummary
+  double revenue_share = 0.0;   //!< as in SegmentSummary
   //! revenue_share / customer_share: how many times its headcount share a segment earns.
   double lift = 0.0;
   //! Running totals over the rows so far (rows sorted by revenue share descending).
@@ -102,10 +103,10 @@ struct ConcentrationRow {
 };
 
 struct SegmentReport {
-  int64_t customers = 0;
-  double revenue = 0.0;
-  LrfmValues population_mean{};
-  std::vector<SegmentSummary> segments;         //!< by segment id ascending
+  int64_t customers = 0;                 //!< all customers of the input
+  double revenue = 0.0;                  //!< their total revenue (returns included)
+  LrfmValues population_mean{};          //!< mean of SegmentReportInput::lrfm over all customers
+  std::vector<SegmentSummary> segments;  //!< by segment id ascending
   std::vector<ConcentrationRow> concentration;  //!< by revenue share descending, then id
   //! Share of revenue brought by the top pareto_customer_share of customers by revenue.
   double top_customers_revenue_share = 0.0;

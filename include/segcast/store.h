@@ -128,13 +128,13 @@ class StoreLock {
 
 //! What LoadRun reads; skip big tables when only some are needed.
 struct LoadParts {
-  bool customers = true;
-  bool assignments = true;
-  bool segments = true;
-  bool centroids = true;
-  bool forecasts = true;
-  bool migrations = true;
-  bool moves = true;
+  bool customers = true;    //!< table customers (one row per customer: large)
+  bool assignments = true;  //!< table assignments (one row per customer: large)
+  bool segments = true;     //!< table segments (k rows)
+  bool centroids = true;    //!< table centroids (k x months rows)
+  bool forecasts = true;    //!< table forecasts
+  bool migrations = true;   //!< table migrations (the matrix cells)
+  bool moves = true;        //!< table customer_moves (one row per customer: large)
 };
 
 class ResultStore {

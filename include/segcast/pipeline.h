@@ -58,6 +58,10 @@ struct RunOptions {
   TsKMeansOptions cluster;
   //! Silhouette settings for the k sweep (memory budget, sample).
   SilhouetteOptions silhouette;
+  //! Joined attribute columns whose mix each segment reports (e.g. "wealth_segment", "state");
+  //! empty picks the categorical ones automatically: 2 to 20 distinct values, which leaves out
+  //! names, addresses, birth dates and other identifying or free-text columns.
+  std::vector<std::string> mix_columns;
   //! Persona rules file; "" uses the rules built in (a copy of models/personas.toml).
   std::string persona_rules_path;
   //! Forecast settings (horizon 6 months, 80% intervals by default).

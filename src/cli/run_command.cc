@@ -29,6 +29,7 @@ struct RunFlags {
   std::string scaling;
   bool no_log1p = false;
   std::string personas;
+  std::vector<std::string> mix_columns;
   int horizon = 6;
   double interval = 0.8;
   bool no_backtest = false;
@@ -89,6 +90,7 @@ RunOptions ToOptions(const RunCommand& run) {
   if (run.Given("--scaling")) options.scale.scaling = ParsePanelScaling(flags.scaling);
   if (flags.no_log1p) options.scale.log1p_frequency_monetary = false;
   if (run.Given("--personas")) options.persona_rules_path = flags.personas;
+  if (run.Given("--mix")) options.mix_columns = flags.mix_columns;
   if (run.Given("--horizon")) options.forecast.horizon = flags.horizon;
   if (run.Given("--interval")) options.forecast.interval = flags.interval;
   if (flags.no_backtest) options.run_backtest = false;
@@ -160,6 +162,9 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
                       "feature-minmax (default), series-minmax, znorm or none");
   command->add_flag("--no-log1p", flags.no_log1p, "Do not take log1p of F and M before scaling");
   command->add_option("--personas", flags.personas, "Persona rules file (default: built-in models/personas.toml)");
+  command->add_option("--mix", flags.mix_columns,
+                      "Joined columns whose mix each segment reports (default: the categorical ones)")
+      ->delimiter(',');
   command->add_option("--horizon", flags.horizon, "Forecast months ahead (default 6)");
   command->add_option("--interval", flags.interval, "Forecast interval probability (default 0.8)");
   command->add_flag("--no-backtest", flags.no_backtest, "Skip the rolling-origin backtest");

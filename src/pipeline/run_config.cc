@@ -186,7 +186,20 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   }
 
   if (const toml::table* personas = Section(root, "personas", reader)) {
-    reader.CheckKeys(*personas, "personas", {"rules"});
+    reader.CheckKeys(*personas, "personas", {"rules", "mix_columns"});
+    if (const toml::node* node = personas->get("mix_columns")) {
+      const toml::array* array = node->as_array();
+      if (array == nullptr) {
+        throw ConfigError("wrong type", reader.Where(node, "personas.mix_columns", "an array of column names"));
+      }
+      options.mix_columns.clear();
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) {
+          throw ConfigError("wrong type", reader.Where(&item, "personas.mix_columns", "column names as strings"));
+        }
+        options.mix_columns.push_back(item.value<std::string>().value());
+      }
+    }
     std::string text;
     reader.Read(*personas, "personas", "rules", text, "a file path");
     if (personas->get("rules")) options.persona_rules_path = reader.ResolvePath(text);

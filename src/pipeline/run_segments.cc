@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "pipeline/previous_run.h"
 #include "pipeline/run_state.h"
@@ -12,6 +13,39 @@
 namespace segcast::internal {
 namespace {
 
+// More distinct values than this and a column is an identifier or free text, not a mix.
+constexpr size_t kMaxMixValues = 20;
+
+// Indices of the joined columns reported as mixes: the ones named, or the categorical ones.
+std::vector<int> MixColumns(const CustomerAttributes& attributes,
+                            const std::vector<std::string>& requested) {
+  std::vector<int> columns;
+  for (size_t column = 0; column < attributes.columns.size(); ++column) {
+    if (!requested.empty()) {
+      if (std::find(requested.begin(), requested.end(), attributes.columns[column]) != requested.end()) {
+        columns.push_back(static_cast<int>(column));
+      }
+      continue;
+    }
+    std::set<std::string> distinct;
+    for (const auto& row : attributes.values) {
+      if (!row[column].empty()) distinct.insert(row[column]);
+      if (distinct.size() > kMaxMixValues) break;
+    }
+    if (distinct.size() >= 2 && distinct.size() <= kMaxMixValues) columns.push_back(static_cast<int>(column));
+  }
+  for (const std::string& name : requested) {
+    if (std::find(attributes.columns.begin(), attributes.columns.end(), name) == attributes.columns.end()) {
+      std::string known;
+      for (const auto& column : attributes.columns) known += (known.empty() ? "" : ", ") + column;
+      throw InvalidArgument("no joined column '" + name + "'",
+                            {.field = "mix_columns",
+                             .expected = known.empty() ? "a demographics or addresses join" : "one of " + known});
+    }
+  }
+  return columns;
+}
+
 // `id_of_label[label]` names each cluster in the report (clustering labels or stable ids).
 SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int32_t>& id_of_label) {
   const TsKMeansResult& fit = state.result.fit;
@@ -20,8 +54,10 @@ SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int3
     rfm_row[state.rfm.customer_index[row]] = static_cast<int>(row);
   }
   const CustomerAttributes& attributes = state.transactions.attributes;
+  const std::vector<int> mix_columns = MixColumns(attributes, state.options.mix_columns);
+  const bool has_country = !state.transactions.countries.empty();
   SegmentReportInput input;
-  input.attributes.columns = attributes.columns;
+  for (int column : mix_columns) input.attributes.columns.push_back(attributes.columns[column]);
   for (int index = 0; index < state.series.size(); ++index) {
     const int customer = state.series_customer[index];
     const int transaction_customer = state.panel.customer_index[customer];
@@ -29,9 +65,11 @@ SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int3
     input.revenue.push_back(state.customer_revenue[customer]);
     input.lrfm.push_back(state.customer_levels[customer]);
     const int row = rfm_row[transaction_customer];
-    input.country.push_back(row >= 0 ? state.rfm.country[row] : "");
-    if (!attributes.values.empty()) {
-      input.attributes.values.push_back(attributes.values[transaction_customer]);
+    if (has_country) input.country.push_back(row >= 0 ? state.rfm.country[row] : "");
+    if (!attributes.values.empty() && !mix_columns.empty()) {
+      std::vector<std::string> values;
+      for (int column : mix_columns) values.push_back(attributes.values[transaction_customer][column]);
+      input.attributes.values.push_back(std::move(values));
     }
   }
   for (int cluster = 0; cluster < fit.k; ++cluster) {

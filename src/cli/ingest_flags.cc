@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "segcast/rfm.h"
+
 #include "segcast/error.h"
 
 namespace segcast::cli {
@@ -144,6 +146,26 @@ std::string CsvField(const std::string& text) {
   }
   out += '"';
   return out;
+}
+
+void WriteRfmCsv(const std::filesystem::path& path, const RfmTable& rfm, const Transactions& table) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    throw InputError("cannot write", {.file = path.string(), .line = 0, .field = "", .expected = "a writable directory"});
+  }
+  out << "customer_id,recency,frequency,monetary,first_purchase,last_purchase,country";
+  for (const std::string& column : table.attributes.columns) out << ',' << CsvField(column);
+  out << '\n';
+  for (size_t row = 0; row < rfm.size(); ++row) {
+    out << CsvField(rfm.customer_ids[row]) << ',' << rfm.recency[row] << ',' << rfm.frequency[row] << ','
+        << FormatNumber(rfm.monetary[row]) << ',' << FormatDay(rfm.first_purchase[row]) << ','
+        << FormatDay(rfm.last_purchase[row]) << ',' << CsvField(rfm.country[row]);
+    if (!table.attributes.columns.empty()) {
+      for (const std::string& value : table.attributes.values[rfm.customer_index[row]]) out << ',' << CsvField(value);
+    }
+    out << '\n';
+  }
+  if (!out) throw InputError("writing failed", {.file = path.string(), .line = 0, .field = "", .expected = ""});
 }
 
 std::string FormatNumber(double value) {

@@ -5,10 +5,12 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "segcast/ingest.h"
+#include "segcast/rfm.h"
 
 namespace segcast::cli {
 
@@ -38,6 +40,10 @@ nlohmann::json ReportJson(const IngestReport& report);
 
 //! Throws InputError when no row was accepted: nothing to compute features from.
 void RequireAcceptedRows(const IngestReport& report);
+
+//! Writes rfm.csv: customer_id, recency, frequency, monetary, first_purchase, last_purchase,
+//! country, then the joined attribute columns.
+void WriteRfmCsv(const std::filesystem::path& path, const RfmTable& rfm, const Transactions& table);
 
 //! A CSV field, quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& text);

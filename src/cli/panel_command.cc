@@ -8,6 +8,7 @@
 #include "cli/ingest_flags.h"
 #include "segcast/error.h"
 #include "segcast/panel.h"
+#include "segcast/rfm.h"
 
 namespace segcast::cli {
 namespace {
@@ -18,6 +19,7 @@ struct PanelFlags {
   std::string as_of;
   int window = 0;
   std::string pre_acquisition = "absent";
+  bool rfm = false;
 };
 
 void WriteLrfmCsv(const std::filesystem::path& path, const LrfmPanel& panel) {
@@ -54,6 +56,7 @@ void AddPanelCommand(CLI::App& app, CommandContext& context) {
                       "Months before a customer's first purchase: absent (variable-length series) or zero")
       ->check(CLI::IsMember({"absent", "zero"}))
       ->capture_default_str();
+  command->add_flag("--rfm", flags->rfm, "Also write DIR/rfm.csv (as `segcast rfm`), from the same read");
   command->callback([flags, &context] {
     PanelOptions options;
     options.as_of = ParseAsOfFlag(flags->as_of);
@@ -66,6 +69,12 @@ void AddPanelCommand(CLI::App& app, CommandContext& context) {
     std::filesystem::create_directories(flags->output);
     std::filesystem::path path = std::filesystem::path(flags->output) / "lrfm.csv";
     WriteLrfmCsv(path, panel);
+    if (flags->rfm) {
+      RfmOptions rfm_options;
+      rfm_options.as_of = options.as_of;
+      WriteRfmCsv(std::filesystem::path(flags->output) / "rfm.csv", ComputeRfm(result.transactions, rfm_options),
+                  result.transactions);
+    }
     std::cerr << result.report.BriefReport() << "panel: " << panel.customer_count() << " customers x "
               << panel.month_count << " months (" << FormatMonth(panel.first_month) << " .. "
               << FormatMonth(panel.first_month + panel.month_count - 1) << "), as of " << FormatDay(panel.as_of)

@@ -176,7 +176,7 @@ class OrderedPipeline {
         // the duplicate set, which is zero-filled, for the accepted rows with a margin.
         double scale = static_cast<double>(report_.file_bytes) / static_cast<double>(parsed.block.consumed);
         merger_.Reserve(static_cast<size_t>(static_cast<double>(parsed.rows.rows_read) * scale * 1.1),
-                        static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.3));
+                        static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.15));
       }
     }
     report_.text_bytes += static_cast<int64_t>(parsed.block.text.size());

@@ -10,9 +10,12 @@ namespace segcast::internal {
 
 bool RowKeySet::Insert(RowKey key) {
   key.low |= 1;
-  if ((size_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 4));
-  const size_t mask = slots_.size() - 1;
-  for (size_t slot = (key.low >> 1) & mask;; slot = (slot + 1) & mask) {
+  // Grow at 3/4 load by half again, so memory stays proportional to the rows (no powers of two).
+  if ((size_ + 1) * 4 > slots_.size() * 3) Rehash(std::max<size_t>(1024, slots_.size() * 3 / 2));
+  const size_t capacity = slots_.size();
+  // Multiply-shift maps the hash onto [0, capacity) without a power-of-two mask (Lemire 2019).
+  size_t slot = static_cast<size_t>((static_cast<unsigned __int128>(key.high) * capacity) >> 64);
+  while (true) {
     RowKey& entry = slots_[slot];
     if (entry.low == 0) {
       entry = key;
@@ -20,12 +23,12 @@ bool RowKeySet::Insert(RowKey key) {
       return true;
     }
     if (entry == key) return false;
+    if (++slot == capacity) slot = 0;
   }
 }
 
 void RowKeySet::Reserve(size_t keys) {
-  size_t capacity = 1024;
-  while (capacity < keys * 2) capacity *= 2;
+  const size_t capacity = std::max<size_t>(1024, keys * 10 / 7);  // load 0.7 when the estimate holds
   if (capacity > slots_.size()) Rehash(capacity);
 }
 

@@ -13,7 +13,7 @@
 
 namespace segcast::internal {
 
-//! Open-addressing set of row keys (linear probing, load <= 1/2). The all-zero key marks an empty
+//! Open-addressing set of row keys (linear probing, load <= 3/4). The all-zero key marks an empty
 //! slot, so keys are stored with their lowest bit set (one bit of the 128 is given up).
 class RowKeySet {
  public:
@@ -23,7 +23,9 @@ class RowKeySet {
   void Reserve(size_t keys);
   //! Hints the cache about the slot a later Insert(key) reads first.
   void Prefetch(const RowKey& key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[((key.low | 1) >> 1) & (slots_.size() - 1)]);
+    if (!slots_.empty()) {
+      __builtin_prefetch(&slots_[static_cast<size_t>((static_cast<unsigned __int128>(key.high) * slots_.size()) >> 64)]);
+    }
   }
   size_t size() const { return size_; }
 

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Ingest benchmark: read + clean + static RFM + monthly LRFM panel, end to end, as processes.
+
+For each input it runs `segcast panel FILE -o DIR --rfm` (writes rfm.csv and lrfm.csv) and, where
+asked, the pandas reference doing the same work (scripts/reference/lrfm_reference.py), each
+--runs times, interleaved, and reports the median wall time and peak resident memory (from
+/usr/bin/time -v), throughput in MB of CSV text per second, the speed-up over pandas, and for gzip
+inputs the ratio to zlib alone decompressing the same file (in-process, Python's zlib module,
+median of --runs).
+
+    /usr/bin/python3 scripts/bench/ingest_bench.py --segcast build/segcast [--threads 2] [--runs 5]
+        [--synthetic-rows 1000000,3000000,10000000] [--pandas-synthetic-rows 1000000]
+        [--json results.json]
+
+Inputs: ../shared/data/online_retail.csv.gz and its plain text (written to a temporary folder),
+and synthetic logs from make_synthetic_log.py (cached in --cache, default /tmp/segcast_bench).
+Figures go to stdout as CSV lines and a Markdown table; nothing fails on a slow machine.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PYTHON = "/usr/bin/python3"
+
+
+def timed(command):
+    """(wall seconds, peak RSS in KB) of one process, from GNU time -v."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-v", "-o", report.name] + command, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        rss = 0
+        for line in report.read().splitlines():
+            if "Maximum resident set size" in line:
+                rss = int(line.split(":")[1])
+    return wall, rss
+
+
+def zlib_seconds(path, runs):
+    data = open(path, "rb").read()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        out = zlib.decompressobj(31).decompress(data)
+        times.append(time.perf_counter() - started)
+        del out
+    return statistics.median(times)
+
+
+def synthetic(rows, cache):
+    customers = max(100, rows // 125)  # make_synthetic_log.py: ~125 rows per customer
+    plain = os.path.join(cache, f"synthetic_{rows}.csv")
+    if not os.path.exists(plain):
+        subprocess.run([PYTHON, os.path.join(ROOT, "scripts/bench/make_synthetic_log.py"), "--customers",
+                        str(customers), "--months", "24", "--seed", "1", "-o", plain], check=True,
+                       stdout=subprocess.DEVNULL)
+    packed = plain + ".gz"
+    if not os.path.exists(packed):
+        subprocess.run(f"gzip -6 -c '{plain}' > '{packed}'", shell=True, check=True)
+    return plain, packed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segcast", default=os.path.join(ROOT, "build/segcast"))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--shared", default=os.path.join(ROOT, "../shared/data"))
+    parser.add_argument("--synthetic-rows", default="1000000,3000000,10000000")
+    parser.add_argument("--pandas-synthetic-rows", default="1000000",
+                        help="synthetic sizes on which pandas runs too ('' for none)")
+    parser.add_argument("--cache", default="/tmp/segcast_bench")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    os.makedirs(args.cache, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="segcast_bench_")
+
+    inputs = []  # (name, path, plain text path, with_pandas)
+    retail = os.path.join(args.shared, "online_retail.csv.gz")
+    if os.path.exists(retail):
+        plain = os.path.join(args.cache, "online_retail.csv")
+        if not os.path.exists(plain):
+            with gzip.open(retail, "rb") as source, open(plain, "wb") as target:
+                shutil.copyfileobj(source, target)
+        inputs += [("online_retail.csv", plain, plain, True), ("online_retail.csv.gz", retail, plain, True)]
+    else:
+        print(f"# {retail} not found: Online Retail figures skipped", file=sys.stderr)
+    pandas_sizes = {int(x) for x in args.pandas_synthetic_rows.split(",") if x}
+    for rows in [int(x) for x in args.synthetic_rows.split(",") if x]:
+        plain, packed = synthetic(rows, args.cache)
+        inputs += [(f"synthetic_{rows}.csv", plain, plain, rows in pandas_sizes),
+                   (f"synthetic_{rows}.csv.gz", packed, plain, rows in pandas_sizes)]
+
+    machine = {
+        "cpu": next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "load_average_start": os.getloadavg(),
+        "threads": args.threads,
+        "runs": args.runs,
+        "segcast": args.segcast,
+    }
+    print("# machine:", json.dumps(machine))
+    print("input,text_bytes,tool,run,wall_s,max_rss_kb")
+    results = []
+    for name, path, text_path, with_pandas in inputs:
+        text_bytes = os.path.getsize(text_path)
+        tools = {"segcast": [args.segcast, "panel", path, "-o", os.path.join(work, "segcast"), "--rfm",
+                             "--threads", str(args.threads)]}
+        if with_pandas:
+            tools["pandas"] = [PYTHON, os.path.join(ROOT, "scripts/reference/lrfm_reference.py"), path, "-o",
+                               os.path.join(work, "pandas")]
+        runs = {tool: [] for tool in tools}
+        for run in range(args.runs):
+            for tool, command in tools.items():
+                wall, rss = timed(command)
+                runs[tool].append((wall, rss))
+                print(f"{name},{text_bytes},{tool},{run},{wall:.4f},{rss}", flush=True)
+        entry = {"input": name, "text_bytes": text_bytes, "file_bytes": os.path.getsize(path)}
+        for tool, samples in runs.items():
+            entry[f"{tool}_wall_s"] = statistics.median(w for w, _ in samples)
+            entry[f"{tool}_rss_mb"] = max(r for _, r in samples) / 1024
+        entry["segcast_mb_per_s"] = text_bytes / 1e6 / entry["segcast_wall_s"]
+        if "pandas_wall_s" in entry:
+            entry["speedup_vs_pandas"] = entry["pandas_wall_s"] / entry["segcast_wall_s"]
+        if path.endswith(".gz"):
+            entry["zlib_alone_s"] = zlib_seconds(path, args.runs)
+            entry["gz_over_zlib"] = entry["segcast_wall_s"] / entry["zlib_alone_s"]
+        results.append(entry)
+    machine["load_average_end"] = os.getloadavg()
+    shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print(f"Median of {args.runs} runs, {args.threads} segcast threads, {machine['cores']} cores ({machine['cpu']}); "
+          f"load average {machine['load_average_start'][0]:.1f} at start, {machine['load_average_end'][0]:.1f} at end.")
+    print()
+    print("| input | CSV MB | segcast s | MB/s | peak RSS MB | pandas s | pandas RSS MB | speed-up | zlib alone s | gz / zlib |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for e in results:
+        cell = lambda key, fmt: (fmt % e[key]) if key in e else "-"
+        print(f"| {e['input']} | {e['text_bytes'] / 1e6:.1f} | {e['segcast_wall_s']:.3f} | {e['segcast_mb_per_s']:.0f} | "
+              f"{e['segcast_rss_mb']:.0f} | {cell('pandas_wall_s', '%.2f')} | {cell('pandas_rss_mb', '%.0f')} | "
+              f"{cell('speedup_vs_pandas', '%.1fx')} | {cell('zlib_alone_s', '%.3f')} | {cell('gz_over_zlib', '%.2f')} |")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"machine": machine, "results": results}, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()

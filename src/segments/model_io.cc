@@ -1,6 +1,7 @@
 // model.json reading and writing. The file is the contract between `segcast run` and
 // `segcast assign`, possibly across segcast versions, so every field is checked on load and the
 // message names the key that is wrong.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -164,6 +165,14 @@ class ModelReader {
   std::string file_;
 };
 
+// fsync of a file or directory; failures only weaken durability, so they are not errors.
+void SyncPath(const std::filesystem::path& path) {
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return;
+  (void)::fsync(descriptor);
+  ::close(descriptor);
+}
+
 }  // namespace
 
 void ValidateModel(const SavedModel& model) {
@@ -222,6 +231,9 @@ void SaveModel(const SavedModel& model, const std::filesystem::path& directory) 
                        {.file = temporary.string(), .expected = "a writable directory"});
     }
   }
+  // Durable before visible: the data reaches the disk before the rename publishes it, and the
+  // directory entry after.
+  SyncPath(temporary);
   std::filesystem::rename(temporary, target, error);
   if (error) {
     std::error_code ignored;
@@ -229,6 +241,7 @@ void SaveModel(const SavedModel& model, const std::filesystem::path& directory) 
     throw InputError("cannot move the model file into place: " + error.message(),
                      {.file = target.string(), .expected = "a writable directory"});
   }
+  SyncPath(directory);
 }
 
 SavedModel LoadModel(const std::filesystem::path& directory_or_file) {

@@ -21,10 +21,14 @@ fi
 mkdir -p "$out"
 threads=$(nproc)
 
-echo "== timing and accuracy, defaults, 1 thread per series ($repeats repeats, min per series)" >&2
-"$bench" tourism="$tourism" synthetic=1000 threads=1 repeats="$repeats" > "$out/defaults_1thread.json"
-"$bench" tourism="$tourism" synthetic=1000 threads="$threads" repeats=1 > "$out/defaults_${threads}threads.json"
-"$bench" tourism="$tourism" synthetic=1000 threads=1 repeats="$repeats" preset=prophet > "$out/prophet_preset.json"
+if [ "${ABLATION_ONLY:-0}" != 1 ]; then
+  echo "== timing and accuracy, defaults, 1 thread per series ($repeats repeats, min per series)" >&2
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/load.txt"
+  "$bench" tourism="$tourism" synthetic=1000 threads=1 repeats="$repeats" > "$out/defaults_1thread.json"
+  "$bench" tourism="$tourism" synthetic=1000 threads="$threads" repeats=1 > "$out/defaults_${threads}threads.json"
+  "$bench" tourism="$tourism" synthetic=0 threads=1 repeats="$repeats" preset=prophet > "$out/prophet_preset.json"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/load.txt"
+fi
 
 # Cumulative decisions, from Prophet's defaults to segcast's.
 steps=(
@@ -54,9 +58,9 @@ alternatives=(
     name=${entry%%|*}
     args=${entry#*|}
     # shellcheck disable=SC2086
-    v=$("$bench" tourism="$tourism" synthetic=0 repeats=1 stage=validation $args)
+    v=$("$bench" tourism="$tourism" synthetic=0 repeats=0 threads="$threads" stage=validation $args)
     # shellcheck disable=SC2086
-    t=$("$bench" tourism="$tourism" synthetic=0 repeats=1 stage=test $args)
+    t=$("$bench" tourism="$tourism" synthetic=0 repeats=0 threads="$threads" stage=test $args)
     /usr/bin/python3 - "$name" "$v" "$t" <<'PY'
 import json, sys
 name, v, t = sys.argv[1], json.loads(sys.argv[2])["tourism"], json.loads(sys.argv[3])["tourism"]

@@ -150,9 +150,10 @@ void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
   }
   std::printf("  \"%s\": {\"series\": %zu, \"threads\": %d, \"wall_seconds_all_series\": %.4f,\n", name,
               series.size(), threads, wall);
-  std::printf("    \"ms_per_series_median\": %.4f, \"ms_per_series_p95\": %.4f, \"ms_per_series_max\": %.4f,\n",
-              Percentile(per_series, 0.5), Percentile(per_series, 0.95), Percentile(per_series, 1.0));
-  std::printf("    \"slowest_ms\": {%s},\n", slowest.c_str());
+  if (repeats > 0)
+    std::printf("    \"ms_per_series_median\": %.4f, \"ms_per_series_p95\": %.4f, \"ms_per_series_max\": %.4f,\n",
+                Percentile(per_series, 0.5), Percentile(per_series, 0.95), Percentile(per_series, 1.0));
+  if (repeats > 0) std::printf("    \"slowest_ms\": {%s},\n", slowest.c_str());
   std::printf("    \"model\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f, \"relative_width\": %.4f},\n",
               scores.model.Smape(), scores.model.Mase(), scores.model.Coverage(), scores.model.RelativeWidth());
   std::printf("    \"seasonal_naive\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f},\n",

@@ -17,6 +17,7 @@ void AddProfileCommand(CLI::App& app, CommandContext& context);
 void AddRfmCommand(CLI::App& app, CommandContext& context);
 void AddPanelCommand(CLI::App& app, CommandContext& context);
 void AddSegmentCommand(CLI::App& app, CommandContext& context);
+void AddSimilarCommand(CLI::App& app, CommandContext& context);
 void AddForecastCommand(CLI::App& app, CommandContext& context);
 void AddBacktestCommand(CLI::App& app, CommandContext& context);
 void AddRunCommand(CLI::App& app, CommandContext& context);

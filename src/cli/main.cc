@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   segcast::cli::AddRfmCommand(app, context);
   segcast::cli::AddPanelCommand(app, context);
   segcast::cli::AddSegmentCommand(app, context);
+  segcast::cli::AddSimilarCommand(app, context);
   segcast::cli::AddForecastCommand(app, context);
   segcast::cli::AddBacktestCommand(app, context);
   segcast::cli::AddRunCommand(app, context);

@@ -62,7 +62,7 @@ struct RunOptions {
   //! empty picks the categorical ones automatically: 2 to 20 distinct values, which leaves out
   //! names, addresses, birth dates and other identifying or free-text columns.
   std::vector<std::string> mix_columns;
-  //! Persona rules file; "" uses the rules built in (a copy of models/personas.toml).
+  //! Persona rules file; "" uses the rules built in (DefaultPersonaRules(): models/personas.toml).
   std::string persona_rules_path;
   //! Forecast settings (horizon 6 months, 80% intervals by default).
   ForecastOptions forecast;
@@ -158,8 +158,5 @@ RunResult RunPipeline(const RunOptions& options);
 //! paths are resolved against the config file's folder). Throws ConfigError naming the file,
 //! line and key of an unknown key or bad value.
 void LoadRunConfig(const std::string& path, RunOptions& options);
-
-//! The persona rules compiled into segcast (models/personas.toml at build time).
-PersonaRules BuiltInPersonaRules();
 
 }  // namespace segcast

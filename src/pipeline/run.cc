@@ -287,7 +287,7 @@ RunResult RunPipeline(const RunOptions& options) {
     store_lock = store->AcquireRunLock("segcast run pid " + std::to_string(::getpid()));
   }
   const PersonaRules rules = options.persona_rules_path.empty()
-                                 ? BuiltInPersonaRules()
+                                 ? DefaultPersonaRules()
                                  : LoadPersonaRules(options.persona_rules_path);
 
   internal::RunState state(options);

@@ -34,17 +34,20 @@ PYTHON = "/usr/bin/python3"
 
 
 def timed(command):
-    """(wall seconds, peak RSS in KB) of one process, from GNU time -v."""
+    """(wall seconds, peak RSS in KB, CPU seconds user + system) of one process, from GNU time -v."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         started = time.perf_counter()
         subprocess.run(["/usr/bin/time", "-v", "-o", report.name] + command, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - started
         rss = 0
+        cpu = 0.0
         for line in report.read().splitlines():
             if "Maximum resident set size" in line:
                 rss = int(line.split(":")[1])
-    return wall, rss
+            elif "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu += float(line.split(":")[1])
+    return wall, rss, cpu
 
 
 def zlib_seconds(path, runs):
@@ -112,7 +115,7 @@ def main():
         "segcast": args.segcast,
     }
     print("# machine:", json.dumps(machine))
-    print("input,text_bytes,tool,run,wall_s,max_rss_kb")
+    print("input,text_bytes,tool,run,wall_s,max_rss_kb,cpu_s")
     results = []
     for name, path, text_path, with_pandas in inputs:
         text_bytes = os.path.getsize(text_path)
@@ -124,16 +127,20 @@ def main():
         runs = {tool: [] for tool in tools}
         for run in range(args.runs):
             for tool, command in tools.items():
-                wall, rss = timed(command)
-                runs[tool].append((wall, rss))
-                print(f"{name},{text_bytes},{tool},{run},{wall:.4f},{rss}", flush=True)
+                wall, rss, cpu = timed(command)
+                runs[tool].append((wall, rss, cpu))
+                print(f"{name},{text_bytes},{tool},{run},{wall:.4f},{rss},{cpu:.3f}", flush=True)
         entry = {"input": name, "text_bytes": text_bytes, "file_bytes": os.path.getsize(path)}
         for tool, samples in runs.items():
-            entry[f"{tool}_wall_s"] = statistics.median(w for w, _ in samples)
-            entry[f"{tool}_rss_mb"] = max(r for _, r in samples) / 1024
+            entry[f"{tool}_wall_s"] = statistics.median(w for w, _, _ in samples)
+            entry[f"{tool}_rss_mb"] = max(r for _, r, _ in samples) / 1024
+            entry[f"{tool}_cpu_s"] = statistics.median(c for _, _, c in samples)
         entry["segcast_mb_per_s"] = text_bytes / 1e6 / entry["segcast_wall_s"]
+        # What the work needs of the machine, whatever else runs on it: MB per CPU-second.
+        entry["segcast_mb_per_cpu_s"] = text_bytes / 1e6 / entry["segcast_cpu_s"]
         if "pandas_wall_s" in entry:
             entry["speedup_vs_pandas"] = entry["pandas_wall_s"] / entry["segcast_wall_s"]
+            entry["cpu_ratio_vs_pandas"] = entry["pandas_cpu_s"] / entry["segcast_cpu_s"]
         if path.endswith(".gz"):
             entry["zlib_alone_s"] = zlib_seconds(path, args.runs)
             entry["gz_over_zlib"] = entry["segcast_wall_s"] / entry["zlib_alone_s"]
@@ -145,13 +152,16 @@ def main():
     print(f"Median of {args.runs} runs, {args.threads} segcast threads, {machine['cores']} cores ({machine['cpu']}); "
           f"load average {machine['load_average_start'][0]:.1f} at start, {machine['load_average_end'][0]:.1f} at end.")
     print()
-    print("| input | CSV MB | segcast s | MB/s | peak RSS MB | pandas s | pandas RSS MB | speed-up | zlib alone s | gz / zlib |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| input | CSV MB | segcast s | MB/s | CPU s | MB/CPU-s | peak RSS MB | pandas s | pandas CPU s | pandas RSS MB "
+          "| speed-up (wall) | CPU ratio | zlib alone s | gz / zlib |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for e in results:
         cell = lambda key, fmt: (fmt % e[key]) if key in e else "-"
         print(f"| {e['input']} | {e['text_bytes'] / 1e6:.1f} | {e['segcast_wall_s']:.3f} | {e['segcast_mb_per_s']:.0f} | "
-              f"{e['segcast_rss_mb']:.0f} | {cell('pandas_wall_s', '%.2f')} | {cell('pandas_rss_mb', '%.0f')} | "
-              f"{cell('speedup_vs_pandas', '%.1fx')} | {cell('zlib_alone_s', '%.3f')} | {cell('gz_over_zlib', '%.2f')} |")
+              f"{e['segcast_cpu_s']:.2f} | {e['segcast_mb_per_cpu_s']:.0f} | {e['segcast_rss_mb']:.0f} | "
+              f"{cell('pandas_wall_s', '%.2f')} | {cell('pandas_cpu_s', '%.2f')} | {cell('pandas_rss_mb', '%.0f')} | "
+              f"{cell('speedup_vs_pandas', '%.1fx')} | {cell('cpu_ratio_vs_pandas', '%.1fx')} | "
+              f"{cell('zlib_alone_s', '%.3f')} | {cell('gz_over_zlib', '%.2f')} |")
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"machine": machine, "results": results}, out, indent=2)

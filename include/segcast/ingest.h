@@ -121,6 +121,9 @@ struct IngestReport {
   int64_t rejected_total() const;
   //! A few human-readable lines: rows, rejections by reason, customers, date range.
   std::string BriefReport() const;
+  //! The report as a JSON object (rows, rejections by reason, customers, invoices, dates,
+  //! countries, joins). `with_timing` adds threads and seconds, which vary from run to run.
+  std::string ToJson(bool with_timing = true) const;
 };
 
 struct IngestResult {

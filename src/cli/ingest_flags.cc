@@ -96,38 +96,7 @@ std::optional<Day> ParseAsOfFlag(const std::string& text) {
 }
 
 nlohmann::json ReportJson(const IngestReport& report) {
-  nlohmann::json rejected = nlohmann::json::object();
-  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
-    rejected[std::string(RejectReasonName(static_cast<RejectReason>(reason)))] = report.rejected[reason];
-  }
-  nlohmann::json countries = nlohmann::json::array();
-  for (const auto& [name, rows] : report.countries) countries.push_back({{"country", name}, {"rows", rows}});
-  nlohmann::json joins = nlohmann::json::array();
-  for (const IngestReport::Join& join : report.joins) {
-    joins.push_back({{"file", join.file}, {"rows", join.rows}, {"matched_customers", join.matched_customers}});
-  }
-  nlohmann::json json = {
-      {"file", report.file},
-      {"schema", report.schema},
-      {"gzip", report.gzip},
-      {"file_bytes", report.file_bytes},
-      {"text_bytes", report.text_bytes},
-      {"rows_read", report.rows_read},
-      {"rows_accepted", report.rows_accepted},
-      {"rows_rejected", report.rejected_total()},
-      {"rejected", rejected},
-      {"customers", report.customers},
-      {"invoices", report.invoices},
-      {"countries", countries},
-      {"joins", joins},
-      {"threads", report.threads},
-      {"seconds", report.seconds},
-  };
-  if (report.rows_accepted > 0) {
-    json["first_day"] = FormatDay(report.first_day);
-    json["last_day"] = FormatDay(report.last_day);
-  }
-  return json;
+  return nlohmann::json::parse(report.ToJson());
 }
 
 void RequireAcceptedRows(const IngestReport& report) {

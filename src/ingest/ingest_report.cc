@@ -1,8 +1,10 @@
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "segcast/error.h"
 #include "segcast/ingest.h"
+
 
 namespace segcast {
 namespace {
@@ -62,6 +64,43 @@ std::string IngestReport::BriefReport() const {
             " customers matched\n";
   }
   return text;
+}
+
+std::string IngestReport::ToJson(bool with_timing) const {
+  nlohmann::json reasons = nlohmann::json::object();
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
+    reasons[std::string(RejectReasonName(static_cast<RejectReason>(reason)))] = rejected[reason];
+  }
+  nlohmann::json country_rows = nlohmann::json::array();
+  for (const auto& [name, rows] : countries) country_rows.push_back({{"country", name}, {"rows", rows}});
+  nlohmann::json join_rows = nlohmann::json::array();
+  for (const Join& join : joins) {
+    join_rows.push_back({{"file", join.file}, {"rows", join.rows}, {"matched_customers", join.matched_customers}});
+  }
+  nlohmann::json json = {
+      {"file", file},
+      {"schema", schema},
+      {"gzip", gzip},
+      {"file_bytes", file_bytes},
+      {"text_bytes", text_bytes},
+      {"rows_read", rows_read},
+      {"rows_accepted", rows_accepted},
+      {"rows_rejected", rejected_total()},
+      {"rejected", reasons},
+      {"customers", customers},
+      {"invoices", invoices},
+      {"countries", country_rows},
+      {"joins", join_rows},
+  };
+  if (rows_accepted > 0) {
+    json["first_day"] = FormatDay(first_day);
+    json["last_day"] = FormatDay(last_day);
+  }
+  if (with_timing) {
+    json["threads"] = threads;
+    json["seconds"] = seconds;
+  }
+  return json.dump();
 }
 
 }  // namespace segcast

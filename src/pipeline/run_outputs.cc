@@ -55,32 +55,6 @@ void WriteJson(const fs::path& path, const json& value) {
 
 json Number(double value) { return std::isfinite(value) ? json(value) : json(); }
 
-json IngestReportJson(const IngestReport& report) {
-  json rejected = json::object();
-  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
-    rejected[std::string(RejectReasonName(static_cast<RejectReason>(reason)))] = report.rejected[reason];
-  }
-  json countries = json::array();
-  for (const auto& [country, rows] : report.countries) countries.push_back({{"country", country}, {"rows", rows}});
-  json joins = json::array();
-  for (const auto& join : report.joins) {
-    joins.push_back({{"file", join.file}, {"rows", join.rows}, {"matched_customers", join.matched_customers}});
-  }
-  return {{"file", report.file},
-          {"schema", report.schema},
-          {"gzip", report.gzip},
-          {"rows_read", report.rows_read},
-          {"rows_accepted", report.rows_accepted},
-          {"rows_rejected", report.rejected_total()},
-          {"rejected", rejected},
-          {"customers", report.customers},
-          {"invoices", report.invoices},
-          {"first_day", FormatDay(report.first_day)},
-          {"last_day", FormatDay(report.last_day)},
-          {"countries", countries},
-          {"joins", joins}};
-}
-
 const RunSegment* FindSegment(const RunResult& result, int32_t id) {
   for (const RunSegment& segment : result.segments) {
     if (segment.segment_id == id) return &segment;
@@ -219,7 +193,7 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   const RunResult& result = state.result;
   const LrfmPanel& panel = state.panel;
 
-  WriteJson(dir / "ingest_report.json", IngestReportJson(result.ingest));
+  WriteJson(dir / "ingest_report.json", json::parse(result.ingest.ToJson(/*with_timing=*/false)));
   {
     CsvFile rejects(dir / "rejects.csv", "line,reason,field,record");
     for (const RejectedRow& row : state.rejects) {

@@ -10,7 +10,7 @@
 // A final month that the as-of date cuts short (Online Retail ends on 2011-12-09) is not part of
 // `values`: it is kept in `partial` with its actual to date, so the fit never reads it as a crash.
 //
-//   segcast::SeriesSet set = segcast::ReadLongSeriesCsv("sales.csv");
+//   segcast::MonthlySeriesSet set = segcast::ReadLongSeriesCsv("sales.csv");
 //   for (const segcast::MonthlySeries& series : set.series)
 //     std::cout << series.id << " " << series.values.size() << " months\n";
 #pragma once
@@ -48,7 +48,7 @@ struct MonthlySeries {
 };
 
 //! A set of series read from one file, with what was skipped while reading it.
-struct SeriesSet {
+struct MonthlySeriesSet {
   std::vector<MonthlySeries> series;  //!< in order of first appearance in the file
   int64_t rows_read = 0;              //!< data rows (header excluded)
   int64_t rows_rejected = 0;          //!< rows with an unparseable month or value, or a duplicate
@@ -60,12 +60,12 @@ struct SeriesSet {
 //! Reads a long CSV with header `series_id,month,value` (extra columns ignored; columns found by
 //! name). Months are "YYYY-MM" or "YYYY-MM-DD" (day ignored); rows of one series may come in any
 //! order. `.gz` files are decompressed. Throws InputError if unreadable or a column is missing.
-SeriesSet ReadLongSeriesCsv(const std::string& path);
+MonthlySeriesSet ReadLongSeriesCsv(const std::string& path);
 
 //! Reads the tourism competition's wide file (series_id,n,horizon,category,start_year,
 //! start_month,v1..). With `hold_out_test` the last `horizon` values of each row go to
 //! MonthlySeries::future and `values` is the training part; otherwise `values` holds all n.
-SeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test);
+MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test);
 
 //! Monthly revenue series of a panel. The first is "total" (sum of M over all customers);
 //! with `labels` (one per panel customer, same order as panel.customer_ids; a negative label

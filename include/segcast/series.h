@@ -10,7 +10,7 @@
 //     ...
 //   }
 //
-// (Named TimeSeriesSet: segcast::SeriesSet is the forecast stage's monthly series container.)
+// (MonthlySeriesSet in monthly_series.h is the forecast stage's container of monthly series.)
 //
 // File formats (docs/clustering.md has examples):
 //   - sktime/UCR/UEA `.ts` text, plain or gzip (by the `.gz` suffix or the gzip magic bytes):

@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
               options.horizon);
   const bool run_synthetic = synthetic > 0;
   if (!tourism.empty()) {
-    segcast::SeriesSet set = segcast::ReadTourismCsv(tourism, true);
+    segcast::MonthlySeriesSet set = segcast::ReadTourismCsv(tourism, true);
     // stage=validation: score on the last 24 months of each training part instead of the test
     // part, so defaults can be chosen without looking at the test data.
     if (get("stage", "test") == "validation")

@@ -95,7 +95,7 @@ std::vector<MonthlySeries> LoadSeries(const SeriesFlags& flags, nlohmann::json& 
     if (!flags.assignments.empty())
       throw InvalidArgument("--assignments needs a transaction log FILE, not --series",
                             {"", 0, "--assignments", "FILE"});
-    SeriesSet set = ReadLongSeriesCsv(flags.series);
+    MonthlySeriesSet set = ReadLongSeriesCsv(flags.series);
     std::cerr << "series: " << set.series.size() << " from " << flags.series << " (" << set.rows_read
               << " rows, " << set.rows_rejected << " rejected, " << set.missing_months
               << " missing months)\n";

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_flags.h"
+#include "cli/rfm_clustering.h"
 #include "segcast/error.h"
 #include "segcast/rfm.h"
 
@@ -16,6 +17,7 @@ struct RfmFlags {
   IngestFlags ingest;
   std::string output;
   std::string as_of;
+  RfmClusteringFlags clustering;
 };
 
 }  // namespace
@@ -27,6 +29,7 @@ void AddRfmCommand(CLI::App& app, CommandContext& context) {
   AddIngestFlags(*command, flags->ingest);
   command->add_option("-o,--output", flags->output, "Output directory")->required();
   command->add_option("--as-of", flags->as_of, "Reference date YYYY-MM-DD (default: day after the last purchase)");
+  AddRfmClusteringFlags(*command, flags->clustering);
   command->callback([flags, &context] {
     RfmOptions options;
     options.as_of = ParseAsOfFlag(flags->as_of);
@@ -38,8 +41,10 @@ void AddRfmCommand(CLI::App& app, CommandContext& context) {
     WriteRfmCsv(path, rfm, result.transactions);
     std::cerr << result.report.BriefReport() << "rfm: " << rfm.size() << " customers as of "
               << FormatDay(rfm.as_of) << " -> " << path.string() << "\n";
+    const nlohmann::json clustering = RunRfmClustering(flags->clustering, rfm, flags->output);
     if (flags->ingest.json) {
       nlohmann::json json = ReportJson(result.report);
+      if (!clustering.is_null()) json["clustering"] = clustering;
       json["as_of"] = FormatDay(rfm.as_of);
       json["rfm_customers"] = rfm.size();
       json["output"] = path.string();

@@ -43,7 +43,7 @@ int Column(const std::vector<std::string>& header, const std::string& name, cons
   return static_cast<int>(found - header.begin());
 }
 
-void Reject(SeriesSet& set, int64_t line, const std::string& reason) {
+void Reject(MonthlySeriesSet& set, int64_t line, const std::string& reason) {
   ++set.rows_rejected;
   if (set.reject_examples.size() < kMaxRejectExamples)
     set.reject_examples.push_back("line " + std::to_string(line) + ": " + reason);
@@ -51,7 +51,7 @@ void Reject(SeriesSet& set, int64_t line, const std::string& reason) {
 
 }  // namespace
 
-SeriesSet ReadLongSeriesCsv(const std::string& path) {
+MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
   LineReader reader(path);
   std::string line;
   if (!reader.Next(line))
@@ -63,7 +63,7 @@ SeriesSet ReadLongSeriesCsv(const std::string& path) {
   const int value_column = Column(header, "value", path);
   const size_t needed = static_cast<size_t>(std::max({id_column, month_column, value_column})) + 1;
 
-  SeriesSet set;
+  MonthlySeriesSet set;
   std::vector<std::string> order;
   std::map<std::string, std::map<MonthIndex, double>> by_series;
   while (reader.Next(line)) {
@@ -103,7 +103,7 @@ SeriesSet ReadLongSeriesCsv(const std::string& path) {
   return set;
 }
 
-SeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
+MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
   LineReader reader(path);
   std::string line;
   if (!reader.Next(line)) throw InputError("empty tourism file", ErrorLocation{path, 0, "", ""});
@@ -114,7 +114,7 @@ SeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
   const int year_column = Column(header, "start_year", path);
   const int month_column = Column(header, "start_month", path);
   const int first_value = Column(header, "v1", path);
-  SeriesSet set;
+  MonthlySeriesSet set;
   while (reader.Next(line)) {
     if (line.empty()) continue;
     ++set.rows_read;

@@ -37,7 +37,7 @@ LrfmPanel SmallPanel(Day as_of) {
 }  // namespace
 
 TEST_CASE("long series CSV: any order, gaps, rejects counted", "[forecast]") {
-  SeriesSet set = ReadLongSeriesCsv(segcast::testing::FixturePath("forecast/long_series.csv").string());
+  MonthlySeriesSet set = ReadLongSeriesCsv(segcast::testing::FixturePath("forecast/long_series.csv").string());
   CHECK(set.rows_read == 10);
   CHECK(set.rows_rejected == 3);  // bad month, bad value, duplicate
   REQUIRE(set.series.size() == 3);
@@ -121,7 +121,7 @@ TEST_CASE("segment labels are read from an assignments file", "[forecast]") {
 }
 
 TEST_CASE("tourism file: 366 series with their 24-month test parts", "[forecast][shared]") {
-  SeriesSet set = ReadTourismCsv(segcast::testing::SharedDataPath("tourism_monthly.csv.gz").string(), true);
+  MonthlySeriesSet set = ReadTourismCsv(segcast::testing::SharedDataPath("tourism_monthly.csv.gz").string(), true);
   REQUIRE(set.series.size() == 366);
   CHECK(set.rows_rejected == 0);
   size_t shortest = 1000, longest = 0, zeros = 0;

@@ -13,8 +13,7 @@ bool RowKeySet::Insert(RowKey key) {
   // Grow at 3/4 load by half again, so memory stays proportional to the rows (no powers of two).
   if ((size_ + 1) * 4 > slots_.size() * 3) Rehash(std::max<size_t>(1024, slots_.size() * 3 / 2));
   const size_t capacity = slots_.size();
-  // Multiply-shift maps the hash onto [0, capacity) without a power-of-two mask (Lemire 2019).
-  size_t slot = static_cast<size_t>((static_cast<unsigned __int128>(key.high) * capacity) >> 64);
+  size_t slot = ScaleToRange(key.high, capacity);
   while (true) {
     RowKey& entry = slots_[slot];
     if (entry.low == 0) {

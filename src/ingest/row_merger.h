@@ -13,6 +13,13 @@
 
 namespace segcast::internal {
 
+// Multiply-shift maps a hash onto [0, range) without a power-of-two mask (Lemire 2019): the high
+// 64 bits of a 128-bit product. __extension__ keeps -Wpedantic quiet about the GCC type.
+inline size_t ScaleToRange(uint64_t hash, size_t range) {
+  __extension__ typedef unsigned __int128 Wide;
+  return static_cast<size_t>((static_cast<Wide>(hash) * range) >> 64);
+}
+
 //! Open-addressing set of row keys (linear probing, load <= 3/4). The all-zero key marks an empty
 //! slot, so keys are stored with their lowest bit set (one bit of the 128 is given up).
 class RowKeySet {
@@ -24,7 +31,7 @@ class RowKeySet {
   //! Hints the cache about the slot a later Insert(key) reads first.
   void Prefetch(const RowKey& key) const {
     if (!slots_.empty()) {
-      __builtin_prefetch(&slots_[static_cast<size_t>((static_cast<unsigned __int128>(key.high) * slots_.size()) >> 64)]);
+      __builtin_prefetch(&slots_[ScaleToRange(key.high, slots_.size())]);
     }
   }
   size_t size() const { return size_; }

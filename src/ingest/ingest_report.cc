@@ -4,20 +4,14 @@
 
 #include "segcast/error.h"
 #include "segcast/ingest.h"
+#include "internal/text_output.h"
 
 
 namespace segcast {
 namespace {
 
-std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  for (size_t index = 0; index < digits.size(); ++index) {
-    if (index > 0 && (digits.size() - index) % 3 == 0) out += ',';
-    out += digits[index];
-  }
-  return value < 0 ? "-" + out : out;
-}
+using internal::WithThousands;
+
 
 }  // namespace
 

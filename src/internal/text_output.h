@@ -30,4 +30,14 @@ inline std::string FormatNumber(double value) {
   return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
 }
 
+//! An integer with thousands separators: 541909 -> "541,909".
+inline std::string WithThousands(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
+    digits.insert(static_cast<size_t>(position), ",");
+  }
+  if (value < 0) digits.insert(0, 1, '-');  // not "-" + digits: GCC 12 warns falsely (-Wrestrict)
+  return digits;
+}
+
 }  // namespace segcast::internal

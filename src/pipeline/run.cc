@@ -16,9 +16,12 @@
 #include "segcast/model.h"
 #include "segcast/monthly_series.h"
 #include "segcast/store.h"
+#include "internal/text_output.h"
 
 namespace segcast {
 namespace {
+
+using internal::WithThousands;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -28,13 +31,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kExactSilhouetteLimit = 20000;
 constexpr int kDefaultSilhouetteSample = 10000;
 
-std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
-    digits.insert(static_cast<size_t>(position), ",");
-  }
-  return value < 0 ? "-" + digits : digits;
-}
 
 class StageClock {
  public:

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "segcast/error.h"
+#include "internal/text_output.h"
 
 namespace segcast {
 namespace {
+
+using internal::WithThousands;
 
 struct Member {
   int32_t segment = kNoSegment;
@@ -40,12 +43,6 @@ std::unordered_map<std::string, Member> IndexRun(const RunAssignments& run, cons
   return members;
 }
 
-std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3)
-    digits.insert(static_cast<size_t>(position), ",");
-  return (value < 0 ? "-" : "") + digits;
-}
 
 }  // namespace
 

@@ -12,7 +12,11 @@ packages=(
   python3 python3-pandas python3-numpy
   postgresql
   time
+  clang-14 libclang-rt-14-dev
+  nodejs chromium
 )
+# The machine's Node.js may ship its own npm (NodeSource); Debian's npm package only when none is there.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "${SEGCAST_SETUP_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206
   packages+=(${SEGCAST_SETUP_EXTRA})

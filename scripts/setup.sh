@@ -36,3 +36,27 @@ else
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# npm packages of the dashboard (src/web: ECharts, copied into the build's assets) and of its browser
+# test (tests/e2e: playwright-core, which drives Debian's /usr/bin/chromium; it downloads no browser).
+# `npm ci` installs exactly the lockfile; it is skipped when node_modules already matches it.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for npm_dir in src/web tests/e2e; do
+  dir="${repo_root}/${npm_dir}"
+  [ -f "${dir}/package.json" ] || continue
+  lock="${dir}/package-lock.json"
+  [ -f "${lock}" ] || lock="${dir}/package.json"
+  stamp="${dir}/node_modules/.segcast-npm-stamp"
+  wanted="$(sha256sum "${lock}" | cut -d' ' -f1)"
+  if [ -f "${stamp}" ] && [ "$(cat "${stamp}")" = "${wanted}" ]; then
+    echo "setup: npm packages of ${npm_dir} are up to date"
+    continue
+  fi
+  echo "setup: installing the npm packages of ${npm_dir} (no browser download)"
+  if [ -f "${dir}/package-lock.json" ]; then
+    (cd "${dir}" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  else
+    (cd "${dir}" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+  fi
+  echo "${wanted}" > "${stamp}"
+done

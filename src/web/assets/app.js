@@ -1,0 +1,638 @@
+// segcast dashboard: reads the JSON API of `segcast serve` (docs/web_api contract) and draws it with
+// Apache ECharts, which the build copies next to this file. Plain script, no build step, no network
+// access beyond the page's own origin.
+'use strict';
+
+(function () {
+  // Okabe & Ito (2008) colour-blind-safe palette; yellow is replaced by grey because it is unreadable
+  // as a thin line on white.
+  const kPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7F7F7F', '#000000'];
+  // Viridis stops: a sequential scale that stays ordered for every colour-vision type and in grey.
+  const kViridis = ['#fde725', '#7ad151', '#22a884', '#2a788e', '#414487', '#440154'];
+  const kFeatures = {
+    length: { short: 'L', label: 'L: customer age', unit: 'days', axis: 'days since first purchase' },
+    recency: { short: 'R', label: 'R: recency', unit: 'days', axis: 'days since last purchase' },
+    frequency: { short: 'F', label: 'F: frequency', unit: 'invoices / month', axis: 'invoices a month' },
+    monetary: { short: 'M', label: 'M: monetary', unit: 'revenue / month', axis: 'revenue a month' },
+  };
+  const kFeatureOrder = ['length', 'recency', 'frequency', 'monetary'];
+  const kPageSize = 25;
+  const kMixTop = 9;
+
+  const state = {
+    runs: [],
+    runId: null,
+    kpis: null,
+    runSegments: null,   // the run's own segmentation (source "run")
+    segments: null,      // what is shown: the run's own or a re-clustering
+    k: null,
+    metric: 'dtw',
+    focus: null,         // segment_id in focus
+    feature: 'monetary',
+    customerFeature: 'monetary',
+    mixColumn: 'country',
+    forecasts: null,
+    forecastSeries: 'total',
+    migration: null,
+    migrationError: null,
+    page: 1,
+    query: '',
+    customer: null,
+    segmentsRequest: 0,
+    tableRequest: 0,
+  };
+  const charts = {};
+  const $ = (id) => document.getElementById(id);
+
+  const fmtInt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+  const fmt2 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+  const fmtMoney = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+  const fmtPct = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
+  const fmtCompact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
+  const fmtFeature = (feature, v) => (v == null || !isFinite(v)) ? '–'
+    : (feature === 'frequency' ? fmt2.format(v) : fmtInt.format(v));
+
+  // ---------------------------------------------------------------- API
+  async function api(path) {
+    const response = await fetch(path, { headers: { Accept: 'application/json' } });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) {
+      const message = body && body.error ? body.error.message : `HTTP ${response.status}`;
+      const error = new Error(message);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+  const runPath = () => `/api/runs/${encodeURIComponent(state.runId)}`;
+  // Re-clustering parameters, or none when the run's own k and metric are selected, so that the
+  // forecasts and the migration (which describe the run's own segments) line up with the charts.
+  function clusterParams() {
+    const own = state.runSegments;
+    if (own && state.k === own.k && state.metric === own.metric) return {};
+    return { k: state.k, metric: state.metric };
+  }
+  function query(params) {
+    const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+    return entries.length ? '?' + new URLSearchParams(entries).toString() : '';
+  }
+
+  function showError(message) {
+    const banner = $('error-banner');
+    if (!message) { banner.hidden = true; banner.textContent = ''; return; }
+    banner.hidden = false;
+    banner.textContent = message;
+  }
+
+  // ---------------------------------------------------------------- charts
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init($(id), null, { renderer: 'canvas' });
+    return charts[id];
+  }
+  function segmentColour(segmentId) {
+    return kPalette[((segmentId % kPalette.length) + kPalette.length) % kPalette.length];
+  }
+  function segmentLabel(segment) { return `${segment.segment_id} ${segment.name}`; }
+  function focusSegment() {
+    return state.segments.segments.find((s) => s.segment_id === state.focus) || state.segments.segments[0];
+  }
+  const baseText = { fontFamily: 'system-ui, sans-serif', color: '#1d2330' };
+  function messageOption(text) {
+    return {
+      graphic: [{ type: 'text', left: 'center', top: 'middle',
+        style: { text, fill: '#5a6272', font: '14px system-ui, sans-serif', width: 360, overflow: 'break', align: 'center' } }],
+    };
+  }
+
+  function renderSizes() {
+    const segs = state.segments.segments;
+    const el = $('chart-sizes');
+    el.dataset.segmentsK = String(state.segments.k);
+    el.dataset.segmentsMetric = state.segments.metric;
+    el.dataset.segmentCounts = segs.map((s) => s.customers).join(',');
+    chart('chart-sizes').setOption({
+      textStyle: baseText,
+      color: ['#56B4E9', '#0072B2'],
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
+        formatter: (items) => {
+          const s = segs[items[0].dataIndex];
+          return `<b>${segmentLabel(s)}</b><br>${fmtInt.format(s.customers)} customers (${fmtPct.format(s.customer_share)})` +
+            `<br>revenue ${fmtMoney.format(s.revenue)} (${fmtPct.format(s.revenue_share)})`;
+        } },
+      legend: { top: 0, data: ['customers', 'revenue'] },
+      grid: { left: 52, right: 14, top: 34, bottom: 64 },
+      xAxis: { type: 'category', data: segs.map(segmentLabel),
+        axisLabel: { interval: 0, rotate: segs.length > 4 ? 28 : 0, width: 110, overflow: 'truncate' } },
+      yAxis: { type: 'value', name: 'share (%)', nameGap: 12, axisLabel: { formatter: '{value}%' } },
+      series: [
+        { name: 'customers', type: 'bar', data: segs.map((s) => +(100 * s.customer_share).toFixed(2)),
+          label: { show: segs.length <= 6, position: 'top', formatter: '{c}%', fontSize: 10 } },
+        { name: 'revenue', type: 'bar', data: segs.map((s) => +(100 * s.revenue_share).toFixed(2)),
+          label: { show: segs.length <= 6, position: 'top', formatter: '{c}%', fontSize: 10 } },
+      ],
+    }, true);
+  }
+
+  function renderRadar() {
+    const segs = state.segments.segments;
+    const population = state.segments.population;
+    const focus = focusSegment();
+    $('radar-title').textContent = segmentLabel(focus);
+    const ratio = (segment, feature) => {
+      const base = population[feature];
+      return base > 0 ? segment.mean[feature] / base : 0;
+    };
+    // Each axis has its own range so that a segment spending ten times the average does not flatten
+    // the other axes; the population sits at 1 on every axis.
+    const indicator = kFeatureOrder.map((feature) => {
+      const largest = Math.max(1, ...segs.map((s) => ratio(s, feature)));
+      return { name: `${kFeatures[feature].short} (${kFeatures[feature].unit})`, max: +(largest * 1.1).toFixed(2), min: 0 };
+    });
+    const colour = segmentColour(focus.segment_id);
+    chart('chart-radar').setOption({
+      textStyle: baseText,
+      legend: { bottom: 0, data: [segmentLabel(focus), 'all customers'] },
+      tooltip: { trigger: 'item',
+        formatter: (item) => {
+          const segment = item.name === 'all customers' ? null : focus;
+          const rows = kFeatureOrder.map((feature) => {
+            const value = segment ? segment.mean[feature] : population[feature];
+            return `${kFeatures[feature].label}: ${fmtFeature(feature, value)} ${kFeatures[feature].unit}` +
+              (segment ? ` (${fmt2.format(ratio(segment, feature))}× all)` : '');
+          });
+          return `<b>${item.name}</b><br>${rows.join('<br>')}`;
+        } },
+      radar: { indicator, radius: '68%', center: ['50%', '48%'], splitNumber: 4,
+        axisName: { color: '#1d2330', fontSize: 12 } },
+      series: [{ type: 'radar', data: [
+        { name: 'all customers', value: kFeatureOrder.map(() => 1),
+          lineStyle: { color: '#5a6272', type: 'dashed', width: 2 }, itemStyle: { color: '#5a6272' },
+          areaStyle: { color: 'rgba(90,98,114,0.08)' } },
+        { name: segmentLabel(focus), value: kFeatureOrder.map((f) => +ratio(focus, f).toFixed(3)),
+          lineStyle: { color: colour, width: 2.5 }, itemStyle: { color: colour },
+          areaStyle: { color: colour, opacity: 0.25 } },
+      ] }],
+    }, true);
+  }
+
+  function renderMix() {
+    const focus = focusSegment();
+    const mix = focus.mix || {};
+    const columns = Object.keys(mix);
+    const select = $('mix-select');
+    if (!columns.includes(state.mixColumn)) state.mixColumn = columns.includes('country') ? 'country' : columns[0];
+    select.replaceChildren(...columns.map((c) => new Option(c, c, false, c === state.mixColumn)));
+    select.disabled = columns.length < 2;
+    $('mix-title').textContent = `${state.mixColumn || 'none'} of ${segmentLabel(focus)}`;
+    $('mix-column').textContent = state.mixColumn || 'a mix column';
+    if (!state.mixColumn) {
+      chart('chart-mix').setOption(messageOption('This run has no country or demographic column to break the segment down by.'), true);
+      return;
+    }
+    const entries = [...mix[state.mixColumn]].sort((a, b) => b.customers - a.customers);
+    const shown = entries.slice(0, kMixTop).map((e) => ({ name: String(e.value), value: e.customers }));
+    const rest = entries.slice(kMixTop).reduce((sum, e) => sum + e.customers, 0);
+    if (rest > 0) shown.push({ name: 'other', value: rest, itemStyle: { color: '#c8ccd4' } });
+    chart('chart-mix').setOption({
+      textStyle: baseText,
+      color: kPalette,
+      tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${fmtInt.format(p.value)} customers (${p.percent}%)` },
+      legend: { type: 'scroll', orient: 'vertical', right: 4, top: 'middle', textStyle: { fontSize: 11 },
+        formatter: (name) => (name.length > 20 ? name.slice(0, 19) + '…' : name) },
+      series: [{ type: 'pie', radius: ['42%', '70%'], center: ['36%', '52%'], data: shown,
+        label: { formatter: (p) => (p.percent >= 6 ? `${p.percent.toFixed(0)}%` : ''), position: 'inside', color: '#fff', fontWeight: 600,
+          textBorderColor: 'rgba(0,0,0,0.55)', textBorderWidth: 2 },
+        itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
+    }, true);
+  }
+
+  function monthsOf(series) {
+    const months = new Set();
+    series.forEach((points) => points.forEach((p) => months.add(p.month)));
+    return [...months].sort();
+  }
+
+  function renderTrajectories() {
+    const segs = state.segments.segments;
+    const feature = state.feature;
+    const info = kFeatures[feature];
+    const months = monthsOf(segs.map((s) => s.trajectory));
+    document.querySelectorAll('[data-feature]').forEach((b) => b.classList.toggle('active', b.dataset.feature === feature));
+    $('trajectories-explain').textContent = `Each segment's centroid month by month: ${info.label} in ${info.unit}` +
+      ` (original units); the segment in focus is drawn thicker. Switch L / R / F / M above.`;
+    chart('chart-trajectories').setOption({
+      textStyle: baseText,
+      tooltip: { trigger: 'axis', valueFormatter: (v) => `${fmtFeature(feature, v)} ${info.unit}` },
+      legend: { type: 'scroll', top: 0, left: 0, right: 120, textStyle: { fontSize: 11 } },
+      grid: { left: 62, right: 16, top: 40, bottom: 46 },
+      xAxis: { type: 'category', data: months, name: 'month', nameLocation: 'middle', nameGap: 28, boundaryGap: false },
+      yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10,
+        axisLabel: { formatter: (v) => fmtCompact.format(v) } },
+      series: segs.map((s) => {
+        const byMonth = new Map(s.trajectory.map((p) => [p.month, p[feature]]));
+        const focused = s.segment_id === state.focus;
+        return { name: segmentLabel(s), type: 'line', showSymbol: false, smooth: false,
+          data: months.map((m) => (byMonth.has(m) ? byMonth.get(m) : null)),
+          lineStyle: { width: focused ? 4 : 1.8, color: segmentColour(s.segment_id) },
+          itemStyle: { color: segmentColour(s.segment_id) }, z: focused ? 5 : 2 };
+      }),
+    }, true);
+  }
+
+  function renderForecast() {
+    const select = $('forecast-select');
+    const all = state.forecasts ? state.forecasts.series : [];
+    if (!all.length) {
+      select.replaceChildren();
+      chart('chart-forecast').setOption(messageOption('This run has no forecasts.'), true);
+      return;
+    }
+    if (!all.some((s) => s.series === state.forecastSeries)) state.forecastSeries = all[0].series;
+    select.replaceChildren(...all.map((s) => new Option(s.segment_id < 0 ? 'Total' : `${s.segment_id} ${s.name}`,
+      s.series, false, s.series === state.forecastSeries)));
+    const series = all.find((s) => s.series === state.forecastSeries);
+    const colour = series.segment_id < 0 ? '#0072B2' : segmentColour(series.segment_id);
+    const points = series.points;
+    const months = points.map((p) => p.month);
+    const lastHistory = points.reduce((last, p, index) => (p.is_history ? index : last), -1);
+    const future = (p, index) => index >= lastHistory;   // the band and line start at the last actual month
+    const interval = Math.round(100 * (state.forecasts.interval || 0.8));
+    $('forecast-title').textContent = series.segment_id < 0 ? 'total' : `${series.segment_id} ${series.name}`;
+    $('forecast-explain').textContent = `Monthly revenue (log currency): dots are actual months, the dashed line is the` +
+      ` model over history, the solid line the forecast with its ${interval}% interval (shaded).` +
+      (series.partial_month ? ` ${series.partial_month.month} is partial (${series.partial_month.days_observed} of` +
+        ` ${series.partial_month.days_in_month} days) and is not part of the fit.` : '');
+    chart('chart-forecast').setOption({
+      textStyle: baseText,
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : fmtMoney.format(v)),
+        formatter: (items) => {
+          const p = points[items[0].dataIndex];
+          const lines = [`<b>${p.month}</b>`];
+          if (p.actual != null) lines.push(`actual ${fmtMoney.format(p.actual)}`);
+          lines.push(`${p.is_history ? 'model' : 'forecast'} ${fmtMoney.format(p.yhat)}`);
+          if (!p.is_history) lines.push(`${interval}% interval ${fmtMoney.format(p.lower)} – ${fmtMoney.format(p.upper)}`);
+          return lines.join('<br>');
+        } },
+      legend: { top: 0, data: ['actual', 'model', 'forecast', `${interval}% interval`] },
+      grid: { left: 62, right: 16, top: 36, bottom: 46 },
+      xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'value', name: 'revenue / month', nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
+      series: [
+        // The band: the lower bound (invisible) with the interval's width stacked on top of it.
+        { name: 'band-lower', type: 'line', stack: 'band', stackStrategy: 'all', symbol: 'none', silent: true,
+          lineStyle: { opacity: 0 }, data: points.map((p, i) => (future(p, i) ? p.lower : null)), tooltip: { show: false } },
+        { name: `${interval}% interval`, type: 'line', stack: 'band', stackStrategy: 'all', symbol: 'none', silent: true,
+          lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.2 }, itemStyle: { color: colour },
+          data: points.map((p, i) => (future(p, i) ? p.upper - p.lower : null)) },
+        { name: 'model', type: 'line', symbol: 'none', lineStyle: { type: 'dashed', width: 1.5, color: '#5a6272' },
+          itemStyle: { color: '#5a6272' }, data: points.map((p, i) => (i <= lastHistory ? p.yhat : null)) },
+        { name: 'forecast', type: 'line', symbol: 'circle', symbolSize: 5, lineStyle: { width: 2.5, color: colour },
+          itemStyle: { color: colour }, data: points.map((p, i) => (future(p, i) ? p.yhat : null)),
+          markLine: lastHistory >= 0 && lastHistory < points.length - 1 ? { symbol: 'none', silent: true,
+            label: { formatter: 'forecast →', position: 'insideEndTop', color: '#5a6272' },
+            lineStyle: { color: '#9aa1ad', type: 'dotted' }, data: [{ xAxis: months[lastHistory] }] } : undefined },
+        { name: 'actual', type: 'scatter', symbolSize: 7, itemStyle: { color: '#1d2330' },
+          data: points.map((p) => (p.actual == null ? null : p.actual)) },
+      ],
+    }, true);
+  }
+
+  function renderMigration() {
+    const el = $('chart-migration');
+    const explain = $('migration-explain');
+    const m = state.migration;
+    if (!m) {
+      const message = state.migrationError || 'No migration for this run.';
+      explain.textContent = `${message} Migration needs two runs: run the next month with --previous <run id>.`;
+      chart('chart-migration').setOption(messageOption(`Run ${state.runId} has no previous run: nothing to compare.`), true);
+      el.dataset.migration = 'none';
+      return;
+    }
+    el.dataset.migration = 'matrix';
+    const label = (s) => `${s.segment_id} ${s.name}`;
+    const rows = [...m.segments_from.map(label), 'new'];
+    const columns = [...m.segments_to.map(label), 'gone'];
+    const rowIndex = new Map(m.segments_from.map((s, i) => [s.segment_id, i]));
+    const columnIndex = new Map(m.segments_to.map((s, i) => [s.segment_id, i]));
+    const data = m.cells.filter((c) => c.customers > 0).map((c) => [
+      c.to < 0 ? columns.length - 1 : columnIndex.get(c.to),
+      c.from < 0 ? rows.length - 1 : rowIndex.get(c.from),
+      c.customers, c.previous_revenue, c.current_revenue]);
+    const largest = Math.max(1, ...data.map((d) => d[2]));
+    const stayed = m.cells.filter((c) => c.from >= 0 && c.from === c.to).reduce((s, c) => s + c.customers, 0);
+    const total = m.cells.reduce((s, c) => s + c.customers, 0);
+    explain.textContent = `Customers moving from each segment of run ${m.from_run} (rows) to each segment of run` +
+      ` ${m.to_run} (columns); "new" entered after ${m.from_run}, "gone" left. ${fmtInt.format(stayed)} of` +
+      ` ${fmtInt.format(total)} customers kept their segment id. Darker = more customers.`;
+    chart('chart-migration').setOption({
+      textStyle: baseText,
+      tooltip: { formatter: (p) => `<b>${rows[p.value[1]]} → ${columns[p.value[0]]}</b><br>${fmtInt.format(p.value[2])} customers` +
+        `<br>revenue then ${fmtMoney.format(p.value[3])}, now ${fmtMoney.format(p.value[4])}` },
+      grid: { left: 128, right: 60, top: 12, bottom: 78 },
+      xAxis: { type: 'category', data: columns, name: `to (${m.to_run})`, nameLocation: 'middle', nameGap: 62,
+        axisLabel: { interval: 0, rotate: 30, width: 90, overflow: 'truncate', fontSize: 11 }, splitArea: { show: true } },
+      yAxis: { type: 'category', data: rows, inverse: true, name: `from (${m.from_run})`, nameLocation: 'middle', nameGap: 116,
+        axisLabel: { width: 104, overflow: 'truncate', fontSize: 11 }, splitArea: { show: true } },
+      visualMap: { dimension: 2, min: 0, max: largest, calculable: false, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120,
+        text: ['customers', ''], inRange: { color: kViridis }, textStyle: { fontSize: 11 } },
+      series: [{ type: 'heatmap', data, label: { show: true, color: '#fff', textBorderColor: 'rgba(0,0,0,0.7)', textBorderWidth: 2,
+        formatter: (p) => fmtInt.format(p.value[2]) }, itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
+    }, true);
+  }
+
+  // ---------------------------------------------------------------- KPIs, selectors
+  function renderKpis() {
+    const k = state.kpis;
+    $('kpi-revenue').textContent = fmtMoney.format(k.total_revenue);
+    $('kpi-revenue-note').textContent = `${k.first_month} to ${k.last_month} (${k.months} months)`;
+    $('kpi-avg').textContent = fmtMoney.format(k.avg_revenue_per_customer);
+    $('kpi-customers').textContent = fmtInt.format(k.customers);
+    $('kpi-customers-note').textContent = `as of ${k.as_of}`;
+    $('run-info').textContent = `run ${k.run_id} · as of ${k.as_of} · ${k.months} months`;
+  }
+  function renderSegmentCount() {
+    const s = state.segments;
+    $('kpi-segments').textContent = String(s.segments.length);
+    $('kpi-segments-note').textContent = `${s.metric === 'dtw' ? 'DTW' : 'Euclidean'}` +
+      (s.silhouette != null ? `, silhouette ${fmt2.format(s.silhouette)}` : '') +
+      (s.source === 'recluster' ? ' (re-clustered)' : ' (the run\'s own)');
+  }
+  function renderSegmentSelect() {
+    const segs = state.segments.segments;
+    if (!segs.some((s) => s.segment_id === state.focus)) {
+      // Focus the segment with the largest revenue by default: the one an analyst usually asks about.
+      state.focus = [...segs].sort((a, b) => b.revenue - a.revenue)[0].segment_id;
+    }
+    $('segment-select').replaceChildren(...segs.map((s) => new Option(
+      `${segmentLabel(s)} (${fmtInt.format(s.customers)})`, String(s.segment_id), false, s.segment_id === state.focus)));
+  }
+  function renderClusterStatus() {
+    const s = state.segments;
+    const metric = s.metric === 'dtw' ? 'DTW' : 'Euclidean';
+    $('cluster-status').textContent = s.source === 'recluster'
+      ? `k = ${s.k}, ${metric}: re-clustered on the server in ${fmt2.format(1000 * (s.seconds || 0))} ms.`
+      : `k = ${s.k}, ${metric}: the run's own segmentation.`;
+  }
+  function renderSegmentViews() {
+    renderSegmentCount();
+    renderSegmentSelect();
+    renderClusterStatus();
+    renderSizes();
+    renderRadar();
+    renderMix();
+    renderTrajectories();
+  }
+  function renderFocusViews() {
+    renderRadar();
+    renderMix();
+    renderTrajectories();
+  }
+
+  // ---------------------------------------------------------------- customers
+  function segmentPath(suffix, params) {
+    return `${runPath()}/segments/${encodeURIComponent(state.focus)}/${suffix}${query(params)}`;
+  }
+  async function loadTable() {
+    const request = ++state.tableRequest;
+    const params = { page: state.page, page_size: kPageSize, q: state.query, ...clusterParams() };
+    const data = await api(segmentPath('customers', params));
+    if (request !== state.tableRequest) return;
+    const focus = focusSegment();
+    $('table-title').textContent = segmentLabel(focus);
+    const body = $('customer-table').tBodies[0];
+    const rows = data.customers.map((c) => {
+      const tr = document.createElement('tr');
+      tr.dataset.customerId = c.customer_id;
+      if (state.customer && state.customer.customer_id === c.customer_id) tr.classList.add('selected');
+      const cells = [c.customer_id, c.country || '', fmtInt.format(c.recency), fmtInt.format(c.frequency),
+        fmtMoney.format(c.monetary), c.distance == null ? '–' : fmt2.format(c.distance)];
+      cells.forEach((text, index) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (index >= 2) td.className = 'num';
+        tr.appendChild(td);
+      });
+      return tr;
+    });
+    if (!rows.length) {
+      const tr = document.createElement('tr');
+      tr.className = 'empty';
+      const td = document.createElement('td');
+      td.colSpan = 6;
+      td.textContent = state.query ? `No customer of this segment matches "${state.query}".` : 'This segment has no customers.';
+      tr.appendChild(td);
+      rows.push(tr);
+    }
+    body.replaceChildren(...rows);
+    const pages = Math.max(1, Math.ceil(data.total / data.page_size));
+    $('page-info').textContent = `page ${data.page} of ${pages} · ${fmtInt.format(data.total)} customers`;
+    $('page-prev').disabled = data.page <= 1;
+    $('page-next').disabled = data.page >= pages;
+    $('export-csv').href = segmentPath('customers.csv', { q: state.query, ...clusterParams() });
+    $('export-csv').setAttribute('download', `segment-${state.focus}.csv`);
+  }
+
+  async function showCustomer(id) {
+    const base = `${runPath()}/customers/${encodeURIComponent(id)}`;
+    const [customer, neighbours] = await Promise.all([api(base), api(`${base}/neighbours?n=5`)]);
+    state.customer = { ...customer, neighbours: neighbours.neighbours };
+    document.querySelectorAll('#customer-table tbody tr').forEach((tr) =>
+      tr.classList.toggle('selected', tr.dataset.customerId === String(id)));
+    const detail = $('customer-detail');
+    detail.hidden = false;
+    $('detail-title').textContent = `${customer.customer_id}`;
+    const facts = [
+      ['Country', customer.country || '–'],
+      ['Segment', `${customer.segment_id} ${customer.segment_name}`],
+      ['Recency', `${fmtInt.format(customer.rfm.recency)} days`],
+      ['Frequency', `${fmtInt.format(customer.rfm.frequency)} invoices`],
+      ['Monetary', fmtMoney.format(customer.rfm.monetary)],
+      ['First purchase', customer.rfm.first_purchase],
+      ['Last purchase', customer.rfm.last_purchase],
+    ];
+    $('detail-facts').replaceChildren(...facts.flatMap(([term, value]) => {
+      const dt = document.createElement('dt'); dt.textContent = term;
+      const dd = document.createElement('dd'); dd.textContent = value;
+      return [dt, dd];
+    }));
+    $('neighbour-list').replaceChildren(...state.customer.neighbours.map((n) => {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.textContent = n.customer_id;
+      link.dataset.customerId = n.customer_id;
+      link.tabIndex = 0;
+      li.append(link, ` · DTW ${fmt2.format(n.distance)} · segment ${n.segment_id}`);
+      return li;
+    }));
+    renderCustomerChart();
+    detail.scrollIntoView({ block: 'nearest' });
+  }
+
+  function renderCustomerChart() {
+    const c = state.customer;
+    if (!c) return;
+    const feature = state.customerFeature;
+    const info = kFeatures[feature];
+    document.querySelectorAll('[data-cfeature]').forEach((b) => b.classList.toggle('active', b.dataset.cfeature === feature));
+    const months = monthsOf([c.trajectory, ...c.neighbours.map((n) => n.trajectory)]);
+    const line = (trajectory) => {
+      const byMonth = new Map(trajectory.map((p) => [p.month, p[feature]]));
+      return months.map((m) => (byMonth.has(m) ? byMonth.get(m) : null));
+    };
+    $('customer-explain').textContent = `${info.label} (${info.unit}) of customer ${c.customer_id} month by month (thick)` +
+      ` and of its ${c.neighbours.length} nearest trajectories under DTW (thin, dashed; colour = their segment).`;
+    chart('chart-customer').setOption({
+      textStyle: baseText,
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : `${fmtFeature(feature, v)} ${info.unit}`) },
+      legend: { type: 'scroll', top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 62, right: 16, top: 36, bottom: 46 },
+      xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
+      series: [
+        { name: `customer ${c.customer_id}`, type: 'line', data: line(c.trajectory), symbolSize: 6, z: 5,
+          lineStyle: { width: 4, color: '#1d2330' }, itemStyle: { color: '#1d2330' } },
+        ...c.neighbours.map((n) => ({ name: `${n.customer_id} (DTW ${fmt2.format(n.distance)})`, type: 'line', showSymbol: false,
+          data: line(n.trajectory), lineStyle: { width: 1.5, type: 'dashed', color: segmentColour(n.segment_id) },
+          itemStyle: { color: segmentColour(n.segment_id) } })),
+      ],
+    }, true);
+  }
+
+  // ---------------------------------------------------------------- loading
+  async function loadSegments() {
+    const request = ++state.segmentsRequest;
+    const params = clusterParams();
+    $('cluster-status').textContent = params.k ? `re-clustering k = ${params.k}, ${params.metric === 'dtw' ? 'DTW' : 'Euclidean'}…` : '';
+    const segments = await api(`${runPath()}/segments${query(params)}`);
+    if (request !== state.segmentsRequest) return false;   // a newer request is under way
+    state.segments = segments;
+    renderSegmentViews();
+    state.page = 1;
+    await loadTable();
+    return true;
+  }
+
+  async function loadRun(runId) {
+    state.runId = runId;
+    state.customer = null;
+    state.query = '';
+    $('customer-search').value = '';
+    $('customer-detail').hidden = true;
+    const [kpis, own, forecasts] = await Promise.all([
+      api(`${runPath()}/kpis`), api(`${runPath()}/segments`), api(`${runPath()}/forecasts`)]);
+    let migration = null;
+    let migrationError = null;
+    const listed = state.runs.find((r) => r.run_id === runId);
+    // Asking for a migration the run list says cannot exist would only log a 404 in the console.
+    if (listed && !listed.previous_run_id) {
+      migrationError = `Run ${runId} has no previous run.`;
+    } else {
+      try {
+        migration = await api(`${runPath()}/migration`);
+      } catch (error) {
+        if (error.status !== 404) throw error;
+        migrationError = error.message;
+      }
+    }
+    Object.assign(state, { kpis, runSegments: own, segments: own, forecasts, migration, migrationError,
+      k: own.k, metric: own.metric, page: 1, focus: null });
+    $('k-slider').value = String(own.k);
+    $('k-value').textContent = String(own.k);
+    $(own.metric === 'euclidean' ? 'metric-euclidean' : 'metric-dtw').checked = true;
+    renderKpis();
+    renderSegmentViews();
+    renderForecast();
+    renderMigration();
+    await loadTable();
+  }
+
+  // Runs an action, reporting its failure in the banner instead of leaving the page half-drawn.
+  function guarded(action) {
+    return (...args) => Promise.resolve().then(() => action(...args)).then(
+      (result) => { showError(null); return result; },
+      (error) => { showError(`Could not load data: ${error.message}`); console.warn(error); });
+  }
+
+  function debounce(action, milliseconds) {
+    let timer = null;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => action(...args), milliseconds); };
+  }
+
+  function wire() {
+    $('run-select').addEventListener('change', guarded((e) => loadRun(e.target.value)));
+    const slider = $('k-slider');
+    const recluster = guarded(async () => {
+      const k = Number(slider.value);
+      if (k === state.k && state.segments && (state.segments.k === k)) return;
+      state.k = k;
+      await loadSegments();
+    });
+    const recludeSoon = debounce(recluster, 200);
+    slider.addEventListener('input', () => { $('k-value').textContent = slider.value; recludeSoon(); });
+    slider.addEventListener('change', () => { $('k-value').textContent = slider.value; recludeSoon(); });
+    document.querySelectorAll('input[name="metric"]').forEach((radio) => radio.addEventListener('change', guarded(async () => {
+      if (!radio.checked) return;
+      state.metric = radio.value;
+      await loadSegments();
+    })));
+    $('segment-select').addEventListener('change', guarded(async (e) => {
+      state.focus = Number(e.target.value);
+      state.page = 1;
+      renderFocusViews();
+      await loadTable();
+    }));
+    $('mix-select').addEventListener('change', (e) => { state.mixColumn = e.target.value; renderMix(); });
+    $('forecast-select').addEventListener('change', (e) => { state.forecastSeries = e.target.value; renderForecast(); });
+    document.querySelectorAll('[data-feature]').forEach((b) => b.addEventListener('click', () => {
+      state.feature = b.dataset.feature; renderTrajectories();
+    }));
+    document.querySelectorAll('[data-cfeature]').forEach((b) => b.addEventListener('click', () => {
+      state.customerFeature = b.dataset.cfeature; renderCustomerChart();
+    }));
+    $('customer-search').addEventListener('input', debounce(guarded(async (e) => {
+      state.query = e.target.value.trim();
+      state.page = 1;
+      await loadTable();
+    }), 250));
+    $('page-prev').addEventListener('click', guarded(async () => { state.page = Math.max(1, state.page - 1); await loadTable(); }));
+    $('page-next').addEventListener('click', guarded(async () => { state.page += 1; await loadTable(); }));
+    $('customer-table').addEventListener('click', guarded(async (e) => {
+      const row = e.target.closest('tr[data-customer-id]');
+      if (row) await showCustomer(row.dataset.customerId);
+    }));
+    const openNeighbour = guarded(async (e) => {
+      const link = e.target.closest('a[data-customer-id]');
+      if (link && (e.type === 'click' || e.key === 'Enter')) await showCustomer(link.dataset.customerId);
+    });
+    $('neighbour-list').addEventListener('click', openNeighbour);
+    $('neighbour-list').addEventListener('keydown', openNeighbour);
+    $('detail-close').addEventListener('click', () => { $('customer-detail').hidden = true; state.customer = null; });
+    // When the forecast tab selection follows the focused segment, the analyst sees one story.
+    $('segment-select').addEventListener('change', () => {
+      const wanted = state.forecasts && state.forecasts.series.find((s) => s.segment_id === state.focus);
+      if (wanted && state.segments.source === 'run') { state.forecastSeries = wanted.series; renderForecast(); }
+    });
+    window.addEventListener('resize', debounce(() => Object.values(charts).forEach((c) => c.resize()), 100));
+  }
+
+  async function start() {
+    if (typeof echarts === 'undefined') {
+      showError('The chart library (assets/vendor/echarts.min.js) did not load: run scripts/setup.sh and rebuild.');
+      return;
+    }
+    wire();
+    const { runs } = await api('/api/runs');
+    state.runs = runs;
+    if (!runs.length) {
+      showError('This output folder has no runs yet: run `segcast run` first.');
+      return;
+    }
+    $('run-select').replaceChildren(...runs.map((r) => new Option(
+      `${r.run_id}${r.as_of && r.as_of !== r.run_id ? ` (as of ${r.as_of})` : ''} · k = ${r.k}`, r.run_id)));
+    await loadRun(runs[0].run_id);
+    document.body.dataset.ready = '1';
+  }
+
+  document.addEventListener('DOMContentLoaded', guarded(start));
+})();

@@ -1,0 +1,273 @@
+// End-to-end test of the segcast dashboard in real headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core; no browser download).
+//
+// It runs `segcast run` twice on the bundled sample (June, then December with --previous so that a
+// migration exists), starts `segcast serve OUT --port 0`, opens the page and checks that every chart
+// drew something, that the k slider and the DTW/Euclidean toggle re-cluster, that a customer opens,
+// that the CSV export matches the API, that the older run says it has no previous run, that the
+// console stayed clean and that no request left the loopback interface. Screenshots go to
+// $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
+//
+// Environment: SEGCAST_BIN (required), SEGCAST_SOURCE_DIR (default: two folders up),
+// SEGCAST_CHROMIUM (default /usr/bin/chromium), SEGCAST_E2E_ARTIFACTS.
+// Exit codes: 0 pass, 1 fail, 77 skipped (something needed is absent; the reason is printed).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const kSkip = 77;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sourceDir = process.env.SEGCAST_SOURCE_DIR || path.resolve(here, '..', '..');
+const segcast = process.env.SEGCAST_BIN;
+const chromiumPath = process.env.SEGCAST_CHROMIUM || '/usr/bin/chromium';
+const artifacts = path.resolve(process.env.SEGCAST_E2E_ARTIFACTS || 'e2e-artifacts');
+const sample = path.join(sourceDir, 'data', 'online_retail_sample.csv.gz');
+const chartIds = ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories', 'chart-forecast', 'chart-migration'];
+// A chart that drew axes, labels and data covers far more than this many non-white pixels; an
+// empty ECharts canvas has none.
+const kMinInkPixels = 400;
+
+function skip(reason) {
+  console.log(`e2e_dashboard: SKIPPED: ${reason}`);
+  process.exit(kSkip);
+}
+const failures = [];
+function check(condition, message) {
+  if (condition) {
+    console.log(`  ok   ${message}`);
+  } else {
+    console.log(`  FAIL ${message}`);
+    failures.push(message);
+  }
+  return condition;
+}
+function elapsed(start) { return Number(process.hrtime.bigint() - start) / 1e6; }
+
+// ---------------------------------------------------------------- preconditions
+if (!segcast || !fs.existsSync(segcast)) skip(`SEGCAST_BIN is not set or missing (${segcast || 'unset'})`);
+if (!fs.existsSync(chromiumPath)) skip(`${chromiumPath} is absent: run scripts/setup.sh (installs Debian's chromium)`);
+if (!fs.existsSync(sample)) skip(`bundled sample ${sample} is absent`);
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (error) {
+  skip(`playwright-core is not installed in tests/e2e/node_modules: run scripts/setup.sh (${error.code || error.message})`);
+}
+const serveHelp = spawnSync(segcast, ['serve', '--help'], { encoding: 'utf8' });
+if (serveHelp.status !== 0) skip(`${segcast} has no 'serve' subcommand (the dashboard server is not built)`);
+
+// ---------------------------------------------------------------- two runs of the pipeline
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'segcast-e2e-'));
+const out = path.join(work, 'out');
+fs.mkdirSync(artifacts, { recursive: true });
+function runPipeline(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(segcast, ['run', sample, '-o', out, '-q', '--no-backtest', ...args], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.log(result.stdout, result.stderr);
+    throw new Error(`segcast run ${args.join(' ')} exited with ${result.status}`);
+  }
+  console.log(`segcast run ${args.join(' ')}: ${(elapsed(start) / 1000).toFixed(2)} s`);
+}
+runPipeline(['--as-of', '2011-07-01']);
+runPipeline(['--previous', '2011-07-01']);
+
+// ---------------------------------------------------------------- the server
+const server = spawn(segcast, ['serve', out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverLog = '';
+server.stderr.on('data', (chunk) => { serverLog += chunk; });
+const baseUrl = await new Promise((resolve, reject) => {
+  let stdout = '';
+  const timer = setTimeout(() => reject(new Error(`no ready line from segcast serve within 30 s; stdout: ${stdout}`)), 30000);
+  server.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    const match = /segcast serve: listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(stdout);
+    if (match) { clearTimeout(timer); resolve(match[1]); }
+  });
+  server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`segcast serve exited with ${code}: ${serverLog}`)); });
+});
+console.log(`server: ${baseUrl}`);
+
+let context;
+let exitCode = 1;
+try {
+  // A fresh profile per run: playwright passes it as --user-data-dir.
+  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const consoleErrors = [];
+  const foreignRequests = [];
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (!(loopback || url.protocol === 'data:' || url.protocol === 'blob:')) foreignRequests.push(request.url());
+  });
+
+  // Pixels that are neither transparent nor near-white: what a chart actually drew.
+  const inkOf = (id) => page.evaluate((elementId) => {
+    const canvases = [...document.querySelectorAll(`#${elementId} canvas`)];
+    let ink = 0;
+    for (const canvas of canvases) {
+      if (!canvas.width || !canvas.height) continue;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let offset = 0; offset < data.length; offset += 4) {
+        const alpha = data[offset + 3];
+        if (alpha > 32 && (data[offset] < 235 || data[offset + 1] < 235 || data[offset + 2] < 235)) ink += 1;
+      }
+    }
+    return { canvases: canvases.length, ink };
+  }, id);
+  const sizesState = () => page.evaluate(() => {
+    const el = document.getElementById('chart-sizes');
+    return { k: el.dataset.segmentsK, metric: el.dataset.segmentsMetric, counts: el.dataset.segmentCounts };
+  });
+
+  // ------------------------------------------------------------ first load
+  console.log('page load:');
+  const loadStart = process.hrtime.bigint();
+  await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  const loadMs = elapsed(loadStart);
+  console.log(`  first full render: ${loadMs.toFixed(0)} ms (navigation to data-ready)`);
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
+  });
+  console.log(`  DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms`);
+
+  const runs = (await (await page.request.get(`${baseUrl}api/runs`)).json()).runs;
+  const latest = runs[0];
+  check(runs.length === 2, `two runs listed (${runs.map((r) => r.run_id).join(', ')})`);
+  const kpis = (await (await page.request.get(`${baseUrl}api/runs/latest/kpis`)).json());
+  const text = (selector) => page.locator(selector).innerText();
+  const digits = (s) => Number(s.replace(/[^0-9.]/g, ''));
+  check(digits(await text('#kpi-customers')) === kpis.customers, `#kpi-customers shows ${kpis.customers}`);
+  check(Math.abs(digits(await text('#kpi-revenue')) - kpis.total_revenue) <= 1, `#kpi-revenue shows ${Math.round(kpis.total_revenue)}`);
+  check(Math.abs(digits(await text('#kpi-avg')) - kpis.avg_revenue_per_customer) <= 1, '#kpi-avg is total / customers');
+  check(digits(await text('#kpi-segments')) === kpis.segments, `#kpi-segments shows ${kpis.segments}`);
+
+  for (const id of chartIds) {
+    const { canvases, ink } = await inkOf(id);
+    check(canvases > 0 && ink >= kMinInkPixels, `#${id} rendered (${ink} ink pixels)`);
+  }
+  check(await page.locator('#chart-migration').getAttribute('data-migration') === 'matrix', 'migration matrix shown for the latest run');
+  await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+  for (const id of chartIds) await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `${id}.png`) });
+
+  // ------------------------------------------------------------ k slider and metric toggle
+  console.log('re-clustering:');
+  const initial = await sizesState();
+  check(Number(initial.k) === latest.k, `initial segmentation has the run's k = ${latest.k}`);
+  const newK = latest.k === 4 ? 5 : 4;
+  let start = process.hrtime.bigint();
+  await page.locator('#k-slider').fill(String(newK));
+  await page.waitForFunction((k) => document.getElementById('chart-sizes').dataset.segmentsK === String(k), newK, { timeout: 30000 });
+  console.log(`  k ${latest.k} -> ${newK}: charts redrawn after ${elapsed(start).toFixed(0)} ms (includes the 200 ms slider debounce)`);
+  const afterK = await sizesState();
+  const countsK = afterK.counts.split(',').map(Number);
+  check(countsK.length === newK, `${newK} segments after moving the slider (${afterK.counts})`);
+  check(countsK.reduce((a, b) => a + b, 0) === kpis.customers, 'segment sizes add up to all customers');
+  check(Number(await text('#kpi-segments')) === newK, '#kpi-segments follows the slider');
+  check((await page.locator('#segment-select option').count()) === newK, '#segment-select lists the new segments');
+
+  const otherMetric = afterK.metric === 'dtw' ? 'euclidean' : 'dtw';
+  start = process.hrtime.bigint();
+  await page.locator(`label[for="metric-${otherMetric}"]`).click();
+  await page.waitForFunction((metric) => document.getElementById('chart-sizes').dataset.segmentsMetric === metric, otherMetric, { timeout: 30000 });
+  console.log(`  metric ${afterK.metric} -> ${otherMetric}: charts redrawn after ${elapsed(start).toFixed(0)} ms`);
+  const afterMetric = await sizesState();
+  check(afterMetric.k === String(newK), `k stays ${newK} after toggling the metric`);
+  const direct = await (await page.request.get(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${otherMetric}`)).json();
+  check(afterMetric.counts === direct.segments.map((s) => s.customers).join(','),
+    `page shows the server's ${otherMetric} re-clustering (${afterMetric.counts})`);
+  const dtwMeans = await (await page.request.get(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${afterK.metric}`)).json();
+  const signature = (s) => JSON.stringify(s.segments.map((x) => [x.customers, x.mean]));
+  check(signature(direct) !== signature(dtwMeans), `${otherMetric} and ${afterK.metric} segmentations differ at k = ${newK}`);
+  for (const id of ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories']) {
+    const { ink } = await inkOf(id);
+    check(ink >= kMinInkPixels, `#${id} redrawn after re-clustering (${ink} ink pixels)`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-reclustered.png'), fullPage: true });
+
+  // ------------------------------------------------------------ customer table, search, export
+  console.log('customers:');
+  const focus = await page.locator('#segment-select').inputValue();
+  const rows = page.locator('#customer-table tbody tr[data-customer-id]');
+  await rows.first().waitFor({ timeout: 10000 });
+  const tableApi = await (await page.request.get(
+    `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`)).json();
+  check(await rows.count() === Math.min(25, tableApi.total), `table page shows ${Math.min(25, tableApi.total)} rows of ${tableApi.total}`);
+  check(await rows.first().getAttribute('data-customer-id') === tableApi.customers[0].customer_id, 'table order matches the API (monetary, highest first)');
+
+  const download = page.waitForEvent('download', { timeout: 15000 });
+  await page.locator('#export-csv').click();
+  const csvPath = path.join(artifacts, 'export.csv');
+  await (await download).saveAs(csvPath);
+  const csvLines = fs.readFileSync(csvPath, 'utf8').trim().split('\n');
+  check(csvLines[0] === 'customer_id,country,recency,frequency,monetary,distance', `CSV header (${csvLines[0]})`);
+  check(csvLines.length - 1 === tableApi.total, `CSV has every customer of the segment (${csvLines.length - 1})`);
+
+  const firstId = tableApi.customers[0].customer_id;
+  const needle = firstId.slice(0, Math.max(1, firstId.length - 1));
+  await page.locator('#customer-search').fill(needle);
+  await page.waitForFunction((n) => {
+    const ids = [...document.querySelectorAll('#customer-table tbody tr')].map((r) => r.dataset.customerId || '');
+    return ids.length > 0 && ids.every((id) => id.includes(n) || false);
+  }, needle, { timeout: 10000 }).then(() => check(true, `search "${needle}" keeps only matching rows`),
+    () => check(false, `search "${needle}" keeps only matching rows`));
+
+  start = process.hrtime.bigint();
+  await rows.first().click();
+  await page.locator('#customer-detail').waitFor({ state: 'visible', timeout: 10000 });
+  await page.waitForFunction(() => document.querySelectorAll('#neighbour-list li').length > 0, null, { timeout: 10000 });
+  console.log(`  customer opened in ${elapsed(start).toFixed(0)} ms`);
+  const customerInk = await inkOf('chart-customer');
+  check(customerInk.ink >= kMinInkPixels, `#chart-customer rendered (${customerInk.ink} ink pixels)`);
+  check((await text('#detail-title')).includes(firstId), `detail shows customer ${firstId}`);
+  check(await page.locator('#neighbour-list li').count() >= 1, 'neighbours listed');
+  await page.locator('#customer-detail').screenshot({ path: path.join(artifacts, 'customer.png') });
+
+  // ------------------------------------------------------------ the older run has no previous run
+  console.log('older run:');
+  const older = runs[runs.length - 1].run_id;
+  await page.locator('#run-select').selectOption(older);
+  await page.waitForFunction(() => document.getElementById('chart-migration').dataset.migration === 'none', null, { timeout: 30000 });
+  check(/no previous run/i.test(await text('#migration-explain')), `run ${older} says it has no previous run`);
+  const olderInk = await inkOf('chart-migration');
+  check(olderInk.ink > 0, 'the migration panel shows the message');
+  await page.locator('#chart-migration').screenshot({ path: path.join(artifacts, 'chart-migration-none.png') });
+
+  // ------------------------------------------------------------ hygiene
+  console.log('hygiene:');
+  check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
+  check(foreignRequests.length === 0, `no request left loopback${foreignRequests.length ? ': ' + foreignRequests.join(' ') : ''}`);
+  const bannerHidden = await page.locator('#error-banner').isHidden();
+  check(bannerHidden, 'no error banner');
+
+  fs.writeFileSync(path.join(artifacts, 'figures.json'), JSON.stringify({
+    first_render_ms: Math.round(loadMs), dom_content_loaded_ms: Math.round(timing.domContentLoaded),
+    load_ms: Math.round(timing.load), chromium: context.browser() ? context.browser().version() : spawnSync(chromiumPath, ['--version'], { encoding: 'utf8' }).stdout.trim(), viewport: '1440x900',
+  }, null, 2) + '\n');
+  console.log(`screenshots: ${artifacts}`);
+  exitCode = failures.length ? 1 : 0;
+} catch (error) {
+  console.log(`e2e_dashboard: error: ${error.stack || error}`);
+  exitCode = 1;
+} finally {
+  if (context) await context.close().catch(() => {});
+  server.kill('SIGTERM');
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (failures.length) console.log(`e2e_dashboard: ${failures.length} check(s) failed`);
+else if (exitCode === 0) console.log('e2e_dashboard: all checks passed');
+process.exit(exitCode);

@@ -41,7 +41,8 @@ enum class RejectReason : int {
   kMissingCustomer,       //!< "missing_customer": customer id empty or only spaces
   kCancelled,             //!< "cancelled": invoice starts with the cancel prefix, or status is
                           //!< not the accepted one
-  kUnparseableNumber,     //!< "unparseable_number": quantity, price or amount is not a number
+  kUnparseableNumber,     //!< "unparseable_number": quantity, price or amount is not a finite
+                          //!< number, or quantity x price overflows
   kNonPositiveQuantity,   //!< "non_positive_quantity": quantity <= 0
   kNonPositivePrice,      //!< "non_positive_price": price or amount <= 0
   kUnparseableDate,       //!< "unparseable_date": not a date in a known format, or not a real

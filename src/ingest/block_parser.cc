@@ -128,6 +128,13 @@ class RowParser {
       Reject(RejectReason::kUnparseableNumber, price_column, raw, record.line);
       return;
     }
+    // Two finite factors can still overflow (1e200 x 1e200): an infinite revenue would poison
+    // every sum downstream, so the row's numbers count as unusable.
+    if (layout_.price >= 0 && !std::isfinite(quantity * price)) {
+      Reject(RejectReason::kUnparseableNumber, layout_.quantity >= 0 ? layout_.quantity : price_column, raw,
+             record.line);
+      return;
+    }
     if (quantity <= 0) {
       Reject(RejectReason::kNonPositiveQuantity, layout_.quantity, raw, record.line);
       return;
@@ -209,6 +216,15 @@ ColumnLayout ResolveLayout(const ColumnMapping& mapping, const std::vector<std::
                         .line = 1,
                         .field = name,
                         .expected = "a header with the " + std::string(schema_name) + " schema's columns"});
+    }
+    // Two columns with the name: which one holds the data is a guess, so refuse to make it.
+    for (size_t other = static_cast<size_t>(index) + 1; other < header.size(); ++other) {
+      if (TrimSpaces(header[other]) == name) {
+        throw InputError("column '" + name + "' appears more than once in the header (columns " +
+                             std::to_string(index + 1) + " and " + std::to_string(other + 1) + "; " +
+                             DescribeHeader(header) + ")",
+                         {.file = file, .line = 1, .field = name, .expected = "each used column named once"});
+      }
     }
   };
   resolve(mapping.customer, layout.customer);

@@ -32,6 +32,14 @@ struct HeaderInfo {
 // Reads blocks until the first record, the header. Blocks holding only blank lines are skipped.
 HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file) {
   while (reader.Next(block)) {
+    // A UTF-16 file would otherwise fail as an unknown header full of NUL bytes; say what it is.
+    if (block.first_line == 1 && block.text.size() >= 2 &&
+        ((block.text[0] == '\xFF' && block.text[1] == '\xFE') || (block.text[0] == '\xFE' && block.text[1] == '\xFF'))) {
+      throw InputError("the file is UTF-16 encoded (byte-order mark " +
+                           std::string(block.text[0] == '\xFF' ? "FF FE" : "FE FF") +
+                           "); convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
+                       {.file = file, .line = 1, .expected = "UTF-8 text, with or without a UTF-8 byte-order mark"});
+    }
     internal::RecordCursor cursor(block.text.data(), block.text.size(), block.first_line);
     internal::Record record;
     if (!cursor.Next(record)) continue;

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <utility>
 #include <set>
 
 #include "segcast/error.h"
@@ -48,7 +49,10 @@ class ConfigReader {
       target = node->value<bool>().value();
     } else if constexpr (std::is_integral_v<T>) {
       if (!node->is_integer()) throw ConfigError("wrong type", Where(node, name, expected));
-      target = static_cast<T>(node->value<int64_t>().value());
+      // A value the field cannot hold would wrap silently (threads = 4294967297 becomes 1).
+      const int64_t value = node->as_integer()->get();
+      if (!std::in_range<T>(value)) throw ConfigError("out of range", Where(node, name, expected));
+      target = static_cast<T>(value);
     } else if constexpr (std::is_floating_point_v<T>) {
       if (!node->is_number()) throw ConfigError("wrong type", Where(node, name, expected));
       target = node->value<double>().value();
@@ -180,7 +184,12 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
                 "an integer >= 0 (0: every customer)");
     double budget_mib = -1;
     reader.Read(*cluster, "cluster", "memory_budget_mib", budget_mib, "MiB, a number >= 0");
-    if (budget_mib >= 0) {
+    if (const toml::node* node = cluster->get("memory_budget_mib")) {
+      // Checked before the conversion: a double beyond int64 range (or NaN) is undefined behaviour.
+      constexpr double kMaxBudgetMib = 1e9;  // 1 PiB
+      if (!(budget_mib >= 0 && budget_mib <= kMaxBudgetMib)) {
+        throw ConfigError("out of range", reader.Where(node, "cluster.memory_budget_mib", "MiB, 0 .. 1e9"));
+      }
       options.silhouette.memory_budget_bytes = static_cast<int64_t>(budget_mib * 1024 * 1024);
     }
   }

@@ -55,8 +55,10 @@ try {
 } catch (error) {
   skip(`playwright-core is not installed in tests/e2e/node_modules: run scripts/setup.sh (${error.code || error.message})`);
 }
-const serveHelp = spawnSync(segcast, ['serve', '--help'], { encoding: 'utf8' });
-if (serveHelp.status !== 0) skip(`${segcast} has no 'serve' subcommand (the dashboard server is not built)`);
+// `segcast serve --help` succeeds even without the subcommand (CLI11 prints the main help), so the
+// subcommand list is what tells.
+const mainHelp = spawnSync(segcast, ['--help'], { encoding: 'utf8' });
+if (!/^\s*serve\s/m.test(mainHelp.stdout || '')) skip(`${segcast} has no 'serve' subcommand (the dashboard server is not built)`);
 
 // ---------------------------------------------------------------- two runs of the pipeline
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'segcast-e2e-'));
@@ -113,6 +115,19 @@ try {
     if (!(loopback || url.protocol === 'data:' || url.protocol === 'blob:')) foreignRequests.push(request.url());
   });
 
+  // The test's own API reads (to compare the page with); one retry covers a keep-alive connection
+  // the server closed between two requests.
+  const getJson = async (url) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await page.request.get(url);
+        if (!response.ok()) throw new Error(`GET ${url}: HTTP ${response.status()}`);
+        return await response.json();
+      } catch (error) {
+        if (attempt >= 2 || !/ECONNRESET|socket hang up/.test(error.message)) throw error;
+      }
+    }
+  };
   // Pixels that are neither transparent nor near-white: what a chart actually drew.
   const inkOf = (id) => page.evaluate((elementId) => {
     const canvases = [...document.querySelectorAll(`#${elementId} canvas`)];
@@ -145,10 +160,10 @@ try {
   });
   console.log(`  DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms`);
 
-  const runs = (await (await page.request.get(`${baseUrl}api/runs`)).json()).runs;
+  const runs = (await getJson(`${baseUrl}api/runs`)).runs;
   const latest = runs[0];
   check(runs.length === 2, `two runs listed (${runs.map((r) => r.run_id).join(', ')})`);
-  const kpis = (await (await page.request.get(`${baseUrl}api/runs/latest/kpis`)).json());
+  const kpis = (await getJson(`${baseUrl}api/runs/latest/kpis`));
   const text = (selector) => page.locator(selector).innerText();
   const digits = (s) => Number(s.replace(/[^0-9.]/g, ''));
   check(digits(await text('#kpi-customers')) === kpis.customers, `#kpi-customers shows ${kpis.customers}`);
@@ -187,10 +202,10 @@ try {
   console.log(`  metric ${afterK.metric} -> ${otherMetric}: charts redrawn after ${elapsed(start).toFixed(0)} ms`);
   const afterMetric = await sizesState();
   check(afterMetric.k === String(newK), `k stays ${newK} after toggling the metric`);
-  const direct = await (await page.request.get(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${otherMetric}`)).json();
+  const direct = await getJson(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${otherMetric}`);
   check(afterMetric.counts === direct.segments.map((s) => s.customers).join(','),
     `page shows the server's ${otherMetric} re-clustering (${afterMetric.counts})`);
-  const dtwMeans = await (await page.request.get(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${afterK.metric}`)).json();
+  const dtwMeans = await getJson(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${afterK.metric}`);
   const signature = (s) => JSON.stringify(s.segments.map((x) => [x.customers, x.mean]));
   check(signature(direct) !== signature(dtwMeans), `${otherMetric} and ${afterK.metric} segmentations differ at k = ${newK}`);
   for (const id of ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories']) {
@@ -204,8 +219,8 @@ try {
   const focus = await page.locator('#segment-select').inputValue();
   const rows = page.locator('#customer-table tbody tr[data-customer-id]');
   await rows.first().waitFor({ timeout: 10000 });
-  const tableApi = await (await page.request.get(
-    `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`)).json();
+  const tableApi = await getJson(
+    `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`);
   check(await rows.count() === Math.min(25, tableApi.total), `table page shows ${Math.min(25, tableApi.total)} rows of ${tableApi.total}`);
   check(await rows.first().getAttribute('data-customer-id') === tableApi.customers[0].customer_id, 'table order matches the API (monetary, highest first)');
 

@@ -12,7 +12,7 @@ command -v node >/dev/null 2>&1 || skip "node is not installed: run scripts/setu
 chromium="${SEGCAST_CHROMIUM:-/usr/bin/chromium}"
 [ -x "${chromium}" ] || skip "${chromium} is not installed: run scripts/setup.sh (Debian package chromium)"
 [ -d "${here}/node_modules/playwright-core" ] || skip "tests/e2e/node_modules is missing: run scripts/setup.sh (npm ci)"
-"${SEGCAST_BIN}" serve --help >/dev/null 2>&1 || skip "${SEGCAST_BIN} has no serve subcommand (dashboard server not built)"
+"${SEGCAST_BIN}" --help 2>/dev/null | grep -q '^ *serve ' || skip "${SEGCAST_BIN} has no serve subcommand (dashboard server not built)"
 assets="$(dirname "${SEGCAST_BIN}")/web/vendor/echarts.min.js"
 [ -f "${assets}" ] || skip "${assets} is missing: run scripts/setup.sh (npm ci in src/web) and rebuild"
 

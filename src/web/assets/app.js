@@ -101,7 +101,7 @@
   function messageOption(text) {
     return {
       graphic: [{ type: 'text', left: 'center', top: 'middle',
-        style: { text, fill: '#5a6272', font: '14px system-ui, sans-serif', width: 360, overflow: 'break', align: 'center' } }],
+        style: { text, fill: '#5a6272', font: '14px system-ui, sans-serif', textAlign: 'center', lineHeight: 20 } }],
     };
   }
 
@@ -187,7 +187,7 @@
     $('mix-title').textContent = `${state.mixColumn || 'none'} of ${segmentLabel(focus)}`;
     $('mix-column').textContent = state.mixColumn || 'a mix column';
     if (!state.mixColumn) {
-      chart('chart-mix').setOption(messageOption('This run has no country or demographic column to break the segment down by.'), true);
+      chart('chart-mix').setOption(messageOption('This run has no country or demographic\ncolumn to break the segment down by.'), true);
       return;
     }
     const entries = [...mix[state.mixColumn]].sort((a, b) => b.customers - a.customers);
@@ -225,7 +225,7 @@
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => `${fmtFeature(feature, v)} ${info.unit}` },
       legend: { type: 'scroll', top: 0, left: 0, right: 120, textStyle: { fontSize: 11 } },
-      grid: { left: 62, right: 16, top: 40, bottom: 46 },
+      grid: { left: 62, right: 16, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, name: 'month', nameLocation: 'middle', nameGap: 28, boundaryGap: false },
       yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10,
         axisLabel: { formatter: (v) => fmtCompact.format(v) } },
@@ -275,7 +275,7 @@
           return lines.join('<br>');
         } },
       legend: { top: 0, data: ['actual', 'model', 'forecast', `${interval}% interval`] },
-      grid: { left: 62, right: 16, top: 36, bottom: 46 },
+      grid: { left: 62, right: 16, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: 'revenue / month', nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
       series: [
@@ -305,7 +305,7 @@
     if (!m) {
       const message = state.migrationError || 'No migration for this run.';
       explain.textContent = `${message} Migration needs two runs: run the next month with --previous <run id>.`;
-      chart('chart-migration').setOption(messageOption(`Run ${state.runId} has no previous run: nothing to compare.`), true);
+      chart('chart-migration').setOption(messageOption(`Run ${state.runId} has no previous run:\nno migration to show.`), true);
       el.dataset.migration = 'none';
       return;
     }
@@ -444,7 +444,7 @@
     $('detail-title').textContent = `${customer.customer_id}`;
     const facts = [
       ['Country', customer.country || '–'],
-      ['Segment', `${customer.segment_id} ${customer.segment_name}`],
+      ["Segment (run's)", `${customer.segment_id} ${customer.segment_name}`],
       ['Recency', `${fmtInt.format(customer.rfm.recency)} days`],
       ['Frequency', `${fmtInt.format(customer.rfm.frequency)} invoices`],
       ['Monetary', fmtMoney.format(customer.rfm.monetary)],
@@ -486,7 +486,7 @@
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : `${fmtFeature(feature, v)} ${info.unit}`) },
       legend: { type: 'scroll', top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 62, right: 16, top: 36, bottom: 46 },
+      grid: { left: 62, right: 16, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
       series: [
@@ -628,9 +628,20 @@
       showError('This output folder has no runs yet: run `segcast run` first.');
       return;
     }
-    $('run-select').replaceChildren(...runs.map((r) => new Option(
-      `${r.run_id}${r.as_of && r.as_of !== r.run_id ? ` (as of ${r.as_of})` : ''} · k = ${r.k}`, r.run_id)));
-    await loadRun(runs[0].run_id);
+    // Runs listed only by the store (`has_data: false`) have no folder to read charts from.
+    const readable = runs.filter((r) => r.has_data !== false);
+    $('run-select').replaceChildren(...runs.map((r) => {
+      const option = new Option(`${r.run_id}${r.as_of && r.as_of !== r.run_id ? ` (as of ${r.as_of})` : ''} · k = ${r.k}` +
+        (r.has_data === false ? ' · store only' : ''), r.run_id);
+      option.disabled = r.has_data === false;
+      return option;
+    }));
+    if (!readable.length) {
+      showError('None of the listed runs has a run folder here: point `segcast serve` at the output directory of `segcast run`.');
+      return;
+    }
+    $('run-select').value = readable[0].run_id;
+    await loadRun(readable[0].run_id);
     document.body.dataset.ready = '1';
   }
 

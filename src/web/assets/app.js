@@ -7,8 +7,9 @@
   // Okabe & Ito (2008) colour-blind-safe palette; yellow is replaced by grey because it is unreadable
   // as a thin line on white.
   const kPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7F7F7F', '#000000'];
-  // Viridis stops: a sequential scale that stays ordered for every colour-vision type and in grey.
-  const kViridis = ['#fde725', '#7ad151', '#22a884', '#2a788e', '#414487', '#440154'];
+  // ColorBrewer YlGnBu (Brewer 2003): a sequential scale from pale to dark that stays ordered for
+  // every colour-vision type and in grey, so few customers look quiet and many look heavy.
+  const kSequential = ['#ffffd9', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'];
   const kFeatures = {
     length: { short: 'L', label: 'L: customer age', unit: 'days', axis: 'days since first purchase' },
     recency: { short: 'R', label: 'R: recency', unit: 'days', axis: 'days since last purchase' },
@@ -335,9 +336,12 @@
       yAxis: { type: 'category', data: rows, inverse: true, name: `from (${m.from_run})`, nameLocation: 'middle', nameGap: 116,
         axisLabel: { width: 104, overflow: 'truncate', fontSize: 11 }, splitArea: { show: true } },
       visualMap: { dimension: 2, min: 0, max: largest, calculable: false, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120,
-        text: ['customers', ''], inRange: { color: kViridis }, textStyle: { fontSize: 11 } },
-      series: [{ type: 'heatmap', data, label: { show: true, color: '#fff', textBorderColor: 'rgba(0,0,0,0.7)', textBorderWidth: 2,
-        formatter: (p) => fmtInt.format(p.value[2]) }, itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
+        text: ['customers', ''], inRange: { color: kSequential }, textStyle: { fontSize: 11 } },
+      // Dark digits on the pale end of the scale, white digits on the dark end.
+      series: [{ type: 'heatmap', data: data.map((value) => ({ value,
+        label: { color: value[2] / largest < 0.5 ? '#1d2330' : '#ffffff' } })),
+      label: { show: true, fontWeight: 600, formatter: (p) => fmtInt.format(p.value[2]) },
+      itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
     }, true);
   }
 

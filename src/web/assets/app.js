@@ -408,6 +408,7 @@
     const rows = data.customers.map((c) => {
       const tr = document.createElement('tr');
       tr.dataset.customerId = c.customer_id;
+      tr.tabIndex = 0;
       if (state.customer && state.customer.customer_id === c.customer_id) tr.classList.add('selected');
       const cells = [c.customer_id, c.country || '', fmtInt.format(c.recency), fmtInt.format(c.frequency),
         fmtMoney.format(c.monetary), c.distance == null ? '–' : fmt2.format(c.distance)];
@@ -604,6 +605,10 @@
     $('customer-table').addEventListener('click', guarded(async (e) => {
       const row = e.target.closest('tr[data-customer-id]');
       if (row) await showCustomer(row.dataset.customerId);
+    }));
+    $('customer-table').addEventListener('keydown', guarded(async (e) => {
+      const row = e.target.closest('tr[data-customer-id]');
+      if (row && e.key === 'Enter') await showCustomer(row.dataset.customerId);
     }));
     const openNeighbour = guarded(async (e) => {
       const link = e.target.closest('a[data-customer-id]');

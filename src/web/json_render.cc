@@ -1,0 +1,303 @@
+#include "web/json_render.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "segcast/calendar.h"
+
+namespace segcast::internal {
+namespace {
+
+using json = nlohmann::json;
+
+// NaN and infinities are not JSON: they become null.
+Json Number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+Json Lrfm(const LrfmValues& values) {
+  return Json{{"length", Number(values[kLength])},
+              {"recency", Number(values[kRecency])},
+              {"frequency", Number(values[kFrequency])},
+              {"monetary", Number(values[kMonetary])}};
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string SegmentName(const Segmentation& segmentation, int32_t segment) {
+  const SegmentView* view = segmentation.Find(segment);
+  return view ? view->name : "";
+}
+
+// RFC 4180 quoting, and a leading quote for text a spreadsheet would run as a formula.
+std::string CsvField(const std::string& text) {
+  std::string value = text;
+  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
+    value.insert(value.begin(), '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string CsvNumber(double value) {
+  if (!std::isfinite(value)) return "";
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+}  // namespace
+
+std::string Dump(const Json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Json RunsJson(const std::vector<RunSummary>& runs) {
+  Json list = Json::array();
+  for (const RunSummary& run : runs) {
+    list.push_back({{"run_id", run.run_id},
+                    {"as_of", run.as_of},
+                    {"created_at", run.created_at},
+                    {"k", run.k},
+                    {"customers", run.customers},
+                    {"revenue", Number(run.revenue)},
+                    {"previous_run_id", run.previous_run_id.empty() ? Json(nullptr) : Json(run.previous_run_id)},
+                    {"has_data", run.has_folder}});
+  }
+  return Json{{"runs", list}};
+}
+
+Json KpisJson(const RunData& run) {
+  double revenue = 0;
+  int64_t customers = 0;
+  for (const RunCustomer& customer : run.customers) {
+    if (customer.segment < 0) continue;
+    revenue += customer.revenue;
+    ++customers;
+  }
+  const LrfmPanel& panel = run.panel;
+  return Json{{"run_id", run.run_id},
+              {"as_of", run.as_of},
+              {"total_revenue", revenue},
+              {"customers", customers},
+              {"avg_revenue_per_customer", customers > 0 ? Number(revenue / customers) : Json(nullptr)},
+              {"segments", run.k},
+              {"months", panel.month_count},
+              {"first_month", run.HasPanel() ? Json(FormatMonth(panel.first_month)) : Json(nullptr)},
+              {"last_month", run.HasPanel() ? Json(FormatMonth(panel.first_month + panel.month_count - 1))
+                                            : Json(nullptr)},
+              {"metric", MetricName(run.fit.metric)}};
+}
+
+Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached) {
+  Json segments = Json::array();
+  for (const SegmentView& view : segmentation.segments) {
+    Json mix = Json::object();
+    for (const AttributeMix& attribute : view.mixes) {
+      Json entries = Json::array();
+      for (const MixEntry& entry : attribute.entries) {
+        entries.push_back({{"value", entry.value}, {"customers", entry.customers}, {"share", Number(entry.share)}});
+      }
+      mix[attribute.column] = entries;
+    }
+    Json trajectory = Json::array();
+    for (size_t step = 0; step < view.trajectory.size(); ++step) {
+      Json point = Lrfm(view.trajectory[step]);
+      Json row{{"month", view.first_month ? Json(FormatMonth(*view.first_month + static_cast<int>(step)))
+                                          : Json(nullptr)}};
+      row.update(point);
+      trajectory.push_back(row);
+    }
+    segments.push_back({{"segment_id", view.segment_id},
+                        {"name", view.name},
+                        {"evidence", view.evidence},
+                        {"customers", view.customers},
+                        {"customer_share", Number(view.customer_share)},
+                        {"revenue", Number(view.revenue)},
+                        {"revenue_share", Number(view.revenue_share)},
+                        {"mean", Lrfm(view.mean)},
+                        {"mix", mix},
+                        {"trajectory", trajectory}});
+  }
+  return Json{{"run_id", run.run_id},
+              {"k", segmentation.k},
+              {"metric", MetricName(segmentation.metric)},
+              {"source", segmentation.source},
+              {"seconds", segmentation.seconds},
+              {"cached", cached},
+              {"iterations", segmentation.iterations},
+              {"silhouette", Number(segmentation.silhouette)},
+              {"silhouette_sample", segmentation.silhouette_sample},
+              {"population", Lrfm(segmentation.population)},
+              {"segments", segments}};
+}
+
+Json ForecastsJson(const RunData& run, const Segmentation& own) {
+  Json series = Json::array();
+  const json& file = run.forecast_json;
+  if (file.is_object()) {
+    for (const json& entry : file.value("series", json::array())) {
+      const std::string name = entry.value("series", "");
+      int32_t segment = -1;
+      std::string label = "Total", key = "total";
+      if (name.rfind("segment_", 0) == 0) {
+        segment = std::atoi(name.c_str() + 8);
+        key = "segment " + std::to_string(segment);
+        label = SegmentName(own, segment);
+        if (label.empty()) label = key;
+      } else if (name != "total") {
+        key = label = name;
+      }
+      Json points = Json::array();
+      for (const json& point : entry.value("points", json::array())) {
+        auto value = [&point](const char* field) {
+          const auto found = point.find(field);
+          return found != point.end() && found->is_number() ? Json(found->get<double>()) : Json(nullptr);
+        };
+        points.push_back({{"month", point.value("month", "")},
+                          {"actual", value("actual")},
+                          {"yhat", value("yhat")},
+                          {"lower", value("yhat_lower")},
+                          {"upper", value("yhat_upper")},
+                          {"is_history", point.value("is_history", false)}});
+      }
+      series.push_back({{"series", key}, {"segment_id", segment}, {"name", label}, {"points", points}});
+    }
+  }
+  return Json{{"run_id", run.run_id},
+              {"series", series},
+              {"interval", file.is_object() ? Number(file.value("interval", 0.0)) : Json(nullptr)}};
+}
+
+RunAssignments AssignmentsOf(const RunData& run) {
+  RunAssignments assignments;
+  for (const RunCustomer& customer : run.customers) {
+    if (customer.segment < 0) continue;
+    assignments.customer_ids.push_back(customer.id);
+    assignments.segment.push_back(customer.segment);
+    assignments.revenue.push_back(customer.revenue);
+  }
+  return assignments;
+}
+
+Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunData& to,
+                   const Segmentation& to_own, const MigrationResult& migration) {
+  auto segments_of = [](const Segmentation& own) {
+    Json list = Json::array();
+    for (const SegmentView& view : own.segments) {
+      list.push_back({{"segment_id", view.segment_id}, {"name", view.name}});
+    }
+    return list;
+  };
+  Json cells = Json::array();
+  for (const MigrationCell& cell : migration.matrix) {
+    cells.push_back({{"from", cell.from_segment},
+                     {"to", cell.to_segment},
+                     {"customers", cell.customers},
+                     {"previous_revenue", Number(cell.previous_revenue)},
+                     {"current_revenue", Number(cell.current_revenue)}});
+  }
+  return Json{{"from_run", from.run_id},
+              {"to_run", to.run_id},
+              {"segments_from", segments_of(from_own)},
+              {"segments_to", segments_of(to_own)},
+              {"cells", cells},
+              {"stayed", migration.stayed},
+              {"moved", migration.moved},
+              {"new", migration.new_customers},
+              {"gone", migration.gone}};
+}
+
+std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
+                                  const std::string& query) {
+  const std::string needle = Lower(query);
+  std::vector<int> matching;
+  for (size_t index = 0; index < run.customers.size(); ++index) {
+    if (segmentation.segment[index] != segment) continue;
+    const RunCustomer& customer = run.customers[index];
+    if (!needle.empty() && Lower(customer.id).find(needle) == std::string::npos &&
+        Lower(customer.country).find(needle) == std::string::npos) {
+      continue;
+    }
+    matching.push_back(static_cast<int>(index));
+  }
+  std::sort(matching.begin(), matching.end(), [&run](int a, int b) {
+    const RunCustomer& x = run.customers[a];
+    const RunCustomer& y = run.customers[b];
+    if (x.monetary != y.monetary) return x.monetary > y.monetary;
+    return x.id < y.id;
+  });
+  return matching;
+}
+
+Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
+                      const std::vector<int>& matching, int page, int page_size) {
+  Json rows = Json::array();
+  const size_t first = static_cast<size_t>(page - 1) * page_size;
+  for (size_t position = first; position < matching.size() && position < first + page_size; ++position) {
+    const int index = matching[position];
+    const RunCustomer& customer = run.customers[index];
+    rows.push_back({{"customer_id", customer.id},
+                    {"country", customer.country},
+                    {"recency", Number(customer.recency)},
+                    {"frequency", Number(customer.frequency)},
+                    {"monetary", Number(customer.monetary)},
+                    {"distance", Number(segmentation.distance[index])}});
+  }
+  return Json{{"segment_id", segment},
+              {"total", matching.size()},
+              {"page", page},
+              {"page_size", page_size},
+              {"customers", rows}};
+}
+
+std::string CustomersCsv(const RunData& run, const Segmentation& segmentation, const std::vector<int>& matching) {
+  std::string csv = "customer_id,country,recency,frequency,monetary,distance\n";
+  for (int index : matching) {
+    const RunCustomer& customer = run.customers[index];
+    csv += CsvField(customer.id) + "," + CsvField(customer.country) + "," + CsvNumber(customer.recency) + "," +
+           CsvNumber(customer.frequency) + "," + CsvNumber(customer.monetary) + "," +
+           CsvNumber(segmentation.distance[index]) + "\n";
+  }
+  return csv;
+}
+
+Json TrajectoryJson(const RunData& run, int customer) {
+  Json months = Json::array();
+  if (!run.HasPanel()) return months;
+  const LrfmPanel& panel = run.panel;
+  for (int month = panel.start[customer]; month < panel.month_count; ++month) {
+    months.push_back({{"month", FormatMonth(panel.first_month + month)},
+                      {"length", panel.At(customer, month, kLength)},
+                      {"recency", panel.At(customer, month, kRecency)},
+                      {"frequency", panel.At(customer, month, kFrequency)},
+                      {"monetary", panel.At(customer, month, kMonetary)}});
+  }
+  return months;
+}
+
+Json CustomerJson(const RunData& run, const Segmentation& segmentation, int customer) {
+  const RunCustomer& row = run.customers[customer];
+  const int32_t segment = segmentation.segment[customer];
+  return Json{{"customer_id", row.id},
+              {"country", row.country},
+              {"segment_id", segment},
+              {"segment_name", SegmentName(segmentation, segment)},
+              {"distance", Number(segmentation.distance[customer])},
+              {"revenue", Number(row.revenue)},
+              {"rfm", {{"recency", Number(row.recency)},
+                       {"frequency", Number(row.frequency)},
+                       {"monetary", Number(row.monetary)},
+                       {"first_purchase", row.first_purchase},
+                       {"last_purchase", row.last_purchase}}},
+              {"trajectory", TrajectoryJson(run, customer)}};
+}
+
+}  // namespace segcast::internal

@@ -1,0 +1,48 @@
+// The JSON (and CSV) bodies of the dashboard API, one function per answer; the shapes are the
+// contract of docs/dashboard.md. Pure functions of loaded data.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "segcast/migration.h"
+#include "web/run_catalog.h"
+#include "web/run_data.h"
+#include "web/segmentation.h"
+
+namespace segcast::internal {
+
+using Json = nlohmann::ordered_json;
+
+//! {"runs": [...]} in the order given.
+Json RunsJson(const std::vector<RunSummary>& runs);
+//! Totals over the run's segmented customers: revenue is the sum of the panel's monthly M.
+Json KpisJson(const RunData& run);
+Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached);
+//! The run's forecast.json in the contract's shape (series "total", "segment N").
+//! `own` is the run's own segmentation (for the segment names).
+Json ForecastsJson(const RunData& run, const Segmentation& own);
+Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunData& to,
+                   const Segmentation& to_own, const MigrationResult& migration);
+//! Run assignments of a run as BuildMigration wants them (revenue: the panel's M).
+RunAssignments AssignmentsOf(const RunData& run);
+
+//! Customers of one segment matching `query` (case-insensitive substring of id or country), by
+//! monetary descending then id: indices into run.customers.
+std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
+                                  const std::string& query);
+Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
+                      const std::vector<int>& matching, int page, int page_size);
+//! customer_id,country,recency,frequency,monetary,distance; every matching row.
+std::string CustomersCsv(const RunData& run, const Segmentation& segmentation,
+                         const std::vector<int>& matching);
+Json CustomerJson(const RunData& run, const Segmentation& segmentation, int customer);
+//! A customer's months in original units: [{"month","length","recency","frequency","monetary"}].
+Json TrajectoryJson(const RunData& run, int customer);
+
+//! Serialises with invalid UTF-8 replaced (ids and countries come from user files).
+std::string Dump(const Json& value);
+
+}  // namespace segcast::internal

@@ -1,0 +1,85 @@
+// One run of an output directory, in memory: what the dashboard reads from OUT/runs/<run id>/ and
+// the settings needed to re-cluster it exactly as the pipeline did.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "segcast/panel.h"
+#include "segcast/personas.h"
+#include "segcast/scale.h"
+#include "segcast/series.h"
+#include "segcast/ts_kmeans.h"
+
+namespace segcast::internal {
+
+//! One customer of the run, joined from lrfm.csv (order), rfm.csv and assignments.csv.
+struct RunCustomer {
+  std::string id;
+  std::string country;         //!< "" when the log has none
+  double recency = 0;          //!< days, rfm.csv
+  double frequency = 0;        //!< invoices, rfm.csv
+  double monetary = 0;         //!< revenue, rfm.csv
+  std::string first_purchase;  //!< "YYYY-MM-DD"
+  std::string last_purchase;
+  int32_t segment = -1;        //!< stable segment id of the run, -1 when not assigned
+  double distance = 0;         //!< distance to its centroid in the run (scaled units)
+  double revenue = 0;          //!< sum of the panel's monthly M (what segment revenue sums)
+  LrfmValues levels{};         //!< L, R at the last month; F, M per month (what personas read)
+};
+
+struct RunData {
+  std::string run_id;
+  std::string dir;               //!< the run folder
+  std::string as_of;             //!< "YYYY-MM-DD"
+  std::string created_at;        //!< ISO 8601 UTC: the manifest's modification time
+  std::string previous_run_id;   //!< the run it was aligned with, "" if none
+  int k = 0;                     //!< the run's number of segments
+  double silhouette = 0;         //!< the run's silhouette (NaN when not computed)
+  nlohmann::json segments_json;  //!< segments.json as written
+  nlohmann::json forecast_json;  //!< forecast.json, null when the run has none
+
+  std::vector<RunCustomer> customers;  //!< panel order (the order the pipeline clustered in)
+  std::unordered_map<std::string, int> index_of;  //!< customer id -> index
+  bool has_countries = false;
+
+  //! The monthly panel rebuilt from lrfm.csv: customer c is customers[c]. month_count == 0 when
+  //! the run folder has no lrfm.csv (written with write_panel off).
+  LrfmPanel panel;
+  bool panel_zero_filled = false;  //!< the run used PreAcquisition::kZero (cells before purchase are 0)
+
+  //! The run's clustering settings (manifest.json options), k and metric to be replaced.
+  TsKMeansOptions fit;
+  PanelScaleOptions scale;
+  bool zero_pre_acquisition = false;  //!< manifest panel.pre_acquisition == "zero"
+  PersonaRules persona_rules;
+
+  //! The run's scaled series (its own metric's pre-acquisition), for neighbour queries.
+  TimeSeriesSet series;
+
+  //! Index of a customer, or -1.
+  int Find(const std::string& customer_id) const;
+  bool HasPanel() const { return panel.month_count > 0; }
+};
+
+//! Reads a run folder. Throws InputError naming the file on a missing or malformed file.
+std::shared_ptr<const RunData> LoadRunFolder(const std::string& dir, const std::string& run_id);
+
+//! The run's panel as a given metric sees it: zero-filled (every series full length) for the
+//! Euclidean metric or a zero pre-acquisition run, else each series from its first purchase month.
+LrfmPanel PanelForMetric(const RunData& run, Metric metric);
+
+//! The run id a manifest's "previous" names: it is given as a run id, a model folder or a
+//! model.json path, and the run id is the folder's name. "" stays "".
+std::string PreviousRunId(const std::string& previous);
+
+//! "2011-12-10T09:30:00Z" from a file's modification time ("" if unknown).
+std::string FileTimeIso(const std::string& path);
+
+}  // namespace segcast::internal

@@ -1,0 +1,310 @@
+// The dashboard API called directly (no HTTP): every answer checked against the run files.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "segcast/dashboard.h"
+#include "segcast/error.h"
+#include "segcast/dtw.h"
+#include "segcast/quality.h"
+#include "unit/web/web_fixture.h"
+
+namespace segcast {
+namespace {
+
+using testing::ParseCsvText;
+using testing::ParseJson;
+using testing::ReadCsvRows;
+using testing::SampleRuns;
+
+const Dashboard& SampleDashboard() {
+  static const Dashboard dashboard([] {
+    DashboardOptions options;
+    options.output_dir = SampleRuns().output_dir.string();
+    options.threads = 2;
+    return options;
+  }());
+  return dashboard;
+}
+
+nlohmann::json GetJson(const std::string& path, const std::multimap<std::string, std::string>& query = {},
+                       int expected_status = 200) {
+  const ApiResponse answer = SampleDashboard().Get(path, query);
+  INFO(path << " -> " << answer.body.substr(0, 300));
+  REQUIRE(answer.status == expected_status);
+  REQUIRE(answer.content_type == "application/json; charset=utf-8");
+  return ParseJson(answer.body);
+}
+
+std::filesystem::path RunDir(const std::string& run) { return SampleRuns().output_dir / "runs" / run; }
+
+}  // namespace
+
+TEST_CASE("health and the run list name both runs, newest first", "[web]") {
+  const auto& runs = SampleRuns();
+  const auto health = GetJson("/api/health");
+  CHECK(health["status"] == "ok");
+  CHECK(health["runs"] == 2);
+  const auto list = GetJson("/api/runs")["runs"];
+  REQUIRE(list.size() == 2);
+  CHECK(list[0]["run_id"] == runs.second_run);
+  CHECK(list[1]["run_id"] == runs.first_run);
+  CHECK(list[0]["previous_run_id"] == runs.first_run);
+  CHECK(list[1]["previous_run_id"].is_null());
+  CHECK(list[0]["k"] == 3);
+  CHECK(list[0]["customers"] == static_cast<int64_t>(ReadCsvRows(RunDir(runs.second_run) / "assignments.csv").size()));
+}
+
+TEST_CASE("KPIs equal sums over the run's CSV files", "[web]") {
+  const std::string run = SampleRuns().second_run;
+  const auto assignments = ReadCsvRows(RunDir(run) / "assignments.csv");
+  double revenue = 0;
+  std::set<std::string> months;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "lrfm.csv")) {
+    revenue += std::stod(row.at("M"));
+    months.insert(row.at("month"));
+  }
+  double rfm_monetary = 0;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "rfm.csv")) rfm_monetary += std::stod(row.at("monetary"));
+  for (const std::string& name : {std::string("latest"), run}) {
+    const auto kpis = GetJson("/api/runs/" + name + "/kpis");
+    CHECK(kpis["run_id"] == run);
+    CHECK(kpis["customers"] == static_cast<int64_t>(assignments.size()));
+    CHECK(kpis["total_revenue"].get<double>() == Approx(revenue).epsilon(1e-9));
+    // With no window, the panel's revenue is every purchase before the as-of date: rfm.csv's too.
+    CHECK(kpis["total_revenue"].get<double>() == Approx(rfm_monetary).epsilon(1e-9));
+    CHECK(kpis["avg_revenue_per_customer"].get<double>() == Approx(revenue / assignments.size()));
+    CHECK(kpis["segments"] == 3);
+    CHECK(kpis["months"] == static_cast<int>(months.size()));
+    CHECK(kpis["first_month"] == *months.begin());
+    CHECK(kpis["last_month"] == *months.rbegin());
+    CHECK(kpis["metric"] == "dtw");
+  }
+}
+
+TEST_CASE("the run's own segments add up to its customers and revenue", "[web]") {
+  const std::string run = SampleRuns().second_run;
+  const auto assignments = ReadCsvRows(RunDir(run) / "assignments.csv");
+  std::map<int, int64_t> sizes;
+  for (const auto& row : assignments) ++sizes[std::stoi(row.at("segment"))];
+  const auto answer = GetJson("/api/runs/latest/segments");
+  CHECK(answer["source"] == "run");
+  CHECK(answer["k"] == 3);
+  REQUIRE(answer["segments"].size() == 3);
+  int64_t customers = 0;
+  double share = 0, revenue_share = 0;
+  for (const auto& segment : answer["segments"]) {
+    CHECK(segment["customers"] == sizes[segment["segment_id"].get<int>()]);
+    CHECK(!segment["name"].get<std::string>().empty());
+    CHECK(segment["mix"].contains("country"));
+    CHECK(!segment["trajectory"].empty());
+    CHECK(segment["trajectory"][0]["month"].is_string());
+    customers += segment["customers"].get<int64_t>();
+    share += segment["customer_share"].get<double>();
+    revenue_share += segment["revenue_share"].get<double>();
+    int64_t mix_total = 0;
+    for (const auto& entry : segment["mix"]["country"]) mix_total += entry["customers"].get<int64_t>();
+    CHECK(mix_total == segment["customers"].get<int64_t>());
+  }
+  CHECK(customers == static_cast<int64_t>(assignments.size()));
+  CHECK(share == Approx(1.0));
+  CHECK(revenue_share == Approx(1.0));
+}
+
+TEST_CASE("re-clustering at the run's own k and metric reproduces the run's segments", "[web]") {
+  const std::string run = SampleRuns().second_run;
+  const auto own = GetJson("/api/runs/" + run + "/segments");
+  const auto again = GetJson("/api/runs/" + run + "/segments", {{"k", "3"}, {"metric", "dtw"}});
+  CHECK(again["source"] == "recluster");
+  CHECK(again["cached"] == false);
+  CHECK(again["silhouette"].is_number());
+  // Same partition: each run segment maps to exactly one re-clustered segment, with every member.
+  std::multiset<int64_t> own_sizes, new_sizes;
+  for (const auto& segment : own["segments"]) own_sizes.insert(segment["customers"].get<int64_t>());
+  for (const auto& segment : again["segments"]) new_sizes.insert(segment["customers"].get<int64_t>());
+  CHECK(own_sizes == new_sizes);
+  std::map<int, int> mapping;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "assignments.csv")) {
+    const auto customer = GetJson("/api/runs/" + run + "/customers/" + row.at("customer_id"),
+                                  {{"k", "3"}, {"metric", "dtw"}});
+    const int run_segment = std::stoi(row.at("segment"));
+    const int new_segment = customer["segment_id"].get<int>();
+    const auto [where, inserted] = mapping.emplace(run_segment, new_segment);
+    REQUIRE(where->second == new_segment);
+    CHECK(customer["distance"].get<double>() == Approx(std::stod(row.at("distance"))).epsilon(1e-9));
+  }
+  CHECK(mapping.size() == 3);
+  std::set<int> targets;
+  for (const auto& [from, to] : mapping) targets.insert(to);
+  CHECK(targets.size() == 3);
+  // Same configuration again: served from the cache, byte for byte the same segments.
+  const auto cached = GetJson("/api/runs/" + run + "/segments", {{"k", "3"}, {"metric", "dtw"}});
+  CHECK(cached["cached"] == true);
+  CHECK(cached["segments"] == again["segments"]);
+}
+
+TEST_CASE("re-clustering with another k and metric covers every customer", "[web]") {
+  for (const char* metric : {"dtw", "euclidean"}) {
+    for (int k : {2, 5}) {
+      const auto answer = GetJson("/api/runs/latest/segments", {{"k", std::to_string(k)}, {"metric", metric}});
+      CHECK(answer["k"] == k);
+      CHECK(answer["metric"] == metric);
+      REQUIRE(answer["segments"].size() == static_cast<size_t>(k));
+      int64_t customers = 0;
+      for (const auto& segment : answer["segments"]) customers += segment["customers"].get<int64_t>();
+      CHECK(customers == GetJson("/api/runs/latest/kpis")["customers"].get<int64_t>());
+      const double silhouette = answer["silhouette"].get<double>();
+      CHECK(silhouette >= -1.0);
+      CHECK(silhouette <= 1.0);
+    }
+  }
+}
+
+TEST_CASE("bad parameters give 400 with the field, unknown things 404", "[web]") {
+  const auto k9 = GetJson("/api/runs/latest/segments", {{"k", "9"}}, 400);
+  CHECK(k9["error"]["status"] == 400);
+  CHECK(k9["error"]["field"] == "k");
+  CHECK(k9["error"]["message"] == "k must be an integer in 2..8");
+  CHECK(GetJson("/api/runs/latest/segments", {{"k", "3x"}}, 400)["error"]["field"] == "k");
+  CHECK(GetJson("/api/runs/latest/segments", {{"metric", "cosine"}}, 400)["error"]["field"] == "metric");
+  CHECK(GetJson("/api/runs/latest/segments/0/customers", {{"page_size", "501"}}, 400)["error"]["field"] ==
+        "page_size");
+  CHECK(GetJson("/api/runs/latest/segments/0/customers", {{"page", "0"}}, 400)["error"]["field"] == "page");
+  CHECK(GetJson("/api/runs/latest/customers/x/neighbours", {{"n", "51"}}, 404)["error"]["field"] == "customer");
+  GetJson("/api/runs/1999-01-01/kpis", {}, 404);
+  GetJson("/api/runs/..%2f/kpis", {}, 400);
+  GetJson("/api/runs/latest/segments/7/customers", {}, 404);
+  GetJson("/api/runs/latest/customers/no-such-customer", {}, 404);
+  GetJson("/api/nothing", {}, 404);
+  const auto none = GetJson("/api/runs/" + SampleRuns().first_run + "/migration", {}, 404);
+  CHECK(none["error"]["message"].get<std::string>().find("no previous run") != std::string::npos);
+}
+
+TEST_CASE("customer pages: totals, order, search and the CSV export agree", "[web]") {
+  const std::string run = SampleRuns().second_run;
+  std::map<std::string, std::map<std::string, std::string>> rfm;
+  for (auto& row : ReadCsvRows(RunDir(run) / "rfm.csv")) rfm[row.at("customer_id")] = row;
+  const auto segments = GetJson("/api/runs/latest/segments")["segments"];
+  for (const auto& segment : segments) {
+    const std::string id = std::to_string(segment["segment_id"].get<int>());
+    const auto first = GetJson("/api/runs/latest/segments/" + id + "/customers", {{"page_size", "7"}});
+    CHECK(first["total"] == segment["customers"]);
+    CHECK(first["page"] == 1);
+    CHECK(first["customers"].size() == std::min<size_t>(7, segment["customers"].get<size_t>()));
+    // Walk every page: each customer once, monetary descending.
+    std::set<std::string> seen;
+    double previous = INFINITY;
+    const int64_t total = first["total"].get<int64_t>();
+    for (int page = 1; page <= (total + 6) / 7; ++page) {
+      const auto answer = GetJson("/api/runs/latest/segments/" + id + "/customers",
+                                  {{"page_size", "7"}, {"page", std::to_string(page)}});
+      for (const auto& customer : answer["customers"]) {
+        const std::string customer_id = customer["customer_id"];
+        CHECK(seen.insert(customer_id).second);
+        CHECK(customer["monetary"].get<double>() <= previous);
+        previous = customer["monetary"].get<double>();
+        CHECK(customer["monetary"].get<double>() == Approx(std::stod(rfm.at(customer_id).at("monetary"))));
+        CHECK(customer["country"] == rfm.at(customer_id).at("country"));
+      }
+    }
+    CHECK(static_cast<int64_t>(seen.size()) == total);
+    const ApiResponse csv = SampleDashboard().Get("/api/runs/latest/segments/" + id + "/customers.csv", {});
+    REQUIRE(csv.status == 200);
+    CHECK(csv.content_type.rfind("text/csv", 0) == 0);
+    CHECK(csv.body.rfind("customer_id,country,recency,frequency,monetary,distance\n", 0) == 0);
+    const auto rows = ParseCsvText(csv.body);
+    CHECK(static_cast<int64_t>(rows.size()) == total);
+    for (const auto& row : rows) CHECK(seen.count(row.at("customer_id")) == 1);
+    REQUIRE(csv.headers.size() == 1);
+    CHECK(csv.headers[0].second == "attachment; filename=\"segment-" + id + ".csv\"");
+  }
+  // Search: a country filter keeps exactly that country's members of the segment.
+  const auto united = GetJson("/api/runs/latest/segments/0/customers", {{"q", "UNITED kingdom"}, {"page_size", "500"}});
+  int64_t expected = 0;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "assignments.csv")) {
+    if (row.at("segment") == "0" && rfm.at(row.at("customer_id")).at("country") == "United Kingdom") ++expected;
+  }
+  CHECK(united["total"] == expected);
+  CHECK(expected > 0);
+}
+
+TEST_CASE("one customer: RFM, segment and trajectory from the run files", "[web]") {
+  const std::string run = SampleRuns().second_run;
+  const auto assignments = ReadCsvRows(RunDir(run) / "assignments.csv");
+  const auto& row = assignments.at(assignments.size() / 2);
+  const std::string id = row.at("customer_id");
+  const auto customer = GetJson("/api/runs/latest/customers/" + id);
+  CHECK(customer["segment_id"] == std::stoi(row.at("segment")));
+  CHECK(customer["segment_name"] == row.at("name"));
+  std::vector<std::map<std::string, std::string>> months;
+  for (auto& month : ReadCsvRows(RunDir(run) / "lrfm.csv")) {
+    if (month.at("customer_id") == id) months.push_back(month);
+  }
+  REQUIRE(customer["trajectory"].size() == months.size());
+  for (size_t step = 0; step < months.size(); ++step) {
+    CHECK(customer["trajectory"][step]["month"] == months[step].at("month"));
+    CHECK(customer["trajectory"][step]["monetary"].get<double>() == Approx(std::stod(months[step].at("M"))));
+  }
+}
+
+TEST_CASE("neighbours: n nearest by DTW, ascending, without the customer itself", "[web]") {
+  const std::string id = ReadCsvRows(RunDir(SampleRuns().second_run) / "assignments.csv").at(3).at("customer_id");
+  const auto answer = GetJson("/api/runs/latest/customers/" + id + "/neighbours", {{"n", "6"}});
+  REQUIRE(answer["neighbours"].size() == 6);
+  double previous = 0;
+  for (const auto& neighbour : answer["neighbours"]) {
+    CHECK(neighbour["customer_id"] != id);
+    CHECK(neighbour["distance"].get<double>() >= previous);
+    previous = neighbour["distance"].get<double>();
+    CHECK(!neighbour["trajectory"].empty());
+  }
+  const auto one = GetJson("/api/runs/latest/customers/" + id + "/neighbours", {{"n", "1"}});
+  REQUIRE(one["neighbours"].size() == 1);
+  CHECK(one["neighbours"][0] == answer["neighbours"][0]);
+}
+
+TEST_CASE("forecasts and migration follow the run files", "[web]") {
+  const auto& runs = SampleRuns();
+  const auto forecasts = GetJson("/api/runs/latest/forecasts");
+  REQUIRE(forecasts["series"].size() == 4);  // total + 3 segments
+  CHECK(forecasts["series"][0]["series"] == "total");
+  CHECK(forecasts["series"][0]["segment_id"] == -1);
+  CHECK(forecasts["series"][1]["series"] == "segment 0");
+  CHECK(forecasts["interval"].get<double>() == Approx(0.8));
+  for (const auto& point : forecasts["series"][0]["points"]) {
+    CHECK(point["lower"].get<double>() <= point["yhat"].get<double>());
+    CHECK(point["yhat"].get<double>() <= point["upper"].get<double>());
+    if (!point["is_history"].get<bool>()) CHECK(point["actual"].is_null());
+  }
+  const auto migration = GetJson("/api/runs/latest/migration");
+  CHECK(migration["from_run"] == runs.first_run);
+  CHECK(migration["to_run"] == runs.second_run);
+  const auto explicit_from = GetJson("/api/runs/latest/migration", {{"from", runs.first_run}});
+  CHECK(explicit_from == migration);
+  // Rows sum to the first run's customers, columns to the second's.
+  int64_t from_total = 0, to_total = 0;
+  for (const auto& cell : migration["cells"]) {
+    if (cell["from"] != -1) from_total += cell["customers"].get<int64_t>();
+    if (cell["to"] != -1) to_total += cell["customers"].get<int64_t>();
+  }
+  CHECK(from_total == static_cast<int64_t>(ReadCsvRows(RunDir(runs.first_run) / "assignments.csv").size()));
+  CHECK(to_total == static_cast<int64_t>(ReadCsvRows(RunDir(runs.second_run) / "assignments.csv").size()));
+}
+
+TEST_CASE("dashboard options are validated by field", "[web]") {
+  DashboardOptions options;
+  CHECK_THROWS_WITH(options.Validate(), Catch::Contains("output_dir"));
+  options.output_dir = "x";
+  options.cache_entries = 0;
+  CHECK_THROWS_WITH(options.Validate(), Catch::Contains("cache_entries"));
+  options.cache_entries = 1;
+  options.silhouette_sample = -1;
+  CHECK_THROWS_WITH(options.Validate(), Catch::Contains("silhouette_sample"));
+  options.silhouette_sample = 0;
+  options.output_dir = "/no/such/folder/anywhere";
+  CHECK_THROWS_AS(Dashboard(options), InputError);
+}
+
+}  // namespace segcast

@@ -91,6 +91,12 @@
     if (!charts[id]) charts[id] = echarts.init($(id), null, { renderer: 'canvas' });
     return charts[id];
   }
+  // Users who ask their system for reduced motion (and the e2e test, whose screenshots must not
+  // catch a chart half-drawn) get charts without the entry animation.
+  const kAnimate = !(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+  function draw(id, option) {
+    chart(id).setOption({ animation: kAnimate, ...option }, true);
+  }
   function segmentColour(segmentId) {
     return kPalette[((segmentId % kPalette.length) + kPalette.length) % kPalette.length];
   }
@@ -112,7 +118,7 @@
     el.dataset.segmentsK = String(state.segments.k);
     el.dataset.segmentsMetric = state.segments.metric;
     el.dataset.segmentCounts = segs.map((s) => s.customers).join(',');
-    chart('chart-sizes').setOption({
+    draw('chart-sizes', {
       textStyle: baseText,
       color: ['#56B4E9', '#0072B2'],
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
@@ -151,7 +157,7 @@
       return { name: `${kFeatures[feature].short} (${kFeatures[feature].unit})`, max: +(largest * 1.1).toFixed(2), min: 0 };
     });
     const colour = segmentColour(focus.segment_id);
-    chart('chart-radar').setOption({
+    draw('chart-radar', {
       textStyle: baseText,
       legend: { bottom: 0, data: [segmentLabel(focus), 'all customers'] },
       tooltip: { trigger: 'item',
@@ -188,14 +194,14 @@
     $('mix-title').textContent = `${state.mixColumn || 'none'} of ${segmentLabel(focus)}`;
     $('mix-column').textContent = state.mixColumn || 'a mix column';
     if (!state.mixColumn) {
-      chart('chart-mix').setOption(messageOption('This run has no country or demographic\ncolumn to break the segment down by.'), true);
+      draw('chart-mix', messageOption('This run has no country or demographic\ncolumn to break the segment down by.'), true);
       return;
     }
     const entries = [...mix[state.mixColumn]].sort((a, b) => b.customers - a.customers);
     const shown = entries.slice(0, kMixTop).map((e) => ({ name: String(e.value), value: e.customers }));
     const rest = entries.slice(kMixTop).reduce((sum, e) => sum + e.customers, 0);
     if (rest > 0) shown.push({ name: 'other', value: rest, itemStyle: { color: '#c8ccd4' } });
-    chart('chart-mix').setOption({
+    draw('chart-mix', {
       textStyle: baseText,
       color: kPalette,
       tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${fmtInt.format(p.value)} customers (${p.percent}%)` },
@@ -222,7 +228,7 @@
     document.querySelectorAll('[data-feature]').forEach((b) => b.classList.toggle('active', b.dataset.feature === feature));
     $('trajectories-explain').textContent = `Each segment's centroid month by month: ${info.label} in ${info.unit}` +
       ` (original units); the segment in focus is drawn thicker. Switch L / R / F / M above.`;
-    chart('chart-trajectories').setOption({
+    draw('chart-trajectories', {
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => `${fmtFeature(feature, v)} ${info.unit}` },
       legend: { type: 'scroll', top: 0, left: 0, right: 120, textStyle: { fontSize: 11 } },
@@ -246,7 +252,7 @@
     const all = state.forecasts ? state.forecasts.series : [];
     if (!all.length) {
       select.replaceChildren();
-      chart('chart-forecast').setOption(messageOption('This run has no forecasts.'), true);
+      draw('chart-forecast', messageOption('This run has no forecasts.'), true);
       return;
     }
     if (!all.some((s) => s.series === state.forecastSeries)) state.forecastSeries = all[0].series;
@@ -264,7 +270,7 @@
       ` model over history, the solid line the forecast with its ${interval}% interval (shaded).` +
       (series.partial_month ? ` ${series.partial_month.month} is partial (${series.partial_month.days_observed} of` +
         ` ${series.partial_month.days_in_month} days) and is not part of the fit.` : '');
-    chart('chart-forecast').setOption({
+    draw('chart-forecast', {
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : fmtMoney.format(v)),
         formatter: (items) => {
@@ -306,7 +312,7 @@
     if (!m) {
       const message = state.migrationError || 'No migration for this run.';
       explain.textContent = `${message} Migration needs two runs: run the next month with --previous <run id>.`;
-      chart('chart-migration').setOption(messageOption(`Run ${state.runId} has no previous run:\nno migration to show.`), true);
+      draw('chart-migration', messageOption(`Run ${state.runId} has no previous run:\nno migration to show.`), true);
       el.dataset.migration = 'none';
       return;
     }
@@ -321,12 +327,15 @@
       c.from < 0 ? rows.length - 1 : rowIndex.get(c.from),
       c.customers, c.previous_revenue, c.current_revenue]);
     const largest = Math.max(1, ...data.map((d) => d[2]));
-    const stayed = m.cells.filter((c) => c.from >= 0 && c.from === c.to).reduce((s, c) => s + c.customers, 0);
-    const total = m.cells.reduce((s, c) => s + c.customers, 0);
+    const sumOf = (keep) => m.cells.filter(keep).reduce((s, c) => s + c.customers, 0);
+    const stayed = m.stayed != null ? m.stayed : sumOf((c) => c.from >= 0 && c.from === c.to);
+    const moved = m.moved != null ? m.moved : sumOf((c) => c.from >= 0 && c.to >= 0 && c.from !== c.to);
+    const entered = m.new != null ? m.new : sumOf((c) => c.from < 0);
+    const gone = m.gone != null ? m.gone : sumOf((c) => c.to < 0);
     explain.textContent = `Customers moving from each segment of run ${m.from_run} (rows) to each segment of run` +
-      ` ${m.to_run} (columns); "new" entered after ${m.from_run}, "gone" left. ${fmtInt.format(stayed)} of` +
-      ` ${fmtInt.format(total)} customers kept their segment id. Darker = more customers.`;
-    chart('chart-migration').setOption({
+      ` ${m.to_run} (columns), darker = more: ${fmtInt.format(stayed)} stayed, ${fmtInt.format(moved)} moved,` +
+      ` ${fmtInt.format(entered)} new (first seen after ${m.from_run}), ${fmtInt.format(gone)} gone.`;
+    draw('chart-migration', {
       textStyle: baseText,
       tooltip: { formatter: (p) => `<b>${rows[p.value[1]]} → ${columns[p.value[0]]}</b><br>${fmtInt.format(p.value[2])} customers` +
         `<br>revenue then ${fmtMoney.format(p.value[3])}, now ${fmtMoney.format(p.value[4])}` },
@@ -440,7 +449,7 @@
 
   async function showCustomer(id) {
     const base = `${runPath()}/customers/${encodeURIComponent(id)}`;
-    const [customer, neighbours] = await Promise.all([api(base), api(`${base}/neighbours?n=5`)]);
+    const [customer, neighbours] = await Promise.all([api(base + query(clusterParams())), api(`${base}/neighbours?n=5`)]);
     state.customer = { ...customer, neighbours: neighbours.neighbours };
     document.querySelectorAll('#customer-table tbody tr').forEach((tr) =>
       tr.classList.toggle('selected', tr.dataset.customerId === String(id)));
@@ -449,7 +458,7 @@
     $('detail-title').textContent = `${customer.customer_id}`;
     const facts = [
       ['Country', customer.country || '–'],
-      ["Segment (run's)", `${customer.segment_id} ${customer.segment_name}`],
+      ['Segment', `${customer.segment_id} ${customer.segment_name}`],
       ['Recency', `${fmtInt.format(customer.rfm.recency)} days`],
       ['Frequency', `${fmtInt.format(customer.rfm.frequency)} invoices`],
       ['Monetary', fmtMoney.format(customer.rfm.monetary)],
@@ -487,7 +496,7 @@
     };
     $('customer-explain').textContent = `${info.label} (${info.unit}) of customer ${c.customer_id} month by month (thick)` +
       ` and of its ${c.neighbours.length} nearest trajectories under DTW (thin, dashed; colour = their segment).`;
-    chart('chart-customer').setOption({
+    draw('chart-customer', {
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : `${fmtFeature(feature, v)} ${info.unit}`) },
       legend: { type: 'scroll', top: 0, textStyle: { fontSize: 11 } },

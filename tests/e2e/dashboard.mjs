@@ -178,6 +178,7 @@ try {
     check(canvases > 0 && ink >= kMinInkPixels, `#${id} rendered (${ink} ink pixels)`);
   }
   check(await page.locator('#chart-migration').getAttribute('data-migration') === 'matrix', 'migration matrix shown for the latest run');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
   for (const id of chartIds) await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `${id}.png`) });
 
@@ -214,6 +215,7 @@ try {
     const { ink } = await inkOf(id);
     check(ink >= kMinInkPixels, `#${id} redrawn after re-clustering (${ink} ink pixels)`);
   }
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifacts, 'dashboard-reclustered.png'), fullPage: true });
 
   // ------------------------------------------------------------ customer table, search, export

@@ -11,14 +11,16 @@
   // every colour-vision type and in grey, so few customers look quiet and many look heavy.
   const kSequential = ['#ffffd9', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'];
   const kFeatures = {
-    length: { short: 'L', label: 'L: customer age', unit: 'days', axis: 'days since first purchase' },
-    recency: { short: 'R', label: 'R: recency', unit: 'days', axis: 'days since last purchase' },
-    frequency: { short: 'F', label: 'F: frequency', unit: 'invoices / month', axis: 'invoices a month' },
-    monetary: { short: 'M', label: 'M: monetary', unit: 'revenue / month', axis: 'revenue a month' },
+    length: { short: 'L', label: 'L: customer age', unit: 'days', radar: 'age, days', axis: 'days since first purchase' },
+    recency: { short: 'R', label: 'R: recency', unit: 'days', radar: 'recency, days', axis: 'days since last purchase' },
+    frequency: { short: 'F', label: 'F: frequency', unit: 'invoices / month', radar: 'invoices/mo', axis: 'invoices a month' },
+    monetary: { short: 'M', label: 'M: monetary', unit: 'revenue / month', radar: 'revenue/mo', axis: 'revenue a month' },
   };
   const kFeatureOrder = ['length', 'recency', 'frequency', 'monetary'];
   const kPageSize = 25;
-  const kMixTop = 9;
+  // Seven values plus "other" keep every slice of the donut a distinct colour of the palette.
+  const kMixTop = 7;
+  const kMixPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000'];
 
   const state = {
     runs: [],
@@ -154,7 +156,7 @@
     // the other axes; the population sits at 1 on every axis.
     const indicator = kFeatureOrder.map((feature) => {
       const largest = Math.max(1, ...segs.map((s) => ratio(s, feature)));
-      return { name: `${kFeatures[feature].short} (${kFeatures[feature].unit})`, max: +(largest * 1.1).toFixed(2), min: 0 };
+      return { name: `${kFeatures[feature].short} (${kFeatures[feature].radar})`, max: +(largest * 1.1).toFixed(2), min: 0 };
     });
     const colour = segmentColour(focus.segment_id);
     draw('chart-radar', {
@@ -170,7 +172,7 @@
           });
           return `<b>${item.name}</b><br>${rows.join('<br>')}`;
         } },
-      radar: { indicator, radius: '68%', center: ['50%', '48%'], splitNumber: 4,
+      radar: { indicator, radius: '62%', center: ['50%', '48%'], splitNumber: 4,
         axisName: { color: '#1d2330', fontSize: 12 } },
       series: [{ type: 'radar', data: [
         { name: 'all customers', value: kFeatureOrder.map(() => 1),
@@ -203,7 +205,7 @@
     if (rest > 0) shown.push({ name: 'other', value: rest, itemStyle: { color: '#c8ccd4' } });
     draw('chart-mix', {
       textStyle: baseText,
-      color: kPalette,
+      color: kMixPalette,
       tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${fmtInt.format(p.value)} customers (${p.percent}%)` },
       legend: { type: 'scroll', orient: 'vertical', right: 4, top: 'middle', textStyle: { fontSize: 11 },
         formatter: (name) => (name.length > 20 ? name.slice(0, 19) + '…' : name) },

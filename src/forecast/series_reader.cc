@@ -114,16 +114,21 @@ MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
   const int year_column = Column(header, "start_year", path);
   const int month_column = Column(header, "start_month", path);
   const int first_value = Column(header, "v1", path);
+  // A row must reach every fixed column, wherever the header puts it (v1 may come first).
+  const size_t needed_fields = static_cast<size_t>(
+      std::max({id_column, n_column, horizon_column, year_column, month_column, first_value})) + 1;
   MonthlySeriesSet set;
   while (reader.Next(line)) {
     if (line.empty()) continue;
     ++set.rows_read;
     const std::vector<std::string> fields = SplitCsv(line);
     int n = 0, horizon = 0, year = 0, month = 0;
-    if (fields.size() <= static_cast<size_t>(first_value) || !ParseInt(fields[n_column], n) ||
+    if (fields.size() < needed_fields || !ParseInt(fields[n_column], n) ||
         !ParseInt(fields[horizon_column], horizon) || !ParseInt(fields[year_column], year) ||
         !ParseInt(fields[month_column], month) || month < 1 || month > 12 || n < 1 ||
-        fields.size() < static_cast<size_t>(first_value + n) || horizon < 0 || horizon >= n) {
+        year < 1400 || year > 9999 ||  // the calendar's range; MakeMonth would overflow beyond
+        fields.size() - static_cast<size_t>(first_value) < static_cast<size_t>(n) || horizon < 0 ||
+        horizon >= n) {
       Reject(set, reader.number(), "malformed header fields or fewer than n values");
       continue;
     }

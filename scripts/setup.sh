@@ -12,6 +12,7 @@ packages=(
   python3 python3-pandas python3-numpy
   postgresql
   time
+  strace
   clang-14 libclang-rt-14-dev
   nodejs chromium
 )

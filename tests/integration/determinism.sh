@@ -21,9 +21,9 @@ for count in $threads; do
   mkdir "$work/t$count"
   # The same relative output path in every run, so the options recorded in the manifest and the
   # store agree; only the working folder differs.
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   (cd "$work/t$count" && "$bin" run "$input" -o out --threads "$count" --seed 7 -q > summary.txt)
-  echo "threads $count: $(head -1 "$work/t$count/summary.txt") ($(echo "$(date +%s.%N) - $start" | bc) s)"
+  echo "threads $count: $(head -1 "$work/t$count/summary.txt") ($(( ($(date +%s%N) - start) / 1000000 )) ms)"
   if [ -z "$first" ]; then
     first=$count
     continue

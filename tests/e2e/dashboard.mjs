@@ -68,8 +68,10 @@ function runPipeline(args) {
   const start = process.hrtime.bigint();
   const result = spawnSync(segcast, ['run', sample, '-o', out, '-q', '--no-backtest', ...args], { encoding: 'utf8' });
   if (result.status !== 0) {
-    console.log(result.stdout, result.stderr);
-    throw new Error(`segcast run ${args.join(' ')} exited with ${result.status}`);
+    console.log(`e2e_dashboard: FAIL: segcast run ${args.join(' ')} exited with ${result.status}`);
+    console.log(`${result.stdout}${result.stderr}`.trim());
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(1);
   }
   console.log(`segcast run ${args.join(' ')}: ${(elapsed(start) / 1000).toFixed(2)} s`);
 }
@@ -227,6 +229,18 @@ try {
     `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`);
   check(await rows.count() === Math.min(25, tableApi.total), `table page shows ${Math.min(25, tableApi.total)} rows of ${tableApi.total}`);
   check(await rows.first().getAttribute('data-customer-id') === tableApi.customers[0].customer_id, 'table order matches the API (monetary, highest first)');
+
+  if (tableApi.total > 25) {
+    const page2 = await getJson(
+      `${baseUrl}api/runs/latest/segments/${focus}/customers?page=2&page_size=25&k=${newK}&metric=${otherMetric}`);
+    await page.locator('#page-next').click();
+    await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
+      page2.customers[0].customer_id, { timeout: 10000 }).then(() => check(true, 'Next shows the API\'s page 2'),
+      () => check(false, 'Next shows the API\'s page 2'));
+    await page.locator('#page-prev').click();
+    await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
+      tableApi.customers[0].customer_id, { timeout: 10000 });
+  }
 
   const download = page.waitForEvent('download', { timeout: 15000 });
   await page.locator('#export-csv').click();

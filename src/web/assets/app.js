@@ -234,7 +234,7 @@
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => `${fmtFeature(feature, v)} ${info.unit}` },
       legend: { type: 'scroll', top: 0, left: 0, right: 120, textStyle: { fontSize: 11 } },
-      grid: { left: 62, right: 16, top: 56, bottom: 46 },
+      grid: { left: 62, right: 30, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, name: 'month', nameLocation: 'middle', nameGap: 28, boundaryGap: false },
       yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10,
         axisLabel: { formatter: (v) => fmtCompact.format(v) } },
@@ -284,7 +284,7 @@
           return lines.join('<br>');
         } },
       legend: { top: 0, data: ['actual', 'model', 'forecast', `${interval}% interval`] },
-      grid: { left: 62, right: 16, top: 56, bottom: 46 },
+      grid: { left: 62, right: 30, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: 'revenue / month', nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
       series: [
@@ -478,7 +478,9 @@
       link.textContent = n.customer_id;
       link.dataset.customerId = n.customer_id;
       link.tabIndex = 0;
-      li.append(link, ` · DTW ${fmt2.format(n.distance)} · segment ${n.segment_id}`);
+      // Neighbours carry the run's own segment ids, which a re-clustering does not share.
+      const own = state.segments && state.segments.source === 'recluster' ? "run's segment" : 'segment';
+      li.append(link, ` · DTW ${fmt2.format(n.distance)} · ${own} ${n.segment_id}`);
       return li;
     }));
     renderCustomerChart();
@@ -497,12 +499,12 @@
       return months.map((m) => (byMonth.has(m) ? byMonth.get(m) : null));
     };
     $('customer-explain').textContent = `${info.label} (${info.unit}) of customer ${c.customer_id} month by month (thick)` +
-      ` and of its ${c.neighbours.length} nearest trajectories under DTW (thin, dashed; colour = their segment).`;
+      ` and of its ${c.neighbours.length} nearest trajectories under DTW (thin, dashed; colour = their segment in the run).`;
     draw('chart-customer', {
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : `${fmtFeature(feature, v)} ${info.unit}`) },
       legend: { type: 'scroll', top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 62, right: 16, top: 56, bottom: 46 },
+      grid: { left: 62, right: 30, top: 56, bottom: 46 },
       xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: `${info.short} (${info.unit})`, nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
       series: [

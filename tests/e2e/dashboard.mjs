@@ -28,6 +28,10 @@ const chartIds = ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories
 // A chart that drew axes, labels and data covers far more than this many non-white pixels; an
 // empty ECharts canvas has none.
 const kMinInkPixels = 400;
+// Generous limits: CI runs this beside the other tests (and again under AddressSanitizer), and the
+// first load moves ~1 MB of ECharts through the server's on-the-fly compression.
+const kLoadTimeout = 120000;
+const kActionTimeout = 30000;
 
 function skip(reason) {
   console.log(`e2e_dashboard: SKIPPED: ${reason}`);
@@ -155,7 +159,7 @@ try {
   console.log('page load:');
   const loadStart = process.hrtime.bigint();
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: kLoadTimeout });
   const loadMs = elapsed(loadStart);
   console.log(`  first full render: ${loadMs.toFixed(0)} ms (navigation to data-ready)`);
   const timing = await page.evaluate(() => {
@@ -191,7 +195,7 @@ try {
   const newK = latest.k === 4 ? 5 : 4;
   let start = process.hrtime.bigint();
   await page.locator('#k-slider').fill(String(newK));
-  await page.waitForFunction((k) => document.getElementById('chart-sizes').dataset.segmentsK === String(k), newK, { timeout: 30000 });
+  await page.waitForFunction((k) => document.getElementById('chart-sizes').dataset.segmentsK === String(k), newK, { timeout: kActionTimeout });
   console.log(`  k ${latest.k} -> ${newK}: charts redrawn after ${elapsed(start).toFixed(0)} ms (includes the 200 ms slider debounce)`);
   const afterK = await sizesState();
   const countsK = afterK.counts.split(',').map(Number);
@@ -203,7 +207,7 @@ try {
   const otherMetric = afterK.metric === 'dtw' ? 'euclidean' : 'dtw';
   start = process.hrtime.bigint();
   await page.locator(`label[for="metric-${otherMetric}"]`).click();
-  await page.waitForFunction((metric) => document.getElementById('chart-sizes').dataset.segmentsMetric === metric, otherMetric, { timeout: 30000 });
+  await page.waitForFunction((metric) => document.getElementById('chart-sizes').dataset.segmentsMetric === metric, otherMetric, { timeout: kActionTimeout });
   console.log(`  metric ${afterK.metric} -> ${otherMetric}: charts redrawn after ${elapsed(start).toFixed(0)} ms`);
   const afterMetric = await sizesState();
   check(afterMetric.k === String(newK), `k stays ${newK} after toggling the metric`);
@@ -224,7 +228,7 @@ try {
   console.log('customers:');
   const focus = await page.locator('#segment-select').inputValue();
   const rows = page.locator('#customer-table tbody tr[data-customer-id]');
-  await rows.first().waitFor({ timeout: 10000 });
+  await rows.first().waitFor({ timeout: kActionTimeout });
   const tableApi = await getJson(
     `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`);
   check(await rows.count() === Math.min(25, tableApi.total), `table page shows ${Math.min(25, tableApi.total)} rows of ${tableApi.total}`);
@@ -235,14 +239,14 @@ try {
       `${baseUrl}api/runs/latest/segments/${focus}/customers?page=2&page_size=25&k=${newK}&metric=${otherMetric}`);
     await page.locator('#page-next').click();
     await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
-      page2.customers[0].customer_id, { timeout: 10000 }).then(() => check(true, 'Next shows the API\'s page 2'),
+      page2.customers[0].customer_id, { timeout: kActionTimeout }).then(() => check(true, 'Next shows the API\'s page 2'),
       () => check(false, 'Next shows the API\'s page 2'));
     await page.locator('#page-prev').click();
     await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
-      tableApi.customers[0].customer_id, { timeout: 10000 });
+      tableApi.customers[0].customer_id, { timeout: kActionTimeout });
   }
 
-  const download = page.waitForEvent('download', { timeout: 15000 });
+  const download = page.waitForEvent('download', { timeout: kActionTimeout });
   await page.locator('#export-csv').click();
   const csvPath = path.join(artifacts, 'export.csv');
   await (await download).saveAs(csvPath);
@@ -256,13 +260,13 @@ try {
   await page.waitForFunction((n) => {
     const ids = [...document.querySelectorAll('#customer-table tbody tr')].map((r) => r.dataset.customerId || '');
     return ids.length > 0 && ids.every((id) => id.includes(n) || false);
-  }, needle, { timeout: 10000 }).then(() => check(true, `search "${needle}" keeps only matching rows`),
+  }, needle, { timeout: kActionTimeout }).then(() => check(true, `search "${needle}" keeps only matching rows`),
     () => check(false, `search "${needle}" keeps only matching rows`));
 
   start = process.hrtime.bigint();
   await rows.first().click();
-  await page.locator('#customer-detail').waitFor({ state: 'visible', timeout: 10000 });
-  await page.waitForFunction(() => document.querySelectorAll('#neighbour-list li').length > 0, null, { timeout: 10000 });
+  await page.locator('#customer-detail').waitFor({ state: 'visible', timeout: kActionTimeout });
+  await page.waitForFunction(() => document.querySelectorAll('#neighbour-list li').length > 0, null, { timeout: kActionTimeout });
   console.log(`  customer opened in ${elapsed(start).toFixed(0)} ms`);
   const customerInk = await inkOf('chart-customer');
   check(customerInk.ink >= kMinInkPixels, `#chart-customer rendered (${customerInk.ink} ink pixels)`);
@@ -274,7 +278,7 @@ try {
   console.log('older run:');
   const older = runs[runs.length - 1].run_id;
   await page.locator('#run-select').selectOption(older);
-  await page.waitForFunction(() => document.getElementById('chart-migration').dataset.migration === 'none', null, { timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById('chart-migration').dataset.migration === 'none', null, { timeout: kActionTimeout });
   check(/no previous run/i.test(await text('#migration-explain')), `run ${older} says it has no previous run`);
   const olderInk = await inkOf('chart-migration');
   check(olderInk.ink > 0, 'the migration panel shows the message');
@@ -283,7 +287,7 @@ try {
   // ------------------------------------------------------------ a second load (cached assets)
   const reloadStart = process.hrtime.bigint();
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: kLoadTimeout });
   const reloadMs = elapsed(reloadStart);
   console.log(`second load (assets cached): first full render ${reloadMs.toFixed(0)} ms`);
 

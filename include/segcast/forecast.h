@@ -60,6 +60,13 @@ enum class Selection {
   kAverage,     //!< the equal-weight average of every variant (forecast combination)
 };
 
+//! How the members of Selection::kAverage are combined, month by month.
+enum class Combination {
+  kMean,      //!< equal weights
+  kMedian,    //!< the median of the members' forecasts (mean of the middle two when even)
+  kBestHalf,  //!< equal weights on the better half by rolling-origin validation on the history
+};
+
 struct ForecastOptions {
   //! Months to forecast beyond the last complete month; 1 .. 240.
   int horizon = 6;
@@ -101,7 +108,7 @@ struct ForecastOptions {
   double seasonality_prior_scale = 10.0;
   //! Per-month damping of the trend's rate beyond the data (Gardner & McKenzie 1985):
   //! the rate h months ahead is phi^h times the last rate. 1 = Prophet's straight line; 0 < phi <= 1.
-  double trend_damping = 0.95;
+  double trend_damping = 0.8;
   //! Half-life in months of the likelihood weights 0.5^(age / half_life) (discounted
   //! likelihood, as in exponential smoothing); 0 = every month weighs 1 (Prophet). >= 0.
   double recency_half_life = 0.0;
@@ -118,6 +125,9 @@ struct ForecastOptions {
   //! weights) in place of recency_half_life, each on y and on log y (the log only for series
   //! without negatives). Chosen on the tourism training parts (docs/forecasting.md).
   std::vector<double> variant_half_lives = {9, 18, 36};
+  //! How Selection::kAverage combines its members. The median was chosen by rolling-origin
+  //! validation on the tourism training parts (docs/forecasting.md).
+  Combination combination = Combination::kMedian;
   //! Rolling origins used by Selection::kValidation (the last ones of the history); 1 .. 12.
   int validation_origins = 3;
   //! Months between validation origins; 1 .. 24.

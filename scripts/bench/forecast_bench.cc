@@ -5,7 +5,8 @@
 //                  [order=6] [changepoints=-1] [months_per_changepoint=12] [damping=0.98]
 //                  [prior=0.05] [selection=validation|fixed] [transform=none|log] [samples=1000]
 //                  [half_life=0] [half_lives=9,18,36] [eps=1e-3] [range=0.8] [window=0]
-//                  [calibrated=1] [nonnegative=1] [stage=test|validation]
+//                  [calibrated=1] [nonnegative=1] [stage=test|validation] [cut=24]
+//                  [combination=mean|median|besthalf]
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
 #include <algorithm>
@@ -89,6 +90,7 @@ double Percentile(std::vector<double> values, double p) {
 struct Scores {
   segcast::AccuracyAccumulator model, seasonal_naive;
   int negative_forecasts = 0;
+  std::vector<int> covered_by_horizon, points_by_horizon;  //!< model's interval, h = 1, 2, ...
 };
 
 Scores Score(const std::vector<MonthlySeries>& series,
@@ -104,6 +106,15 @@ Scores Score(const std::vector<MonthlySeries>& series,
         upper.push_back(point.yhat_upper);
         if (point.yhat < 0) ++scores.negative_forecasts;
       }
+    for (int h = 0; h < horizon && h < static_cast<int>(yhat.size()); ++h) {
+      if (!std::isfinite(series[index].future[h])) continue;
+      if (static_cast<int>(scores.points_by_horizon.size()) <= h) {
+        scores.points_by_horizon.resize(h + 1, 0);
+        scores.covered_by_horizon.resize(h + 1, 0);
+      }
+      ++scores.points_by_horizon[h];
+      scores.covered_by_horizon[h] += series[index].future[h] >= lower[h] && series[index].future[h] <= upper[h];
+    }
     const double scale = segcast::MaseScale(series[index].values);
     scores.model.Add(series[index].future, yhat, lower, upper, scale);
     auto baseline = segcast::ForecastBaseline(segcast::Baseline::kSeasonalNaive, series[index].values,
@@ -169,6 +180,11 @@ void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
   if (repeats > 0) std::printf("    \"slowest_ms\": {%s},\n", slowest.c_str());
   std::printf("    \"model\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f, \"relative_width\": %.4f},\n",
               scores.model.Smape(), scores.model.Mase(), scores.model.Coverage(), scores.model.RelativeWidth());
+  std::printf("    \"coverage_by_horizon\": [");
+  for (size_t h = 0; h < scores.points_by_horizon.size(); ++h)
+    std::printf("%s%.4f", h ? ", " : "", static_cast<double>(scores.covered_by_horizon[h]) /
+                                             std::max(1, scores.points_by_horizon[h]));
+  std::printf("],\n");
   std::printf("    \"seasonal_naive\": {\"smape\": %.3f, \"mase\": %.4f, \"coverage\": %.4f},\n",
               scores.seasonal_naive.Smape(), scores.seasonal_naive.Mase(), scores.seasonal_naive.Coverage());
   std::printf("    \"negative_forecasts\": %d, \"not_converged\": %d, \"mean_iterations\": %.1f, \"variants\": {",
@@ -220,6 +236,10 @@ int main(int argc, char** argv) {
       at = comma + 1;
     }
   }
+  if (arguments.count("combination"))
+    options.combination = get("combination", "") == "median"     ? segcast::Combination::kMedian
+                          : get("combination", "") == "besthalf" ? segcast::Combination::kBestHalf
+                                                                 : segcast::Combination::kMean;
   if (arguments.count("origins")) options.validation_origins = std::stoi(get("origins", "3"));
   if (arguments.count("vstep")) options.validation_step = std::stoi(get("vstep", "6"));
   if (arguments.count("vh")) options.validation_horizon = std::stoi(get("vh", "12"));
@@ -249,11 +269,16 @@ int main(int argc, char** argv) {
     segcast::MonthlySeriesSet set = segcast::ReadTourismCsv(tourism, true);
     // stage=validation: score on the last 24 months of each training part instead of the test
     // part, so defaults can be chosen without looking at the test data.
-    if (get("stage", "test") == "validation")
+    // cut=C (default 24) ends the fitted part C months before the end of the training part and
+    // scores the 24 months after it: cut=48 is a second, earlier validation fold.
+    if (get("stage", "test") == "validation") {
+      const int cut = std::stoi(get("cut", "24"));
       for (auto& series : set.series) {
-        series.future.assign(series.values.end() - 24, series.values.end());
-        series.values.resize(series.values.size() - 24);
+        const auto end = series.values.end() - (cut - 24);
+        series.future.assign(end - 24, end);
+        series.values.resize(series.values.size() - cut);
       }
+    }
     const int window = std::stoi(get("window", "0"));
     if (window > 0)
       for (auto& series : set.series)

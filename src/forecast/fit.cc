@@ -74,30 +74,47 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   const int S = static_cast<int>(design.changepoint_t.size());
   const double tau = spec.changepoint_prior_scale;
   const double eps = spec.laplace_smoothing;
-  // Gram matrices and moments from the weighted design (blocked products); every later step costs
-  // O(p^2) or O(p^3) whatever the series length.
-  Eigen::MatrixXd rows(history.finite, p);
-  Eigen::VectorXd z(history.finite), w(history.finite);
-  std::vector<double> scratch;
-  Eigen::VectorXd row(p);
-  for (int month = 0, r = 0; month < history.n; ++month) {
-    if (!std::isfinite(history.z[month])) continue;
-    LinearRow(design, history.first_month, month, row.data(), scratch);
-    rows.row(r) = row.transpose();
-    z[r] = history.z[month];
-    w[r] = history.weight[month];
-    ++r;
+  // Gram matrices X'WX, X'W^2X and the moment X'Wz: from the design's structure (gram.cc) with
+  // month-of-year Fourier features, else by blocked dense products (Prophet's day phases). Every
+  // later step costs O(p^2) or O(p^3) whatever the series length.
+  Eigen::MatrixXd gram, gram_squared_weights;
+  Eigen::VectorXd moment;
+  double zz = 0.0;
+  if (HasStructuredGram(design)) {
+    std::vector<double> weight(history.n, 0.0), squared(history.n, 0.0);
+    for (int month = 0; month < history.n; ++month)
+      if (std::isfinite(history.z[month])) {
+        weight[month] = history.weight[month];
+        squared[month] = weight[month] * weight[month];
+        zz += weight[month] * history.z[month] * history.z[month];
+      }
+    StructuredGram(design, history.first_month, weight, gram);
+    StructuredGram(design, history.first_month, squared, gram_squared_weights);
+    StructuredMoment(design, history.first_month, weight, history.z, moment);
+  } else {
+    Eigen::MatrixXd rows(history.finite, p);
+    Eigen::VectorXd z(history.finite), w(history.finite);
+    std::vector<double> scratch;
+    Eigen::VectorXd row(p);
+    for (int month = 0, r = 0; month < history.n; ++month) {
+      if (!std::isfinite(history.z[month])) continue;
+      LinearRow(design, history.first_month, month, row.data(), scratch);
+      rows.row(r) = row.transpose();
+      z[r] = history.z[month];
+      w[r] = history.weight[month];
+      ++r;
+    }
+    const Eigen::MatrixXd root_weighted = rows.array().colwise() * w.array().sqrt();
+    const Eigen::MatrixXd weighted = rows.array().colwise() * w.array();
+    gram = Eigen::MatrixXd::Zero(p, p);
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(root_weighted.transpose());
+    gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+    gram_squared_weights = Eigen::MatrixXd::Zero(p, p);
+    gram_squared_weights.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
+    gram_squared_weights.triangularView<Eigen::StrictlyUpper>() = gram_squared_weights.transpose();
+    moment = weighted.transpose() * z;
+    zz = z.dot(w.cwiseProduct(z));
   }
-  const Eigen::MatrixXd root_weighted = rows.array().colwise() * w.array().sqrt();
-  const Eigen::MatrixXd weighted = rows.array().colwise() * w.array();
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(root_weighted.transpose());
-  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
-  Eigen::MatrixXd gram_squared_weights = Eigen::MatrixXd::Zero(p, p);  // X' W^2 X
-  gram_squared_weights.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
-  gram_squared_weights.triangularView<Eigen::StrictlyUpper>() = gram_squared_weights.transpose();
-  const Eigen::VectorXd moment = weighted.transpose() * z;
-  const double zz = z.dot(w.cwiseProduct(z));
   Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
   precision[0] = precision[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
   for (int column = design.first_beta(); column < p; ++column)

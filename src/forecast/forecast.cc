@@ -247,41 +247,91 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   }
   std::vector<Member> members;
   for (const internal::ModelSpec& spec : chosen_specs) members.push_back(FitMember(series, spec, horizon));
+  const int count = static_cast<int>(members.size());
+  const int total = n + horizon;
+
+  // Each member's forecast in units of y, and the weight of every member in every month.
+  std::vector<std::vector<double>> unscaled(count, std::vector<double>(total));
+  for (int member = 0; member < count; ++member)
+    for (int month = 0; month < total; ++month)
+      unscaled[member][month] =
+          internal::Unscale(members[member].components.yhat[month], members[member].history,
+                            members[member].spec);
+  std::vector<double> weights(static_cast<size_t>(total) * count, 1.0 / count);
+  if (count > 1 && options.combination == Combination::kMedian) {
+    std::vector<int> order(count);
+    for (int month = 0; month < total; ++month) {
+      for (int member = 0; member < count; ++member) order[member] = member;
+      // Stable order (ties by member index), so the choice is deterministic.
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return unscaled[a][month] < unscaled[b][month];
+      });
+      double* row = &weights[static_cast<size_t>(month) * count];
+      std::fill(row, row + count, 0.0);
+      if (count % 2 == 1) {
+        row[order[count / 2]] = 1.0;
+      } else {
+        row[order[count / 2 - 1]] = 0.5;
+        row[order[count / 2]] = 0.5;
+      }
+    }
+  } else if (count > 1 && options.combination == Combination::kBestHalf) {
+    Select(series, options, candidates, result.validation);
+    std::vector<int> order;
+    for (int member = 0; member < count; ++member)
+      if (std::isfinite(result.validation[member].second)) order.push_back(member);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return result.validation[a].second < result.validation[b].second;
+    });
+    const int kept = static_cast<int>(order.size() + 1) / 2;
+    if (kept > 0) {
+      std::vector<double> row(count, 0.0);
+      for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
+      for (int month = 0; month < total; ++month)
+        std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
+    }
+  }
+  auto weight_of = [&](int month, int member) { return weights[static_cast<size_t>(month) * count + member]; };
 
   // Future bounds from the simulated paths of every member, each re-centred on the combined
   // forecast: the average's error is spread like its members' errors, without the spread between
-  // the members' means (which would widen the intervals of every average).
-  const double weight = 1.0 / static_cast<double>(members.size());
+  // the members' means (which would widen the intervals of every average). Members with weight 0
+  // in every future month draw no paths.
   std::vector<double> combined(horizon, 0.0);
-  for (const Member& m : members)
-    for (int h = 0; h < horizon; ++h)
-      combined[h] += weight * internal::Unscale(m.components.yhat[n + h], m.history, m.spec);
+  std::vector<int> drawing;
+  for (int member = 0; member < count; ++member) {
+    bool used = false;
+    for (int h = 0; h < horizon; ++h) {
+      combined[h] += weight_of(n + h, member) * unscaled[member][n + h];
+      used = used || weight_of(n + h, member) > 0;
+    }
+    if (used) drawing.push_back(member);
+  }
   std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
   if (options.samples > 0) {
-    const int count = static_cast<int>(members.size());
+    const int drawn = static_cast<int>(drawing.size());
     std::vector<double> paths(static_cast<size_t>(horizon) * options.samples);
     const uint64_t seed = internal::SeedFor(options.seed, series.id);
     int offset = 0;
-    for (int member = 0; member < count; ++member) {
-      const int share = options.samples / count + (member < options.samples % count ? 1 : 0);
+    for (int rank = 0; rank < drawn; ++rank) {
+      const int member = drawing[rank];
+      const int share = options.samples / drawn + (rank < options.samples % drawn ? 1 : 0);
       const Member& m = members[member];
       internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
                               seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
       if (count > 1)
         for (int h = 0; h < horizon; ++h) {
-          const double shift = combined[h] - internal::Unscale(m.components.yhat[n + h], m.history, m.spec);
+          const double shift = combined[h] - unscaled[member][n + h];
           double* slice = paths.data() + static_cast<size_t>(h) * options.samples + offset;
           for (int sample = 0; sample < share; ++sample) slice[sample] += shift;
         }
       offset += share;
     }
-    std::vector<double> column(options.samples);
-    for (int h = 0; h < horizon; ++h) {
-      std::copy_n(paths.begin() + static_cast<size_t>(h) * options.samples, options.samples,
-                  column.begin());
-      lower[h] = internal::Quantile(column, (1.0 - options.interval) / 2.0);
-      upper[h] = internal::Quantile(column, (1.0 + options.interval) / 2.0);
-    }
+    // The paths are not needed afterwards: each month's samples are partitioned in place.
+    for (int h = 0; h < horizon; ++h)
+      internal::CentralQuantiles(paths.data() + static_cast<size_t>(h) * options.samples,
+                                 static_cast<size_t>(options.samples), (1.0 - options.interval) / 2.0,
+                                 (1.0 + options.interval) / 2.0, lower[h], upper[h]);
   }
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + options.interval) / 2.0);
   const bool clamp = options.nonnegative && !has_negative;
@@ -293,9 +343,12 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     point.is_history = month < n;
     point.actual = point.is_history ? series.values[month] : kNaN;
     double yhat = 0.0, trend = 0.0, history_lower = 0.0, history_upper = 0.0;
-    for (const Member& m : members) {
+    for (int member = 0; member < count; ++member) {
+      const Member& m = members[member];
+      const double weight = weight_of(month, member);
+      if (weight == 0.0) continue;
       const double yhat_model = m.components.yhat[month];
-      yhat += weight * internal::Unscale(yhat_model, m.history, m.spec);
+      yhat += weight * unscaled[member][month];
       trend += weight * (m.spec.mode == SeasonalityMode::kMultiplicative
                              ? m.history.y_scale * m.components.trend[month]
                              : internal::Unscale(m.components.trend[month], m.history, m.spec));

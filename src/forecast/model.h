@@ -78,6 +78,17 @@ Design MakeDesign(const ScaledHistory& history, const ModelSpec& spec);
 void FourierRow(MonthIndex month, int order, bool day_phase, double* out);
 int FourierColumns(int order, bool day_phase);
 
+//! True when the design's Gram matrices can be built from its structure (month-phase Fourier
+//! features or none); Prophet's day phases need the dense product.
+bool HasStructuredGram(const Design& design);
+//! X'VX of the linear additive design for per-month weights `weight` (0 for missing months), in
+//! O(n + p^2) without forming X (gram.cc). Requires HasStructuredGram(design).
+void StructuredGram(const Design& design, MonthIndex first_month, const std::vector<double>& weight,
+                    Eigen::MatrixXd& gram);
+//! X'Vz for the same design; months with weight 0 are skipped (their z may be NaN).
+void StructuredMoment(const Design& design, MonthIndex first_month, const std::vector<double>& weight,
+                      const std::vector<double>& z, Eigen::VectorXd& moment);
+
 //! MAP estimate and how the solver ended.
 struct Fit {
   std::vector<double> theta;
@@ -115,8 +126,10 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
                    const Fit& fit, const Components& components, int horizon, int samples,
                    uint64_t seed, std::vector<double>& paths, int stride, int offset);
 
-//! Quantile with linear interpolation between order statistics (numpy's default, which Prophet
-//! uses); reorders `values`.
-double Quantile(std::vector<double>& values, double probability);
+//! The low_probability and high_probability quantiles (low <= high) of values[0 .. count), each
+//! with linear interpolation between order statistics (numpy's default, which Prophet uses);
+//! reorders the values. count >= 1.
+void CentralQuantiles(double* values, size_t count, double low_probability, double high_probability,
+                      double& low, double& high);
 
 }  // namespace segcast::internal

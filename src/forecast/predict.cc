@@ -63,14 +63,27 @@ Components Predict(const ScaledHistory& history, const Design& design, const Mod
   return components;
 }
 
-double Quantile(std::vector<double>& values, double probability) {
-  const double position = probability * (values.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  std::nth_element(values.begin(), values.begin() + below, values.end());
-  const double low = values[below];
-  if (below + 1 >= values.size()) return low;
-  const double high = *std::min_element(values.begin() + below + 1, values.end());
-  return low + (position - below) * (high - low);
+void CentralQuantiles(double* values, size_t count, double low_probability, double high_probability,
+                      double& low, double& high) {
+  // One partition at the upper order statistic, a second one inside the part below it, and the
+  // next order statistics by scanning what is left: about 1.9 n comparisons for both bounds.
+  const double high_position = high_probability * static_cast<double>(count - 1);
+  const size_t high_index = static_cast<size_t>(std::floor(high_position));
+  std::nth_element(values, values + high_index, values + count);
+  const double high_value = values[high_index];
+  const double high_next =
+      high_index + 1 < count ? *std::min_element(values + high_index + 1, values + count) : high_value;
+  high = high_value + (high_position - static_cast<double>(high_index)) * (high_next - high_value);
+  const double low_position = low_probability * static_cast<double>(count - 1);
+  const size_t low_index = std::min(high_index, static_cast<size_t>(std::floor(low_position)));
+  double low_value = high_value, low_next = high_next;
+  if (low_index < high_index) {
+    std::nth_element(values, values + low_index, values + high_index);
+    low_value = values[low_index];
+    // Everything from low_index + 1 up to high_index is >= low_value and the rest >= high_value.
+    low_next = *std::min_element(values + low_index + 1, values + high_index + 1);
+  }
+  low = low_value + (low_position - static_cast<double>(low_index)) * (low_next - low_value);
 }
 
 void SimulatePaths(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
@@ -96,13 +109,13 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   if (spec.calibrated_intervals && fit.meat.size() > 0 && spec.growth == Growth::kLinear &&
       spec.mode == SeasonalityMode::kAdditive) {
     const int p = static_cast<int>(fit.theta.size());
-    Eigen::VectorXd gradient(p);
+    Eigen::MatrixXd gradients = Eigen::MatrixXd::Zero(p, horizon);  // column h - 1 is f_h
     std::vector<double> scratch;
     double reach = 0.0, damping_power = 1.0;  // C_h = dt * sum_{i<=h} phi^i
     for (int h = 1; h <= horizon; ++h) {
       damping_power *= spec.trend_damping;
       reach += damping_power * design.dt;
-      gradient.setZero();
+      auto gradient = gradients.col(h - 1);
       gradient[0] = t_last + reach;
       gradient[1] = 1.0;
       for (int j = 0; j < S; ++j) gradient[2 + j] = std::max(0.0, t_last - design.changepoint_t[j]) + reach;
@@ -111,9 +124,12 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         for (int column = 0; column < design.fourier_columns; ++column)
           gradient[design.first_beta() + column] = features[column];
       }
-      const Eigen::VectorXd bread = fit.normal_inverse * gradient;
-      parameter_sd[h - 1] = std::sqrt(std::max(0.0, bread.dot(fit.meat * bread)));
     }
+    // f_h' B M B f_h for every h at once: two p x p by p x horizon products.
+    const Eigen::MatrixXd bread = fit.normal_inverse * gradients;
+    const Eigen::MatrixXd filled = fit.meat * bread;
+    for (int h = 0; h < horizon; ++h)
+      parameter_sd[h] = std::sqrt(std::max(0.0, bread.col(h).dot(filled.col(h))));
   }
   // Noise and parameter error are independent normals: one draw with the combined variance.
   const double noise_sd = spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma;
@@ -121,41 +137,52 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   for (int h = 0; h < horizon; ++h)
     point_sd[h] = std::sqrt(noise_sd * noise_sd + parameter_sd[h] * parameter_sd[h]);
   Random random(seed);
-  std::vector<double> change_t, change_delta, all_t, all_delta;
+  const bool logistic = spec.growth == Growth::kLogistic;
+  const bool multiplicative = spec.mode == SeasonalityMode::kMultiplicative;
+  const bool log_scale = spec.transform == Transform::kLog && !logistic;  // as Unscale
+  const double poisson_limit = std::exp(-expected_changes);
+  // A linear path is the point forecast's damped trend plus the damped effect of its own future
+  // rate changes; most paths have none, so only the noise is drawn for them.
+  std::vector<double> change_t, change_delta, all_t, all_delta, trend(horizon);
   for (int sample = 0; sample < samples; ++sample) {
-    const int changes = random.Poisson(expected_changes);
+    const int changes = random.PoissonBelow(poisson_limit);
     change_t.resize(changes);
     change_delta.resize(changes);
     for (int c = 0; c < changes; ++c) change_t[c] = t_last + random.Uniform() * (t_end - t_last);
     std::sort(change_t.begin(), change_t.end());
     for (int c = 0; c < changes; ++c) change_delta[c] = random.Laplace(laplace_scale);
-    if (spec.growth == Growth::kLogistic) {
+    if (logistic) {
       all_t = design.changepoint_t;
       all_delta = deltas;
       all_t.insert(all_t.end(), change_t.begin(), change_t.end());
       all_delta.insert(all_delta.end(), change_delta.begin(), change_delta.end());
-    }
-    double trend = components.trend[last];
-    double rate = rate_end;
-    double damping_power = 1.0;
-    int next_change = 0;
-    for (int h = 1; h <= horizon; ++h) {
-      const double t1 = (last + h) * design.dt, t0 = t1 - design.dt;
-      if (spec.growth == Growth::kLogistic) {
-        trend = LogisticTrend(t1, history.cap, fit.theta[0], fit.theta[1], all_t, all_delta);
-      } else {
-        double increment = rate * (t1 - t0);
+      for (int h = 1; h <= horizon; ++h)
+        trend[h - 1] = LogisticTrend((last + h) * design.dt, history.cap, fit.theta[0], fit.theta[1],
+                                     all_t, all_delta);
+    } else if (changes == 0) {
+      std::copy_n(components.trend.begin() + last + 1, horizon, trend.begin());
+    } else {
+      double drift = 0.0, extra_rate = 0.0, damping_power = 1.0;
+      int next_change = 0;
+      for (int h = 1; h <= horizon; ++h) {
+        const double t1 = (last + h) * design.dt, t0 = t1 - design.dt;
+        double increment = extra_rate * design.dt;
         while (next_change < changes && change_t[next_change] <= t1) {
           increment += change_delta[next_change] * (t1 - std::max(t0, change_t[next_change]));
-          rate += change_delta[next_change];
+          extra_rate += change_delta[next_change];
           ++next_change;
         }
         damping_power *= spec.trend_damping;
-        trend += damping_power * increment;
+        drift += damping_power * increment;
+        trend[h - 1] = components.trend[last + h] + drift;
       }
-      const double value = Combine(spec, trend, components.seasonal[last + h]) +
-                           point_sd[h - 1] * random.Normal();
-      paths[static_cast<size_t>(h - 1) * stride + offset + sample] = Unscale(value, history, spec);
+    }
+    double* out = paths.data() + offset + sample;
+    for (int h = 1; h <= horizon; ++h, out += stride) {
+      const double seasonal = components.seasonal[last + h];
+      const double mean = multiplicative ? trend[h - 1] * (1.0 + seasonal) : trend[h - 1] + seasonal;
+      const double value = mean + point_sd[h - 1] * random.Normal();
+      *out = log_scale ? history.y_scale * (std::exp(value) - history.shift) : history.y_scale * value;
     }
   }
 }

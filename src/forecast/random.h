@@ -67,9 +67,10 @@ class Random {
     return -scale * (u < 0 ? -1.0 : 1.0) * std::log1p(-2.0 * std::fabs(u));
   }
   //! Poisson(mean) for mean below ~30 (the expected number of future changepoints).
-  int Poisson(double mean) {
-    if (mean <= 0) return 0;
-    const double limit = std::exp(-mean);
+  int Poisson(double mean) { return mean <= 0 ? 0 : PoissonBelow(std::exp(-mean)); }
+  //! Poisson with mean -log(limit), for callers drawing many counts of one mean; limit in (0, 1].
+  int PoissonBelow(double limit) {
+    if (limit >= 1.0) return 0;
     int count = 0;
     double product = Uniform();
     while (product > limit) {

@@ -10,7 +10,7 @@ median of --runs).
 
     /usr/bin/python3 scripts/bench/ingest_bench.py --segcast build/segcast [--threads 2] [--runs 5]
         [--synthetic-rows 1000000,3000000,10000000] [--pandas-synthetic-rows 1000000]
-        [--json results.json]
+        [--baseline OLD_BUILD/segcast] [--no-pandas] [--json results.json]
 
 Inputs: ../shared/data/online_retail.csv.gz and its plain text (written to a temporary folder),
 and synthetic logs from make_synthetic_log.py (cached in --cache, default /tmp/segcast_bench).
@@ -83,6 +83,9 @@ def main():
     parser.add_argument("--synthetic-rows", default="1000000,3000000,10000000")
     parser.add_argument("--pandas-synthetic-rows", default="1000000",
                         help="synthetic sizes on which pandas runs too ('' for none)")
+    parser.add_argument("--baseline", help="a second segcast binary (e.g. a build of an older commit) run "
+                        "interleaved with --segcast on the same inputs: before/after ratios from one run")
+    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (e.g. with --baseline)")
     parser.add_argument("--cache", default="/tmp/segcast_bench")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -121,7 +124,10 @@ def main():
         text_bytes = os.path.getsize(text_path)
         tools = {"segcast": [args.segcast, "panel", path, "-o", os.path.join(work, "segcast"), "--rfm",
                              "--threads", str(args.threads)]}
-        if with_pandas:
+        if args.baseline:
+            tools["baseline"] = [args.baseline, "panel", path, "-o", os.path.join(work, "baseline"), "--rfm",
+                                 "--threads", str(args.threads)]
+        if with_pandas and not args.no_pandas:
             tools["pandas"] = [PYTHON, os.path.join(ROOT, "scripts/reference/lrfm_reference.py"), path, "-o",
                                os.path.join(work, "pandas")]
         runs = {tool: [] for tool in tools}
@@ -138,6 +144,9 @@ def main():
         entry["segcast_mb_per_s"] = text_bytes / 1e6 / entry["segcast_wall_s"]
         # What the work needs of the machine, whatever else runs on it: MB per CPU-second.
         entry["segcast_mb_per_cpu_s"] = text_bytes / 1e6 / entry["segcast_cpu_s"]
+        if "baseline_wall_s" in entry:
+            entry["speedup_vs_baseline"] = entry["baseline_wall_s"] / entry["segcast_wall_s"]
+            entry["cpu_ratio_vs_baseline"] = entry["baseline_cpu_s"] / entry["segcast_cpu_s"]
         if "pandas_wall_s" in entry:
             entry["speedup_vs_pandas"] = entry["pandas_wall_s"] / entry["segcast_wall_s"]
             entry["cpu_ratio_vs_pandas"] = entry["pandas_cpu_s"] / entry["segcast_cpu_s"]
@@ -162,6 +171,17 @@ def main():
               f"{cell('pandas_wall_s', '%.2f')} | {cell('pandas_cpu_s', '%.2f')} | {cell('pandas_rss_mb', '%.0f')} | "
               f"{cell('speedup_vs_pandas', '%.1fx')} | {cell('cpu_ratio_vs_pandas', '%.1fx')} | "
               f"{cell('zlib_alone_s', '%.3f')} | {cell('gz_over_zlib', '%.2f')} |")
+    if args.baseline:
+        print()
+        print(f"Against the baseline {args.baseline} (interleaved runs, medians):")
+        print()
+        print("| input | baseline s | segcast s | wall ratio | baseline CPU s | segcast CPU s | CPU ratio | "
+              "baseline RSS MB | segcast RSS MB |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for e in results:
+            print(f"| {e['input']} | {e['baseline_wall_s']:.3f} | {e['segcast_wall_s']:.3f} | "
+                  f"{e['speedup_vs_baseline']:.2f}x | {e['baseline_cpu_s']:.3f} | {e['segcast_cpu_s']:.3f} | "
+                  f"{e['cpu_ratio_vs_baseline']:.2f}x | {e['baseline_rss_mb']:.0f} | {e['segcast_rss_mb']:.0f} |")
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"machine": machine, "results": results}, out, indent=2)

@@ -10,6 +10,10 @@
 #include <cstring>
 #include "segcast/error.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace segcast::internal {
 namespace {
 
@@ -23,8 +27,12 @@ int FindColumn(const std::vector<std::string>& header, const std::string& name) 
 // Everything one thread needs to parse rows; one per block.
 class RowParser {
  public:
-  RowParser(const ColumnLayout& layout, bool collect_rejects, ParsedBlock& out)
-      : layout_(layout), collect_(collect_rejects), out_(out), fields_(layout.field_count + 1) {}
+  RowParser(const ColumnLayout& layout, bool collect_rejects, ParsedBlock& out, bool libcsv_only)
+      : layout_(layout),
+        collect_(collect_rejects),
+        libcsv_only_(libcsv_only),
+        out_(out),
+        fields_(layout.field_count + 1) {}
 
   //! Splits a line that needs no libcsv: false (nothing counted) when it holds a quote or a CR,
   //! which the caller then hands to ParseRecord. Splitting and checking are one pass.
@@ -32,8 +40,30 @@ class RowParser {
     const char* first = text + begin;
     const char* last = text + end;
     const char* field = first;
+    const char* cursor = first;
     int count = 0;
-    for (const char* cursor = first; cursor < last; ++cursor) {
+#if defined(__SSE2__)
+    // Sixteen bytes per step: one compare per special byte, then one step per comma found. The
+    // loads stay inside [first, last); the scalar loop below takes the tail.
+    const __m128i comma = _mm_set1_epi8(',');
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i carriage_return = _mm_set1_epi8('\r');
+    while (last - cursor >= 16) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cursor));
+      const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, carriage_return));
+      if (_mm_movemask_epi8(special) != 0) return false;
+      auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, comma)));
+      while (commas != 0) {
+        const char* at = cursor + __builtin_ctz(commas);
+        if (count <= layout_.field_count) fields_[count] = std::string_view(field, at - field);
+        ++count;
+        field = at + 1;
+        commas &= commas - 1;
+      }
+      cursor += 16;
+    }
+#endif
+    for (; cursor < last; ++cursor) {
       const char c = *cursor;
       if (c == ',') {
         if (count <= layout_.field_count) fields_[count] = std::string_view(field, cursor - field);
@@ -47,7 +77,7 @@ class RowParser {
     ++count;
     ++out_.rows_read;
     std::string_view raw(first, end - begin);
-    key_ = HashRow(raw);
+    key_ready_ = false;  // the row's own text is its canonical form: hashed only if accepted
     Record record;
     record.begin = begin;
     record.end = end;
@@ -64,9 +94,9 @@ class RowParser {
     ++out_.rows_read;
     std::string_view raw(text + record.begin, record.end - record.begin);
     int count = 0;
-    if (!record.has_quote) {
+    if (!record.has_quote && !libcsv_only_) {
       count = SplitPlain(raw);
-      key_ = HashRow(raw);
+      key_ready_ = false;
     } else {
       const std::vector<std::string>& split = libcsv_.Split(raw);
       count = static_cast<int>(split.size());
@@ -76,6 +106,7 @@ class RowParser {
       canonical_.clear();
       AppendCanonicalRecord(split, canonical_);
       key_ = HashRow(canonical_);
+      key_ready_ = true;
     }
     if (count != layout_.field_count) {
       Reject(RejectReason::kMalformedRow, -1, raw, record.line);
@@ -161,7 +192,7 @@ class RowParser {
     out_.price.push_back(price);
     out_.revenue.push_back(layout_.price >= 0 ? quantity * price : price);
     out_.line.push_back(record.line);
-    out_.key.push_back(key_);
+    out_.key.push_back(key_ready_ ? key_ : HashRow(raw));
     if (collect_) {
       out_.text_begin.push_back(static_cast<size_t>(raw.data() - text_base_));
       out_.text_size.push_back(raw.size());
@@ -186,11 +217,13 @@ class RowParser {
  private:
   const ColumnLayout& layout_;
   bool collect_;
+  bool libcsv_only_;
   ParsedBlock& out_;
   std::vector<std::string_view> fields_;
   LibcsvRecord libcsv_;
   std::string canonical_;
   RowKey key_;
+  bool key_ready_ = false;  // key_ holds the canonical hash of a quoted record
   DateParser dates_;
   LocalDictionary customers_;
   LocalDictionary invoices_;
@@ -284,10 +317,10 @@ void ParsedBlock::Clear() {
 }
 
 void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
-                bool collect_rejects, ParsedBlock& out) {
+                bool collect_rejects, ParsedBlock& out, SplitPath split_path) {
   out.Clear();
   // About 64 bytes per row in the logs seen so far; reserving avoids regrowing eight columns.
-  const size_t expected_rows = (block.text.size() - offset) / 64 + 16;
+  const size_t expected_rows = (block.text().size() - offset) / 64 + 16;
   for (auto* column : {&out.customer, &out.invoice, &out.country}) ReserveHuge(*column, expected_rows);
   ReserveHuge(out.day, expected_rows);
   ReserveHuge(out.quantity, expected_rows);
@@ -295,9 +328,9 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
   ReserveHuge(out.revenue, expected_rows);
   ReserveHuge(out.line, expected_rows);
   ReserveHuge(out.key, expected_rows);
-  RowParser parser(layout, collect_rejects, out);
-  const char* data = block.text.data();
-  const size_t size = block.text.size();
+  RowParser parser(layout, collect_rejects, out, split_path == SplitPath::kLibcsvOnly);
+  const char* data = block.text().data();
+  const size_t size = block.text().size();
   parser.SetTextBase(data);
   size_t position = offset;
   while (position < size) {
@@ -310,7 +343,7 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
     const void* newline = std::memchr(data + position, '\n', size - position);
     size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : size;
     if (end > position && data[end - 1] == '\r') --end;
-    if (parser.TryParsePlainLine(data, position, end, line)) {
+    if (split_path == SplitPath::kFast && parser.TryParsePlainLine(data, position, end, line)) {
       position = end;
       continue;
     }

@@ -79,8 +79,17 @@ struct ParsedBlock {
   void Clear();
 };
 
-//! Parses the records of `block.text` from `offset` (whose physical line is `line`).
+//! How records are split into fields.
+enum class SplitPath {
+  //! Lines without '"' or CR are split on commas in one vectorised pass; every other record goes
+  //! through libcsv. The production path.
+  kFast,
+  //! Every record through libcsv: the reference the fast path is tested against.
+  kLibcsvOnly,
+};
+
+//! Parses the records of `block.text()` from `offset` (whose physical line is `line`).
 void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
-                bool collect_rejects, ParsedBlock& out);
+                bool collect_rejects, ParsedBlock& out, SplitPath split_path = SplitPath::kFast);
 
 }  // namespace segcast::internal

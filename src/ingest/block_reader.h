@@ -3,7 +3,8 @@
 //
 // A block holds whole records only (a record is never split between blocks), its first physical
 // line number, and how much of the file had been consumed when it was cut. A UTF-8 byte-order
-// mark at the start of the data is dropped.
+// mark at the start of the data is dropped. When the source is already in memory (a mapped file,
+// IngestText) blocks are views into it and nothing is copied.
 //
 //   BlockReader reader(OpenByteSource(path), 4 << 20, 4);
 //   Block block;
@@ -17,18 +18,50 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "ingest/byte_source.h"
 
 namespace segcast::internal {
 
+//! std::allocator, except that resize() leaves new elements default-initialised: a block's buffer
+//! is sized before fread or inflate fills it, and zero-filling 4 MiB first was a wasted pass.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}  // NOLINT: rebinding
+  template <typename U>
+  void construct(U* place) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(place)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* place, Args&&... args) {
+    ::new (static_cast<void*>(place)) U(std::forward<Args>(args)...);
+  }
+};
+
+//! Bytes of text whose resize() does not zero-fill.
+using TextBuffer = std::vector<char, UninitializedAllocator<char>>;
+
 struct Block {
-  std::string text;        //!< whole records; the last block may end without a line break
-  int64_t first_line = 1;  //!< physical line of text[0]
+  TextBuffer storage;      //!< the block's bytes when they were read or inflated into memory
+  std::string_view view;   //!< the block's bytes inside ByteSource::Whole() (storage unused)
+  bool in_source = false;  //!< which of the two holds the text
+  int64_t first_line = 1;  //!< physical line of text()[0]
   int64_t consumed = 0;    //!< file bytes consumed when the block was cut
   bool last = false;       //!< no block follows
+
+  //! Whole records; the last block may end without a line break.
+  std::string_view text() const { return in_source ? view : std::string_view(storage.data(), storage.size()); }
 };
 
 class BlockReader {
@@ -43,12 +76,13 @@ class BlockReader {
   //! The next block, in input order; false after the last. Rethrows the reader's exception.
   bool Next(Block& block);
   //! Gives a spent block's memory back for reuse (saves page faults on fresh allocations).
-  void Recycle(std::string&& text);
+  void Recycle(TextBuffer&& text);
   const ByteSource& source() const { return *source_; }
 
  private:
   void Run();
   void Produce();
+  void ProduceViews(std::string_view whole);
   bool Push(Block block);
 
   std::unique_ptr<ByteSource> source_;
@@ -57,7 +91,7 @@ class BlockReader {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Block> queue_;
-  std::vector<std::string> spare_;
+  std::vector<TextBuffer> spare_;
   bool done_ = false;
   bool stop_ = false;
   std::exception_ptr error_;

@@ -1,7 +1,10 @@
 #include "ingest/byte_source.h"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -56,6 +59,43 @@ class PlainFileSource final : public ByteSource {
  private:
   FilePointer file_;
 };
+
+// A plain file mapped read-only: blocks are views into the page cache, so the text is never copied
+// and no buffer pages are faulted in. The reader thread's scan for cuts touches each page first,
+// so page-ins overlap with parsing.
+class MappedFileSource final : public ByteSource {
+ public:
+  MappedFileSource(const char* data, size_t size, const std::string& name) : data_(data), size_(size) {
+    name_ = name;
+    total_bytes_ = static_cast<int64_t>(size);
+  }
+  ~MappedFileSource() override { munmap(const_cast<char*>(data_), size_); }
+  std::string_view Whole() const override { return {data_, size_}; }
+  size_t Read(char* buffer, size_t capacity) override {
+    size_t count = std::min(capacity, size_ - position_);
+    std::memcpy(buffer, data_ + position_, count);
+    position_ += count;
+    consumed_.store(static_cast<int64_t>(position_), std::memory_order_relaxed);
+    return count;
+  }
+
+ private:
+  const char* data_;
+  size_t size_;
+  size_t position_ = 0;
+};
+
+// nullptr when the file cannot be mapped (not a regular file, empty, or mmap refused): the caller
+// then reads it with fread.
+std::unique_ptr<ByteSource> TryMapFile(std::FILE* file, const std::string& name) {
+  struct stat status {};
+  if (fstat(fileno(file), &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) return nullptr;
+  const auto size = static_cast<size_t>(status.st_size);
+  void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fileno(file), 0);
+  if (data == MAP_FAILED) return nullptr;
+  madvise(data, size, MADV_SEQUENTIAL);
+  return std::make_unique<MappedFileSource>(static_cast<const char*>(data), size, name);
+}
 
 // zlib inflate with automatic gzip header detection; concatenated gzip members are one stream,
 // as gzip(1) reads them.
@@ -127,6 +167,7 @@ class MemorySource final : public ByteSource {
     name_ = name;
     total_bytes_ = static_cast<int64_t>(text.size());
   }
+  std::string_view Whole() const override { return text_; }
   size_t Read(char* buffer, size_t capacity) override {
     size_t count = std::min(capacity, text_.size() - position_);
     std::memcpy(buffer, text_.data() + position_, count);
@@ -153,6 +194,7 @@ std::unique_ptr<ByteSource> OpenByteSource(const std::string& path) {
   if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
     return std::make_unique<GzipFileSource>(std::move(file), path, size);
   }
+  if (std::unique_ptr<ByteSource> mapped = TryMapFile(file.get(), path)) return mapped;
   return std::make_unique<PlainFileSource>(std::move(file), path, size);
 }
 

@@ -19,6 +19,9 @@ class ByteSource {
   //! Fills up to `capacity` bytes and returns how many; 0 only at the end of the data. Throws
   //! InputError on a read failure, corrupt or truncated gzip data.
   virtual size_t Read(char* buffer, size_t capacity) = 0;
+  //! The whole text when it is already in memory (a memory-mapped plain file, or the text given to
+  //! MemoryByteSource), so that blocks can be views into it instead of copies; empty otherwise.
+  virtual std::string_view Whole() const { return {}; }
   //! Bytes of the file consumed so far (compressed bytes for gzip); safe from any thread.
   int64_t consumed() const { return consumed_.load(std::memory_order_relaxed); }
   //! Size of the file in bytes (0 when unknown).
@@ -33,7 +36,10 @@ class ByteSource {
   bool gzip_ = false;
 };
 
-//! Opens a plain or gzip file. Throws InputError naming the file when it cannot be opened.
+//! Opens a plain or gzip file. A plain regular file is memory-mapped read-only (Whole()); when
+//! mapping fails (a pipe, an empty file) it is read with fread. Throws InputError naming the file
+//! when it cannot be opened. A mapped file must not be truncated by another process while it is
+//! read (the kernel would end the process with SIGBUS), as for any memory-mapped reader.
 std::unique_ptr<ByteSource> OpenByteSource(const std::string& path);
 //! A source over text in memory (not copied: `text` must outlive the source).
 std::unique_ptr<ByteSource> MemoryByteSource(std::string_view text, const std::string& name);

@@ -103,6 +103,21 @@ std::optional<Day> DateParser::ParseDatePart(std::string_view date) {
 }
 
 std::optional<Day> DateParser::Parse(std::string_view text) {
+  // Rows of one invoice repeat its date-time text exactly: the whole text is the first cache.
+  if (text.size() == whole_size_ && text.size() <= kWholeBytes && whole_size_ > 0 &&
+      std::memcmp(text.data(), whole_text_, text.size()) == 0) {
+    return whole_day_;
+  }
+  std::optional<Day> day = ParseUncached(text);
+  if (day && text.size() <= kWholeBytes) {
+    std::memcpy(whole_text_, text.data(), text.size());
+    whole_size_ = text.size();
+    whole_day_ = *day;
+  }
+  return day;
+}
+
+std::optional<Day> DateParser::ParseUncached(std::string_view text) {
   text = TrimSpaces(text);
   if (text.empty()) return std::nullopt;
   size_t split = text.find(' ');

@@ -33,14 +33,14 @@ struct HeaderInfo {
 HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file) {
   while (reader.Next(block)) {
     // A UTF-16 file would otherwise fail as an unknown header full of NUL bytes; say what it is.
-    if (block.first_line == 1 && block.text.size() >= 2 &&
-        ((block.text[0] == '\xFF' && block.text[1] == '\xFE') || (block.text[0] == '\xFE' && block.text[1] == '\xFF'))) {
+    if (block.first_line == 1 && block.text().size() >= 2 &&
+        ((block.text()[0] == '\xFF' && block.text()[1] == '\xFE') || (block.text()[0] == '\xFE' && block.text()[1] == '\xFF'))) {
       throw InputError("the file is UTF-16 encoded (byte-order mark " +
-                           std::string(block.text[0] == '\xFF' ? "FF FE" : "FE FF") +
+                           std::string(block.text()[0] == '\xFF' ? "FF FE" : "FE FF") +
                            "); convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
                        {.file = file, .line = 1, .expected = "UTF-8 text, with or without a UTF-8 byte-order mark"});
     }
-    internal::RecordCursor cursor(block.text.data(), block.text.size(), block.first_line);
+    internal::RecordCursor cursor(block.text().data(), block.text().size(), block.first_line);
     internal::Record record;
     if (!cursor.Next(record)) continue;
     if (record.open_quote) {
@@ -49,7 +49,7 @@ HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file
     }
     internal::LibcsvRecord parser;
     HeaderInfo header;
-    header.fields = parser.Split(std::string_view(block.text.data() + record.begin, record.end - record.begin));
+    header.fields = parser.Split(std::string_view(block.text().data() + record.begin, record.end - record.begin));
     header.data_offset = cursor.position();
     header.data_line = cursor.line();
     return header;
@@ -187,9 +187,9 @@ class OrderedPipeline {
                         static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.15));
       }
     }
-    report_.text_bytes += static_cast<int64_t>(parsed.block.text.size());
-    merger_.Merge(parsed.rows, parsed.block.text);
-    reader_.Recycle(std::move(parsed.block.text));
+    report_.text_bytes += static_cast<int64_t>(parsed.block.text().size());
+    merger_.Merge(parsed.rows, parsed.block.text());
+    reader_.Recycle(std::move(parsed.block.storage));
     {
       std::lock_guard<std::mutex> lock(merge_mutex_);
       spare_.push_back(std::move(parsed.rows));

@@ -32,10 +32,8 @@ void RowKeySet::Reserve(size_t keys) {
 }
 
 void RowKeySet::Rehash(size_t capacity) {
-  std::vector<RowKey> old_slots = std::move(slots_);
-  slots_ = std::vector<RowKey>();
-  ReserveHuge(slots_, capacity);
-  slots_.assign(capacity, RowKey{});
+  ZeroedArray<RowKey> old_slots = std::move(slots_);
+  slots_ = ZeroedArray<RowKey>(capacity);
   size_ = 0;
   for (const RowKey& key : old_slots) {
     if (key.low != 0) Insert(key);
@@ -60,7 +58,7 @@ void RowMerger::Reserve(size_t rows, size_t keys) {
   ReserveHuge(table_.line, rows);
 }
 
-void RowMerger::Merge(ParsedBlock& block, const std::string& text) {
+void RowMerger::Merge(ParsedBlock& block, std::string_view text) {
   rows_read_ += block.rows_read;
   for (int reason = 0; reason < kRejectReasonCount; ++reason) rejected_[reason] += block.rejected[reason];
   if (collect_) {
@@ -88,7 +86,7 @@ void RowMerger::Merge(ParsedBlock& block, const std::string& text) {
       ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
       if (collect_) {
         rejects_.push_back(RejectedRow{block.line[row], RejectReason::kDuplicate, std::string(),
-                                       text.substr(block.text_begin[row], block.text_size[row])});
+                                       std::string(text.substr(block.text_begin[row], block.text_size[row]))});
       }
       continue;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ingest/block_parser.h"
+#include "ingest/zeroed_array.h"
 #include "segcast/ingest.h"
 
 namespace segcast::internal {
@@ -38,7 +39,7 @@ class RowKeySet {
 
  private:
   void Rehash(size_t capacity);
-  std::vector<RowKey> slots_;
+  ZeroedArray<RowKey> slots_;
   size_t size_ = 0;
 };
 
@@ -58,7 +59,7 @@ class RowMerger {
   explicit RowMerger(bool collect_rejects) : collect_(collect_rejects) {}
 
   //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects).
-  void Merge(ParsedBlock& block, const std::string& text);
+  void Merge(ParsedBlock& block, std::string_view text);
   //! Reserves the columns for `rows` rows and sizes the duplicate set for `keys` rows.
   void Reserve(size_t rows, size_t keys);
   //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).

@@ -320,9 +320,13 @@ RunResult RunPipeline(const RunOptions& options) {
   result.store = store ? store->Describe() : "";
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   internal::WriteRunFiles(state, staging.string());
-  SaveModel(internal::MakeModel(state), models / result.run_id);
+  // The model is staged as well and swapped in after the store commit, with the run folder: a
+  // kill before the commit must leave the previous model, not one of a run that never completed.
+  const fs::path model_staging = internal::MakeStagingDirectory(models, result.run_id);
+  SaveModel(internal::MakeModel(state), model_staging);
   if (store) store->WriteRun(internal::MakeStoredRun(state));
   internal::PublishDirectory(staging, runs / result.run_id);
+  internal::PublishDirectory(model_staging, models / result.run_id);
   internal::PointSymlink(output / "latest", fs::path("runs") / result.run_id);
   outputs_clock.Finish("run " + result.run_id + " in " + result.run_dir +
                        (store ? ", store " + result.store : ""));

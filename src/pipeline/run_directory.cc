@@ -1,6 +1,7 @@
 #include "pipeline/run_directory.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,11 +41,30 @@ DirectoryLock::~DirectoryLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
+namespace {
+
+// Whether the process whose pid ends a staging or temporary name ("...-<pid>") is still running.
+// A models folder may be shared by runs on other output folders (other locks): their staging
+// folders must survive our clean-up; those of killed runs must not pile up.
+bool OwnerAlive(const std::string& name) {
+  const size_t dash = name.find_last_of('-');
+  if (dash == std::string::npos || dash + 1 == name.size()) return false;
+  long pid = 0;
+  for (size_t index = dash + 1; index < name.size(); ++index) {
+    if (name[index] < '0' || name[index] > '9' || pid > 4194304) return false;
+    pid = pid * 10 + (name[index] - '0');
+  }
+  if (pid <= 0 || pid == ::getpid()) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
 fs::path MakeStagingDirectory(const fs::path& runs_directory, const std::string& run_id) {
   fs::create_directories(runs_directory);
   for (const auto& entry : fs::directory_iterator(runs_directory)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(".staging-", 0) == 0 || name.rfind(".old-", 0) == 0) {
+    if ((name.rfind(".staging-", 0) == 0 || name.rfind(".old-", 0) == 0) && !OwnerAlive(name)) {
       std::error_code ignored;
       fs::remove_all(entry.path(), ignored);
     }
@@ -72,6 +92,11 @@ void PublishDirectory(const fs::path& staging, const fs::path& target) {
 void PointSymlink(const fs::path& link, const fs::path& target) {
   const fs::path temporary = link.parent_path() / (".tmp-link-" + std::to_string(::getpid()));
   std::error_code ignored;
+  // Links left by killed runs (the caller holds the directory lock) go first.
+  for (const auto& entry : fs::directory_iterator(link.parent_path(), ignored)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".tmp-link-", 0) == 0 && !OwnerAlive(name)) fs::remove(entry.path(), ignored);
+  }
   fs::remove(temporary, ignored);
   fs::create_directory_symlink(target, temporary);
   fs::rename(temporary, link);

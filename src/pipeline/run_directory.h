@@ -19,8 +19,9 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
-//! A fresh staging folder OUT/runs/.staging-<run id>-<pid>; removes staging folders left by
-//! crashed runs first (the caller holds the directory lock, so none is in use).
+//! A fresh staging folder FOLDER/.staging-<run id>-<pid> (FOLDER: OUT/runs or the models folder);
+//! first removes the staging folders of processes that are gone (crashed or killed runs). Those of
+//! live processes stay: a models folder may be shared by runs on other output folders.
 std::filesystem::path MakeStagingDirectory(const std::filesystem::path& runs_directory,
                                            const std::string& run_id);
 

@@ -95,13 +95,13 @@ if [ -n "${SEGCAST_CONCURRENT_DB:-}" ]; then
              || ',' || (SELECT count(*) FROM assignments a WHERE a.run_id = r.run_id)
              || ',' || (SELECT count(*) FROM segments s WHERE s.run_id = r.run_id)
              || ',' || (SELECT count(*) FROM centroids t WHERE t.run_id = r.run_id)
-             || ',' || (SELECT count(*) FROM forecasts f WHERE f.run_id = r.run_id), ' ' ORDER BY r.run_id)
+             || ',' || (SELECT count(*) FROM forecasts f WHERE f.run_id = r.run_id), ' ' ORDER BY r.run_id COLLATE \"C\")
       FROM runs r")
     expected=$("$python" -c "
 import json, sys
 c = json.loads(sys.argv[1])
 row = ','.join(str(c[t]) for t in ['customers', 'assignments', 'segments', 'centroids', 'forecasts'])
-print(' '.join(sorted(i + ':' + row for i in sys.argv[2:])))" "$reference" $(sort -u "$work/db.ids"))
+print(' '.join(i + ':' + row for i in sorted(sys.argv[2:])))" "$reference" $(sort -u "$work/db.ids"))
     [ "$counts" = "$expected" ] || fail "PostgreSQL rows after round $round: '$counts', expected '$expected'"
   done
   report db "shared store $(echo "$SEGCAST_CONCURRENT_DB" | sed 's#//[^@]*@#//***@#')"

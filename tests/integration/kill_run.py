@@ -100,6 +100,10 @@ class Harness:
         self.not_reached = 0
         self.log = []
 
+    def note(self, line):
+        self.log.append(line)
+        print(line, flush=True)
+
     def command(self, run_id, as_of):
         command = [BIN, "run", SAMPLE, "-o", self.out, "--threads", "2", "-k", "3", "--run-id", run_id]
         return command + (["--as-of", as_of] if as_of else [])
@@ -231,7 +235,7 @@ class Harness:
         if status != -signal.SIGKILL:
             # strace reports a tracee killed by a signal by dying of the same signal.
             self.not_reached += 1
-            self.log.append("%-44s not reached (exit %d)" % (label, status))
+            self.note("%-44s not reached (exit %d)" % (label, status))
             if status != 0:
                 raise Failure("%s: the run failed instead of being killed (exit %d): %s" %
                               (label, status, open(log_path, errors="replace").read()[-2000:]))
@@ -241,8 +245,8 @@ class Harness:
         rerun = self.complete_run(run_id, as_of)
         self.survived += 1
         self.after_commit += phase == "after"
-        self.log.append("%-44s killed, %s the store commit; checks passed; re-run %.2f s" %
-                        (label, phase, rerun))
+        self.note("%-44s killed, %s the store commit; checks passed; re-run %.2f s" %
+                  (label, phase, rerun))
 
     def complete_check_only(self, run_id, as_of):
         # The run finished on its own: it must be a correct complete run.
@@ -302,7 +306,7 @@ def main():
     november = "2011-11-01"
     try:
         first = harness.complete_run("base", None)
-        print("first run (as of the day after the last purchase): %.2f s" % first)
+        print("first run (as of the day after the last purchase): %.2f s" % first, flush=True)
         counter = 0
 
         def fresh_id():
@@ -316,7 +320,7 @@ def main():
         else:
             harness.complete_run(fresh_id(), november)
         seconds = harness.complete_run(fresh_id(), november)
-        print("undisturbed run as of %s: %.2f s" % (november, seconds))
+        print("undisturbed run as of %s: %.2f s" % (november, seconds), flush=True)
 
         for stage in STAGES:
             harness.kill_point("new id, line '%s:'" % stage, fresh_id(), november, "line", stage)
@@ -343,10 +347,8 @@ def main():
             harness.kill_point("replace, line '%s:'" % stage, "base", as_of, "line", stage)
             base_as_of = as_of
     except Failure as failure:
-        print("\n".join(harness.log))
         print("FAIL: %s (seed %d; work folder kept: %s)" % (failure, seed, work))
         return 1
-    print("\n".join(harness.log))
     print("kill points survived: %d (%d after the store commit, %d before); %d points not reached "
           "because the run finished first; random-delay seed %d" %
           (harness.survived, harness.after_commit, harness.survived - harness.after_commit,

@@ -586,9 +586,9 @@
       state.k = k;
       await loadSegments();
     });
-    const recludeSoon = debounce(recluster, 200);
-    slider.addEventListener('input', () => { $('k-value').textContent = slider.value; recludeSoon(); });
-    slider.addEventListener('change', () => { $('k-value').textContent = slider.value; recludeSoon(); });
+    const reclusterSoon = debounce(recluster, 200);
+    slider.addEventListener('input', () => { $('k-value').textContent = slider.value; reclusterSoon(); });
+    slider.addEventListener('change', () => { $('k-value').textContent = slider.value; reclusterSoon(); });
     document.querySelectorAll('input[name="metric"]').forEach((radio) => radio.addEventListener('change', guarded(async () => {
       if (!radio.checked) return;
       state.metric = radio.value;

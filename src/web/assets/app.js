@@ -1,4 +1,4 @@
-// segcast dashboard: reads the JSON API of `segcast serve` (docs/web_api contract) and draws it with
+// segcast dashboard: reads the JSON API of `segcast serve` (docs/dashboard.md) and draws it with
 // Apache ECharts, which the build copies next to this file. Plain script, no build step, no network
 // access beyond the page's own origin.
 'use strict';

@@ -86,16 +86,24 @@ runPipeline(['--previous', '2011-07-01']);
 const server = spawn(segcast, ['serve', out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
 let serverLog = '';
 server.stderr.on('data', (chunk) => { serverLog += chunk; });
-const baseUrl = await new Promise((resolve, reject) => {
-  let stdout = '';
-  const timer = setTimeout(() => reject(new Error(`no ready line from segcast serve within 30 s; stdout: ${stdout}`)), 30000);
-  server.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    const match = /segcast serve: listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(stdout);
-    if (match) { clearTimeout(timer); resolve(match[1]); }
+let baseUrl;
+try {
+  baseUrl = await new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line from segcast serve within 30 s; stdout: ${stdout}`)), 30000);
+    server.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /segcast serve: listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(stdout);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`segcast serve exited with ${code}: ${serverLog}`)); });
   });
-  server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`segcast serve exited with ${code}: ${serverLog}`)); });
-});
+} catch (error) {
+  console.log(`e2e_dashboard: FAIL: ${error.message}`);
+  server.kill('SIGTERM');
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+}
 console.log(`server: ${baseUrl}`);
 
 let context;

@@ -192,6 +192,27 @@ try {
     check(canvases > 0 && ink >= kMinInkPixels, `#${id} rendered (${ink} ink pixels)`);
   }
   check(await page.locator('#chart-migration').getAttribute('data-migration') === 'matrix', 'migration matrix shown for the latest run');
+
+  // What the charts were given, read back from ECharts, against the API.
+  const optionOf = (id) => page.evaluate((elementId) => {
+    const option = echarts.getInstanceByDom(document.getElementById(elementId)).getOption();
+    return { xAxis: option.xAxis, series: option.series.map((s) => ({ name: s.name, type: s.type, data: s.data })) };
+  }, id);
+  const forecastApi = await getJson(`${baseUrl}api/runs/latest/forecasts`);
+  const total = forecastApi.series.find((s) => s.segment_id === -1);
+  const forecastOption = await optionOf('chart-forecast');
+  const present = (name) => forecastOption.series.find((s) => s.name === name).data.filter((v) => v != null).length;
+  const actualCount = total.points.filter((p) => p.actual != null).length;
+  const futureCount = total.points.filter((p) => !p.is_history).length;
+  check(present('actual') === actualCount, `forecast chart: ${actualCount} actual months as dots`);
+  check(present('forecast') === futureCount + 1, `forecast chart: forecast line over ${futureCount} months (from the last actual)`);
+  const migrationApi = await getJson(`${baseUrl}api/runs/latest/migration`);
+  const migrationOption = await optionOf('chart-migration');
+  const drawn = migrationOption.series[0].data.reduce((sum, cell) => sum + (cell.value ? cell.value[2] : cell[2]), 0);
+  const moved = migrationApi.cells.reduce((sum, cell) => sum + cell.customers, 0);
+  check(drawn === moved, `migration heatmap holds all ${moved} customers of the API's cells`);
+  const sizesOption = await optionOf('chart-sizes');
+  check(sizesOption.xAxis[0].data.length === kpis.segments, `sizes chart has ${kpis.segments} segments`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
   for (const id of chartIds) await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `${id}.png`) });

@@ -108,7 +108,7 @@ struct ForecastOptions {
   double seasonality_prior_scale = 10.0;
   //! Per-month damping of the trend's rate beyond the data (Gardner & McKenzie 1985):
   //! the rate h months ahead is phi^h times the last rate. 1 = Prophet's straight line; 0 < phi <= 1.
-  double trend_damping = 0.8;
+  double trend_damping = 0.95;
   //! Half-life in months of the likelihood weights 0.5^(age / half_life) (discounted
   //! likelihood, as in exponential smoothing); 0 = every month weighs 1 (Prophet). >= 0.
   double recency_half_life = 0.0;

@@ -179,6 +179,7 @@ void BlockReader::Produce() {
       // Slack for the carried partial record, so recycled buffers fit the next block.
       buffer.reserve(carry.size() + want + (size_t{1} << 20));
       AdviseHugePages(buffer.data(), buffer.capacity());
+      PopulateForWrite(buffer.data(), buffer.capacity());
     }
     buffer.resize(carry.size() + want);
     std::memcpy(buffer.data(), carry.data(), carry.size());

@@ -9,6 +9,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,17 +22,38 @@ inline void AdviseHugePages(const void* data, size_t bytes) {
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
-//! Reserves `count` elements and advises huge pages for them. Arrays of a megabyte or more get
+//! Faults in [data, data + bytes) for writing with one system call (MADV_POPULATE_WRITE, Linux
+//! 5.14+) instead of one page fault per 4 KiB page on first touch: in a virtual machine each fault
+//! is an exit costing microseconds, and the columns are filled row by row. Huge pages advised
+//! before are kept. A hint: older kernels refuse it and the pages fault in as before.
+inline void PopulateForWrite(void* data, size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  constexpr uintptr_t kPage = 4096;
+  auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+  auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+//! Reserves `count` elements, advises huge pages for them and faults them in (PopulateForWrite).
+//! Arrays of a megabyte or more get
 //! 2 MiB of extra (untouched, so free) capacity, so that whole huge pages cover their data even
 //! though the allocation is not 2 MiB-aligned.
 template <typename Vector>
 void ReserveHuge(Vector& vector, size_t count) {
   constexpr size_t kHugePage = size_t{2} << 20;
   const size_t element = sizeof(*vector.data());
+  const size_t requested = std::max(count, vector.size());
   if (count * element >= kHugePage / 2) count += kHugePage / element;
   if (vector.capacity() >= count) return;
+  const size_t used_bytes = vector.size() * element;
   vector.reserve(count);
   AdviseHugePages(vector.data(), vector.capacity() * element);
+  // Only the pages not yet written: the populated zeros are overwritten row by row.
+  PopulateForWrite(reinterpret_cast<char*>(vector.data()) + used_bytes, requested * element - used_bytes);
 }
 
 }  // namespace segcast::internal

@@ -31,6 +31,7 @@ class ZeroedArray {
     if (memory == MAP_FAILED) throw std::bad_alloc();
     data_ = static_cast<T*>(memory);
     AdviseHugePages(data_, bytes_);
+    PopulateForWrite(data_, bytes_);  // every slot is touched: random probes, no order to exploit
   }
   ~ZeroedArray() { Release(); }
   ZeroedArray(ZeroedArray&& other) noexcept

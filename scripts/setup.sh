@@ -13,6 +13,7 @@ packages=(
   postgresql
   time
   strace
+  wrk
   clang-14 libclang-rt-14-dev
   nodejs chromium
 )

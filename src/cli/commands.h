@@ -22,5 +22,6 @@ void AddForecastCommand(CLI::App& app, CommandContext& context);
 void AddBacktestCommand(CLI::App& app, CommandContext& context);
 void AddRunCommand(CLI::App& app, CommandContext& context);
 void AddAssignCommand(CLI::App& app, CommandContext& context);
+void AddServeCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace segcast::cli

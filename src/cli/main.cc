@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   segcast::cli::AddBacktestCommand(app, context);
   segcast::cli::AddRunCommand(app, context);
   segcast::cli::AddAssignCommand(app, context);
+  segcast::cli::AddServeCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -124,6 +124,10 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
   result.k = request.k;
   result.metric = request.metric;
   result.iterations = clustering.iterations;
+  result.seconds_seed = clustering.seconds_init;
+  result.seconds_assign = clustering.seconds_assign;
+  result.seconds_update = clustering.seconds_update;
+  const auto silhouette_start = std::chrono::steady_clock::now();
   result.segment.assign(run.customers.size(), -1);
   result.distance.assign(run.customers.size(), std::nan(""));
   // PanelToSeries keeps customers with a non-empty series, in panel order: map back by id.
@@ -145,6 +149,8 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
   result.silhouette_sample =
       request.silhouette_sample > 0 ? std::min(request.silhouette_sample, series.size()) : series.size();
 
+  const auto profile_start = std::chrono::steady_clock::now();
+  result.seconds_silhouette = std::chrono::duration<double>(profile_start - silhouette_start).count();
   SegmentReportInput input;
   for (int index = 0; index < series.size(); ++index) {
     const RunCustomer& customer = run.customers[customer_of_series[index]];
@@ -176,7 +182,9 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
     view.trajectory = summary.trajectory;
     result.segments.push_back(std::move(view));
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto end = std::chrono::steady_clock::now();
+  result.seconds_profile = std::chrono::duration<double>(end - profile_start).count();
+  result.seconds = std::chrono::duration<double>(end - start).count();
   return result;
 }
 

@@ -36,6 +36,10 @@ struct Segmentation {
   double silhouette = 0;       //!< NaN when not computed
   int silhouette_sample = 0;   //!< series the silhouette scored (0: the run's own figure)
   int iterations = 0;          //!< k-means iterations (0 for the run's own)
+  //! Where a re-clustering's time went, in seconds: k-means++ seeding, assignment steps, DBA or
+  //! mean updates (ts_kmeans.h), the silhouette, and the profiles and personas.
+  double seconds_seed = 0, seconds_assign = 0, seconds_update = 0, seconds_silhouette = 0,
+         seconds_profile = 0;
   LrfmValues population{};     //!< population mean on the definition of SegmentView::mean
   std::vector<SegmentView> segments;  //!< by segment id ascending
   std::vector<int32_t> segment;       //!< per RunData customer, -1 when unassigned

@@ -134,7 +134,14 @@ struct DashboardServer::Impl {
     server.Patch(any, refuse);
     server.Delete(any, refuse);
     server.Options(any, refuse);
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      // cpp-httplib answers 400 before routing for a POST without a length or an unknown method;
+      // for anything but GET and HEAD the answer is 405 whatever the request looks like.
+      if (res.status == 400 && req.method != "GET" && req.method != "HEAD") {
+        Apply(ErrorResponse(405, StatusMessage(405)), res);
+        res.set_header("Allow", "GET, HEAD");
+        return;
+      }
       if (!res.body.empty()) return;
       Apply(ErrorResponse(res.status, StatusMessage(res.status)), res);
     });

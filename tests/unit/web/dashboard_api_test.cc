@@ -308,3 +308,25 @@ TEST_CASE("dashboard options are validated by field", "[web]") {
 }
 
 }  // namespace segcast
+
+namespace segcast {
+
+TEST_CASE("a re-clustering does not depend on the thread count", "[web]") {
+  std::vector<nlohmann::json> answers;
+  for (int threads : {1, 2, 3}) {
+    DashboardOptions options;
+    options.output_dir = testing::SampleRuns().output_dir.string();
+    options.threads = threads;
+    const Dashboard dashboard(options);
+    const ApiResponse answer = dashboard.Get("/api/runs/latest/segments", {{"k", "4"}, {"metric", "dtw"}});
+    REQUIRE(answer.status == 200);
+    nlohmann::json parsed = testing::ParseJson(answer.body);
+    parsed.erase("seconds");  // wall times, the only fields allowed to differ
+    parsed.erase("timings");
+    answers.push_back(parsed);
+  }
+  CHECK(answers[0] == answers[1]);
+  CHECK(answers[0] == answers[2]);
+}
+
+}  // namespace segcast

@@ -89,8 +89,8 @@ class TestServer {
   std::vector<std::string> log_;
 };
 
-// Sends a raw request line (no client-side normalisation) and returns the whole answer.
-std::string RawRequest(int port, const std::string& target) {
+// Sends bytes as they are and returns the whole answer.
+std::string RawExchange(int port, const std::string& request) {
   // httplib::Client would encode the target; a socket keeps it byte for byte.
   int socket_fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -98,13 +98,17 @@ std::string RawRequest(int port, const std::string& target) {
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   REQUIRE(::send(socket_fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
   std::string answer;
   char buffer[4096];
   for (ssize_t got; (got = ::recv(socket_fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, got);
   ::close(socket_fd);
   return answer;
+}
+
+// A GET of a raw target (no client-side normalisation).
+std::string RawRequest(int port, const std::string& target) {
+  return RawExchange(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 }
 
 int StatusOf(const std::string& raw) { return raw.size() > 12 ? std::stoi(raw.substr(9, 3)) : 0; }
@@ -199,6 +203,14 @@ TEST_CASE("methods, sizes and unknown routes get JSON errors", "[web][http]") {
   REQUIRE(bad);
   CHECK(bad->status == 400);
   CHECK(ParseJson(bad->body)["error"]["field"] == "k");
+  // A POST without a body and an unknown method are refused as methods too.
+  for (const std::string request : {"POST /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                    "BREW /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}) {
+    const std::string raw = RawExchange(server.port(), request);
+    INFO(raw.substr(0, 200));
+    CHECK(StatusOf(raw) == 405);
+    CHECK(raw.find("\"status\":405") != std::string::npos);
+  }
   const std::string long_url = RawRequest(server.port(), "/api/health?q=" + std::string(9000, 'a'));
   CHECK(StatusOf(long_url) == 414);
 }

@@ -382,11 +382,12 @@
     $('segment-select').replaceChildren(...segs.map((s) => new Option(
       `${segmentLabel(s)} (${fmtInt.format(s.customers)})`, String(s.segment_id), false, s.segment_id === state.focus)));
   }
+  const seconds = (value) => (value >= 1 ? `${fmt2.format(value)} s` : `${fmtInt.format(1000 * (value || 0))} ms`);
   function renderClusterStatus() {
     const s = state.segments;
     const metric = s.metric === 'dtw' ? 'DTW' : 'Euclidean';
     $('cluster-status').textContent = s.source === 'recluster'
-      ? `k = ${s.k}, ${metric}: re-clustered on the server in ${fmt2.format(1000 * (s.seconds || 0))} ms.`
+      ? `k = ${s.k}, ${metric}: re-clustered on the server in ${seconds(s.seconds)}${s.cached ? ' (cached)' : ''}.`
       : `k = ${s.k}, ${metric}: the run's own segmentation.`;
   }
   function renderSegmentViews() {

@@ -41,7 +41,8 @@ steps=(
   "+ recency weights, half-life 18|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1 half_life=18"
   "+ log variant only (hl 18)|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1 half_life=18 transform=log"
   "validation choice of 6 variants|selection=validation"
-  "average of 6 variants (defaults)|selection=average"
+  "mean of 6 variants (session-2 defaults)|selection=average combination=mean"
+  "median of 6 variants (defaults)|selection=average"
 )
 alternatives=(
   "defaults, half-lives 12,24,48|half_lives=12,24,48"
@@ -74,4 +75,39 @@ PY
   echo "seasonal naive: validation sMAPE $(echo "$v" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["tourism"]["seasonal_naive"]; print("%.2f MASE %.3f" % (d["smape"], d["mase"]))'), test sMAPE $(echo "$t" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["tourism"]["seasonal_naive"]; print("%.2f MASE %.3f" % (d["smape"], d["mase"]))')"
 } > "$out/ablation.md"
 cat "$out/ablation.md"
+
+# Session 3's choice: four validation folds inside the training parts only (fit on the training
+# part minus `cut` months, score the next 24), mean sMAPE over the folds; no test figures.
+folds=(
+  "mean of 6|combination=mean"
+  "median of 6 (defaults)|combination=median"
+  "best half by validation|combination=besthalf"
+  "median, half-lives 6,12,24|combination=median half_lives=6,12,24"
+  "median, half-lives 12,24,48|combination=median half_lives=12,24,48"
+  "median, damping 0.9|combination=median damping=0.9"
+  "median, damping 0.8|combination=median damping=0.8"
+  "best half, damping 0.8|combination=besthalf damping=0.8"
+)
+{
+  echo "| candidate | mean validation sMAPE | mean coverage | cut 24 | cut 36 | cut 48 | cut 60 |"
+  echo "|---|---|---|---|---|---|---|"
+  for entry in "${folds[@]}"; do
+    name=${entry%%|*}
+    args=${entry#*|}
+    results=()
+    for cut in 24 36 48 60; do
+      # shellcheck disable=SC2086
+      results+=("$("$bench" tourism="$tourism" synthetic=0 repeats=0 threads="$threads" stage=validation cut=$cut $args)")
+    done
+    /usr/bin/python3 - "$name" "${results[@]}" <<'PY'
+import json, sys
+name, folds = sys.argv[1], [json.loads(text)["tourism"]["model"] for text in sys.argv[2:]]
+mean = lambda key: sum(f[key] for f in folds) / len(folds)
+print("| %s | %.2f | %.1f%% | %s |" % (name, mean("smape"), 100 * mean("coverage"),
+      " | ".join("%.2f / %.1f%%" % (f["smape"], 100 * f["coverage"]) for f in folds)))
+PY
+    echo "ran fold set: $name" >&2
+  done
+} > "$out/folds.md"
+cat "$out/folds.md"
 echo "figures in $out" >&2

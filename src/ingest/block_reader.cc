@@ -182,7 +182,8 @@ void BlockReader::Produce() {
       PopulateForWrite(buffer.data(), buffer.capacity());
     }
     buffer.resize(carry.size() + want);
-    std::memcpy(buffer.data(), carry.data(), carry.size());
+    // memcpy from an empty carry's null data() is undefined even for 0 bytes (UBSan, fuzzing).
+    if (!carry.empty()) std::memcpy(buffer.data(), carry.data(), carry.size());
     size_t got = source_->Read(buffer.data() + carry.size(), want);
     buffer.resize(carry.size() + got);
     carry.clear();

@@ -183,7 +183,8 @@ struct FittedParameters {
 struct SeriesForecast {
   std::string series_id;
   std::vector<ForecastPoint> points;     //!< history months then `horizon` future months
-  //! The fitted model; with Selection::kAverage the first member, variant "average(a+b+...)".
+  //! The fitted model; with Selection::kAverage the first member, variant "median(a+b+...)"
+  //! (or "average(...)", "best_half(...)" per ForecastOptions::combination).
   FittedParameters parameters;
   //! Every fitted member (one unless Selection::kAverage).
   std::vector<FittedParameters> members;

@@ -377,7 +377,10 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   if (members.size() > 1) {
     std::string names;
     for (const Member& m : members) names += (names.empty() ? "" : "+") + m.spec.name;
-    result.parameters.variant = "average(" + names + ")";
+    const char* rule = options.combination == Combination::kMedian     ? "median("
+                       : options.combination == Combination::kBestHalf ? "best_half("
+                                                                       : "average(";
+    result.parameters.variant = rule + names + ")";
   }
   if (!result.converged) result.message = "solver hit its iteration limit";
   return result;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -24,10 +25,32 @@ using Clock = std::chrono::steady_clock;
 // The handler's own time travels to the logger in the standard Server-Timing header.
 constexpr const char* kTimingHeader = "Server-Timing";
 
+// cpp-httplib (Debian's build links brotli and zlib) compresses every text answer on the fly when
+// the client accepts it, as browsers always do: brotli takes seconds over the 1 MB chart library and
+// tens of milliseconds over a large JSON answer, while a loopback connection gains nothing from it.
+// An answer with a known length sent through a content provider leaves as it is.
+void SetUncompressed(httplib::Response& res, std::string body, const std::string& content_type) {
+  if (body.empty()) {
+    res.set_content(body, content_type);
+    return;
+  }
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  const size_t length = shared->size();
+  res.set_content_provider(length, content_type,
+                           [shared](size_t offset, size_t count, httplib::DataSink& sink) {
+                             return sink.write(shared->data() + offset, count);
+                           });
+}
+
+// Error answers keep set_content: the error handler recognises an answered error by its body.
 void Apply(const ApiResponse& answer, httplib::Response& res) {
   res.status = answer.status;
   for (const auto& [name, value] : answer.headers) res.set_header(name, value);
-  res.set_content(answer.body, answer.content_type.c_str());
+  if (answer.status < 400) {
+    SetUncompressed(res, answer.body, answer.content_type);
+  } else {
+    res.set_content(answer.body, answer.content_type.c_str());
+  }
 }
 
 bool ReadWholeFile(const std::string& path, std::string& content) {
@@ -97,7 +120,7 @@ struct DashboardServer::Impl {
         Apply(ErrorResponse(404, "no such file", "path"), res);
       } else {
         res.status = 200;
-        res.set_content(std::move(content), file.content_type.c_str());
+        SetUncompressed(res, std::move(content), file.content_type);
         res.set_header("Cache-Control", "no-cache");
       }
     }
@@ -119,7 +142,8 @@ struct DashboardServer::Impl {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
     }
     options.log(req.method + " " + path + " " + std::to_string(res.status) + " " +
-                std::to_string(res.body.size()) + " B " + ms + " ms");
+                std::to_string(res.body.empty() ? res.content_length_ : res.body.size()) + " B " + ms +
+                " ms");
   }
 
   void Configure() {

@@ -73,7 +73,7 @@ class MappedFileSource final : public ByteSource {
   std::string_view Whole() const override { return {data_, size_}; }
   size_t Read(char* buffer, size_t capacity) override {
     size_t count = std::min(capacity, size_ - position_);
-    std::memcpy(buffer, data_ + position_, count);
+    if (count > 0) std::memcpy(buffer, data_ + position_, count);
     position_ += count;
     consumed_.store(static_cast<int64_t>(position_), std::memory_order_relaxed);
     return count;
@@ -170,7 +170,8 @@ class MemorySource final : public ByteSource {
   std::string_view Whole() const override { return text_; }
   size_t Read(char* buffer, size_t capacity) override {
     size_t count = std::min(capacity, text_.size() - position_);
-    std::memcpy(buffer, text_.data() + position_, count);
+    // An empty view's data() may be null, and memcpy from null is undefined even for 0 bytes.
+    if (count > 0) std::memcpy(buffer, text_.data() + position_, count);
     position_ += count;
     consumed_.store(static_cast<int64_t>(position_), std::memory_order_relaxed);
     return count;

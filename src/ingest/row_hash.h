@@ -43,7 +43,7 @@ inline RowKey HashRow(std::string_view text) {
     remaining -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, data, remaining);
+  if (remaining > 0) std::memcpy(&tail, data, remaining);  // data may be null for an empty view
   first = (first ^ tail) * 0x9e3779b97f4a7c15ULL;
   second = (second + tail) * 0xc2b2ae3d27d4eb4fULL;
   return {FinishMix(first ^ (second >> 17)), FinishMix(second + first)};

@@ -8,7 +8,7 @@ if [ -z "${SEGCAST_SHARED_DATA:-}" ] || [ ! -d "$SEGCAST_SHARED_DATA" ]; then
   exit 77
 fi
 if [ -z "$("$exe" --list-test-names-only "[shared]" 2>/dev/null | grep -v '^$')" ]; then
-  echo "no [shared] test cases in $(basename "$exe")"
-  exit 0
+  echo "no [shared] test cases in $(basename "$exe"): the tier is registered only for stages that have some"
+  exit 1
 fi
 exec "$exe" "[shared]"

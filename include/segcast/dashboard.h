@@ -3,7 +3,9 @@
 // the API can be called and tested directly.
 //
 // A run is read from its folder OUT/runs/<run id>/ (manifest.json, segments.json, assignments.csv,
-// rfm.csv, lrfm.csv, forecast.json) and kept in memory after the first request. Re-clustering
+// rfm.csv, lrfm.csv, forecast.json), or, when it has no folder, from the result store (the same
+// contents: runs, customers, assignments, panel, run_documents), and kept in memory after the first
+// request; a re-written run (folder replaced, or stored again) is read again. Re-clustering
 // rebuilds the run's panel from lrfm.csv, scales it as the run did (manifest.json: scaling, log1p,
 // pre-acquisition), and fits TimeSeries K-Means (ts_kmeans.h) with the run's seed, band, max_iter,
 // tol and n_init; only k and the metric change. Each (run, k, metric) is computed once and cached
@@ -27,11 +29,13 @@
 namespace segcast {
 
 struct DashboardOptions {
-  //! Output directory of `segcast run`: runs in OUT/runs/<run id>/, OUT/latest the newest. Required.
+  //! Output directory of `segcast run`: runs in OUT/runs/<run id>/, OUT/latest the newest. "" for
+  //! none; at least one of output_dir and store is required.
   std::string output_dir;
-  //! Optional result store to list runs from as well ("" = none): a SQLite path, "sqlite:PATH" or
-  //! "postgresql://...". Only the run list comes from it; a run's data always comes from its folder.
-  //! Never printed unredacted.
+  //! Result store to serve runs from as well ("" = none): a SQLite path, "sqlite:PATH" or
+  //! "postgresql://...". A run in both is read from its folder; a store-only run is read from the
+  //! store (schema 2: its panel and JSON documents) and answers every endpoint with the same bytes
+  //! as its folder would. Opened once by the Dashboard. Never printed unredacted.
   std::string store;
   //! Threads of one re-clustering or neighbour search; 0 = every core. Answers do not depend on it.
   int threads = 0;
@@ -58,7 +62,8 @@ ApiResponse ErrorResponse(int status, const std::string& message, const std::str
 
 class Dashboard {
  public:
-  //! Validates the options; throws InvalidArgument, or InputError when output_dir is not a folder.
+  //! Validates the options and opens the store; throws InvalidArgument, InputError when output_dir
+  //! is given but not a folder, DatabaseError when the store cannot be opened.
   explicit Dashboard(DashboardOptions options);
   ~Dashboard();
   Dashboard(const Dashboard&) = delete;

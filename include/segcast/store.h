@@ -13,6 +13,7 @@
 //   store->WriteRun(run);
 //   for (const auto& summary : store->ListRuns()) std::cout << summary.run_id << "\n";
 //   segcast::StoredRun previous = store->LoadRun("2011-06");
+//   segcast::StoredRun header = store->LoadRun("2011-06", segcast::LoadParts::HeaderOnly());
 #pragma once
 
 #include <cstdint>
@@ -108,6 +109,26 @@ struct MoveRecord {
   std::string kind;  //!< "stayed", "moved", "new", "gone"
 };
 
+//! Table `panel` (schema 2): one customer-month of the run's monthly LRFM panel, what the
+//! dashboard re-clusters and draws trajectories from. Rows run from the customer's first observed
+//! month (the run folder's lrfm.csv holds the same rows).
+struct PanelRecord {
+  int32_t customer_index = 0;  //!< the customer's position in the panel (clustering order), >= 0
+  std::string customer_id;
+  std::string month;  //!< calendar month "YYYY-MM"
+  double length = 0.0;     //!< L: days from the first purchase to the month's end
+  double recency = 0.0;    //!< R: days from the last purchase to the month's end
+  double frequency = 0.0;  //!< F: invoices in the month
+  double monetary = 0.0;   //!< M: revenue in the month
+};
+
+//! Table `run_documents` (schema 2): a JSON file of the run folder kept verbatim, so a reader of
+//! the store sees the same profiles, mixes, trajectories and forecasts as a reader of the folder.
+struct DocumentRecord {
+  std::string name;  //!< file name in the run folder: "segments.json" or "forecast.json"
+  std::string body;  //!< the file's text
+};
+
 //! A whole run, as written and read back.
 struct StoredRun {
   RunInfo info;
@@ -118,6 +139,15 @@ struct StoredRun {
   std::vector<ForecastRecord> forecasts;
   std::vector<MigrationRecord> migrations;
   std::vector<MoveRecord> moves;
+  std::vector<PanelRecord> panel;           //!< by customer_index, month; empty before schema 2
+  std::vector<DocumentRecord> documents;    //!< by name; empty before schema 2
+
+  //! The document with this name, or nullptr.
+  const DocumentRecord* FindDocument(const std::string& name) const {
+    for (const DocumentRecord& document : documents)
+      if (document.name == name) return &document;
+    return nullptr;
+  }
 };
 
 //! Held while a run writes; releases the store's lock when destroyed.
@@ -135,6 +165,13 @@ struct LoadParts {
   bool forecasts = true;    //!< table forecasts
   bool migrations = true;   //!< table migrations (the matrix cells)
   bool moves = true;        //!< table customer_moves (one row per customer: large)
+  bool panel = true;        //!< table panel (customers x months rows: the largest)
+  bool documents = true;    //!< table run_documents (a few JSON texts)
+
+  //! Only the `runs` row: the cheap check of a run's created_at.
+  static LoadParts HeaderOnly() {
+    return {false, false, false, false, false, false, false, false, false};
+  }
 };
 
 class ResultStore {
@@ -167,6 +204,12 @@ struct StoreOptions {
 
   void Validate() const;  // throws InvalidArgument naming the field
 };
+
+//! The schema version a store opened by this build has (segcast_meta key "schema_version").
+//! 1: the first schema; 2 adds the tables panel and run_documents. OpenStore upgrades a version 1
+//! store in place (it creates the new tables; runs written before keep no panel or documents) and
+//! refuses a store of a newer version with DatabaseError.
+inline constexpr int kStoreSchemaVersion = 2;
 
 //! Opens (and creates the schema of) a store. `connection` is "sqlite:PATH", a plain file path
 //! (SQLite), or "postgresql://..." / "postgres://..." (a libpq URI). Throws DatabaseError

@@ -67,7 +67,10 @@ void Run(const ServeFlags& flags) {
   const bool ipv6 = flags.host.find(':') != std::string::npos;
   std::cout << "segcast serve: listening on http://" << (ipv6 ? "[" + flags.host + "]" : flags.host) << ":"
             << port << "/" << std::endl;
-  if (!flags.db.empty()) std::cerr << "segcast serve: runs also listed from " << RedactConnectionString(flags.db) << "\n";
+  if (!flags.db.empty()) {
+    std::cerr << "segcast serve: runs from " << RedactConnectionString(flags.db)
+              << (flags.output_dir.empty() ? "" : " too (a run with a folder is read from its folder)") << "\n";
+  }
   server.Serve();
   // Serve() only returns after Stop(): the stopper has received its signal.
   stopper.join();
@@ -78,14 +81,20 @@ void Run(const ServeFlags& flags) {
 
 void AddServeCommand(CLI::App& app, CommandContext& context) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* command = app.add_subcommand("serve", "Local web dashboard of the runs in an output directory");
-  command->add_option("OUT", flags->output_dir, "Output directory of `segcast run` (holds runs/, latest)")->required();
+  CLI::App* command =
+      app.add_subcommand("serve", "Local web dashboard of the runs in an output directory and/or a store");
+  command->add_option("OUT", flags->output_dir,
+                      "Output directory of `segcast run` (holds runs/, latest); optional with --db");
   command->add_option("--host", flags->host, "Address to bind (default 127.0.0.1; others are reachable from the network)");
   command->add_option("--port", flags->port, "TCP port (default 8765; 0 = any free port)");
   command->add_option("--assets", flags->assets, "Folder with the front end (default: BUILD/web of this build)");
   command->add_option("--threads", flags->threads, "Threads of one re-clustering (0 = all cores)");
-  command->add_option("--db", flags->db, "Store to list runs from as well: sqlite:PATH or postgresql://...");
+  command->add_option("--db", flags->db,
+                      "Store to serve runs from (alone, or as well as OUT): sqlite:PATH or postgresql://...");
   command->callback([flags, &context] {
+    if (flags->output_dir.empty() && flags->db.empty()) {
+      throw ConfigError("give the output directory of `segcast run` (OUT), a store (--db), or both");
+    }
 #ifdef SEGCAST_HAVE_WEB
     Run(*flags);
     context.exit_code = 0;

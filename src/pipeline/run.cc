@@ -324,7 +324,7 @@ RunResult RunPipeline(const RunOptions& options) {
   // kill before the commit must leave the previous model, not one of a run that never completed.
   const fs::path model_staging = internal::MakeStagingDirectory(models, result.run_id);
   SaveModel(internal::MakeModel(state), model_staging);
-  if (store) store->WriteRun(internal::MakeStoredRun(state));
+  if (store) store->WriteRun(internal::MakeStoredRun(state, staging.string()));
   internal::PublishDirectory(staging, runs / result.run_id);
   internal::PublishDirectory(model_staging, models / result.run_id);
   internal::PointSymlink(output / "latest", fs::path("runs") / result.run_id);

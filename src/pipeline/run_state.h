@@ -59,8 +59,9 @@ SavedModel MakeModel(const RunState& state);
 void WriteRunFiles(const RunState& state, const std::string& directory);
 //! report.md.
 std::string RenderReportMarkdown(const RunState& state);
-//! The run as the store's records.
-StoredRun MakeStoredRun(const RunState& state);
+//! The run as the store's records; `run_files` is the folder WriteRunFiles filled, whose
+//! segments.json and forecast.json the store keeps verbatim.
+StoredRun MakeStoredRun(const RunState& state, const std::string& run_files);
 //! The manifest: run id, inputs with hashes and row counts, every option, version, timings.
 std::string ManifestJson(const RunState& state);
 //! Every option of the run as JSON text.

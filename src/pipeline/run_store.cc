@@ -2,8 +2,12 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "pipeline/run_state.h"
+#include "segcast/error.h"
 
 namespace segcast::internal {
 namespace {
@@ -21,9 +25,17 @@ std::optional<double> Bound(double value) {
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read the run file for the store", {.file = path.string()});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
-StoredRun MakeStoredRun(const RunState& state) {
+StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
   const RunResult& result = state.result;
   const LrfmPanel& panel = state.panel;
   StoredRun run;
@@ -104,6 +116,22 @@ StoredRun MakeStoredRun(const RunState& state) {
                                point.is_history ? "fitted" : "forecast", point.yhat,
                                Bound(point.yhat_lower), Bound(point.yhat_upper)});
     }
+  }
+  // The rows of lrfm.csv, whatever write_panel says: a store-only reader re-clusters from them.
+  for (int customer = 0; customer < panel.customer_count(); ++customer) {
+    for (int month = panel.start[customer]; month < panel.month_count; ++month) {
+      run.panel.push_back({customer, panel.customer_ids[customer],
+                           FormatMonth(panel.first_month + month), panel.At(customer, month, kLength),
+                           panel.At(customer, month, kRecency), panel.At(customer, month, kFrequency),
+                           panel.At(customer, month, kMonetary)});
+    }
+  }
+  // The JSON answers exactly as the folder holds them (profiles, mixes, member trajectories,
+  // silhouette, forecast points): the store's own tables do not carry all of it.
+  for (const char* name : {"forecast.json", "segments.json"}) {
+    const std::filesystem::path path = std::filesystem::path(run_files) / name;
+    std::error_code error;
+    if (std::filesystem::is_regular_file(path, error)) run.documents.push_back({name, ReadText(path)});
   }
   if (result.migration) {
     for (const MigrationCell& cell : result.migration->matrix) {

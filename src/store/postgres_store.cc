@@ -93,8 +93,15 @@ class PostgresStore : public ResultStore {
       // Two processes creating the tables at once would race on the catalogue.
       work.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLockKey);
       for (const std::string& sql : SchemaStatements()) work.exec(sql);
+      const pqxx::result recorded =
+          work.exec("SELECT value FROM segcast_meta WHERE key = 'schema_version'");
+      const std::string problem =
+          SchemaUpgradeProblem(recorded.empty() ? "" : recorded[0][0].as<std::string>());
+      if (!problem.empty()) throw DatabaseError(problem, {.file = Describe()});
+      // A new store, or an older one whose new tables the statements above just created.
       work.exec_params(
-          "INSERT INTO segcast_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+          "INSERT INTO segcast_meta (key, value) VALUES ($1, $2) "
+          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
           std::string("schema_version"), std::to_string(kSchemaVersion));
       work.commit();
     });

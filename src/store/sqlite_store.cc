@@ -116,7 +116,18 @@ class SqliteStore : public ResultStore {
     Execute("BEGIN IMMEDIATE");
     try {
       for (const std::string& sql : SchemaStatements()) Execute(sql);
-      Statement meta(db_, "INSERT OR IGNORE INTO segcast_meta (key, value) VALUES (?, ?)", path_);
+      std::string recorded;
+      {
+        Statement select(db_, "SELECT value FROM segcast_meta WHERE key = 'schema_version'", path_);
+        if (select.Step()) {
+          const Value value = select.Column(0);
+          if (const auto* text = std::get_if<std::string>(&value)) recorded = *text;
+        }
+      }
+      if (const std::string problem = SchemaUpgradeProblem(recorded); !problem.empty())
+        throw DatabaseError(problem, {.file = Describe()});
+      // A new store, or an older one whose new tables the statements above just created.
+      Statement meta(db_, "INSERT OR REPLACE INTO segcast_meta (key, value) VALUES (?, ?)", path_);
       meta.Bind(1, Value(std::string("schema_version")));
       meta.Bind(2, Value(std::to_string(kSchemaVersion)));
       meta.Step();

@@ -149,6 +149,17 @@ const std::vector<TableSpec>& Tables() {
       {"customer_moves",
        {{"run_id", T}, {"customer_id", T}, {"from_segment", I}, {"to_segment", I}, {"kind", T}},
        {"run_id", "customer_id"}},
+      {"panel",
+       {{"run_id", T},
+        {"customer_index", I},
+        {"customer_id", T},
+        {"month", T},
+        {"length", R},
+        {"recency", R},
+        {"frequency", R},
+        {"monetary", R}},
+       {"run_id", "customer_index", "month"}},
+      {"run_documents", {{"run_id", T}, {"name", T}, {"body", T}}, {"run_id", "name"}},
   };
   return kTables;
 }
@@ -268,6 +279,14 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
         rows.push_back({id, record.customer_id, int64_t{record.from_segment},
                         int64_t{record.to_segment}, record.kind});
       break;
+    case kPanelTable:
+      for (const PanelRecord& record : run.panel)
+        rows.push_back({id, int64_t{record.customer_index}, record.customer_id, record.month,
+                        record.length, record.recency, record.frequency, record.monetary});
+      break;
+    case kDocumentsTable:
+      for (const DocumentRecord& record : run.documents) rows.push_back({id, record.name, record.body});
+      break;
     case kTableCount:
       break;
   }
@@ -344,6 +363,13 @@ void DecodeRow(TableId table, const Row& row, StoredRun& run) {
     case kMovesTable:
       run.moves.push_back({Text(row[1]), integer32(2), integer32(3), Text(row[4])});
       break;
+    case kPanelTable:
+      run.panel.push_back({integer32(1), Text(row[2]), Text(row[3]), Real(row[4]), Real(row[5]),
+                           Real(row[6]), Real(row[7])});
+      break;
+    case kDocumentsTable:
+      run.documents.push_back({Text(row[1]), Text(row[2])});
+      break;
     case kTableCount:
       break;
   }
@@ -367,10 +393,29 @@ bool WantTable(TableId table, const LoadParts& parts) {
       return parts.migrations;
     case kMovesTable:
       return parts.moves;
+    case kPanelTable:
+      return parts.panel;
+    case kDocumentsTable:
+      return parts.documents;
     case kTableCount:
       break;
   }
   return false;
+}
+
+std::string SchemaUpgradeProblem(const std::string& recorded) {
+  if (recorded.empty()) return "";
+  int version = 0;
+  try {
+    version = std::stoi(recorded);
+  } catch (const std::exception&) {
+    return "the store records schema_version '" + recorded + "', not a number";
+  }
+  if (version > kSchemaVersion) {
+    return "the store has schema version " + recorded + ", newer than this segcast's " +
+           std::to_string(kSchemaVersion) + ": use a newer segcast";
+  }
+  return "";
 }
 
 void CheckRun(const StoredRun& run) {

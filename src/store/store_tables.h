@@ -38,12 +38,20 @@ enum TableId : int {
   kForecastsTable,
   kMigrationsTable,
   kMovesTable,
+  kPanelTable,      //!< schema 2
+  kDocumentsTable,  //!< schema 2
   kTableCount
 };
 
 const std::vector<TableSpec>& Tables();
-//! The schema version written into segcast_meta; bump when a table changes.
-inline constexpr int kSchemaVersion = 1;
+//! The schema version written into segcast_meta; bump when a table changes (store.h documents
+//! what each version added).
+inline constexpr int kSchemaVersion = kStoreSchemaVersion;
+
+//! What OpenStore does with the schema_version a store already records: "" to go on (after the
+//! CREATE ... IF NOT EXISTS statements added what an older version lacked), else the reason to
+//! refuse the store. `recorded` is "" for a new store.
+std::string SchemaUpgradeProblem(const std::string& recorded);
 
 //! CREATE TABLE / CREATE INDEX statements, valid in both SQLite and PostgreSQL.
 std::vector<std::string> SchemaStatements();

@@ -72,9 +72,9 @@ ApiResponse ErrorResponse(int status, const std::string& message, const std::str
 }
 
 void DashboardOptions::Validate() const {
-  if (output_dir.empty()) {
-    throw InvalidArgument("the output directory of `segcast run` is required",
-                          {.field = "output_dir", .expected = "a folder holding runs/"});
+  if (output_dir.empty() && store.empty()) {
+    throw InvalidArgument("the output directory of `segcast run` or a store is required",
+                          {.field = "output_dir", .expected = "a folder holding runs/, or a store"});
   }
   if (threads < 0) throw InvalidArgument("must be >= 0 (0: every core)", {.field = "threads"});
   if (cache_entries < 1) throw InvalidArgument("must be >= 1", {.field = "cache_entries"});
@@ -93,7 +93,7 @@ struct Dashboard::Impl {
   internal::RunCatalog catalog;
   mutable internal::ReclusterCache cache;
 
-  static std::string RunKey(const RunData& run) { return run.run_id + "|" + run.created_at; }
+  static std::string RunKey(const RunData& run) { return run.run_id + "|" + run.source + "|" + run.stamp; }
 
   std::shared_ptr<const RunData> LoadRun(const std::string& name) const {
     return catalog.Load(catalog.Resolve(name));
@@ -235,7 +235,7 @@ struct Dashboard::Impl {
 Dashboard::Dashboard(DashboardOptions options) {
   options.Validate();
   std::error_code error;
-  if (!std::filesystem::is_directory(options.output_dir, error)) {
+  if (!options.output_dir.empty() && !std::filesystem::is_directory(options.output_dir, error)) {
     throw InputError("not a folder: the output directory of `segcast run` was expected",
                      {.file = options.output_dir});
   }

@@ -69,7 +69,8 @@ Json RunsJson(const std::vector<RunSummary>& runs) {
                     {"customers", run.customers},
                     {"revenue", Number(run.revenue)},
                     {"previous_run_id", run.previous_run_id.empty() ? Json(nullptr) : Json(run.previous_run_id)},
-                    {"has_data", run.has_folder}});
+                    {"source", run.source},
+                    {"has_data", run.has_data}});
   }
   return Json{{"runs", list}};
 }

@@ -72,26 +72,39 @@ void ReadSettings(const json& manifest, const std::string& run_dir, RunData& run
   }
 }
 
-void ReadCustomers(const fs::path& dir, RunData& run) {
-  const RunCsv rfm = ReadRunCsv((dir / "rfm.csv").string());
-  const RunCsv assignments = ReadRunCsv((dir / "assignments.csv").string());
+// A run's per-customer tables, whichever source they come from: the folder's CSV files or the
+// store's rows. One builder (FillCustomers) turns them into RunData, so a run answers the same
+// bytes from either source.
+struct CustomerTables {
+  struct PanelRow {
+    std::string customer_id;
+    MonthIndex month = 0;
+    LrfmValues values{};
+  };
+  struct AssignmentRow {
+    std::string customer_id;
+    int32_t segment = -1;
+    double distance = 0;
+  };
+  struct RfmRow {
+    std::string customer_id, country, first_purchase, last_purchase;
+    double recency = 0, frequency = 0, monetary = 0;
+  };
+  std::vector<PanelRow> panel;  //!< panel order: customer by customer, months ascending
+  std::vector<AssignmentRow> assignments;
+  std::vector<RfmRow> rfm;
+};
+
+CustomerTables ReadCustomerFiles(const fs::path& dir) {
+  CustomerTables tables;
   const fs::path lrfm_path = dir / "lrfm.csv";
   std::error_code error;
-  const bool has_lrfm = fs::is_regular_file(lrfm_path, error);
-
-  auto add = [&run](const std::string& id) {
-    const auto [where, inserted] = run.index_of.emplace(id, static_cast<int>(run.customers.size()));
-    if (inserted) run.customers.push_back(RunCustomer{.id = id});
-    return where->second;
-  };
-
-  if (has_lrfm) {
+  if (fs::is_regular_file(lrfm_path, error)) {
     const RunCsv lrfm = ReadRunCsv(lrfm_path.string());
     const int id_column = lrfm.Column("customer_id"), month_column = lrfm.Column("month");
     const int feature_columns[kLrfmFeatures] = {lrfm.Column("L"), lrfm.Column("R"), lrfm.Column("F"),
                                                 lrfm.Column("M")};
-    std::vector<MonthIndex> months(lrfm.rows.size());
-    MonthIndex first = std::numeric_limits<MonthIndex>::max(), last = std::numeric_limits<MonthIndex>::min();
+    tables.panel.reserve(lrfm.rows.size());
     for (size_t row = 0; row < lrfm.rows.size(); ++row) {
       const auto month = ParseIsoMonth(lrfm.rows[row][month_column]);
       if (!month) {
@@ -99,10 +112,74 @@ void ReadCustomers(const fs::path& dir, RunData& run) {
                          {.file = lrfm.path, .line = static_cast<int64_t>(row) + 2, .field = "month",
                           .expected = "YYYY-MM"});
       }
-      months[row] = *month;
-      first = std::min(first, *month);
-      last = std::max(last, *month);
-      add(lrfm.rows[row][id_column]);
+      CustomerTables::PanelRow cell{lrfm.rows[row][id_column], *month, {}};
+      for (int feature = 0; feature < kLrfmFeatures; ++feature)
+        cell.values[feature] = lrfm.Number(row, feature_columns[feature]);
+      tables.panel.push_back(std::move(cell));
+    }
+  }
+  const RunCsv assignments = ReadRunCsv((dir / "assignments.csv").string());
+  const int assign_id = assignments.Column("customer_id"), assign_segment = assignments.Column("segment");
+  const int assign_distance = assignments.Column("distance");
+  for (size_t row = 0; row < assignments.rows.size(); ++row) {
+    tables.assignments.push_back({assignments.rows[row][assign_id],
+                                  static_cast<int32_t>(assignments.Number(row, assign_segment)),
+                                  assignments.Number(row, assign_distance)});
+  }
+  const RunCsv rfm = ReadRunCsv((dir / "rfm.csv").string());
+  const int rfm_id = rfm.Column("customer_id"), rfm_country = rfm.Column("country");
+  const int rfm_recency = rfm.Column("recency"), rfm_frequency = rfm.Column("frequency");
+  const int rfm_monetary = rfm.Column("monetary"), rfm_first = rfm.Column("first_purchase");
+  const int rfm_last = rfm.Column("last_purchase");
+  for (size_t row = 0; row < rfm.rows.size(); ++row) {
+    tables.rfm.push_back({rfm.rows[row][rfm_id], rfm.rows[row][rfm_country], rfm.rows[row][rfm_first],
+                          rfm.rows[row][rfm_last], rfm.Number(row, rfm_recency),
+                          rfm.Number(row, rfm_frequency), rfm.Number(row, rfm_monetary)});
+  }
+  return tables;
+}
+
+// The run files write numbers in their shortest round-trip form, except -0, written "0": the store
+// keeps the double itself, so its zeros lose their sign here to read the same as the files.
+double AsWritten(double value) { return value == 0 ? 0.0 : value; }
+
+CustomerTables ReadCustomerRecords(const StoredRun& stored) {
+  CustomerTables tables;
+  tables.panel.reserve(stored.panel.size());
+  for (const PanelRecord& record : stored.panel) {
+    const auto month = ParseIsoMonth(record.month);
+    if (!month) {
+      throw InputError("not a month: '" + record.month + "'",
+                       {.file = "table panel of run " + stored.info.run_id, .field = "month",
+                        .expected = "YYYY-MM"});
+    }
+    tables.panel.push_back({record.customer_id, *month,
+                            {AsWritten(record.length), AsWritten(record.recency),
+                             AsWritten(record.frequency), AsWritten(record.monetary)}});
+  }
+  for (const AssignmentRecord& record : stored.assignments)
+    tables.assignments.push_back({record.customer_id, record.segment_id, AsWritten(record.distance)});
+  for (const CustomerRecord& record : stored.customers) {
+    tables.rfm.push_back({record.customer_id, record.country, record.first_purchase, record.last_purchase,
+                          static_cast<double>(record.recency_days), static_cast<double>(record.frequency),
+                          AsWritten(record.revenue)});
+  }
+  return tables;
+}
+
+void FillCustomers(const CustomerTables& tables, RunData& run) {
+  auto add = [&run](const std::string& id) {
+    const auto [where, inserted] = run.index_of.emplace(id, static_cast<int>(run.customers.size()));
+    if (inserted) run.customers.push_back(RunCustomer{.id = id});
+    return where->second;
+  };
+
+  if (!tables.panel.empty()) {
+    MonthIndex first = std::numeric_limits<MonthIndex>::max(), last = std::numeric_limits<MonthIndex>::min();
+    for (const CustomerTables::PanelRow& cell : tables.panel) {
+      first = std::min(first, cell.month);
+      last = std::max(last, cell.month);
+      add(cell.customer_id);
     }
     LrfmPanel& panel = run.panel;
     const int customers = static_cast<int>(run.customers.size());
@@ -112,13 +189,13 @@ void ReadCustomers(const fs::path& dir, RunData& run) {
     panel.customer_index.resize(customers);
     panel.start.assign(customers, panel.month_count);
     panel.values.assign(static_cast<size_t>(customers) * panel.month_count * kLrfmFeatures, 0.0);
-    for (size_t row = 0; row < lrfm.rows.size(); ++row) {
-      const int customer = run.index_of.at(lrfm.rows[row][id_column]);
-      const int month = months[row] - panel.first_month;
+    for (const CustomerTables::PanelRow& cell : tables.panel) {
+      const int customer = run.index_of.at(cell.customer_id);
+      const int month = cell.month - panel.first_month;
       panel.start[customer] = std::min(panel.start[customer], month);
       for (int feature = 0; feature < kLrfmFeatures; ++feature) {
         panel.values[(static_cast<size_t>(customer) * panel.month_count + month) * kLrfmFeatures + feature] =
-            lrfm.Number(row, feature_columns[feature]);
+            cell.values[feature];
       }
     }
     for (int customer = 0; customer < customers; ++customer) {
@@ -130,27 +207,21 @@ void ReadCustomers(const fs::path& dir, RunData& run) {
         customers > 0 && std::all_of(panel.start.begin(), panel.start.end(), [](int32_t s) { return s == 0; });
   }
 
-  const int rfm_id = rfm.Column("customer_id"), rfm_country = rfm.Column("country");
-  const int rfm_recency = rfm.Column("recency"), rfm_frequency = rfm.Column("frequency");
-  const int rfm_monetary = rfm.Column("monetary"), rfm_first = rfm.Column("first_purchase");
-  const int rfm_last = rfm.Column("last_purchase");
-  const int assign_id = assignments.Column("customer_id"), assign_segment = assignments.Column("segment");
-  const int assign_distance = assignments.Column("distance");
-  for (size_t row = 0; row < assignments.rows.size(); ++row) {
-    const int customer = add(assignments.rows[row][assign_id]);
-    run.customers[customer].segment = static_cast<int32_t>(assignments.Number(row, assign_segment));
-    run.customers[customer].distance = assignments.Number(row, assign_distance);
+  for (const CustomerTables::AssignmentRow& row : tables.assignments) {
+    const int customer = add(row.customer_id);
+    run.customers[customer].segment = row.segment;
+    run.customers[customer].distance = row.distance;
   }
-  for (size_t row = 0; row < rfm.rows.size(); ++row) {
-    const auto found = run.index_of.find(rfm.rows[row][rfm_id]);
+  for (const CustomerTables::RfmRow& row : tables.rfm) {
+    const auto found = run.index_of.find(row.customer_id);
     if (found == run.index_of.end()) continue;  // no purchase in the panel months: not segmented
     RunCustomer& customer = run.customers[found->second];
-    customer.country = rfm.rows[row][rfm_country];
-    customer.recency = rfm.Number(row, rfm_recency);
-    customer.frequency = rfm.Number(row, rfm_frequency);
-    customer.monetary = rfm.Number(row, rfm_monetary);
-    customer.first_purchase = rfm.rows[row][rfm_first];
-    customer.last_purchase = rfm.rows[row][rfm_last];
+    customer.country = row.country;
+    customer.recency = row.recency;
+    customer.frequency = row.frequency;
+    customer.monetary = row.monetary;
+    customer.first_purchase = row.first_purchase;
+    customer.last_purchase = row.last_purchase;
     if (!customer.country.empty()) run.has_countries = true;
   }
 
@@ -173,6 +244,27 @@ void ReadCustomers(const fs::path& dir, RunData& run) {
     row.revenue = monetary;
     row.levels = {panel.At(c, last, kLength), panel.At(c, last, kRecency),
                   length > 0 ? frequency / length : 0.0, length > 0 ? monetary / length : 0.0};
+  }
+}
+
+// What both sources share once the manifest, segments.json and forecast.json are parsed.
+void FillRun(const json& manifest, const std::string& settings_dir, const CustomerTables& tables, RunData& run) {
+  run.as_of = JsonOr<std::string>(manifest, "as_of", "");
+  run.previous_run_id = PreviousRunId(JsonOr<std::string>(manifest, "previous", ""));
+  ReadSettings(manifest, settings_dir, run);
+  run.k = JsonOr<int>(run.segments_json, "k", 0);
+  run.silhouette = JsonOr<double>(run.segments_json, "silhouette", std::nan(""));
+  FillCustomers(tables, run);
+  if (run.HasPanel()) {
+    run.series = PanelToSeries(PanelForMetric(run, Metric::kDtw), run.scale, nullptr);
+  }
+}
+
+json ParseStoredJson(const std::string& text, const std::string& what) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& error) {
+    throw InputError(std::string("malformed JSON: ") + error.what(), {.file = what});
   }
 }
 
@@ -222,25 +314,38 @@ LrfmPanel PanelForMetric(const RunData& run, Metric metric) {
   return panel;
 }
 
-std::shared_ptr<const RunData> LoadRunFolder(const std::string& dir_text, const std::string& run_id) {
+std::shared_ptr<RunData> LoadRunFolder(const std::string& dir_text, const std::string& run_id) {
   const fs::path dir(dir_text);
   auto run = std::make_shared<RunData>();
   run->run_id = run_id;
   run->dir = dir_text;
+  run->source = "folder";
   const json manifest = ReadJsonFile(dir / "manifest.json");
-  run->as_of = JsonOr<std::string>(manifest, "as_of", "");
   run->created_at = FileTimeIso((dir / "manifest.json").string());
-  run->previous_run_id = PreviousRunId(JsonOr<std::string>(manifest, "previous", ""));
-  ReadSettings(manifest, dir_text, *run);
   run->segments_json = ReadJsonFile(dir / "segments.json");
-  run->k = JsonOr<int>(run->segments_json, "k", 0);
-  run->silhouette = JsonOr<double>(run->segments_json, "silhouette", std::nan(""));
   std::error_code error;
   if (fs::is_regular_file(dir / "forecast.json", error)) run->forecast_json = ReadJsonFile(dir / "forecast.json");
-  ReadCustomers(dir, *run);
-  if (run->HasPanel()) {
-    run->series = PanelToSeries(PanelForMetric(*run, Metric::kDtw), run->scale, nullptr);
+  FillRun(manifest, dir_text, ReadCustomerFiles(dir), *run);
+  return run;
+}
+
+std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store) {
+  auto run = std::make_shared<RunData>();
+  run->run_id = stored.info.run_id;
+  run->source = "store";
+  run->created_at = stored.info.created_at;
+  const std::string where = store + ", run " + stored.info.run_id;
+  const DocumentRecord* segments = stored.FindDocument("segments.json");
+  if (!segments) {
+    throw InputError("the run was stored before the store kept panels and profiles (schema 1)",
+                     {.file = where, .field = "segments.json", .expected = "a run written by segcast with store schema 2"});
   }
+  run->segments_json = ParseStoredJson(segments->body, where + " segments.json");
+  if (const DocumentRecord* forecast = stored.FindDocument("forecast.json"))
+    run->forecast_json = ParseStoredJson(forecast->body, where + " forecast.json");
+  const json manifest = ParseStoredJson(stored.info.manifest_json, where + " manifest_json");
+  // A persona rules file named relative to where the run ran resolves from the working directory.
+  FillRun(manifest, ".", ReadCustomerRecords(stored), *run);
   return run;
 }
 

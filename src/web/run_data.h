@@ -15,6 +15,7 @@
 #include "segcast/personas.h"
 #include "segcast/scale.h"
 #include "segcast/series.h"
+#include "segcast/store.h"
 #include "segcast/ts_kmeans.h"
 
 namespace segcast::internal {
@@ -36,9 +37,11 @@ struct RunCustomer {
 
 struct RunData {
   std::string run_id;
-  std::string dir;               //!< the run folder
+  std::string dir;               //!< the run folder ("" for a run read from the store)
+  std::string source;            //!< "folder" or "store"
+  std::string stamp;             //!< what changes when the run is re-written (set by RunCatalog)
   std::string as_of;             //!< "YYYY-MM-DD"
-  std::string created_at;        //!< ISO 8601 UTC: the manifest's modification time
+  std::string created_at;        //!< ISO 8601 UTC: the manifest's modification time, or runs.created_at
   std::string previous_run_id;   //!< the run it was aligned with, "" if none
   int k = 0;                     //!< the run's number of segments
   double silhouette = 0;         //!< the run's silhouette (NaN when not computed)
@@ -69,7 +72,12 @@ struct RunData {
 };
 
 //! Reads a run folder. Throws InputError naming the file on a missing or malformed file.
-std::shared_ptr<const RunData> LoadRunFolder(const std::string& dir, const std::string& run_id);
+std::shared_ptr<RunData> LoadRunFolder(const std::string& dir, const std::string& run_id);
+//! Builds the same RunData from a run read from the store (every LoadParts table): the manifest,
+//! segments.json and forecast.json from runs.manifest_json and run_documents, the panel from table
+//! panel, customers and assignments from their tables. `store` names the store in messages.
+//! Throws InputError when the run was stored before schema 2 (no segments.json document).
+std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store);
 
 //! The run's panel as a given metric sees it: zero-filled (every series full length) for the
 //! Euclidean metric or a zero pre-acquisition run, else each series from its first purchase month.

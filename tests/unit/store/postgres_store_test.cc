@@ -96,3 +96,46 @@ TEST_CASE("PostgreSQL: the SQL examples of docs/store.md run and return rows",
   }
   DropRuns(connection);
 }
+
+TEST_CASE("PostgreSQL: a schema 1 store is upgraded in place, a newer one refused",
+          "[store][postgres]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  DropRuns(connection);
+  OpenStore(connection)->WriteRun(testing::ExampleRun("2011-06-30", 5, 1.0));
+  auto set_version = [&connection](const std::string& version, bool drop_new_tables) {
+    pqxx::connection database(connection);
+    pqxx::work work(database);
+    work.exec_params("UPDATE segcast_meta SET value = $1 WHERE key = 'schema_version'", version);
+    if (drop_new_tables) work.exec("DROP TABLE panel; DROP TABLE run_documents");
+    work.commit();
+  };
+  auto recorded_version = [&connection] {
+    pqxx::connection database(connection);
+    pqxx::read_transaction work(database);
+    return work.exec("SELECT value FROM segcast_meta WHERE key = 'schema_version'")[0][0]
+        .as<std::string>();
+  };
+  CHECK(recorded_version() == "2");
+  set_version("1", true);
+  {
+    auto store = OpenStore(connection);
+    CHECK(recorded_version() == "2");
+    const StoredRun loaded = store->LoadRun("2011-06-30");
+    CHECK(loaded.customers.size() == 5);
+    CHECK(loaded.panel.empty());
+    CHECK(loaded.documents.empty());
+    const StoredRun new_run = testing::ExampleRun("2011-12-09", 4, 2.0);
+    store->WriteRun(new_run);
+    testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
+  }
+  set_version("3", false);
+  try {
+    OpenStore(connection);
+    FAIL("a schema 3 store was opened");
+  } catch (const DatabaseError& error) {
+    CHECK(std::string(error.what()).find("newer than this segcast's 2") != std::string::npos);
+  }
+  set_version("2", false);
+  DropRuns(connection);
+}

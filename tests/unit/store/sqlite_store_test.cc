@@ -1,4 +1,5 @@
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -97,4 +98,68 @@ TEST_CASE("passwords are redacted from connection strings", "[store][redact]") {
         "host=db user=ana password=*** dbname=x");
   CHECK(RedactConnectionString("postgresql://ana:p%40ss@h/d") == "postgresql://ana:***@h/d");
   CHECK(RedactConnectionString("sqlite:/tmp/a.db") == "sqlite:/tmp/a.db");
+}
+
+namespace {
+
+// Turns a store back into what the schema 1 segcast left: no panel, no run_documents, version "1"
+// (or any recorded version).
+void RewriteAsSchema(const std::string& path, const std::string& version, bool drop_new_tables) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  std::string sql = "UPDATE segcast_meta SET value = '" + version + "' WHERE key = 'schema_version';";
+  if (drop_new_tables) sql += "DROP TABLE panel; DROP TABLE run_documents;";
+  char* message = nullptr;
+  const int status = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  sqlite3_free(message);
+  sqlite3_close(db);
+  REQUIRE(status == SQLITE_OK);
+}
+
+std::string RecordedVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT value FROM segcast_meta WHERE key = 'schema_version'", -1,
+                             &statement, nullptr) == SQLITE_OK);
+  std::string version;
+  if (sqlite3_step(statement) == SQLITE_ROW)
+    version = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return version;
+}
+
+}  // namespace
+
+TEST_CASE("SQLite: a schema 1 store is upgraded in place, a newer one refused", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("upgrade");
+  const std::string path = (directory / "segcast.db").string();
+  StoredRun old_run = testing::ExampleRun("2011-06-30", 5, 1.0);
+  OpenStore("sqlite:" + path)->WriteRun(old_run);
+  CHECK(RecordedVersion(path) == "2");
+  RewriteAsSchema(path, "1", /*drop_new_tables=*/true);
+
+  std::unique_ptr<ResultStore> store = OpenStore("sqlite:" + path);
+  CHECK(RecordedVersion(path) == "2");
+  // The old run is still there, without the parts schema 1 did not keep.
+  const StoredRun loaded = store->LoadRun("2011-06-30");
+  CHECK(loaded.customers.size() == 5);
+  CHECK(loaded.assignments.size() == 5);
+  CHECK(loaded.panel.empty());
+  CHECK(loaded.documents.empty());
+  // New runs keep them.
+  const StoredRun new_run = testing::ExampleRun("2011-12-09", 4, 2.0);
+  store->WriteRun(new_run);
+  testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
+  store.reset();
+
+  RewriteAsSchema(path, "3", /*drop_new_tables=*/false);
+  try {
+    OpenStore("sqlite:" + path);
+    FAIL("a schema 3 store was opened");
+  } catch (const DatabaseError& error) {
+    CHECK(std::string(error.what()).find("newer than this segcast's 2") != std::string::npos);
+  }
+  fs::remove_all(directory);
 }

@@ -64,6 +64,18 @@ inline StoredRun ExampleRun(const std::string& run_id, int customers, double sca
     run.forecasts.push_back(
         {segment, "2011-12", "actual", 480.0 * scale, std::nullopt, std::nullopt});
   }
+  // The panel in an order that is not the ids' order (customer_index keeps it), with values that
+  // need every bit of a double; documents with quotes, line breaks and non-ASCII text.
+  for (int customer = 0; customer < customers; ++customer) {
+    const CustomerRecord& record = run.customers[customers - 1 - customer];
+    for (int month = customer % 2; month < 3; ++month) {
+      run.panel.push_back({customer, record.customer_id, "2011-1" + std::to_string(month),
+                           30.0 * month + customer, 1.0 / 3.0 * scale, month + 0.5,
+                           -0.1 + 1e-17 * customer});
+    }
+  }
+  run.documents.push_back({"forecast.json", "{\"series\": [], \"note\": \"it's\\n\\\"x\\\"\"}\n"});
+  run.documents.push_back({"segments.json", "{\n \"k\": 2,\n \"name\": \"Côte d'Ivoire\"\n}\n"});
   run.migrations.push_back({-1, 0, 3, 0.0, 45.5});
   run.migrations.push_back({0, 1, 2, 10.0, 12.5});
   run.migrations.push_back({1, -1, 1, 7.0, 0.0});
@@ -132,6 +144,25 @@ inline void CheckSameRun(const StoredRun& expected, const StoredRun& actual) {
   CHECK(actual.migrations[0].from_segment == -1);
   CHECK(actual.migrations[0].current_revenue == 45.5);
   CHECK(actual.migrations[2].to_segment == -1);
+  // Panel rows come back in panel order (customer_index, month), every double bit-exact.
+  REQUIRE(actual.panel.size() == expected.panel.size());
+  for (size_t index = 0; index < actual.panel.size(); ++index) {
+    const PanelRecord& a = actual.panel[index];
+    const PanelRecord& e = expected.panel[index];
+    CHECK(a.customer_index == e.customer_index);
+    CHECK(a.customer_id == e.customer_id);
+    CHECK(a.month == e.month);
+    CHECK(a.length == e.length);
+    CHECK(a.recency == e.recency);
+    CHECK(a.frequency == e.frequency);
+    CHECK(a.monetary == e.monetary);
+  }
+  REQUIRE(actual.documents.size() == expected.documents.size());
+  for (const DocumentRecord& document : expected.documents) {
+    const DocumentRecord* found = actual.FindDocument(document.name);
+    REQUIRE(found != nullptr);
+    CHECK(found->body == document.body);
+  }
 }
 
 //! The ```sql blocks of docs/store.md, in order.
@@ -182,6 +213,30 @@ inline void RunStoreContract(const StoreFactory& open) {
     CHECK(partial.moves.empty());
     CHECK(partial.assignments.size() == 9);
     CHECK(partial.segments.size() == 2);
+  }
+
+  SECTION("the header alone, or the panel and documents alone, can be loaded") {
+    store->WriteRun(december);
+    const StoredRun header = store->LoadRun("2011-12-09", LoadParts::HeaderOnly());
+    CHECK(header.info.created_at == december.info.created_at);
+    CHECK(header.info.manifest_json == december.info.manifest_json);
+    CHECK(header.customers.empty());
+    CHECK(header.assignments.empty());
+    CHECK(header.panel.empty());
+    CHECK(header.documents.empty());
+    LoadParts parts = LoadParts::HeaderOnly();
+    parts.panel = parts.documents = true;
+    const StoredRun panel = store->LoadRun("2011-12-09", parts);
+    CHECK(panel.customers.empty());
+    // 9 customers: 5 with 3 months (even positions), 4 with 2.
+    CHECK(panel.panel.size() == 5 * 3 + 4 * 2);
+    CHECK(panel.panel.front().customer_index == 0);
+    CHECK(panel.panel.front().customer_id == "C10008");
+    CHECK(panel.panel.back().customer_index == 8);
+    CHECK(panel.panel.back().customer_id == "Robert'); DROP TABLE runs;--");
+    REQUIRE(panel.FindDocument("segments.json") != nullptr);
+    CHECK(panel.FindDocument("segments.json")->body == december.documents[1].body);
+    CHECK(panel.FindDocument("model.json") == nullptr);
   }
 
   SECTION("re-writing a run id replaces it") {

@@ -296,6 +296,9 @@ TEST_CASE("forecasts and migration follow the run files", "[web]") {
 TEST_CASE("dashboard options are validated by field", "[web]") {
   DashboardOptions options;
   CHECK_THROWS_WITH(options.Validate(), Catch::Contains("output_dir"));
+  options.store = "sqlite:x.db";
+  CHECK_NOTHROW(options.Validate());  // a store alone will do
+  options.store.clear();
   options.output_dir = "x";
   options.cache_entries = 0;
   CHECK_THROWS_WITH(options.Validate(), Catch::Contains("cache_entries"));

@@ -133,6 +133,14 @@ TEST_CASE("the server answers the API and the front end on a loopback port", "[w
   CHECK(script->status == 200);
   CHECK(script->body == "/* echarts */");
   CHECK(script->get_header_value("Content-Type").rfind("text/javascript", 0) == 0);
+  // The front end's files carry the Content-Security-Policy; the API's JSON needs none.
+  for (const auto* answer : {&index, &script}) {
+    const std::string policy = (*answer)->get_header_value("Content-Security-Policy");
+    CHECK(policy.rfind("default-src 'self'; script-src 'self'; style-src 'self';", 0) == 0);
+    CHECK(policy.find("unsafe-inline") == std::string::npos);
+    CHECK(policy.find("frame-ancestors 'none'") != std::string::npos);
+  }
+  CHECK_FALSE(health->has_header("Content-Security-Policy"));
   const auto head = client.Head("/api/runs/latest/kpis");
   REQUIRE(head);
   CHECK(head->status == 200);

@@ -17,7 +17,7 @@ RunOptions SampleOptions(const fs::path& output_dir) {
   RunOptions options;
   options.ingest.path = std::string(SEGCAST_SOURCE_DIR) + "/data/online_retail_sample.csv.gz";
   options.output_dir = output_dir.string();
-  options.store = "none";
+  options.store = "sqlite:" + (output_dir / "segcast.db").string();
   options.k = 3;
   options.run_backtest = false;
   options.threads = 2;
@@ -47,6 +47,7 @@ const WebFixture& SampleRuns() {
     RunOptions second = SampleOptions(fixture.output_dir);
     second.previous = (fixture.output_dir / "models" / fixture.first_run).string();
     fixture.second_run = RunPipeline(second).run_id;
+    fixture.store = first.store;
     return result;
   }();
   return owned->fixture;

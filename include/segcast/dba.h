@@ -6,6 +6,11 @@
 // It stops after max_iter iterations, when the cost changes by less than tol, or when the cost
 // increases (tslearn stops there too, keeping the barycenter of that last update).
 //
+// An iteration whose update leaves the barycenter unchanged bit for bit would be followed by an
+// identical one (same alignments, same cost, same barycenter), so that next iteration is not
+// recomputed: only its cost is reused for the stopping rules. The alignment is fused with the
+// accumulation (src/cluster/dba_align.h); results equal the DtwPath-based definition bit for bit.
+//
 //   segcast::DbaOptions options;                 // 30 iterations, tol 1e-5, as tslearn
 //   std::vector<double> barycenter = initial;    // length x dims, updated in place
 //   segcast::DbaResult result =
@@ -37,6 +42,9 @@ struct DbaResult {
   double cost = 0.0;           //!< mean squared DTW distance at the last alignment
   bool converged = false;      //!< stopped because the cost changed by less than tol
   bool cost_increased = false; //!< stopped because the cost went up
+  //! The last update left the barycenter unchanged bit for bit: DBA run again from it with the
+  //! same members returns it unchanged (FitTsKMeans skips such clusters while their members stay).
+  bool fixed_point = false;
 };
 
 //! One DBA run for the series listed in `members` (non-empty), starting from and updating

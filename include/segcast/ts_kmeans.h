@@ -115,6 +115,10 @@ struct TsKMeansResult {
   //! Labels at each iteration's assignment step (only with record_label_history).
   std::vector<std::vector<int>> label_history;
   int empty_reseeds = 0;   //!< empty clusters re-seeded, over all runs
+  //! DTW centroid updates skipped, over all runs and iterations: the cluster's last DBA ended on a
+  //! fixed point (DbaResult::fixed_point) and its members and centroid have not changed since, so
+  //! DBA would return the centroid unchanged. Changes no result; counts saved work.
+  int64_t dba_skipped = 0;
 
   // Work of the assignment steps over all runs (not the k-means++ seeding nor DBA).
   int64_t pairs = 0;            //!< series x centroid pairs considered

@@ -24,6 +24,26 @@ std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric 
                                    workspaces[omp_get_thread_num()]);
     }
   };
+  // A candidate's distance only matters through min(distance, closest): DTW abandoned once it
+  // provably exceeds closest[index] (+inf) gives the same minimum, bit for bit.
+  auto closer_to = [&](int center, const std::vector<double>& closest, std::vector<double>& out) {
+    out.resize(count);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+    for (int index = 0; index < count; ++index) {
+      const double bound = closest[index];
+      double value;
+      if (metric == Metric::kEuclidean) {
+        value = EuclideanSquared(series.Data(center), series.Data(index), series.Length(center),
+                                 series.dims, bound);
+      } else {
+        value = DtwSquared(series.Data(center), series.Length(center), series.Data(index),
+                           series.Length(index), series.dims,
+                           band.RadiusFor(series.Length(center), series.Length(index)), bound,
+                           workspaces[omp_get_thread_num()]);
+      }
+      out[index] = std::min(value, bound);
+    }
+  };
   std::vector<int> seeds;
   seeds.push_back(static_cast<int>(random.Below(count)));
   std::vector<double> closest;
@@ -42,12 +62,9 @@ std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric 
       int candidate = static_cast<int>(
           std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin());
       candidate = std::min(candidate, count - 1);
-      distances_to(candidate, candidate_distances);
+      closer_to(candidate, closest, candidate_distances);
       double candidate_potential = 0.0;
-      for (int index = 0; index < count; ++index) {
-        candidate_distances[index] = std::min(candidate_distances[index], closest[index]);
-        candidate_potential += candidate_distances[index];
-      }
+      for (int index = 0; index < count; ++index) candidate_potential += candidate_distances[index];
       if (candidate_potential < best_potential) {
         best_potential = candidate_potential;
         best_candidate = candidate;

@@ -4,10 +4,13 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
+#include "cluster/dba_align.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 
@@ -55,88 +58,101 @@ std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
   std::vector<DbaResult> results(clusters);
   std::vector<double> cost_prev(clusters, std::numeric_limits<double>::infinity());
   std::vector<char> active(clusters, 0);
+  // repeat[c]: the last update left barycenter c unchanged bit for bit, so the next iteration
+  // would align the same members with the same barycenter and give the same cost and the same
+  // barycenter again: it is not recomputed, only its stopping rules are applied.
+  std::vector<char> repeat(clusters, 0);
   std::vector<std::vector<double>> member_cost(clusters);
   for (int cluster = 0; cluster < clusters; ++cluster) {
     active[cluster] = members[cluster].empty() ? 0 : 1;
     member_cost[cluster].resize(members[cluster].size());
   }
   std::vector<DtwWorkspace> workspaces(threads);
+  std::vector<std::vector<double>> transposed(clusters);
   std::vector<Task> tasks;
   std::vector<double> task_sums;
   std::vector<int64_t> task_counts;
+  std::vector<double> sums(cell_count);
+  std::vector<int64_t> counts(length);
+  std::vector<double> before(cell_count);
 
   for (int iteration = 0; iteration < options.max_iter; ++iteration) {
     tasks.clear();
+    bool any_active = false;
     for (int cluster = 0; cluster < clusters; ++cluster) {
       if (!active[cluster]) continue;
+      any_active = true;
+      if (repeat[cluster]) continue;
+      internal::TransposeSteps(barycenters + cluster * cell_count, length, dims,
+                               transposed[cluster]);
       const int count = static_cast<int>(members[cluster].size());
       for (int begin = 0; begin < count; begin += kChunk) {
         tasks.push_back({cluster, begin, std::min(count, begin + kChunk)});
       }
     }
-    if (tasks.empty()) break;
+    if (!any_active) break;
     const int64_t task_count = static_cast<int64_t>(tasks.size());
     task_sums.assign(task_count * cell_count, 0.0);
     task_counts.assign(task_count * length, 0);
 
-    internal::ExceptionCapture capture;
+    if (task_count > 0) {
+      internal::ExceptionCapture capture;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int64_t task_index = 0; task_index < task_count; ++task_index) {
-      capture.Run([&] {
-        const Task& task = tasks[task_index];
-        DtwWorkspace& workspace = workspaces[omp_get_thread_num()];
-        const double* barycenter = barycenters + task.cluster * cell_count;
-        double* sums = task_sums.data() + task_index * cell_count;
-        int64_t* counts = task_counts.data() + task_index * length;
-        for (int position = task.begin; position < task.end; ++position) {
-          const int member = members[task.cluster][position];
-          const int member_length = series.Length(member);
-          const double* data = series.Data(member);
-          const double cost =
-              DtwPath(barycenter, length, data, member_length, dims,
-                      options.band.RadiusFor(length, member_length), workspace);
-          // tslearn squares the square root of the cost; do the same so costs agree.
-          const double distance = std::sqrt(cost);
-          member_cost[task.cluster][position] = distance * distance;
-          for (const auto& [row, col] : workspace.path()) {
-            const double* step = data + static_cast<int64_t>(col) * dims;
-            double* target = sums + static_cast<int64_t>(row) * dims;
-            for (int dim = 0; dim < dims; ++dim) target[dim] += step[dim];
-            ++counts[row];
+      for (int64_t task_index = 0; task_index < task_count; ++task_index) {
+        capture.Run([&] {
+          const Task& task = tasks[task_index];
+          DtwWorkspace& workspace = workspaces[omp_get_thread_num()];
+          const double* barycenter_t = transposed[task.cluster].data();
+          double* task_sum = task_sums.data() + task_index * cell_count;
+          int64_t* task_count_row = task_counts.data() + task_index * length;
+          for (int position = task.begin; position < task.end; ++position) {
+            const int member = members[task.cluster][position];
+            const int member_length = series.Length(member);
+            const double cost = internal::AlignAndAccumulate(
+                barycenter_t, length, series.Data(member), member_length, dims,
+                options.band.RadiusFor(length, member_length), workspace, task_sum,
+                task_count_row);
+            // tslearn squares the square root of the cost; do the same so costs agree.
+            const double distance = std::sqrt(cost);
+            member_cost[task.cluster][position] = distance * distance;
           }
-        }
-      });
+        });
+      }
+      capture.Rethrow();
     }
-    capture.Rethrow();
 
     // Combine the chunks of each cluster in order, then apply tslearn's stopping rules.
-    std::vector<double> sums(cell_count);
-    std::vector<int64_t> counts(length);
     int64_t task_index = 0;
-    while (task_index < task_count) {
-      const int cluster = tasks[task_index].cluster;
-      std::fill(sums.begin(), sums.end(), 0.0);
-      std::fill(counts.begin(), counts.end(), 0);
-      for (; task_index < task_count && tasks[task_index].cluster == cluster; ++task_index) {
-        const double* partial = task_sums.data() + task_index * cell_count;
-        const int64_t* partial_counts = task_counts.data() + task_index * length;
-        for (int64_t cell = 0; cell < cell_count; ++cell) sums[cell] += partial[cell];
-        for (int row = 0; row < length; ++row) counts[row] += partial_counts[row];
-      }
-      double cost = 0.0;
-      for (double value : member_cost[cluster]) cost += value;
-      cost /= static_cast<double>(members[cluster].size());
-      double* barycenter = barycenters + cluster * cell_count;
-      for (int row = 0; row < length; ++row) {
-        // Every path visits every barycenter row, so counts[row] >= 1.
-        const double inverse = 1.0 / static_cast<double>(counts[row]);
-        for (int dim = 0; dim < dims; ++dim) {
-          barycenter[row * dims + dim] = inverse * sums[static_cast<int64_t>(row) * dims + dim];
-        }
-      }
+    for (int cluster = 0; cluster < clusters; ++cluster) {
+      if (!active[cluster]) continue;
       DbaResult& result = results[cluster];
+      double cost = result.cost;
+      if (!repeat[cluster]) {
+        std::fill(sums.begin(), sums.end(), 0.0);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (; task_index < task_count && tasks[task_index].cluster == cluster; ++task_index) {
+          const double* partial = task_sums.data() + task_index * cell_count;
+          const int64_t* partial_counts = task_counts.data() + task_index * length;
+          for (int64_t cell = 0; cell < cell_count; ++cell) sums[cell] += partial[cell];
+          for (int row = 0; row < length; ++row) counts[row] += partial_counts[row];
+        }
+        cost = 0.0;
+        for (double value : member_cost[cluster]) cost += value;
+        cost /= static_cast<double>(members[cluster].size());
+        double* barycenter = barycenters + cluster * cell_count;
+        std::copy(barycenter, barycenter + cell_count, before.begin());
+        for (int row = 0; row < length; ++row) {
+          // Every path visits every barycenter row, so counts[row] >= 1.
+          const double inverse = 1.0 / static_cast<double>(counts[row]);
+          for (int dim = 0; dim < dims; ++dim) {
+            barycenter[row * dims + dim] = inverse * sums[static_cast<int64_t>(row) * dims + dim];
+          }
+        }
+        repeat[cluster] = std::memcmp(before.data(), barycenter, cell_count * sizeof(double)) == 0;
+      }
       result.iterations = iteration + 1;
       result.cost = cost;
+      result.fixed_point = repeat[cluster] != 0;
       if (std::abs(cost_prev[cluster] - cost) < options.tol) {
         result.converged = true;
         active[cluster] = 0;

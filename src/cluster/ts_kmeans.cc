@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <sstream>
 
@@ -220,6 +221,13 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
 
     std::vector<double> history;
     std::vector<std::vector<int>> label_history;
+    // DBA skipping (exact): a cluster whose last DBA ended on a fixed point (DbaResult::
+    // fixed_point) and whose members and centroid are still those of that DBA run would get the
+    // same centroid back, so it is not re-run. `updated` holds each cluster's members as of its
+    // last DBA and `settled` its centroid right after it (empty: no skipping).
+    std::vector<std::vector<int>> updated(k);
+    std::vector<std::vector<double>> settled(k);
+    std::vector<std::vector<int>> to_update(k);
     double old_inertia = std::numeric_limits<double>::infinity();
     double inertia = old_inertia;
     bool converged = false;
@@ -242,7 +250,30 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
       for (auto& list : members) list.clear();
       for (int index = 0; index < count; ++index) members[labels[index]].push_back(index);
       if (options.metric == Metric::kDtw) {
-        DbaUpdateMany(series, members, dba, centroids.data(), length);
+        for (int cluster = 0; cluster < k; ++cluster) {
+          const double* centroid = centroids.data() + cluster * cells;
+          const bool skip =
+              !settled[cluster].empty() && members[cluster] == updated[cluster] &&
+              std::memcmp(settled[cluster].data(), centroid, cells * sizeof(double)) == 0;
+          to_update[cluster].clear();
+          if (skip) {
+            ++result.dba_skipped;
+          } else {
+            to_update[cluster] = members[cluster];
+          }
+        }
+        const std::vector<DbaResult> updates =
+            DbaUpdateMany(series, to_update, dba, centroids.data(), length);
+        for (int cluster = 0; cluster < k; ++cluster) {
+          if (to_update[cluster].empty()) continue;
+          updated[cluster].swap(to_update[cluster]);
+          const double* centroid = centroids.data() + cluster * cells;
+          if (updates[cluster].fixed_point) {
+            settled[cluster].assign(centroid, centroid + cells);
+          } else {
+            settled[cluster].clear();
+          }
+        }
       } else {
         UpdateMeans(series, members, length, threads, centroids);
       }

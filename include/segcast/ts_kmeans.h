@@ -119,6 +119,9 @@ struct TsKMeansResult {
   //! fixed point (DbaResult::fixed_point) and its members and centroid have not changed since, so
   //! DBA would return the centroid unchanged. Changes no result; counts saved work.
   int64_t dba_skipped = 0;
+  //! DBA member alignments replayed from the previous k-means iteration instead of recomputed:
+  //! the member stayed in its cluster and the centroid is the barycenter it was last aligned with.
+  int64_t dba_replayed = 0;
 
   // Work of the assignment steps over all runs (not the k-means++ seeding nor DBA).
   int64_t pairs = 0;            //!< series x centroid pairs considered
@@ -126,7 +129,10 @@ struct TsKMeansResult {
   int64_t pruned_lb_keogh = 0;  //!< pairs skipped by LB_Keogh
   int64_t abandoned = 0;        //!< DTW computations abandoned early
   int64_t dtw_calls = 0;        //!< DTW recurrences started by the assignment steps
-  //! Share of the assignment pairs whose full DTW was avoided (pruned or abandoned).
+  //! Pairs not recomputed because the series' last label and the centroid were both unchanged
+  //! since the previous assignment (the distances are known or cannot win; results unchanged).
+  int64_t pairs_unchanged = 0;
+  //! Share of the assignment pairs whose full DTW was avoided (pruned, abandoned or unchanged).
   double PrunedShare() const;
 
   double seconds_init = 0.0;    //!< seeding

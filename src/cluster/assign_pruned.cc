@@ -21,7 +21,7 @@ constexpr double kBoundShrink = 1.0 - 1e-12;
 void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
                   const DtwBand& band, int threads, const std::vector<int>* previous,
                   std::vector<int>& labels, std::vector<double>& squared,
-                  AssignmentStats& stats) {
+                  AssignmentStats& stats, const AssignmentMemory* memory) {
   const int count = series.size();
   const int dims = series.dims;
   const int k = centroids.k;
@@ -50,22 +50,41 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
     }
   }
 
-  int64_t pruned_kim = 0, pruned_keogh = 0, abandoned = 0, dtw_calls = 0;
+  const bool remember = memory != nullptr && memory->labels != nullptr &&
+                        memory->squared != nullptr && memory->unchanged != nullptr &&
+                        static_cast<int>(memory->labels->size()) == count &&
+                        static_cast<int>(memory->squared->size()) == count &&
+                        static_cast<int>(memory->unchanged->size()) == k;
+  int64_t pruned_kim = 0, pruned_keogh = 0, abandoned = 0, dtw_calls = 0, unchanged = 0;
   std::vector<DtwWorkspace> workspaces(threads);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 64) \
-    reduction(+ : pruned_kim, pruned_keogh, abandoned, dtw_calls)
+    reduction(+ : pruned_kim, pruned_keogh, abandoned, dtw_calls, unchanged)
   for (int index = 0; index < count; ++index) {
     DtwWorkspace& workspace = workspaces[omp_get_thread_num()];
     const double* x = series.Data(index);
     const int nx = series.Length(index);
-    const int first = (previous != nullptr && (*previous)[index] >= 0 && (*previous)[index] < k)
-                          ? (*previous)[index]
-                          : 0;
+    int first = (previous != nullptr && (*previous)[index] >= 0 && (*previous)[index] < k)
+                    ? (*previous)[index]
+                    : 0;
     double best = std::numeric_limits<double>::infinity();
     int best_cluster = -1;
+    // See AssignmentMemory: the remembered label's distance is known, and centroids that did not
+    // change cannot beat it.
+    const bool known = remember && (*memory->labels)[index] >= 0 &&
+                       (*memory->labels)[index] < k &&
+                       (*memory->unchanged)[(*memory->labels)[index]] != 0;
+    if (known) {
+      first = (*memory->labels)[index];
+      best = (*memory->squared)[index];
+      best_cluster = first;
+    }
     for (int step = 0; step < k; ++step) {
       // Visit the previous cluster first: it usually gives a tight bound at once.
       const int cluster = step == 0 ? first : (step <= first ? step - 1 : step);
+      if (known && (cluster == first || (*memory->unchanged)[cluster] != 0)) {
+        ++unchanged;
+        continue;
+      }
       const double* y = centroids.Centroid(cluster);
       double value;
       if (metric == Metric::kEuclidean) {
@@ -107,6 +126,7 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
   stats.pruned_lb_keogh += pruned_keogh;
   stats.abandoned += abandoned;
   stats.dtw_calls += dtw_calls;
+  stats.unchanged += unchanged;
 }
 
 }  // namespace segcast::internal

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cluster/dba_align.h"
+#include "cluster/dba_cache.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 
@@ -49,6 +50,22 @@ DbaResult DbaUpdate(const TimeSeriesSet& series, const std::vector<int>& members
 std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
                                      const std::vector<std::vector<int>>& members,
                                      const DbaOptions& options, double* barycenters, int length) {
+  return internal::DbaUpdateManyCached(series, members, options, barycenters, length, nullptr);
+}
+
+void internal::DbaAlignmentCache::Reset(int clusters, int series, int length) {
+  aligned.assign(clusters, {});
+  cluster_stamp.assign(clusters, 0);
+  series_stamp.assign(series, 0);
+  cost.assign(series, 0.0);
+  runs.assign(static_cast<size_t>(series) * 2 * length, 0);
+  next_stamp = 0;
+  replayed = 0;
+}
+
+std::vector<DbaResult> internal::DbaUpdateManyCached(
+    const TimeSeriesSet& series, const std::vector<std::vector<int>>& members,
+    const DbaOptions& options, double* barycenters, int length, DbaAlignmentCache* cache) {
   options.Validate();
   const int dims = series.dims;
   const int clusters = static_cast<int>(members.size());
@@ -75,6 +92,10 @@ std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
   std::vector<double> sums(cell_count);
   std::vector<int64_t> counts(length);
   std::vector<double> before(cell_count);
+  // replay_stamp[c] != 0: members of c whose series_stamp equals it are replayed from the cache.
+  std::vector<int64_t> replay_stamp(clusters, 0);
+  std::vector<int64_t> stamp(clusters, 0);
+  int64_t replayed = 0;
 
   for (int iteration = 0; iteration < options.max_iter; ++iteration) {
     tasks.clear();
@@ -83,8 +104,21 @@ std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
       if (!active[cluster]) continue;
       any_active = true;
       if (repeat[cluster]) continue;
-      internal::TransposeSteps(barycenters + cluster * cell_count, length, dims,
-                               transposed[cluster]);
+      const double* barycenter = barycenters + cluster * cell_count;
+      internal::TransposeSteps(barycenter, length, dims, transposed[cluster]);
+      if (cache != nullptr) {
+        // Only the first iteration can start from the barycenter a previous run last aligned
+        // with (later ones start from a fresh update; an unchanged one is handled by repeat).
+        replay_stamp[cluster] =
+            iteration == 0 && cache->cluster_stamp[cluster] != 0 &&
+                    std::memcmp(cache->aligned[cluster].data(), barycenter,
+                                cell_count * sizeof(double)) == 0
+                ? cache->cluster_stamp[cluster]
+                : 0;
+        stamp[cluster] = ++cache->next_stamp;
+        cache->aligned[cluster].assign(barycenter, barycenter + cell_count);
+        cache->cluster_stamp[cluster] = stamp[cluster];
+      }
       const int count = static_cast<int>(members[cluster].size());
       for (int begin = 0; begin < count; begin += kChunk) {
         tasks.push_back({cluster, begin, std::min(count, begin + kChunk)});
@@ -97,7 +131,7 @@ std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
 
     if (task_count > 0) {
       internal::ExceptionCapture capture;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) reduction(+ : replayed)
       for (int64_t task_index = 0; task_index < task_count; ++task_index) {
         capture.Run([&] {
           const Task& task = tasks[task_index];
@@ -108,18 +142,39 @@ std::vector<DbaResult> DbaUpdateMany(const TimeSeriesSet& series,
           for (int position = task.begin; position < task.end; ++position) {
             const int member = members[task.cluster][position];
             const int member_length = series.Length(member);
-            const double cost = internal::AlignAndAccumulate(
-                barycenter_t, length, series.Data(member), member_length, dims,
-                options.band.RadiusFor(length, member_length), workspace, task_sum,
-                task_count_row);
-            // tslearn squares the square root of the cost; do the same so costs agree.
-            const double distance = std::sqrt(cost);
-            member_cost[task.cluster][position] = distance * distance;
+            if (cache == nullptr) {
+              const double cost = internal::AlignAndAccumulate(
+                  barycenter_t, length, series.Data(member), member_length, dims,
+                  options.band.RadiusFor(length, member_length), workspace, task_sum,
+                  task_count_row);
+              // tslearn squares the square root of the cost; do the same so costs agree.
+              const double distance = std::sqrt(cost);
+              member_cost[task.cluster][position] = distance * distance;
+              continue;
+            }
+            int* runs = cache->runs.data() + static_cast<int64_t>(member) * 2 * length;
+            if (replay_stamp[task.cluster] != 0 &&
+                cache->series_stamp[member] == replay_stamp[task.cluster]) {
+              internal::ReplayRuns(series.Data(member), length, dims, runs, task_sum,
+                                   task_count_row);
+              ++replayed;
+            } else {
+              const double cost = internal::AlignAndAccumulate(
+                  barycenter_t, length, series.Data(member), member_length, dims,
+                  options.band.RadiusFor(length, member_length), workspace, task_sum,
+                  task_count_row, runs);
+              const double distance = std::sqrt(cost);
+              cache->cost[member] = distance * distance;
+            }
+            cache->series_stamp[member] = stamp[task.cluster];
+            member_cost[task.cluster][position] = cache->cost[member];
           }
         });
       }
       capture.Rethrow();
     }
+    if (cache != nullptr) cache->replayed += replayed;
+    replayed = 0;
 
     // Combine the chunks of each cluster in order, then apply tslearn's stopping rules.
     int64_t task_index = 0;

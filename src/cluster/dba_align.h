@@ -31,7 +31,15 @@ void TransposeSteps(const double* x, int n, int dims, std::vector<double>& x_t);
 //! under Sakoe-Chiba radius `radius` (-1: full window), equal bit for bit to DtwPath's. Adds
 //! y[col] to sums[row * dims ..] and 1 to counts[row] for every cell (row, col) of DtwPath's path.
 //! nx, ny >= 1; dims >= 1. `workspace` only provides scratch memory.
+//! With `runs` non-null (2 * nx ints), also records the path: runs[2 * row] and
+//! runs[2 * row + 1] are the first and last member step aligned with barycenter row `row`.
 double AlignAndAccumulate(const double* x_t, int nx, const double* y, int ny, int dims,
-                          int radius, DtwWorkspace& workspace, double* sums, int64_t* counts);
+                          int radius, DtwWorkspace& workspace, double* sums, int64_t* counts,
+                          int* runs = nullptr);
+
+//! Adds member y along a path recorded by AlignAndAccumulate's `runs`, exactly as the alignment
+//! that recorded it added it (same additions in the same order per row).
+void ReplayRuns(const double* y, int nx, int dims, const int* runs, double* sums,
+                int64_t* counts);
 
 }  // namespace segcast::internal

@@ -13,6 +13,7 @@
 
 #include "cluster/assign.h"
 #include "cluster/centroid_init.h"
+#include "cluster/dba_cache.h"
 #include "cluster/random.h"
 #include "internal/parallel.h"
 #include "segcast/dba.h"
@@ -27,17 +28,39 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The last pruned assignment's output and the centroids it used (internal::AssignmentMemory).
+struct Remembered {
+  std::vector<int> labels;
+  std::vector<double> squared;
+  std::vector<double> centroids;  // empty: nothing remembered
+  std::vector<char> unchanged;
+};
+
 void Assign(const TimeSeriesSet& series, const internal::CentroidView& view,
             const TsKMeansOptions& options, int threads, const std::vector<int>* previous,
             std::vector<int>& labels, std::vector<double>& squared,
-            internal::AssignmentStats& stats) {
+            internal::AssignmentStats& stats, Remembered& remembered) {
   if (options.assignment == AssignmentStrategy::kNaive) {
     internal::AssignNaive(series, view, options.metric, options.band, threads, labels, squared,
                           stats);
-  } else {
-    internal::AssignPruned(series, view, options.metric, options.band, threads, previous, labels,
-                           squared, stats);
+    return;
   }
+  const int64_t cells = static_cast<int64_t>(view.length) * view.dims;
+  internal::AssignmentMemory memory;
+  if (!remembered.centroids.empty()) {
+    remembered.unchanged.assign(view.k, 0);
+    for (int cluster = 0; cluster < view.k; ++cluster) {
+      remembered.unchanged[cluster] =
+          std::memcmp(remembered.centroids.data() + cluster * cells, view.Centroid(cluster),
+                      cells * sizeof(double)) == 0;
+    }
+    memory = {&remembered.labels, &remembered.squared, &remembered.unchanged};
+  }
+  internal::AssignPruned(series, view, options.metric, options.band, threads, previous, labels,
+                         squared, stats, remembered.centroids.empty() ? nullptr : &memory);
+  remembered.labels = labels;
+  remembered.squared = squared;
+  remembered.centroids.assign(view.data, view.data + view.k * cells);
 }
 
 // An empty cluster takes the series farthest from its centroid among clusters that keep at least
@@ -132,7 +155,7 @@ void TsKMeansOptions::Validate() const {
 
 double TsKMeansResult::PrunedShare() const {
   return pairs == 0 ? 0.0
-                    : static_cast<double>(pruned_lb_kim + pruned_lb_keogh + abandoned) /
+                    : static_cast<double>(pruned_lb_kim + pruned_lb_keogh + abandoned + pairs_unchanged) /
                           static_cast<double>(pairs);
 }
 
@@ -200,6 +223,9 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
   std::vector<double> centroids(k * cells);
   std::vector<int> labels;
   std::vector<int> previous;
+  Remembered remembered;  // valid across runs: it compares centroid bits, not run numbers
+  internal::DbaAlignmentCache alignments;  // likewise
+  alignments.Reset(k, count, length);
   std::vector<double> squared;
   std::vector<std::vector<int>> members(k);
   for (int run = 0; run < options.n_init; ++run) {
@@ -238,7 +264,7 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
       phase = Clock::now();
       internal::CentroidView view{centroids.data(), k, length, dims};
       Assign(series, view, options, threads, previous.empty() ? nullptr : &previous, labels,
-             squared, stats);
+             squared, stats, remembered);
       result.empty_reseeds += ReseedEmpty(series, options, length, centroids, labels, squared);
       inertia = MeanSquare(squared);
       history.push_back(inertia);
@@ -262,8 +288,8 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
             to_update[cluster] = members[cluster];
           }
         }
-        const std::vector<DbaResult> updates =
-            DbaUpdateMany(series, to_update, dba, centroids.data(), length);
+        const std::vector<DbaResult> updates = internal::DbaUpdateManyCached(
+            series, to_update, dba, centroids.data(), length, &alignments);
         for (int cluster = 0; cluster < k; ++cluster) {
           if (to_update[cluster].empty()) continue;
           updated[cluster].swap(to_update[cluster]);
@@ -300,7 +326,7 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
   auto phase = Clock::now();
   internal::CentroidView view{result.centroids.data(), k, length, dims};
   Assign(series, view, options, threads, previous.empty() ? nullptr : &previous, result.labels,
-         squared, stats);
+         squared, stats, remembered);
   result.final_inertia = MeanSquare(squared);
   result.distances.resize(count);
   for (int index = 0; index < count; ++index) result.distances[index] = std::sqrt(squared[index]);
@@ -311,6 +337,8 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
   result.pruned_lb_keogh = stats.pruned_lb_keogh;
   result.abandoned = stats.abandoned;
   result.dtw_calls = stats.dtw_calls;
+  result.pairs_unchanged = stats.unchanged;
+  result.dba_replayed = alignments.replayed;
   result.seconds_total = SecondsSince(start);
   return result;
 }

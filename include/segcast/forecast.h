@@ -65,6 +65,9 @@ enum class Combination {
   kMean,      //!< equal weights
   kMedian,    //!< the median of the members' forecasts (mean of the middle two when even)
   kBestHalf,  //!< equal weights on the better half by rolling-origin validation on the history
+  //! Equal weights on the better half by the leave-one-out sMAPE of the last 24 history months
+  //! (from each fit's hat matrix, no extra fits; Allen 1974's PRESS).
+  kLeaveOneOutBestHalf,
 };
 
 struct ForecastOptions {
@@ -112,6 +115,19 @@ struct ForecastOptions {
   //! Half-life in months of the likelihood weights 0.5^(age / half_life) (discounted
   //! likelihood, as in exponential smoothing); 0 = every month weighs 1 (Prophet). >= 0.
   double recency_half_life = 0.0;
+  //! Half-life in months of the weights that estimate the yearly pattern when it is longer than
+  //! the trend's (recency_half_life or a member's half-life): the season is taken from a fit with
+  //! this half-life and held fixed while level and trend are fitted with their own (shorter)
+  //! weights, as exponential smoothing smooths level and season separately. 0 = one weighting
+  //! for everything (the same fit). Linear additive / log variants only. >= 0.
+  double seasonal_half_life = 0.0;
+  //! Months whose mean residual (on the model's scale) is added to the forecast's level, so the
+  //! forecast starts from where the last months actually were; 0 = off. 0 .. 24.
+  int level_correction_months = 0;
+  //! Rounds of Huber reweighting (threshold 1.345 predictive sigmas) after the least-squares
+  //! fit, so single outlying months do not bend trend and season; 0 = plain least squares.
+  //! Linear additive / log variants only. 0 .. 5.
+  int robust_rounds = 0;
   //! Width eps of the smooth Laplace prior |d| ~ sqrt(d^2 + eps^2) - eps (scaled rate units); > 0.
   double laplace_smoothing = 1e-3;
 
@@ -119,15 +135,26 @@ struct ForecastOptions {
   //! parameters' uncertainty added (linear additive variants); false = Prophet's procedure (MAP
   //! sigma, trend-change simulation only), whose monthly intervals are too narrow.
   bool calibrated_intervals = true;
+  //! Calibration of the simulated intervals by horizon: the distance from the point forecast to
+  //! each bound h months ahead is multiplied by interval_scale_h1 + interval_scale_slope * (h - 1)
+  //! (floored at 0.1). 1 and 0 leave the simulated quantiles as they are. > 0.
+  //! Default learned on the tourism validation folds (scripts/bench/forecast_calibration.py).
+  double interval_scale_h1 = 0.90;
+  //! Change of that multiplier per month of horizon (see interval_scale_h1); any finite value.
+  double interval_scale_slope = 0.017;
+  //! Simulated paths count the damping as uncertain: each path's trend lies a uniform share of
+  //! the way from the damped to the undamped continuation of the last fitted rate (linear
+  //! growth with trend_damping < 1 only).
+  bool damping_spread = true;
   //! How variants are used; kFixed fits exactly the options above.
   Selection selection = Selection::kAverage;
   //! The variants of kAverage and kValidation: each of these half-lives (months; 0 = equal
   //! weights) in place of recency_half_life, each on y and on log y (the log only for series
   //! without negatives). Chosen on the tourism training parts (docs/forecasting.md).
   std::vector<double> variant_half_lives = {9, 18, 36};
-  //! How Selection::kAverage combines its members. The median was chosen by rolling-origin
-  //! validation on the tourism training parts (docs/forecasting.md).
-  Combination combination = Combination::kMedian;
+  //! How Selection::kAverage combines its members. The leave-one-out best half was chosen by
+  //! rolling-origin validation folds on the tourism training parts (docs/forecasting.md).
+  Combination combination = Combination::kLeaveOneOutBestHalf;
   //! Rolling origins used by Selection::kValidation (the last ones of the history); 1 .. 12.
   int validation_origins = 3;
   //! Months between validation origins; 1 .. 24.

@@ -94,8 +94,12 @@ struct Scores {
 };
 
 Scores Score(const std::vector<MonthlySeries>& series,
-             const std::vector<segcast::SeriesForecast>& forecasts, double interval) {
+             const std::vector<segcast::SeriesForecast>& forecasts, double interval,
+             const std::string& points_path) {
   Scores scores;
+  // points=PATH: every scored future point (for calibration studies on the validation folds).
+  std::FILE* points = points_path.empty() ? nullptr : std::fopen(points_path.c_str(), "w");
+  if (points != nullptr) std::fprintf(points, "series,h,actual,yhat,lower,upper\n");
   for (size_t index = 0; index < series.size(); ++index) {
     const int horizon = static_cast<int>(series[index].future.size());
     std::vector<double> yhat, lower, upper;
@@ -113,6 +117,9 @@ Scores Score(const std::vector<MonthlySeries>& series,
         scores.covered_by_horizon.resize(h + 1, 0);
       }
       ++scores.points_by_horizon[h];
+      if (points != nullptr)
+        std::fprintf(points, "%s,%d,%.17g,%.17g,%.17g,%.17g\n", series[index].id.c_str(), h + 1,
+                     series[index].future[h], yhat[h], lower[h], upper[h]);
       scores.covered_by_horizon[h] += series[index].future[h] >= lower[h] && series[index].future[h] <= upper[h];
     }
     const double scale = segcast::MaseScale(series[index].values);
@@ -121,11 +128,13 @@ Scores Score(const std::vector<MonthlySeries>& series,
                                               horizon, interval);
     scores.seasonal_naive.Add(series[index].future, baseline.yhat, baseline.lower, baseline.upper, scale);
   }
+  if (points != nullptr) std::fclose(points);
   return scores;
 }
 
 void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
-                const ForecastOptions& options, int threads, int repeats, bool last) {
+                const ForecastOptions& options, int threads, int repeats, bool last,
+                const std::string& points_path) {
   // Accuracy from one ForecastAll run; time per series as the median over repeats of single-thread
   // ForecastSeries calls.
   ForecastOptions timed = options;
@@ -133,7 +142,7 @@ void PrintBlock(const char* name, const std::vector<MonthlySeries>& series,
   auto wall_start = std::chrono::steady_clock::now();
   std::vector<segcast::SeriesForecast> forecasts = segcast::ForecastAll(series, timed);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  Scores scores = Score(series, forecasts, options.interval);
+  Scores scores = Score(series, forecasts, options.interval, points_path);
   // Wall time and this thread's CPU time per series: on a shared machine the CPU time is not
   // inflated by preemption, the wall time is.
   std::vector<double> per_series(series.size(), INFINITY), cpu_per_series(series.size(), INFINITY);
@@ -225,6 +234,14 @@ int main(int argc, char** argv) {
   if (arguments.count("mode"))
     options.seasonality_mode = get("mode", "") == "multiplicative" ? segcast::SeasonalityMode::kMultiplicative
                                                                     : segcast::SeasonalityMode::kAdditive;
+  if (arguments.count("seasonal_half_life"))
+    options.seasonal_half_life = std::stod(get("seasonal_half_life", "0"));
+  if (arguments.count("level_correction"))
+    options.level_correction_months = std::stoi(get("level_correction", "0"));
+  if (arguments.count("damping_spread")) options.damping_spread = get("damping_spread", "0") == "1";
+  if (arguments.count("robust")) options.robust_rounds = std::stoi(get("robust", "0"));
+  if (arguments.count("iscale_h1")) options.interval_scale_h1 = std::stod(get("iscale_h1", "1"));
+  if (arguments.count("iscale_slope")) options.interval_scale_slope = std::stod(get("iscale_slope", "0"));
   if (arguments.count("half_life")) options.recency_half_life = std::stod(get("half_life", "0"));
   if (arguments.count("half_lives")) {
     options.variant_half_lives.clear();
@@ -239,6 +256,7 @@ int main(int argc, char** argv) {
   if (arguments.count("combination"))
     options.combination = get("combination", "") == "median"     ? segcast::Combination::kMedian
                           : get("combination", "") == "besthalf" ? segcast::Combination::kBestHalf
+                          : get("combination", "") == "loo" ? segcast::Combination::kLeaveOneOutBestHalf
                                                                  : segcast::Combination::kMean;
   if (arguments.count("origins")) options.validation_origins = std::stoi(get("origins", "3"));
   if (arguments.count("vstep")) options.validation_step = std::stoi(get("vstep", "6"));
@@ -286,9 +304,11 @@ int main(int argc, char** argv) {
           series.first_month += series.size() - window;
           series.values.erase(series.values.begin(), series.values.end() - window);
         }
-    PrintBlock("tourism", set.series, options, threads, repeats, !run_synthetic);
+    PrintBlock("tourism", set.series, options, threads, repeats, !run_synthetic, get("points", ""));
   }
-  if (run_synthetic) PrintBlock("synthetic", SyntheticSeries(synthetic, 42), options, threads, repeats, true);
+  if (run_synthetic)
+    PrintBlock("synthetic", SyntheticSeries(synthetic, 42), options, threads, repeats, true,
+               get("synthetic_points", ""));
   std::printf("}\n");
   return 0;
 }

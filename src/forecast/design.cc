@@ -25,6 +25,10 @@ ModelSpec SpecFromOptions(const ForecastOptions& options) {
   spec.laplace_smoothing = options.laplace_smoothing;
   spec.cap = options.cap;
   spec.recency_half_life = options.recency_half_life;
+  spec.seasonal_half_life = options.seasonal_half_life;
+  spec.level_correction_months = options.level_correction_months;
+  spec.robust_rounds = options.robust_rounds;
+  spec.damping_spread = options.damping_spread;
   spec.calibrated_intervals = options.calibrated_intervals;
   spec.name = options.transform == Transform::kLog ? "log" : "additive";
   if (options.seasonality_mode == SeasonalityMode::kMultiplicative) spec.name = "multiplicative";

@@ -88,13 +88,80 @@ struct Member {
   internal::Components components;
 };
 
-Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon) {
+bool IsLinearAdditive(const internal::ModelSpec& spec) {
+  return spec.growth == Growth::kLinear && spec.mode == SeasonalityMode::kAdditive;
+}
+
+// True when the member's season comes from a fit with the longer seasonal_half_life.
+bool SeparateSeason(const internal::ModelSpec& spec) {
+  return IsLinearAdditive(spec) && spec.seasonal_half_life > 0 && spec.recency_half_life > 0 &&
+         spec.seasonal_half_life > spec.recency_half_life;
+}
+
+// The fit of `spec` with the season held at `beta` (Fourier coefficients from the fit with the
+// seasonal half-life): level and trend are fitted to z minus that season with the member's own
+// weights. A near-zero prior scale on the Fourier terms pins them (the layout of theta, and so
+// prediction and simulation, stay those of the full model); beta is added back afterwards.
+internal::Fit FitWithSeason(const internal::ScaledHistory& history, const internal::Design& design,
+                            const internal::ModelSpec& spec, const std::vector<double>& beta) {
+  constexpr double kPinnedPriorScale = 1e-6;
+  internal::ScaledHistory deseasonalised = history;
+  std::vector<double> scratch;
+  for (int month = 0; month < history.n; ++month) {
+    if (!std::isfinite(history.z[month])) continue;
+    const double* features = design.Fourier(history.first_month + month, scratch);
+    for (int column = 0; column < design.fourier_columns; ++column)
+      deseasonalised.z[month] -= beta[column] * features[column];
+  }
+  internal::ModelSpec pinned = spec;
+  pinned.seasonality_prior_scale = kPinnedPriorScale;
+  internal::Fit fit = internal::FitModel(deseasonalised, design, pinned);
+  for (int column = 0; column < design.fourier_columns; ++column)
+    fit.theta[design.first_beta() + column] += beta[column];
+  return fit;
+}
+
+// `season` (may be null): a fitted member with the same transform whose half-life is this
+// member's seasonal_half_life; its Fourier coefficients are reused instead of a second fit.
+Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon,
+                 const Member* season = nullptr) {
   Member member;
   member.spec = spec;
   member.history = internal::ScaleHistory(series.values, series.first_month, spec);
   member.design = internal::MakeDesign(member.history, spec);
-  member.fit = internal::FitModel(member.history, member.design, spec);
+  if (SeparateSeason(spec) && member.design.fourier_columns > 0) {
+    std::vector<double> beta;
+    if (season != nullptr && season->design.fourier_columns == member.design.fourier_columns) {
+      beta.assign(season->fit.theta.begin() + season->design.first_beta(), season->fit.theta.end());
+    } else {
+      internal::ModelSpec seasonal_spec = spec;
+      seasonal_spec.recency_half_life = spec.seasonal_half_life;
+      internal::ScaledHistory seasonal_history =
+          internal::ScaleHistory(series.values, series.first_month, seasonal_spec);
+      internal::Fit seasonal_fit = internal::FitModel(seasonal_history, member.design, seasonal_spec);
+      beta.assign(seasonal_fit.theta.begin() + member.design.first_beta(), seasonal_fit.theta.end());
+    }
+    member.fit = FitWithSeason(member.history, member.design, spec, beta);
+  } else {
+    member.fit = internal::FitModel(member.history, member.design, spec);
+  }
   member.components = internal::Predict(member.history, member.design, spec, member.fit, horizon);
+  if (spec.level_correction_months > 0 && IsLinearAdditive(spec)) {
+    // The recency-weighted fit still pulls the level towards older months; the mean residual of
+    // the last months says how far the data ended from the fitted level (on the model's scale).
+    double sum = 0.0;
+    int used = 0;
+    for (int month = member.history.n - 1; month >= 0 && used < spec.level_correction_months; --month)
+      if (std::isfinite(member.history.z[month])) {
+        sum += member.history.z[month] - member.components.yhat[month];
+        ++used;
+      }
+    const double correction = used > 0 ? sum / used : 0.0;
+    for (size_t month = member.history.n; month < member.components.yhat.size(); ++month) {
+      member.components.trend[month] += correction;
+      member.components.yhat[month] += correction;
+    }
+  }
   return member;
 }
 
@@ -160,6 +227,10 @@ size_t Select(const MonthlySeries& series, const ForecastOptions& options,
   return chosen;
 }
 
+double IntervalScale(const ForecastOptions& options, int h) {
+  return std::max(0.1, options.interval_scale_h1 + options.interval_scale_slope * (h - 1));
+}
+
 SeriesForecast FlatForecast(const MonthlySeries& series, const ForecastOptions& options) {
   SeriesForecast result;
   result.series_id = series.id;
@@ -187,6 +258,12 @@ ForecastOptions ForecastOptions::Prophet() {
   options.selection = Selection::kFixed;
   options.nonnegative = false;
   options.calibrated_intervals = false;
+  options.seasonal_half_life = 0.0;
+  options.level_correction_months = 0;
+  options.robust_rounds = 0;
+  options.damping_spread = false;
+  options.interval_scale_h1 = 1.0;
+  options.interval_scale_slope = 0.0;
   return options;
 }
 
@@ -205,6 +282,12 @@ void ForecastOptions::Validate() const {
   Require(trend_damping > 0 && trend_damping <= 1, "trend_damping", "0 < phi <= 1");
   Require(laplace_smoothing > 0, "laplace_smoothing", "> 0");
   Require(recency_half_life >= 0, "recency_half_life", ">= 0 months (0 = equal weights)");
+  Require(seasonal_half_life >= 0, "seasonal_half_life", ">= 0 months (0 = as the trend)");
+  Require(level_correction_months >= 0 && level_correction_months <= 24, "level_correction_months",
+          "0 .. 24 months");
+  Require(robust_rounds >= 0 && robust_rounds <= 5, "robust_rounds", "0 .. 5");
+  Require(interval_scale_h1 > 0 && std::isfinite(interval_scale_h1), "interval_scale_h1", "> 0");
+  Require(std::isfinite(interval_scale_slope), "interval_scale_slope", "a finite number");
   Require(validation_origins >= 1 && validation_origins <= 12, "validation_origins", "1 .. 12");
   Require(validation_step >= 1 && validation_step <= 24, "validation_step", "1 .. 24");
   Require(validation_horizon >= 1 && validation_horizon <= 36, "validation_horizon", "1 .. 36");
@@ -245,8 +328,23 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   } else {
     chosen_specs = candidates;
   }
-  std::vector<Member> members;
-  for (const internal::ModelSpec& spec : chosen_specs) members.push_back(FitMember(series, spec, horizon));
+  // Members whose season comes from a longer half-life are fitted after the others, so the fit
+  // with that half-life (usually a member itself) is reused; the order of `members` stays that
+  // of the candidates.
+  std::vector<Member> members(chosen_specs.size());
+  for (size_t index = 0; index < chosen_specs.size(); ++index)
+    if (!SeparateSeason(chosen_specs[index]))
+      members[index] = FitMember(series, chosen_specs[index], horizon);
+  for (size_t index = 0; index < chosen_specs.size(); ++index) {
+    const internal::ModelSpec& spec = chosen_specs[index];
+    if (!SeparateSeason(spec)) continue;
+    const Member* season = nullptr;
+    for (size_t other = 0; other < chosen_specs.size(); ++other)
+      if (!SeparateSeason(chosen_specs[other]) && chosen_specs[other].transform == spec.transform &&
+          chosen_specs[other].recency_half_life == spec.seasonal_half_life)
+        season = &members[other];
+    members[index] = FitMember(series, spec, horizon, season);
+  }
   const int count = static_cast<int>(members.size());
   const int total = n + horizon;
 
@@ -290,6 +388,32 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
       for (int month = 0; month < total; ++month)
         std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
     }
+  } else if (count > 1 && options.combination == Combination::kLeaveOneOutBestHalf) {
+    std::vector<double> score(count, kNaN);
+    for (int member = 0; member < count; ++member) {
+      const Member& m = members[member];
+      if (m.fit.leave_one_out.empty()) continue;
+      std::vector<double> actual, fitted;
+      for (int month = 0; month < n; ++month)
+        if (std::isfinite(m.fit.leave_one_out[month]) && std::isfinite(series.values[month])) {
+          actual.push_back(series.values[month]);
+          fitted.push_back(internal::Unscale(m.fit.leave_one_out[month], m.history, m.spec));
+        }
+      score[member] = Smape(actual, fitted);
+    }
+    std::vector<int> order;
+    for (int member = 0; member < count; ++member)
+      if (std::isfinite(score[member])) order.push_back(member);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return score[a] < score[b]; });
+    const int kept = static_cast<int>(order.size() + 1) / 2;
+    if (kept > 0) {
+      std::vector<double> row(count, 0.0);
+      for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
+      for (int month = 0; month < total; ++month)
+        std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
+    }
+    for (int member = 0; member < count; ++member)
+      result.validation.emplace_back(members[member].spec.name + "_loo", score[member]);
   }
   auto weight_of = [&](int month, int member) { return weights[static_cast<size_t>(month) * count + member]; };
 
@@ -332,6 +456,18 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
       internal::CentralQuantiles(paths.data() + static_cast<size_t>(h) * options.samples,
                                  static_cast<size_t>(options.samples), (1.0 - options.interval) / 2.0,
                                  (1.0 + options.interval) / 2.0, lower[h], upper[h]);
+    // Horizon calibration: both bounds move away from (or towards) the point forecast by the
+    // same factor, which keeps the simulated asymmetry (log members) and the nesting of
+    // intervals of different levels.
+    for (int h = 0; h < horizon; ++h) {
+      const double scale = IntervalScale(options, h + 1);
+      lower[h] = combined[h] - scale * (combined[h] - lower[h]);
+      upper[h] = combined[h] + scale * (upper[h] - combined[h]);
+      // With damping_spread every path of a strongly trending series can lie on one side of the
+      // damped point forecast; the interval still contains the forecast it is reported with.
+      lower[h] = std::min(lower[h], combined[h]);
+      upper[h] = std::max(upper[h], combined[h]);
+    }
   }
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + options.interval) / 2.0);
   const bool clamp = options.nonnegative && !has_negative;
@@ -377,9 +513,10 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   if (members.size() > 1) {
     std::string names;
     for (const Member& m : members) names += (names.empty() ? "" : "+") + m.spec.name;
-    const char* rule = options.combination == Combination::kMedian     ? "median("
-                       : options.combination == Combination::kBestHalf ? "best_half("
-                                                                       : "average(";
+    const char* rule = options.combination == Combination::kMedian       ? "median("
+                       : options.combination == Combination::kBestHalf   ? "best_half("
+                       : options.combination == Combination::kLeaveOneOutBestHalf ? "loo_best_half("
+                                                                         : "average(";
     result.parameters.variant = rule + names + ")";
   }
   if (!result.converged) result.message = "solver hit its iteration limit";

@@ -30,6 +30,10 @@ struct ModelSpec {
   double laplace_smoothing = 1e-3;
   double cap = 0.0;  //!< in units of y
   double recency_half_life = 0.0;  //!< months; 0 = equal weights
+  double seasonal_half_life = 0.0;  //!< months; used when longer than recency_half_life
+  int level_correction_months = 0;  //!< 0 = off
+  bool damping_spread = false;  //!< paths spread between the damped and undamped trend
+  int robust_rounds = 0;  //!< Huber reweighting rounds after the least-squares fit; 0 = off
   bool calibrated_intervals = true;
 };
 
@@ -101,6 +105,9 @@ struct Fit {
   //! majorising normal matrix A) and M = meat (predictive_sigma^2 X'W^2X); empty for the
   //! nonlinear variants.
   Eigen::MatrixXd normal_inverse, meat;
+  //! Leave-one-out fitted values (model scale) of the last 24 history months, NaN elsewhere and
+  //! for the nonlinear variants.
+  std::vector<double> leave_one_out;
   bool converged = false;
   int iterations = 0;
 };

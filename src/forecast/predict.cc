@@ -136,6 +136,16 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   std::vector<double> point_sd(horizon);
   for (int h = 0; h < horizon; ++h)
     point_sd[h] = std::sqrt(noise_sd * noise_sd + parameter_sd[h] * parameter_sd[h]);
+  const bool damping_spread = spec.damping_spread && spec.trend_damping < 1.0;
+  std::vector<double> undamped_gap(horizon, 0.0);  // undamped minus damped trend, h months out
+  {
+    double damped_reach = 0.0, damping_power = 1.0;
+    for (int h = 1; h <= horizon; ++h) {
+      damping_power *= spec.trend_damping;
+      damped_reach += damping_power;
+      undamped_gap[h - 1] = rate_end * design.dt * (h - damped_reach);
+    }
+  }
   Random random(seed);
   const bool logistic = spec.growth == Growth::kLogistic;
   const bool multiplicative = spec.mode == SeasonalityMode::kMultiplicative;
@@ -176,6 +186,12 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         drift += damping_power * increment;
         trend[h - 1] = components.trend[last + h] + drift;
       }
+    }
+    if (damping_spread && !logistic) {
+      // The damping is a choice, not a fact: each path's trend lies a uniform share of the way
+      // from the damped to the undamped continuation of the last rate.
+      const double share = random.Uniform();
+      for (int h = 0; h < horizon; ++h) trend[h] += share * undamped_gap[h];
     }
     double* out = paths.data() + offset + sample;
     for (int h = 1; h <= horizon; ++h, out += stride) {

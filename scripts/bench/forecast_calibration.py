@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Learns the horizon calibration of the forecast intervals (ForecastOptions::interval_scale_h1
+and interval_scale_slope) on the tourism validation folds only, and checks it fold by fold.
+
+  scripts/bench/forecast_calibration.py BENCH ["extra forecast_bench args"] [--out DIR]
+
+For each fold (cut 24, 36, 48, 60: fit on the training part minus CUT months, score the next
+24; the test parts are not read) forecast_bench writes every scored point with the calibration
+switched off (iscale_h1=1 iscale_slope=0). A point at horizon h is covered by the interval
+scaled by s iff r = |y - yhat| / (distance from yhat to the bound on y's side) <= s, so
+coverage under any multiplier is known without refitting. The multiplier s(h) = a + b (h - 1)
+is chosen on a grid (a in 0.60 .. 1.30 step 0.01, b in -0.010 .. 0.050 step 0.001) to minimise
+the sum over h of (coverage at h - 0.80)^2 over the pooled folds. Printed: the fit on all four
+folds (the default), each fold's coverage by horizon band before and after, each fold scored
+with a multiplier learned on the other three (leave-one-fold-out), and the synthetic set
+(independent of tourism) before and after.
+"""
+import argparse
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
+CUTS = (24, 36, 48, 60)
+BANDS = [(1, 6), (7, 12), (13, 18), (19, 24)]
+A_GRID = np.round(np.arange(0.60, 1.30 + 1e-9, 0.01), 2)
+B_GRID = np.round(np.arange(-0.010, 0.050 + 1e-9, 0.001), 3)
+
+
+def ratios(path):
+    points = pd.read_csv(path)
+    deviation = points.actual - points.yhat
+    half = np.where(deviation >= 0, points.upper - points.yhat, points.yhat - points.lower)
+    points["r"] = np.abs(deviation) / np.maximum(half, 1e-12)
+    return points
+
+
+def scale(points, a, b):
+    return np.maximum(0.1, a + b * (points.h - 1))
+
+
+def coverage_by_h(points, a, b):
+    return (points.r <= scale(points, a, b)).groupby(points.h).mean()
+
+
+def fit(frames):
+    pooled = pd.concat(frames)
+    best = None
+    for a in A_GRID:
+        for b in B_GRID:
+            loss = ((coverage_by_h(pooled, a, b) - 0.8) ** 2).sum()
+            if best is None or loss < best[0]:
+                best = (loss, a, b)
+    return best[1], best[2]
+
+
+def describe(points, a, b):
+    by_h = coverage_by_h(points, a, b)
+    total = (points.r <= scale(points, a, b)).mean()
+    return "%5.1f%%  bands %s" % (100 * total, " ".join(
+        "%5.1f" % (100 * by_h.loc[low:high].mean()) for low, high in BANDS))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bench")
+    parser.add_argument("extra", nargs="?", default="")
+    parser.add_argument("--out", default="/tmp/forecast-calibration")
+    options = parser.parse_args()
+    os.makedirs(options.out, exist_ok=True)
+    common = [options.bench, "repeats=0", "threads=2", "iscale_h1=1", "iscale_slope=0"]
+    common += options.extra.split()
+    folds = {}
+    for cut in CUTS:
+        path = os.path.join(options.out, "cut%d.csv" % cut)
+        subprocess.run(common + ["tourism=" + TOURISM, "synthetic=0", "stage=validation",
+                                 "cut=%d" % cut, "points=" + path], check=True, capture_output=True)
+        folds[cut] = ratios(path)
+    synthetic_path = os.path.join(options.out, "synthetic.csv")
+    subprocess.run(common + ["synthetic=1000", "synthetic_points=" + synthetic_path], check=True,
+                   capture_output=True)
+    synthetic = ratios(synthetic_path)
+    a, b = fit(list(folds.values()))
+    print("learned on the four folds: interval_scale_h1 = %.2f, interval_scale_slope = %.3f" % (a, b))
+    print("coverage (all, bands h 1-6 7-12 13-18 19-24), before -> after:")
+    for cut, points in folds.items():
+        print("  cut %d  %s  ->  %s" % (cut, describe(points, 1, 0), describe(points, a, b)))
+    pooled = pd.concat(folds.values())
+    print("  pooled  %s  ->  %s" % (describe(pooled, 1, 0), describe(pooled, a, b)))
+    print("  synthetic (not used to learn)  %s  ->  %s" % (describe(synthetic, 1, 0),
+                                                            describe(synthetic, a, b)))
+    print("leave one fold out (learned on the other three, scored on the held-out fold):")
+    for cut in CUTS:
+        a_out, b_out = fit([points for other, points in folds.items() if other != cut])
+        print("  cut %d  a %.2f b %.3f  %s" % (cut, a_out, b_out, describe(folds[cut], a_out, b_out)))
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,22 @@ echo "## re-clustering, cold, Euclidean"
 echo "## first-page load"
 "$build_dir/dashboard_bench" page "$out" "$build_dir/web" --reps 5
 
+# The same run read from the store alone (segcast serve --db): a second pipeline run of the same
+# configuration into its own folder and a SQLite store, then folder and store loads alternately.
+store_out="$out-store"
+store_db="sqlite:$store_out/segcast.db"
+if [ ! -e "$store_out/latest" ]; then
+  echo "# running the pipeline on Online Retail into $store_out and $store_db (once)" >&2
+  "$build_dir/segcast" run --config "$root/models/online_retail.toml" --output "$store_out" \
+    --db "$store_db" --threads "$threads" --quiet >/dev/null
+fi
+for rep in 1 2 3; do
+  echo "## first-page load, run folder $store_out (round $rep)"
+  "$build_dir/dashboard_bench" page "$store_out" "$build_dir/web" --reps 5
+  echo "## first-page load, store only $store_db (round $rep)"
+  "$build_dir/dashboard_bench" page - "$build_dir/web" --reps 5 --db "$store_db"
+done
+
 echo "## read-only endpoints, 10,000 requests, C++ keep-alive client"
 "$build_dir/dashboard_bench" load "$out" --requests 10000 --connections 8
 

@@ -4,9 +4,10 @@
 //       cold re-clustering latency over HTTP for k = 2..8: a fresh server (empty cache) per
 //       repetition and k; median and min of the wall time of the request, and the server's own
 //       "seconds".
-//   dashboard_bench page OUT ASSETS [--reps 5]
+//   dashboard_bench page OUT ASSETS [--reps 5] [--db STORE]
 //       first-page load: every request the page makes on first render, in order, on a fresh server
-//       (cold: the run is read from its folder) and again on the same server (warm).
+//       (cold: the run is read from its folder, or with OUT "-" and --db from the store) and again
+//       on the same server (warm); wall and CPU milliseconds of this process (client and server).
 //   dashboard_bench load OUT [--requests 10000] [--connections 8]
 //       read-only endpoints in rotation from keep-alive connections: requests per second, latency
 //       percentiles.
@@ -73,9 +74,11 @@ double LoadAverage() {
 
 // A dashboard and its server on a free loopback port, serving on a thread of its own.
 struct Running {
-  Running(const std::string& out, const std::string& assets, int threads, int silhouette_sample) {
+  Running(const std::string& out, const std::string& assets, int threads, int silhouette_sample,
+          const std::string& store = "") {
     segcast::DashboardOptions options;
-    options.output_dir = out;
+    options.output_dir = out == "-" ? "" : out;
+    options.store = store;
     options.threads = threads;
     if (silhouette_sample >= 0) options.silhouette_sample = silhouette_sample;
     dashboard = std::make_unique<segcast::Dashboard>(options);
@@ -166,33 +169,41 @@ std::vector<std::string> PageRequests(httplib::Client& client) {
 int Page(int argc, char** argv) {
   const std::string out = argv[2], assets = argc > 3 ? argv[3] : "";
   const int reps = std::stoi(Flag(argc, argv, "--reps", "5"));
-  Header("page " + out + " assets " + assets, 0);
-  std::vector<double> cold, warm;
+  const std::string store = Flag(argc, argv, "--db", "");
+  Header("page " + out + " assets " + assets + (store.empty() ? "" : " store " + store), 0);
+  std::vector<double> cold, warm, cold_cpu, warm_cpu;
   size_t bytes = 0, count = 0;
   for (int rep = 0; rep < reps; ++rep) {
     std::vector<std::string> requests;
     {
-      Running probe(out, assets, 0, -1);
+      Running probe(out, assets, 0, -1, store);
       httplib::Client client("127.0.0.1", probe.port);
       requests = PageRequests(client);
     }
-    Running running(out, assets, 0, -1);
+    const double cpu_start = CpuSeconds();
+    Running running(out, assets, 0, -1, store);
     httplib::Client client("127.0.0.1", running.port);
     for (int pass = 0; pass < 2; ++pass) {
       const auto start = Clock::now();
+      const double pass_cpu_start = pass == 0 ? cpu_start : CpuSeconds();
       size_t pass_bytes = 0;
       for (const std::string& target : requests) {
         const auto answer = client.Get(target.c_str());
         if (answer) pass_bytes += answer->body.size();
       }
       (pass == 0 ? cold : warm).push_back(Ms(start));
+      (pass == 0 ? cold_cpu : warm_cpu).push_back(1000 * (CpuSeconds() - pass_cpu_start));
       bytes = pass_bytes;
       count = requests.size();
     }
   }
-  std::printf("pass,requests,bytes,reps,median_ms,min_ms\n");
-  std::printf("cold,%zu,%zu,%d,%.1f,%.1f\n", count, bytes, reps, Percentile(cold, 0.5), *std::min_element(cold.begin(), cold.end()));
-  std::printf("warm,%zu,%zu,%d,%.1f,%.1f\n", count, bytes, reps, Percentile(warm, 0.5), *std::min_element(warm.begin(), warm.end()));
+  std::printf("pass,requests,bytes,reps,median_ms,min_ms,cpu_ms_median,cpu_ms_min\n");
+  std::printf("cold,%zu,%zu,%d,%.1f,%.1f,%.1f,%.1f\n", count, bytes, reps, Percentile(cold, 0.5),
+              *std::min_element(cold.begin(), cold.end()), Percentile(cold_cpu, 0.5),
+              *std::min_element(cold_cpu.begin(), cold_cpu.end()));
+  std::printf("warm,%zu,%zu,%d,%.1f,%.1f,%.1f,%.1f\n", count, bytes, reps, Percentile(warm, 0.5),
+              *std::min_element(warm.begin(), warm.end()), Percentile(warm_cpu, 0.5),
+              *std::min_element(warm_cpu.begin(), warm_cpu.end()));
   return 0;
 }
 

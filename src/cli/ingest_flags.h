@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "segcast/ingest.h"
 #include "segcast/rfm.h"
@@ -44,10 +45,18 @@ void RequireAcceptedRows(const IngestReport& report);
 //! Writes rfm.csv: customer_id, recency, frequency, monetary, first_purchase, last_purchase,
 //! country, then the joined attribute columns.
 void WriteRfmCsv(const std::filesystem::path& path, const RfmTable& rfm, const Transactions& table);
+//! The text of rfm.csv (as WriteRfmCsv writes it).
+std::string RfmCsvText(const RfmTable& rfm, const Transactions& table);
 
 //! A CSV field, quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& text);
 //! Shortest text that reads back as the same double.
 std::string FormatNumber(double value);
+//! Appends FormatNumber(value) to `out` without a temporary string.
+void AppendNumber(std::string& out, double value);
+//! Appends the decimal digits of `value` (as `std::ostream <<` writes them).
+void AppendInteger(std::string& out, int64_t value);
+//! Writes `text` as the whole file at `path`; throws InputError naming the file when it cannot.
+void WriteTextFile(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace segcast::cli

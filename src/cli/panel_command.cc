@@ -1,6 +1,6 @@
 // segcast panel FILE -o DIR: the monthly LRFM panel (lrfm.csv: customer_id, month, L, R, F, M).
 #include <filesystem>
-#include <fstream>
+#include <future>
 #include <iostream>
 #include <memory>
 
@@ -22,24 +22,26 @@ struct PanelFlags {
   bool rfm = false;
 };
 
-void WriteLrfmCsv(const std::filesystem::path& path, const LrfmPanel& panel) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) {
-    throw InputError("cannot write", {.file = path.string(), .line = 0, .field = "", .expected = "a writable directory"});
-  }
+// lrfm.csv in one buffer: formatting through ostream cost as much as building the panel.
+std::string LrfmCsvText(const LrfmPanel& panel) {
   std::vector<std::string> months(panel.month_count);
   for (int month = 0; month < panel.month_count; ++month) months[month] = FormatMonth(panel.first_month + month);
-  out << "customer_id,month,L,R,F,M\n";
+  std::string text = "customer_id,month,L,R,F,M\n";
+  text.reserve(text.size() + panel.values.size() / kLrfmFeatures * 48);
   for (int customer = 0; customer < panel.customer_count(); ++customer) {
-    std::string id = CsvField(panel.customer_ids[customer]);
+    const std::string id = CsvField(panel.customer_ids[customer]);
     for (int month = panel.start[customer]; month < panel.month_count; ++month) {
-      out << id << ',' << months[month] << ',' << FormatNumber(panel.At(customer, month, kLength)) << ','
-          << FormatNumber(panel.At(customer, month, kRecency)) << ','
-          << FormatNumber(panel.At(customer, month, kFrequency)) << ','
-          << FormatNumber(panel.At(customer, month, kMonetary)) << '\n';
+      text += id;
+      text += ',';
+      text += months[month];
+      for (int feature : {kLength, kRecency, kFrequency, kMonetary}) {
+        text += ',';
+        AppendNumber(text, panel.At(customer, month, feature));
+      }
+      text += '\n';
     }
   }
-  if (!out) throw InputError("writing failed", {.file = path.string(), .line = 0, .field = "", .expected = ""});
+  return text;
 }
 
 }  // namespace
@@ -65,16 +67,23 @@ void AddPanelCommand(CLI::App& app, CommandContext& context) {
     options.Validate();
     IngestResult result = RunIngest(flags->ingest);
     RequireAcceptedRows(result.report);
+    // The static RFM and its text are independent of the panel: build them on a second thread.
+    // Files are written only once both succeeded, as when they were built one after the other.
+    std::future<std::string> rfm_text;
+    if (flags->rfm) {
+      rfm_text = std::async(std::launch::async, [&result, as_of = options.as_of] {
+        RfmOptions rfm_options;
+        rfm_options.as_of = as_of;
+        return RfmCsvText(ComputeRfm(result.transactions, rfm_options), result.transactions);
+      });
+    }
     LrfmPanel panel = BuildPanel(result.transactions, options);
+    std::string lrfm_text = LrfmCsvText(panel);
+    std::string rfm_csv = flags->rfm ? rfm_text.get() : std::string();
     std::filesystem::create_directories(flags->output);
     std::filesystem::path path = std::filesystem::path(flags->output) / "lrfm.csv";
-    WriteLrfmCsv(path, panel);
-    if (flags->rfm) {
-      RfmOptions rfm_options;
-      rfm_options.as_of = options.as_of;
-      WriteRfmCsv(std::filesystem::path(flags->output) / "rfm.csv", ComputeRfm(result.transactions, rfm_options),
-                  result.transactions);
-    }
+    WriteTextFile(path, lrfm_text);
+    if (flags->rfm) WriteTextFile(std::filesystem::path(flags->output) / "rfm.csv", rfm_csv);
     std::cerr << result.report.BriefReport() << "panel: " << panel.customer_count() << " customers x "
               << panel.month_count << " months (" << FormatMonth(panel.first_month) << " .. "
               << FormatMonth(panel.first_month + panel.month_count - 1) << "), as of " << FormatDay(panel.as_of)

@@ -134,10 +134,18 @@ class GzipFileSource final : public ByteSource {
         stream_.next_in = reinterpret_cast<Bytef*>(input_.data());
         stream_.avail_in = static_cast<uInt>(got);
       }
+      if (after_member_) {
+        if (stream_.next_in[0] != 0x1f || (stream_.avail_in > 1 && stream_.next_in[1] != 0x8b)) ThrowTrailingData();
+        after_member_ = false;
+      }
       member_open_ = true;
       int status = inflate(&stream_, Z_NO_FLUSH);
       if (status == Z_STREAM_END) {
         member_open_ = false;
+        // Whatever follows a member must be another member (gzip magic 1f 8b): remember where
+        // this one ended, to name the offset if it is not.
+        after_member_ = true;
+        member_end_ = consumed_.load(std::memory_order_relaxed) - static_cast<int64_t>(stream_.avail_in);
         inflateReset(&stream_);
       } else if (status != Z_OK && status != Z_BUF_ERROR) {
         throw InputError(std::string("corrupt gzip data: ") + (stream_.msg ? stream_.msg : "inflate failed") +
@@ -152,12 +160,28 @@ class GzipFileSource final : public ByteSource {
   }
 
  private:
+  // Bytes after a complete gzip member that do not start another one: say where, and what.
+  [[noreturn]] void ThrowTrailingData() const {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string found;
+    for (uInt index = 0; index < std::min<uInt>(stream_.avail_in, 4); ++index) {
+      if (!found.empty()) found += ' ';
+      found += kHex[stream_.next_in[index] >> 4];
+      found += kHex[stream_.next_in[index] & 15];
+    }
+    throw InputError("unexpected data after the end of the gzip stream, at byte offset " +
+                         std::to_string(member_end_) + " of the file (found bytes " + found + ")",
+                     {.file = name_, .expected = "the end of the file or another gzip member (bytes 1f 8b)"});
+  }
+
   static constexpr size_t kInputBytes = size_t{1} << 18;
   FilePointer file_;
   std::vector<char> input_;
   z_stream stream_;
   bool member_open_ = false;
   bool finished_ = false;
+  bool after_member_ = false;  // a member just ended: the next input byte must start another
+  int64_t member_end_ = 0;     // file offset just past the last complete member
   int64_t produced_ = 0;
 };
 

@@ -116,6 +116,35 @@ TEST_CASE("gzip input: whole, truncated, corrupt", "[ingest][bad][gzip]") {
   CHECK_THAT(ErrorOf(damaged.path()).what(), Catch::Contains("gzip"));
 }
 
+TEST_CASE("data after the gzip stream is named by its byte offset", "[ingest][bad][gzip]") {
+  const std::string log = kHeader + "536365,A,thing,2,2010-12-01 08:26,1.25,17850,UK\n";
+  TempFile packed("packed.csv.gz", log, true);
+  std::string compressed;
+  {
+    std::ifstream in(packed.path(), std::ios::binary);
+    compressed.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  REQUIRE(compressed.size() > 20);
+  // A second member is read as gzip(1) reads it; anything else after the first is an error.
+  TempFile second("second.csv.gz", "536366,B,other,1,2010-12-01 08:28,2.5,17850,UK\n", true);
+  std::string second_member;
+  {
+    std::ifstream in(second.path(), std::ios::binary);
+    second_member.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  TempFile two_members("two.csv.gz", compressed + second_member);
+  CHECK(IngestFile(two_members.path()).report.rows_accepted == 2);
+  TempFile trailing("trailing.csv.gz", compressed + "this is not gzip\n");
+  InputError error = ErrorOf(trailing.path());
+  CHECK_THAT(error.what(), Catch::Contains("after the end of the gzip stream, at byte offset " +
+                                           std::to_string(compressed.size()) + " of the file"));
+  CHECK_THAT(error.what(), Catch::Contains("found bytes 74 68 69 73"));  // "this"
+  CHECK(error.location().expected == "the end of the file or another gzip member (bytes 1f 8b)");
+  // A lone 1f followed by something other than 8b is not a member either.
+  TempFile near_magic("near.csv.gz", compressed + std::string("\x1f\x00zz", 4));
+  CHECK_THAT(ErrorOf(near_magic.path()).what(), Catch::Contains("found bytes 1f 00 7a 7a"));
+}
+
 TEST_CASE("binary garbage gives an input error with a printable message", "[ingest][bad]") {
   std::mt19937 random(7);
   std::string garbage(5000, '\0');

@@ -4,9 +4,11 @@
 #include <random>
 
 #include "ingest_test_util.h"
+#include "same_result.h"
 
 using namespace segcast;
 using segcast::testing::IngestString;
+using segcast::testing::RequireSameResult;
 
 namespace {
 
@@ -35,24 +37,6 @@ std::string SyntheticLog(int rows, uint32_t seed) {
   return log;
 }
 
-void RequireSame(const IngestResult& a, const IngestResult& b) {
-  CHECK(a.report.rows_read == b.report.rows_read);
-  CHECK(a.report.rejected == b.report.rejected);
-  CHECK(a.transactions.customer_ids == b.transactions.customer_ids);
-  CHECK(a.transactions.invoice_ids == b.transactions.invoice_ids);
-  CHECK(a.transactions.customer == b.transactions.customer);
-  CHECK(a.transactions.invoice == b.transactions.invoice);
-  CHECK(a.transactions.day == b.transactions.day);
-  CHECK(a.transactions.revenue == b.transactions.revenue);
-  CHECK(a.transactions.line == b.transactions.line);
-  REQUIRE(a.rejects.size() == b.rejects.size());
-  for (size_t row = 0; row < a.rejects.size(); ++row) {
-    CHECK(a.rejects[row].line == b.rejects[row].line);
-    CHECK(a.rejects[row].reason == b.rejects[row].reason);
-    CHECK(a.rejects[row].record == b.rejects[row].record);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("1, 2 and 4 threads, large and tiny blocks: identical results", "[ingest][determinism]") {
@@ -70,7 +54,7 @@ TEST_CASE("1, 2 and 4 threads, large and tiny blocks: identical results", "[inge
       options.threads = threads;
       options.block_bytes = block_bytes;
       INFO("threads " << threads << ", block " << block_bytes);
-      RequireSame(reference, IngestString(log, options));
+      RequireSameResult(reference, IngestString(log, options));
     }
   }
 }

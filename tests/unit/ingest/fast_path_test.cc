@@ -17,12 +17,14 @@
 #include "ingest/libcsv_record.h"
 #include "ingest/number_parse.h"
 #include "ingest_test_util.h"
+#include "same_result.h"
 
 using namespace segcast;
 using segcast::internal::Block;
 using segcast::internal::ParsedBlock;
 using segcast::internal::SplitPath;
 using segcast::testing::IngestString;
+using segcast::testing::RequireSameResult;
 using segcast::testing::TempFile;
 
 namespace {
@@ -116,31 +118,6 @@ void RequireSameRows(const ParsedBlock& fast, const ParsedBlock& reference) {
     CHECK(fast.rejects[row].reason == reference.rejects[row].reason);
     CHECK(fast.rejects[row].field == reference.rejects[row].field);
     CHECK(fast.rejects[row].record == reference.rejects[row].record);
-  }
-}
-
-void RequireSameResult(const IngestResult& a, const IngestResult& b) {
-  CHECK(a.report.rows_read == b.report.rows_read);
-  CHECK(a.report.rows_accepted == b.report.rows_accepted);
-  CHECK(a.report.rejected == b.report.rejected);
-  CHECK(a.report.text_bytes == b.report.text_bytes);
-  CHECK(a.transactions.customer_ids == b.transactions.customer_ids);
-  CHECK(a.transactions.invoice_ids == b.transactions.invoice_ids);
-  CHECK(a.transactions.countries == b.transactions.countries);
-  CHECK(a.transactions.customer == b.transactions.customer);
-  CHECK(a.transactions.invoice == b.transactions.invoice);
-  CHECK(a.transactions.country == b.transactions.country);
-  CHECK(a.transactions.day == b.transactions.day);
-  CHECK(a.transactions.quantity == b.transactions.quantity);
-  CHECK(a.transactions.price == b.transactions.price);
-  CHECK(a.transactions.revenue == b.transactions.revenue);
-  CHECK(a.transactions.line == b.transactions.line);
-  REQUIRE(a.rejects.size() == b.rejects.size());
-  for (size_t row = 0; row < a.rejects.size(); ++row) {
-    CHECK(a.rejects[row].line == b.rejects[row].line);
-    CHECK(a.rejects[row].reason == b.rejects[row].reason);
-    CHECK(a.rejects[row].field == b.rejects[row].field);
-    CHECK(a.rejects[row].record == b.rejects[row].record);
   }
 }
 

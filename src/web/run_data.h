@@ -1,5 +1,6 @@
-// One run of an output directory, in memory: what the dashboard reads from OUT/runs/<run id>/ and
-// the settings needed to re-cluster it exactly as the pipeline did.
+// One run in memory: what the dashboard reads from OUT/runs/<run id>/ or from the result store
+// (the same contents; one builder, so both give the same answers) and the settings needed to
+// re-cluster it exactly as the pipeline did.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -164,7 +165,8 @@ void AppendNumber(std::string& out, double value) {
   // Day counts and invoice counts are whole numbers: below 100000 the shortest form of an
   // integral double is its integer digits (from 100000 on, "1e+05" can be shorter), so take
   // the integer path, which is several times cheaper. -0 keeps its sign through to_chars.
-  if (value > -100000.0 && value < 100000.0 && value != 0.0) {
+  const bool negative_zero = value == 0.0 && std::signbit(value);
+  if (value > -100000.0 && value < 100000.0 && !negative_zero) {
     const auto whole = static_cast<int32_t>(value);
     if (static_cast<double>(whole) == value) {
       AppendInteger(out, whole);

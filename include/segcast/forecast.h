@@ -219,7 +219,8 @@ struct SeriesForecast {
   int iterations = 0;                    //!< solver iterations of the final fit, all sigma rounds
   std::string message;                   //!< why the fit is degenerate, empty when fine
   std::optional<PartialMonth> partial;   //!< the short final month left out of the fit
-  //! Validation error (mean sMAPE over origins) of each candidate variant, when selected.
+  //! Validation error (mean sMAPE over origins) of each candidate variant, when selected; with
+  //! Combination::kLeaveOneOutBestHalf each member's leave-one-out sMAPE (names end in "_loo").
   std::vector<std::pair<std::string, double>> validation;
 };
 

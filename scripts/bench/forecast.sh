@@ -42,7 +42,8 @@ steps=(
   "+ log variant only (hl 18)|preset=prophet calibrated=1 order=6 day_phase=0 changepoints=-1 damping=0.95 nonnegative=1 half_life=18 transform=log"
   "validation choice of 6 variants|selection=validation"
   "mean of 6 variants (session-2 defaults)|selection=average combination=mean"
-  "median of 6 variants (defaults)|selection=average"
+  "median of 6 variants (session-3 defaults)|selection=average combination=median"
+  "leave-one-out best half of 6 (session-4 defaults)|selection=average"
 )
 alternatives=(
   "defaults, half-lives 12,24,48|half_lives=12,24,48"
@@ -76,11 +77,17 @@ PY
 } > "$out/ablation.md"
 cat "$out/ablation.md"
 
+# Since session 4 every row has the defaults' interval calibration (damping spread and the horizon
+# multiplier) unless its args switch it off (damping_spread=0 iscale_h1=1 iscale_slope=0).
 # Session 3's choice: four validation folds inside the training parts only (fit on the training
 # part minus `cut` months, score the next 24), mean sMAPE over the folds; no test figures.
 folds=(
   "mean of 6|combination=mean"
-  "median of 6 (defaults)|combination=median"
+  "median of 6 (session 3)|combination=median"
+  "leave-one-out best half (session-4 defaults)|combination=loo"
+  "leave-one-out best half + Huber (1 round)|combination=loo robust=1"
+  "median + Huber (1 round)|combination=median robust=1"
+  "median, season from half-life 36|combination=median seasonal_half_life=36"
   "best half by validation|combination=besthalf"
   "median, half-lives 6,12,24|combination=median half_lives=6,12,24"
   "median, half-lives 12,24,48|combination=median half_lives=12,24,48"

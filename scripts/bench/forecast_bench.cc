@@ -6,7 +6,9 @@
 //                  [prior=0.05] [selection=validation|fixed] [transform=none|log] [samples=1000]
 //                  [half_life=0] [half_lives=9,18,36] [eps=1e-3] [range=0.8] [window=0]
 //                  [calibrated=1] [nonnegative=1] [stage=test|validation] [cut=24]
-//                  [combination=mean|median|besthalf]
+//                  [combination=mean|median|besthalf|loo] [robust=0] [seasonal_half_life=0]
+//                  [level_correction=0] [damping_spread=1] [iscale_h1=0.9] [iscale_slope=0.017]
+//                  [points=PATH] [synthetic_points=PATH] (every scored point as CSV)
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
 #include <algorithm>

@@ -231,6 +231,23 @@ double IntervalScale(const ForecastOptions& options, int h) {
   return std::max(0.1, options.interval_scale_h1 + options.interval_scale_slope * (h - 1));
 }
 
+// Equal weights, in every month, on the better half (rounded up) of the members with a finite
+// score (lower is better); ties keep member order so the choice is deterministic. Without any
+// finite score the weights are left as they are.
+void WeighBetterHalf(const std::vector<double>& score, int total, std::vector<double>& weights) {
+  const int count = static_cast<int>(score.size());
+  std::vector<int> order;
+  for (int member = 0; member < count; ++member)
+    if (std::isfinite(score[member])) order.push_back(member);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return score[a] < score[b]; });
+  const int kept = static_cast<int>(order.size() + 1) / 2;
+  if (kept == 0) return;
+  std::vector<double> row(count, 0.0);
+  for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
+  for (int month = 0; month < total; ++month)
+    std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
+}
+
 SeriesForecast FlatForecast(const MonthlySeries& series, const ForecastOptions& options) {
   SeriesForecast result;
   result.series_id = series.id;
@@ -375,19 +392,9 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     }
   } else if (count > 1 && options.combination == Combination::kBestHalf) {
     Select(series, options, candidates, result.validation);
-    std::vector<int> order;
-    for (int member = 0; member < count; ++member)
-      if (std::isfinite(result.validation[member].second)) order.push_back(member);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      return result.validation[a].second < result.validation[b].second;
-    });
-    const int kept = static_cast<int>(order.size() + 1) / 2;
-    if (kept > 0) {
-      std::vector<double> row(count, 0.0);
-      for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
-      for (int month = 0; month < total; ++month)
-        std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
-    }
+    std::vector<double> score(count);
+    for (int member = 0; member < count; ++member) score[member] = result.validation[member].second;
+    WeighBetterHalf(score, total, weights);
   } else if (count > 1 && options.combination == Combination::kLeaveOneOutBestHalf) {
     std::vector<double> score(count, kNaN);
     for (int member = 0; member < count; ++member) {
@@ -401,17 +408,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
         }
       score[member] = Smape(actual, fitted);
     }
-    std::vector<int> order;
-    for (int member = 0; member < count; ++member)
-      if (std::isfinite(score[member])) order.push_back(member);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return score[a] < score[b]; });
-    const int kept = static_cast<int>(order.size() + 1) / 2;
-    if (kept > 0) {
-      std::vector<double> row(count, 0.0);
-      for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
-      for (int month = 0; month < total; ++month)
-        std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
-    }
+    WeighBetterHalf(score, total, weights);
     for (int member = 0; member < count; ++member)
       result.validation.emplace_back(members[member].spec.name + "_loo", score[member]);
   }

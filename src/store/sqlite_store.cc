@@ -109,6 +109,20 @@ class SqliteStore : public ResultStore {
       throw DatabaseError("cannot open the SQLite store: " + reason,
                           {.file = path_, .expected = "a writable database file"});
     }
+    // A constructor that throws gets no destructor call: close the handle here on any failure
+    // (a file that is not a database, a newer schema, a locked store).
+    try {
+      Initialise();
+    } catch (...) {
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      throw;
+    }
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+ private:
+  void Initialise() {
     sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout_seconds * 1000));
     Execute("PRAGMA foreign_keys = ON");
     // WAL lets a dashboard read while a run writes.
@@ -137,8 +151,8 @@ class SqliteStore : public ResultStore {
       throw;
     }
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
 
+ public:
   void WriteRun(const StoredRun& run) override {
     CheckRun(run);
     Execute("BEGIN IMMEDIATE");

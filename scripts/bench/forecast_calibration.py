@@ -14,6 +14,13 @@ the sum over h of (coverage at h - 0.80)^2 over the pooled folds. Printed: the f
 folds (the default), each fold's coverage by horizon band before and after, each fold scored
 with a multiplier learned on the other three (leave-one-fold-out), and the synthetic set
 (independent of tourism) before and after.
+
+Two alternatives are printed as well, for the record (neither is the default):
+* per-series calibration from each series' own previous window: for fold cut C the points of fold
+  cut C + 24 (scored on the 24 months that end where fold C's fit ends, so known at its origin)
+  give each series the 80% quantile of r / s(h); fold C's multiplier is s(h) times that factor to
+  the power `shrink` (0 = global only, 1 = fully per series);
+* (a, b) learned on the pooled folds and the synthetic set together, equally weighted.
 """
 import argparse
 import os
@@ -64,6 +71,36 @@ def describe(points, a, b):
         "%5.1f" % (100 * by_h.loc[low:high].mean()) for low, high in BANDS))
 
 
+def per_series_check(folds, a, b):
+    """Coverage and mean width (relative to the global multiplier) of fold C when each series is
+    scaled by its own previous window, fold C + 24."""
+    for target in CUTS:
+        previous = target + 24
+        if previous not in folds:
+            continue
+        now, before = folds[target], folds[previous]
+        relative = before.r / scale(before, a, b)
+        for shrink in (0.0, 0.25, 0.5, 0.75, 1.0):
+            factor = now.series.map(relative.groupby(before.series).quantile(0.8) ** shrink).fillna(1.0)
+            half_width = np.where(now.actual >= now.yhat, now.upper - now.yhat, now.yhat - now.lower)
+            multiplier = scale(now, a, b) * factor
+            width = (half_width * multiplier).mean() / (half_width * scale(now, a, b)).mean()
+            print("  cut %d from cut %d, shrink %.2f: coverage %5.1f%%, width x %.3f" % (
+                target, previous, shrink, 100 * (now.r <= multiplier).mean(), width))
+
+
+def fit_joint(frames, synthetic):
+    pooled = pd.concat(frames)
+    best = None
+    for a in A_GRID:
+        for b in B_GRID:
+            loss = (((coverage_by_h(pooled, a, b) - 0.8) ** 2).sum() +
+                    ((coverage_by_h(synthetic, a, b) - 0.8) ** 2).sum())
+            if best is None or loss < best[0]:
+                best = (loss, a, b)
+    return best[1], best[2]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bench")
@@ -96,6 +133,13 @@ def main():
     for cut in CUTS:
         a_out, b_out = fit([points for other, points in folds.items() if other != cut])
         print("  cut %d  a %.2f b %.3f  %s" % (cut, a_out, b_out, describe(folds[cut], a_out, b_out)))
+    print("per-series calibration from each series' previous window (alternative, not the default):")
+    per_series_check(folds, a, b)
+    a_joint, b_joint = fit_joint(list(folds.values()), synthetic)
+    print("learned on the folds and the synthetic set together (alternative, not the default): "
+          "a %.2f b %.3f" % (a_joint, b_joint))
+    print("  pooled folds  %s" % describe(pooled, a_joint, b_joint))
+    print("  synthetic     %s" % describe(synthetic, a_joint, b_joint))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // values sent as text parameters); rows go in multi-row INSERTs of StoreOptions::batch_rows rows to
 // keep round trips few. The run lock is a session-level advisory lock on a dedicated connection,
 // so the server releases it if the process dies; segcast_lock only records who holds it.
+// Built as the loadable module libsegcast_store_postgres.so (store/postgres_module.h).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,17 +11,15 @@
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "segcast/error.h"
 #include "segcast/store.h"
-#include "store/backends.h"
+#include "store/postgres_module.h"
 #include "store/store_tables.h"
 
 namespace segcast {
-
-bool PostgresSupported() { return true; }
-
 namespace internal {
 namespace {
 
@@ -269,11 +268,13 @@ class PostgresStore : public ResultStore {
 };
 
 }  // namespace
-
-std::unique_ptr<ResultStore> OpenPostgresStore(const std::string& connection,
-                                               const StoreOptions& options) {
-  return std::make_unique<PostgresStore>(connection, options);
-}
-
 }  // namespace internal
 }  // namespace segcast
+
+// The module's only exported symbol (everything else is hidden); see store/postgres_module.h.
+extern "C" __attribute__((visibility("default"))) segcast::ResultStore* segcast_store_postgres_open(
+    const std::string& connection, const segcast::StoreOptions& options) {
+  static_assert(std::is_same_v<decltype(&segcast_store_postgres_open),
+                               segcast::internal::OpenPostgresStoreFunction>);
+  return new segcast::internal::PostgresStore(connection, options);
+}

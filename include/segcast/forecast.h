@@ -124,12 +124,6 @@ struct ForecastOptions {
   //! Months whose mean residual (on the model's scale) is added to the forecast's level, so the
   //! forecast starts from where the last months actually were; 0 = off. 0 .. 24.
   int level_correction_months = 0;
-  //! Treats the residuals as AR(1) (regression with autocorrelated errors): phi is the
-  //! recency-weighted lag-1 autocorrelation of the history's residuals on the model's scale,
-  //! clamped to 0 .. 0.95, and the forecast h months ahead adds phi^h times the last month's
-  //! residual, so a level that ended above or below the fit fades back to it instead of jumping.
-  //! Linear additive / log variants only. false = off.
-  bool residual_autoregression = false;
   //! Rounds of Huber reweighting (threshold 1.345 predictive sigmas) after the least-squares
   //! fit, so single outlying months do not bend trend and season; 0 = plain least squares.
   //! Linear additive / log variants only. 0 .. 5.

@@ -27,7 +27,6 @@ ModelSpec SpecFromOptions(const ForecastOptions& options) {
   spec.recency_half_life = options.recency_half_life;
   spec.seasonal_half_life = options.seasonal_half_life;
   spec.level_correction_months = options.level_correction_months;
-  spec.residual_autoregression = options.residual_autoregression;
   spec.robust_rounds = options.robust_rounds;
   spec.damping_spread = options.damping_spread;
   spec.calibrated_intervals = options.calibrated_intervals;

@@ -121,32 +121,6 @@ internal::Fit FitWithSeason(const internal::ScaledHistory& history, const intern
   return fit;
 }
 
-// Regression with AR(1) errors: what the last month's residual says about the next months decays
-// by phi per month. phi is the weighted lag-1 autocorrelation of the residuals (the recency
-// weights of the fit, so it describes recent years), kept in 0 .. 0.95: negative or explosive
-// persistence would make the forecast oscillate or run away from the fitted level.
-void ApplyResidualAutoregression(Member& member) {
-  const internal::ScaledHistory& history = member.history;
-  std::vector<double>& yhat = member.components.yhat;
-  double cross = 0.0, square = 0.0;
-  for (int month = 1; month < history.n; ++month) {
-    if (!std::isfinite(history.z[month]) || !std::isfinite(history.z[month - 1])) continue;
-    const double now = history.z[month] - yhat[month];
-    const double before = history.z[month - 1] - yhat[month - 1];
-    cross += history.weight[month] * now * before;
-    square += history.weight[month] * before * before;
-  }
-  const int last = history.n - 1;
-  if (square <= 0.0 || last < 0 || !std::isfinite(history.z[last])) return;
-  const double phi = std::clamp(cross / square, 0.0, 0.95);
-  double carried = history.z[last] - yhat[last];
-  for (size_t month = history.n; month < yhat.size(); ++month) {
-    carried *= phi;
-    yhat[month] += carried;
-    member.components.trend[month] += carried;
-  }
-}
-
 // `season` (may be null): a fitted member with the same transform whose half-life is this
 // member's seasonal_half_life; its Fourier coefficients are reused instead of a second fit.
 Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon,
@@ -188,7 +162,6 @@ Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, i
       member.components.yhat[month] += correction;
     }
   }
-  if (spec.residual_autoregression && IsLinearAdditive(spec)) ApplyResidualAutoregression(member);
   return member;
 }
 
@@ -304,7 +277,6 @@ ForecastOptions ForecastOptions::Prophet() {
   options.calibrated_intervals = false;
   options.seasonal_half_life = 0.0;
   options.level_correction_months = 0;
-  options.residual_autoregression = false;
   options.robust_rounds = 0;
   options.damping_spread = false;
   options.interval_scale_h1 = 1.0;

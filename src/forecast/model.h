@@ -32,7 +32,6 @@ struct ModelSpec {
   double recency_half_life = 0.0;  //!< months; 0 = equal weights
   double seasonal_half_life = 0.0;  //!< months; used when longer than recency_half_life
   int level_correction_months = 0;  //!< 0 = off
-  bool residual_autoregression = false;  //!< AR(1) residual correction of the forecast
   bool damping_spread = false;  //!< paths spread between the damped and undamped trend
   int robust_rounds = 0;  //!< Huber reweighting rounds after the least-squares fit; 0 = off
   bool calibrated_intervals = true;

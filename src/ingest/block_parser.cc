@@ -183,8 +183,9 @@ class RowParser {
     if (layout_.invoice >= 0) {
       out_.invoice.push_back(invoices_.Id(TrimSpaces(fields_[layout_.invoice])));
     } else {
-      // Without an invoice column every row is its own invoice, named by its line.
-      out_.invoice.push_back(invoices_.Id("line " + std::to_string(record.line)));
+      // Without an invoice column every row is its own invoice, named by its line: a block's
+      // first line is known only in the merge, which names it.
+      out_.invoice.push_back(-1);
     }
     out_.country.push_back(layout_.country >= 0 ? countries_.Id(TrimSpaces(fields_[layout_.country])) : -1);
     out_.day.push_back(*day);
@@ -314,6 +315,8 @@ void ParsedBlock::Clear() {
   rejects.clear();
   open_quote = false;
   open_quote_line = 0;
+  open_quote_offset = 0;
+  end_line = 0;
 }
 
 void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
@@ -354,6 +357,7 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
     if (record.open_quote) {
       out.open_quote = true;
       out.open_quote_line = record.line;
+      out.open_quote_offset = position + record.begin;
       break;
     }
     record.begin += position;
@@ -362,6 +366,7 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
     position = record.end;
     line = cursor.line();
   }
+  out.end_line = line;
   parser.Finish();
 }
 

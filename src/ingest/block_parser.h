@@ -56,13 +56,14 @@ class LocalDictionary {
 struct ParsedBlock {
   // Rows that passed every rule but the duplicate one, in input order.
   std::vector<int32_t> customer;  //!< local id: customer_names
-  std::vector<int32_t> invoice;   //!< local id: invoice_names
+  std::vector<int32_t> invoice;   //!< local id: invoice_names; -1 without an invoice column (the
+                                  //!< merge names the invoice by the row's absolute line)
   std::vector<int32_t> country;   //!< local id: country_names, -1 without a country column
   std::vector<Day> day;
   std::vector<double> quantity;
   std::vector<double> price;
   std::vector<double> revenue;
-  std::vector<int64_t> line;
+  std::vector<int64_t> line;      //!< physical line, counted from the `line` given to ParseBlock
   std::vector<RowKey> key;        //!< hash of the canonical row text
   std::vector<size_t> text_begin;  //!< with collect_rejects: the row's text in the block
   std::vector<size_t> text_size;
@@ -73,7 +74,9 @@ struct ParsedBlock {
   std::array<int64_t, kRejectReasonCount> rejected{};
   std::vector<RejectedRow> rejects;  //!< with collect_rejects
   bool open_quote = false;           //!< the block ended inside a quoted field
-  int64_t open_quote_line = 0;
+  int64_t open_quote_line = 0;       //!< line where that record starts
+  size_t open_quote_offset = 0;      //!< offset in the block's text where that record starts
+  int64_t end_line = 0;              //!< line at the end of the text (when !open_quote)
 
   //! Empties every field, keeping the columns' capacity.
   void Clear();
@@ -88,7 +91,8 @@ enum class SplitPath {
   kLibcsvOnly,
 };
 
-//! Parses the records of `block.text()` from `offset` (whose physical line is `line`).
+//! Parses the records of `block.text()` from `offset`, which must be a record boundary and whose
+//! physical line is `line` (lines may be relative to the block: the merge adds its offset).
 void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLayout& layout,
                 bool collect_rejects, ParsedBlock& out, SplitPath split_path = SplitPath::kFast);
 

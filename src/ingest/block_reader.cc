@@ -39,15 +39,10 @@ int64_t CountNewlines(const char* data, size_t size) {
   return count;
 }
 
-struct Cut {
-  size_t offset = 0;      // bytes of the buffer that form whole records
-  int64_t end_line = 0;   // physical line at that offset
-};
-
-// Where the buffer can be cut so that the first part holds only whole records. Between quotes
-// every line break ends a record, so only the records holding a quote are walked byte by byte
-// (libcsv's rules, RecordCursor); the rest is found with memchr.
-Cut FindCut(std::string_view buffer, int64_t first_line) {
+// Where the buffer can be cut so that the first part holds only whole records (0: nowhere).
+// Between quotes every line break ends a record, so only the records holding a quote are walked
+// byte by byte (libcsv's rules, RecordCursor); the rest is found with memchr.
+size_t FindCut(std::string_view buffer) {
   const char* data = buffer.data();
   const size_t size = buffer.size();
   size_t cut = 0;
@@ -66,7 +61,19 @@ Cut FindCut(std::string_view buffer, int64_t first_line) {
     cut = record_start + record.end;
     position = cut;
   }
-  return Cut{cut, first_line + CountNewlines(data, cut)};
+  return cut;
+}
+
+// Where a window of mapped text is cut speculatively: at its last LF (0: it has none). Whether
+// that LF ends a record is decided when the block before is parsed (ParsedBlock::open_quote).
+size_t LastNewline(std::string_view window) {
+  const void* newline = memrchr(window.data(), '\n', window.size());
+  return newline ? static_cast<size_t>(static_cast<const char*>(newline) - window.data()) : 0;
+}
+
+// True when the text holds a byte other than a line break, i.e. the start of a record.
+bool HasRecord(std::string_view text) {
+  return text.find_first_not_of("\r\n") != std::string_view::npos;
 }
 
 // Maps a window of a memory-mapped file into the page tables in one call, on the reader thread,
@@ -126,12 +133,18 @@ bool BlockReader::Push(Block block) {
 void BlockReader::ProduceViews(std::string_view whole) {
   size_t position = 0;
   if (whole.size() >= 3 && std::memcmp(whole.data(), "\xEF\xBB\xBF", 3) == 0) position = 3;
+  // Blocks up to the one holding the header are cut exactly and know their first line (the header
+  // is read from them); that first block is kept small so that the exact cut costs little.
+  // Every later block is cut at the last LF of its window without looking at quotes.
+  bool exact = true;
   int64_t line = 1;
-  size_t want = block_bytes_;
+  constexpr size_t kFirstBlockBytes = size_t{64} << 10;
+  size_t want = std::min(block_bytes_, kFirstBlockBytes);
   while (true) {
     Block block;
     block.in_source = true;
-    block.first_line = line;
+    block.speculative = !exact;
+    block.first_line = exact ? line : 0;
     if (whole.size() - position <= want) {
       block.view = whole.substr(position);
       Prefault(block.view);
@@ -142,17 +155,20 @@ void BlockReader::ProduceViews(std::string_view whole) {
     }
     std::string_view window = whole.substr(position, want);
     Prefault(window);
-    Cut cut = FindCut(window, line);
-    if (cut.offset == 0) {
-      want *= 2;  // one record longer than a block: look further, geometrically
+    const size_t cut = exact ? FindCut(window) : LastNewline(window);
+    if (cut == 0) {
+      want *= 2;  // one record (or line) longer than a block: look further, geometrically
       continue;
     }
     want = block_bytes_;
-    block.view = window.substr(0, cut.offset);
-    block.consumed = static_cast<int64_t>(position + cut.offset);
+    block.view = window.substr(0, cut);
+    block.consumed = static_cast<int64_t>(position + cut);
+    if (exact) {
+      line += CountNewlines(block.view.data(), cut);
+      exact = !HasRecord(block.view);
+    }
     if (!Push(std::move(block))) return;
-    position += cut.offset;
-    line = cut.end_line;
+    position += cut;
   }
 }
 
@@ -163,6 +179,7 @@ void BlockReader::Produce() {
   }
   TextBuffer carry;
   int64_t line = 1;
+  bool header_pending = true;  // no block so far held a record
   size_t want = block_bytes_;
   bool first = true;
   while (true) {
@@ -194,28 +211,31 @@ void BlockReader::Produce() {
     if (got < want) {
       Block block;
       block.storage = std::move(buffer);
-      block.first_line = line;
+      block.first_line = header_pending ? line : 0;
       block.consumed = source_->consumed();
       block.last = true;
       Push(std::move(block));
       return;
     }
-    Cut cut = FindCut(std::string_view(buffer.data(), buffer.size()), line);
-    if (cut.offset == 0) {
+    const size_t cut = FindCut(std::string_view(buffer.data(), buffer.size()));
+    if (cut == 0) {
       // One record longer than a block: read on, growing geometrically to stay linear.
       carry = std::move(buffer);
       want *= 2;
       continue;
     }
     want = block_bytes_;
-    carry.assign(buffer.begin() + static_cast<std::ptrdiff_t>(cut.offset), buffer.end());
-    buffer.resize(cut.offset);
+    carry.assign(buffer.begin() + static_cast<std::ptrdiff_t>(cut), buffer.end());
+    buffer.resize(cut);
+    // Lines are needed only up to the header; the merge derives every later block's first line.
+    const bool before_header = header_pending;
+    if (header_pending) header_pending = !HasRecord(std::string_view(buffer.data(), buffer.size()));
     Block block;
     block.storage = std::move(buffer);
-    block.first_line = line;
+    block.first_line = before_header ? line : 0;
     block.consumed = source_->consumed();
+    if (before_header) line += CountNewlines(block.storage.data(), block.storage.size());
     if (!Push(std::move(block))) return;
-    line = cut.end_line;
   }
 }
 

@@ -1,8 +1,11 @@
 // Reads a source on a background thread and hands out record-aligned blocks of text, so that
 // reading and decompression overlap with parsing and blocks can be parsed in parallel.
 //
-// A block holds whole records only (a record is never split between blocks), its first physical
-// line number, and how much of the file had been consumed when it was cut. A UTF-8 byte-order
+// Blocks read into memory (gzip, pipes) hold whole records only. Blocks that are views into a
+// mapped file or text in memory are cut at the last LF of each window without scanning for quotes
+// ("speculative"): such a cut may fall inside a quoted field, which the parse of the block before
+// reveals (it ends inside an open quote) and the ordered merge repairs by re-parsing from that
+// record's start. Each block knows how much of the file had been consumed when it was cut. A UTF-8 byte-order
 // mark at the start of the data is dropped. When the source is already in memory (a mapped file,
 // IngestText) blocks are views into it and nothing is copied.
 //
@@ -56,7 +59,9 @@ struct Block {
   TextBuffer storage;      //!< the block's bytes when they were read or inflated into memory
   std::string_view view;   //!< the block's bytes inside ByteSource::Whole() (storage unused)
   bool in_source = false;  //!< which of the two holds the text
-  int64_t first_line = 1;  //!< physical line of text()[0]
+  int64_t first_line = 1;  //!< physical line of text()[0]; known only for the blocks up to the
+                           //!< one holding the header (the merge derives the others' lines)
+  bool speculative = false;  //!< cut at an LF that may lie inside a quoted field (see ProduceViews)
   int64_t consumed = 0;    //!< file bytes consumed when the block was cut
   bool last = false;       //!< no block follows
 

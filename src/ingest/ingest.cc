@@ -27,10 +27,12 @@ struct HeaderInfo {
   std::vector<std::string> fields;
   size_t data_offset = 0;  // where the first data record may start in the block
   int64_t data_line = 1;
+  int64_t skipped_bytes = 0;  // text of the blocks before, which held only line breaks
 };
 
 // Reads blocks until the first record, the header. Blocks holding only blank lines are skipped.
 HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file) {
+  int64_t skipped_bytes = 0;
   while (reader.Next(block)) {
     // A UTF-16 file would otherwise fail as an unknown header full of NUL bytes; say what it is.
     if (block.first_line == 1 && block.text().size() >= 2 &&
@@ -42,7 +44,10 @@ HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file
     }
     internal::RecordCursor cursor(block.text().data(), block.text().size(), block.first_line);
     internal::Record record;
-    if (!cursor.Next(record)) continue;
+    if (!cursor.Next(record)) {
+      skipped_bytes += static_cast<int64_t>(block.text().size());
+      continue;
+    }
     if (record.open_quote) {
       throw InputError("the header's quoted field is never closed",
                        {.file = file, .line = record.line, .expected = "a closing '\"'"});
@@ -52,6 +57,7 @@ HeaderInfo ReadHeader(BlockReader& reader, Block& block, const std::string& file
     header.fields = parser.Split(std::string_view(block.text().data() + record.begin, record.end - record.begin));
     header.data_offset = cursor.position();
     header.data_line = cursor.line();
+    header.skipped_bytes = skipped_bytes;
     return header;
   }
   throw InputError("empty file", {.file = file, .line = 1, .expected = "a header row and data rows"});
@@ -68,6 +74,7 @@ class OrderedPipeline {
       : reader_(reader), merger_(merger), layout_(layout), options_(options), report_(report) {}
 
   void Run(Block first, const HeaderInfo& header, int threads) {
+    next_line_ = first.first_line;
     first_ = std::move(first);
     header_ = header;
     more_ = true;
@@ -127,7 +134,8 @@ class OrderedPipeline {
     }
     Parsed parsed{std::move(block), TakeSpare()};
     const size_t offset = header_block ? header_.data_offset : 0;
-    const int64_t line = header_block ? header_.data_line : parsed.block.first_line;
+    // Lines are counted from the block's start; the merge adds where the block starts.
+    const int64_t line = header_block ? header_.data_line - parsed.block.first_line : 0;
     internal::ParseBlock(parsed.block, offset, line, layout_, options_.collect_rejects, parsed.rows);
     HandIn(index, std::move(parsed));
     return true;
@@ -170,12 +178,6 @@ class OrderedPipeline {
   }
 
   void Merge(Parsed& parsed) {
-    if (parsed.rows.open_quote) {
-      throw InputError("a quoted field opened here is never closed before the end of the file",
-                       {.file = options_.path,
-                        .line = parsed.rows.open_quote_line,
-                        .expected = "a closing '\"' (RFC 4180 quoting)"});
-    }
     if (!reserved_) {
       // Size the duplicate set and the columns once, from the first block's rows per file byte.
       reserved_ = true;
@@ -187,8 +189,30 @@ class OrderedPipeline {
                         static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.15));
       }
     }
-    report_.text_bytes += static_cast<int64_t>(parsed.block.text().size());
-    merger_.Merge(parsed.rows, parsed.block.text());
+    const std::string_view text = parsed.block.text();
+    report_.text_bytes += static_cast<int64_t>(text.size());
+    if (!open_.active) {
+      MergeRows(parsed.rows, text, next_line_, parsed.block.last);
+    } else {
+      // The cut before this block fell inside a quoted field, so its parse started mid-record
+      // and is discarded. Once the open record ends, the text from its start to this block's end
+      // is parsed again here, in order; until then the record's bytes are only scanned, once.
+      if (!parsed.block.in_source || open_.start + open_.size != text.data()) {
+        throw InputError("internal error: a block cut inside a quoted field is not contiguous with the next",
+                         {.file = options_.path, .line = open_.line, .expected = "contiguous mapped blocks"});
+      }
+      open_.size += text.size();
+      if (internal::ContinueRecord(text, open_.state)) {
+        Block joined;
+        joined.in_source = true;
+        joined.view = std::string_view(open_.start, open_.size);
+        open_.active = false;
+        internal::ParseBlock(joined, 0, 0, layout_, options_.collect_rejects, reparsed_);
+        MergeRows(reparsed_, joined.view, open_.line, parsed.block.last);
+      } else if (parsed.block.last) {
+        ThrowOpenQuote(open_.line);
+      }
+    }
     reader_.Recycle(std::move(parsed.block.storage));
     {
       std::lock_guard<std::mutex> lock(merge_mutex_);
@@ -196,6 +220,36 @@ class OrderedPipeline {
     }
     if (options_.progress) options_.progress(parsed.block.consumed, report_.file_bytes);
   }
+
+  // Merges rows parsed from `text`, whose lines start at `first_line`. A block that ends inside a
+  // quoted field leaves that record open for the following blocks (an error at the end of file).
+  void MergeRows(ParsedBlock& rows, std::string_view text, int64_t first_line, bool last) {
+    if (rows.open_quote && last) ThrowOpenQuote(first_line + rows.open_quote_line);
+    merger_.Merge(rows, text, first_line);
+    if (rows.open_quote) {
+      open_.active = true;
+      open_.start = text.data() + rows.open_quote_offset;
+      open_.size = text.size() - rows.open_quote_offset;
+      open_.line = first_line + rows.open_quote_line;
+      open_.state = internal::QuoteState::kQuoted;
+    } else {
+      next_line_ = first_line + rows.end_line;
+    }
+  }
+
+  [[noreturn]] void ThrowOpenQuote(int64_t line) const {
+    throw InputError("a quoted field opened here is never closed before the end of the file",
+                     {.file = options_.path, .line = line, .expected = "a closing '\"' (RFC 4180 quoting)"});
+  }
+
+  // A record still inside a quoted field at the end of the blocks merged so far.
+  struct OpenRecord {
+    bool active = false;
+    const char* start = nullptr;  // its first byte, in the mapped text
+    size_t size = 0;              // bytes from there to the end of the last merged block
+    int64_t line = 0;             // its physical line
+    internal::QuoteState state = internal::QuoteState::kQuoted;
+  };
 
   BlockReader& reader_;
   internal::RowMerger& merger_;
@@ -214,6 +268,9 @@ class OrderedPipeline {
   int64_t next_merge_ = 0;
   bool merging_ = false;
   bool reserved_ = false;
+  int64_t next_line_ = 1;  // physical line where the next block to merge starts
+  OpenRecord open_;
+  ParsedBlock reparsed_;
   std::atomic<bool> stop_{false};
 };
 
@@ -239,6 +296,7 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
       internal::ResolveLayout(mapping, header.fields, options.path, PresetName(preset));
   report.schema = std::string(PresetName(preset));
   report.header = header.fields;
+  report.text_bytes = header.skipped_bytes;
 
   internal::RowMerger merger(options.collect_rejects);
   OrderedPipeline pipeline{reader, merger, layout, options, report};

@@ -32,40 +32,26 @@ bool RecordCursor::Next(Record& record) {
 }
 
 void RecordCursor::ScanQuoted(Record& record) {
-  enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
-  State state = State::kFieldStart;
+  QuoteState state = QuoteState::kFieldStart;
   int64_t inner_lines = 0;
   size_t index = position_;
   for (; index < size_; ++index) {
-    char c = data_[index];
-    bool line_end = c == '\n' || c == '\r';
-    switch (state) {
-      case State::kFieldStart:
-        if (c == '"') state = State::kQuoted;
-        else if (line_end) goto done;
-        else if (c != ',') state = State::kUnquoted;
-        break;
-      case State::kUnquoted:
-        if (c == ',') state = State::kFieldStart;
-        else if (line_end) goto done;
-        break;
-      case State::kQuoted:
-        if (c == '"') state = State::kQuoteInQuoted;
-        else if (c == '\n') ++inner_lines;
-        break;
-      case State::kQuoteInQuoted:
-        if (c == ',') state = State::kFieldStart;
-        else if (line_end) goto done;
-        else state = State::kQuoted;  // "" is a quote; anything else is kept, still quoted
-        break;
-    }
+    const char c = data_[index];
+    if (EndsRecord(state, c)) break;
+    inner_lines += c == '\n';  // a LF that does not end the record is inside a quoted field
   }
-done:
   record.end = index;
   record.terminated = index < size_;
-  record.open_quote = index == size_ && state == State::kQuoted;
+  record.open_quote = index == size_ && state == QuoteState::kQuoted;
   line_ += inner_lines;
   position_ = index;
+}
+
+bool ContinueRecord(std::string_view text, QuoteState& state) {
+  for (char c : text) {
+    if (EndsRecord(state, c)) return true;
+  }
+  return false;
 }
 
 }  // namespace segcast::internal

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace segcast::internal {
 
@@ -24,6 +25,39 @@ struct Record {
   bool terminated = false;  //!< a line break follows (false for a last line without one)
   bool open_quote = false;  //!< the data ended inside a quoted field
 };
+
+//! Where libcsv's record state machine is inside a record.
+enum class QuoteState : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+
+//! One byte of a record under libcsv's rules: updates `state`, true when the byte (a CR or LF
+//! outside a quoted field) ends the record.
+inline bool EndsRecord(QuoteState& state, char c) {
+  const bool line_end = c == '\n' || c == '\r';
+  switch (state) {
+    case QuoteState::kFieldStart:
+      if (c == '"') state = QuoteState::kQuoted;
+      else if (line_end) return true;
+      else if (c != ',') state = QuoteState::kUnquoted;
+      return false;
+    case QuoteState::kUnquoted:
+      if (c == ',') state = QuoteState::kFieldStart;
+      return line_end;
+    case QuoteState::kQuoted:
+      if (c == '"') state = QuoteState::kQuoteInQuoted;
+      return false;
+    case QuoteState::kQuoteInQuoted:
+      if (c == ',') state = QuoteState::kFieldStart;
+      else if (line_end) return true;
+      else state = QuoteState::kQuoted;  // "" is a quote; anything else is kept, still quoted
+      return false;
+  }
+  return false;
+}
+
+//! Continues a record whose scan stopped in `state` at the end of earlier text: true when a byte
+//! of `text` ends it, false (with `state` at the end of `text`) when it is still open. Each byte
+//! is looked at once, so a record spanning many blocks is scanned in linear time.
+bool ContinueRecord(std::string_view text, QuoteState& state);
 
 class RecordCursor {
  public:

@@ -58,12 +58,14 @@ void RowMerger::Reserve(size_t rows, size_t keys) {
   ReserveHuge(table_.line, rows);
 }
 
-void RowMerger::Merge(ParsedBlock& block, std::string_view text) {
+void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_offset) {
   rows_read_ += block.rows_read;
   for (int reason = 0; reason < kRejectReasonCount; ++reason) rejected_[reason] += block.rejected[reason];
   if (collect_) {
-    rejects_.insert(rejects_.end(), std::make_move_iterator(block.rejects.begin()),
-                    std::make_move_iterator(block.rejects.end()));
+    for (RejectedRow& reject : block.rejects) {
+      reject.line += line_offset;
+      rejects_.push_back(std::move(reject));
+    }
   }
   std::vector<int32_t> customer_map(block.customer_names.size());
   for (size_t local = 0; local < customer_map.size(); ++local) {
@@ -82,22 +84,27 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text) {
   constexpr size_t kPrefetchDistance = 8;
   for (size_t row = 0; row < rows; ++row) {
     if (row + kPrefetchDistance < rows) seen_.Prefetch(block.key[row + kPrefetchDistance]);
+    const int64_t line = block.line[row] + line_offset;
+    // Without an invoice column each row is its own invoice, named by its line; named before the
+    // duplicate rule, in row order, as every block-local name is.
+    const int32_t invoice = block.invoice[row] >= 0 ? invoice_map[block.invoice[row]]
+                                                    : invoices_.Id("line " + std::to_string(line));
     if (!seen_.Insert(block.key[row])) {
       ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
       if (collect_) {
-        rejects_.push_back(RejectedRow{block.line[row], RejectReason::kDuplicate, std::string(),
+        rejects_.push_back(RejectedRow{line, RejectReason::kDuplicate, std::string(),
                                        std::string(text.substr(block.text_begin[row], block.text_size[row]))});
       }
       continue;
     }
     table_.customer.push_back(customer_map[block.customer[row]]);
-    table_.invoice.push_back(invoice_map[block.invoice[row]]);
+    table_.invoice.push_back(invoice);
     table_.country.push_back(block.country[row] >= 0 ? country_map[block.country[row]] : -1);
     table_.day.push_back(block.day[row]);
     table_.quantity.push_back(block.quantity[row]);
     table_.price.push_back(block.price[row]);
     table_.revenue.push_back(block.revenue[row]);
-    table_.line.push_back(block.line[row]);
+    table_.line.push_back(line);
   }
 }
 

@@ -58,8 +58,9 @@ class RowMerger {
  public:
   explicit RowMerger(bool collect_rejects) : collect_(collect_rejects) {}
 
-  //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects).
-  void Merge(ParsedBlock& block, std::string_view text);
+  //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects);
+  //! `line_offset` is added to the block's line numbers (of rows and rejects) to make them absolute.
+  void Merge(ParsedBlock& block, std::string_view text, int64_t line_offset);
   //! Reserves the columns for `rows` rows and sizes the duplicate set for `keys` rows.
   void Reserve(size_t rows, size_t keys);
   //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).

@@ -34,25 +34,33 @@ class RowParser {
         out_(out),
         fields_(layout.field_count + 1) {}
 
-  //! Splits a line that needs no libcsv: false (nothing counted) when it holds a quote or a CR,
-  //! which the caller then hands to ParseRecord. Splitting and checking are one pass.
-  bool TryParsePlainLine(const char* text, size_t begin, size_t end, int64_t line) {
+  //! Splits the line starting at `begin` if it needs no libcsv, finding its end in the same pass:
+  //! returns the offset where its content ends (before its LF, or CRLF, or at `size`), or npos
+  //! (nothing counted) when it holds a quote or a stray CR, which the caller then hands to
+  //! ParseRecord. A CR right before the LF, or last in the text, ends the line as in libcsv.
+  size_t TryParsePlainLine(const char* text, size_t begin, size_t size, int64_t line) {
+    constexpr size_t kDecline = static_cast<size_t>(-1);
     const char* first = text + begin;
-    const char* last = text + end;
+    const char* limit = text + size;
     const char* field = first;
     const char* cursor = first;
+    const char* last = limit;
     int count = 0;
 #if defined(__SSE2__)
-    // Sixteen bytes per step: one compare per special byte, then one step per comma found. The
-    // loads stay inside [first, last); the scalar loop below takes the tail.
+    // Sixteen bytes per step: one compare per special byte, then one step per comma found before
+    // the first LF. The loads stay inside [first, limit); the scalar loop takes the tail, and a
+    // step holding a quote or CR, where CRLF has to be told from a stray CR.
     const __m128i comma = _mm_set1_epi8(',');
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i carriage_return = _mm_set1_epi8('\r');
-    while (last - cursor >= 16) {
+    const __m128i line_feed = _mm_set1_epi8('\n');
+    while (limit - cursor >= 16) {
       const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cursor));
+      const auto newlines = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, line_feed)));
+      const unsigned before = newlines != 0 ? (newlines & (0u - newlines)) - 1 : 0xFFFFu;  // lanes before the LF
       const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, carriage_return));
-      if (_mm_movemask_epi8(special) != 0) return false;
-      auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, comma)));
+      if ((static_cast<unsigned>(_mm_movemask_epi8(special)) & before) != 0) break;
+      auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, comma))) & before;
       while (commas != 0) {
         const char* at = cursor + __builtin_ctz(commas);
         if (count <= layout_.field_count) fields_[count] = std::string_view(field, at - field);
@@ -60,19 +68,32 @@ class RowParser {
         field = at + 1;
         commas &= commas - 1;
       }
+      if (newlines != 0) {
+        last = cursor + __builtin_ctz(newlines);
+        cursor = limit;  // done: the scalar loop has nothing left
+        break;
+      }
       cursor += 16;
     }
 #endif
-    for (; cursor < last; ++cursor) {
+    for (; cursor < limit; ++cursor) {
       const char c = *cursor;
       if (c == ',') {
         if (count <= layout_.field_count) fields_[count] = std::string_view(field, cursor - field);
         ++count;
         field = cursor + 1;
-      } else if (c == '"' || c == '\r') {
-        return false;
+      } else if (c == '\n') {
+        last = cursor;
+        break;
+      } else if (c == '\r') {
+        if (cursor + 1 < limit && cursor[1] != '\n') return kDecline;
+        last = cursor;
+        break;
+      } else if (c == '"') {
+        return kDecline;
       }
     }
+    const size_t end = static_cast<size_t>(last - text);
     if (count <= layout_.field_count) fields_[count] = std::string_view(field, last - field);
     ++count;
     ++out_.rows_read;
@@ -84,10 +105,10 @@ class RowParser {
     record.line = line;
     if (count != layout_.field_count) {
       Reject(RejectReason::kMalformedRow, -1, raw, line);
-      return true;
+      return end;
     }
     Apply(raw, record);
-    return true;
+    return end;
   }
 
   void ParseRecord(const char* text, const Record& record) {
@@ -343,12 +364,12 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
       ++position;
       continue;
     }
-    const void* newline = std::memchr(data + position, '\n', size - position);
-    size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : size;
-    if (end > position && data[end - 1] == '\r') --end;
-    if (split_path == SplitPath::kFast && parser.TryParsePlainLine(data, position, end, line)) {
-      position = end;
-      continue;
+    if (split_path == SplitPath::kFast) {
+      const size_t end = parser.TryParsePlainLine(data, position, size, line);
+      if (end != static_cast<size_t>(-1)) {
+        position = end;
+        continue;
+      }
     }
     // A quote or a stray CR: the record follows libcsv's rules and may span lines.
     RecordCursor cursor(data + position, size - position, line);

@@ -38,15 +38,16 @@ inline void PopulateForWrite(void* data, size_t bytes) {
 #endif
 }
 
-//! Reserves `count` elements, advises huge pages for them and faults them in (PopulateForWrite).
-//! Arrays of a megabyte or more get
+//! Reserves `count` elements, advises huge pages for them and faults in the first `populate` of
+//! them (PopulateForWrite; default all): capacity beyond the rows expected to be written stays
+//! untouched, so costs nothing. Arrays of a megabyte or more get
 //! 2 MiB of extra (untouched, so free) capacity, so that whole huge pages cover their data even
 //! though the allocation is not 2 MiB-aligned.
 template <typename Vector>
-void ReserveHuge(Vector& vector, size_t count) {
+void ReserveHuge(Vector& vector, size_t count, size_t populate = SIZE_MAX) {
   constexpr size_t kHugePage = size_t{2} << 20;
   const size_t element = sizeof(*vector.data());
-  const size_t requested = std::max(count, vector.size());
+  const size_t requested = std::max(std::min(count, populate), vector.size());
   if (count * element >= kHugePage / 2) count += kHugePage / element;
   if (vector.capacity() >= count) return;
   const size_t used_bytes = vector.size() * element;

@@ -48,14 +48,16 @@ int32_t GlobalDictionary::Id(std::string&& text) {
 
 void RowMerger::Reserve(size_t rows, size_t keys) {
   seen_.Reserve(keys);
-  ReserveHuge(table_.customer, rows);
-  ReserveHuge(table_.invoice, rows);
-  ReserveHuge(table_.country, rows);
-  ReserveHuge(table_.day, rows);
-  ReserveHuge(table_.quantity, rows);
-  ReserveHuge(table_.price, rows);
-  ReserveHuge(table_.revenue, rows);
-  ReserveHuge(table_.line, rows);
+  // Room for every row read, but only the pages of the rows expected to be accepted are faulted
+  // in ahead: zeroing pages that are never written was 8% of the CPU samples on Online Retail.
+  ReserveHuge(table_.customer, rows, keys);
+  ReserveHuge(table_.invoice, rows, keys);
+  ReserveHuge(table_.country, rows, keys);
+  ReserveHuge(table_.day, rows, keys);
+  ReserveHuge(table_.quantity, rows, keys);
+  ReserveHuge(table_.price, rows, keys);
+  ReserveHuge(table_.revenue, rows, keys);
+  ReserveHuge(table_.line, rows, keys);
 }
 
 void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_offset) {

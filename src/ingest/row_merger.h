@@ -61,7 +61,8 @@ class RowMerger {
   //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects);
   //! `line_offset` is added to the block's line numbers (of rows and rejects) to make them absolute.
   void Merge(ParsedBlock& block, std::string_view text, int64_t line_offset);
-  //! Reserves the columns for `rows` rows and sizes the duplicate set for `keys` rows.
+  //! Reserves the columns for `rows` rows, faults in their pages for `keys` rows and sizes the
+  //! duplicate set for `keys` rows (the rows expected to be accepted).
   void Reserve(size_t rows, size_t keys);
   //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).
   void Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects);

@@ -1,39 +1,20 @@
-#include <openssl/evp.h>
+// The run manifest's SHA-256 comes from a module loaded on first use (pipeline/file_hash_module.h),
+// so libcrypto is mapped by `segcast run` only, not at the start of every command.
+#include <string>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <memory>
-#include <vector>
-
+#include "core/module_loader.h"
+#include "pipeline/file_hash_module.h"
 #include "pipeline/run_state.h"
 #include "segcast/error.h"
 
 namespace segcast::internal {
 
 std::string Sha256File(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError("cannot read file to hash it", {.file = path});
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                  &EVP_MD_CTX_free);
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
-    throw Error(ErrorKind::kInternal, "OpenSSL SHA-256 is unavailable");
-  }
-  std::vector<char> buffer(1 << 20);
-  while (file) {
-    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (file.gcount() > 0) EVP_DigestUpdate(context.get(), buffer.data(), file.gcount());
-  }
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(context.get(), digest.data(), &size);
-  std::string hex;
-  char byte[3];
-  for (unsigned int index = 0; index < size; ++index) {
-    std::snprintf(byte, sizeof byte, "%02x", digest[index]);
-    hex += byte;
-  }
-  return hex;
+  const auto sha256 = LoadModuleEntry<ConfigError, Sha256FileFunction>(
+      kFileHashModule, kFileHashModuleEntry,
+      "libsegcast_file_hash.so beside the segcast executable (build the segcast_file_hash "
+      "target; it needs libssl-dev)");
+  return sha256(path);
 }
 
 }  // namespace segcast::internal

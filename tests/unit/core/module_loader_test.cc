@@ -130,5 +130,20 @@ TEST_CASE("the build's own modules are found through the configured folder", "[c
   CHECK(web.entry != nullptr);
   CHECK(web.path == std::string(SEGCAST_BUILD_MODULE_DIR) + "/libsegcast_web_server.so");
 #endif
+#ifdef SEGCAST_TEST_HAVE_FILE_HASH_MODULE
+  const ModuleLookup hash =
+      FindModuleEntry("segcast_file_hash", "segcast_file_hash_sha256", ModuleSearchDirs());
+  REQUIRE(hash.entry != nullptr);
+  CHECK(hash.path == std::string(SEGCAST_BUILD_MODULE_DIR) + "/libsegcast_file_hash.so");
+  using Sha256Function = std::string (*)(const std::string&);
+  const auto sha256 = reinterpret_cast<Sha256Function>(hash.entry);
+  TempDir dir;
+  const std::string file = (dir.path / "abc.txt").string();
+  std::ofstream(file) << "abc";
+  // FIPS 180-2, appendix B.1: SHA-256("abc").
+  CHECK(sha256(file) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // An exception thrown inside the module is caught here by its type.
+  CHECK_THROWS_AS(sha256((dir.path / "missing").string()), InputError);
+#endif
   CHECK(std::filesystem::exists(std::string(SEGCAST_BUILD_MODULE_DIR)));
 }

@@ -178,19 +178,22 @@ class OrderedPipeline {
   }
 
   void Merge(Parsed& parsed) {
-    if (!reserved_) {
-      // Size the duplicate set and the columns once, from the first block's rows per file byte.
-      reserved_ = true;
-      if (parsed.block.consumed > 0 && report_.file_bytes > parsed.block.consumed) {
-        // Columns are reserved for every row read (virtual memory: untouched pages cost nothing),
-        // the duplicate set, which is zero-filled, for the accepted rows with a margin.
-        double scale = static_cast<double>(report_.file_bytes) / static_cast<double>(parsed.block.consumed);
-        merger_.Reserve(static_cast<size_t>(static_cast<double>(parsed.rows.rows_read) * scale * 1.1),
-                        static_cast<size_t>(static_cast<double>(parsed.rows.day.size()) * scale * 1.15));
-      }
-    }
     const std::string_view text = parsed.block.text();
     report_.text_bytes += static_cast<int64_t>(text.size());
+    if (!reserved_ && (report_.text_bytes >= kEstimateBytes || parsed.block.last)) {
+      // Size the duplicate set and the columns once, from the rows per file byte of the first
+      // few MiB (the first block alone is small: it ends after the header's 64 KiB window).
+      reserved_ = true;
+      if (parsed.block.consumed > 0 && report_.file_bytes > parsed.block.consumed) {
+        // Columns are reserved for every row read (virtual memory: untouched pages cost nothing)
+        // and faulted in, like the zero-filled duplicate set, for the accepted rows with a margin.
+        double scale = static_cast<double>(report_.file_bytes) / static_cast<double>(parsed.block.consumed);
+        merger_.Reserve(static_cast<size_t>(static_cast<double>(rows_read_so_far_ + parsed.rows.rows_read) * scale * 1.1),
+                        static_cast<size_t>(static_cast<double>(accepted_so_far_ + parsed.rows.day.size()) * scale * 1.15));
+      }
+    }
+    rows_read_so_far_ += parsed.rows.rows_read;
+    accepted_so_far_ += static_cast<int64_t>(parsed.rows.day.size());
     if (!open_.active) {
       MergeRows(parsed.rows, text, next_line_, parsed.block.last);
     } else {
@@ -267,7 +270,10 @@ class OrderedPipeline {
   std::vector<ParsedBlock> spare_;
   int64_t next_merge_ = 0;
   bool merging_ = false;
+  static constexpr int64_t kEstimateBytes = int64_t{4} << 20;  // text seen before sizing the merge
   bool reserved_ = false;
+  int64_t rows_read_so_far_ = 0;  // rows of the blocks merged so far (an estimate's basis)
+  int64_t accepted_so_far_ = 0;
   int64_t next_line_ = 1;  // physical line where the next block to merge starts
   OpenRecord open_;
   ParsedBlock reparsed_;

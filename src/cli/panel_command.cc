@@ -1,8 +1,4 @@
 // segcast panel FILE -o DIR: the monthly LRFM panel (lrfm.csv: customer_id, month, L, R, F, M).
-#include <omp.h>
-
-#include <algorithm>
-#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -25,10 +21,13 @@ struct PanelFlags {
   bool rfm = false;
 };
 
-// Customers [begin, end) of lrfm.csv, appended to `text`.
-void AppendLrfmRows(const LrfmPanel& panel, const std::vector<std::string>& months, int begin, int end,
-                    std::string& text) {
-  for (int customer = begin; customer < end; ++customer) {
+// lrfm.csv in one buffer: formatting through ostream cost as much as building the panel.
+std::string LrfmCsvText(const LrfmPanel& panel) {
+  std::vector<std::string> months(panel.month_count);
+  for (int month = 0; month < panel.month_count; ++month) months[month] = FormatMonth(panel.first_month + month);
+  std::string text = "customer_id,month,L,R,F,M\n";
+  text.reserve(text.size() + panel.values.size() / kLrfmFeatures * 48);
+  for (int customer = 0; customer < panel.customer_count(); ++customer) {
     const std::string id = CsvField(panel.customer_ids[customer]);
     for (int month = panel.start[customer]; month < panel.month_count; ++month) {
       text += id;
@@ -41,37 +40,6 @@ void AppendLrfmRows(const LrfmPanel& panel, const std::vector<std::string>& mont
       text += '\n';
     }
   }
-}
-
-// lrfm.csv in one buffer: formatting through ostream cost as much as building the panel. The
-// customers are formatted in contiguous slices, one per thread, and joined in order, so the text
-// is the same for any thread count. OpenMP rather than a new thread: the ingest's OpenMP worker is
-// still spinning, waiting for work, and would compete with a thread of our own on 2 cores.
-std::string LrfmCsvText(const LrfmPanel& panel, int threads) {
-  std::vector<std::string> months(panel.month_count);
-  for (int month = 0; month < panel.month_count; ++month) months[month] = FormatMonth(panel.first_month + month);
-  const int customers = panel.customer_count();
-  const int slices = std::max(1, std::min(threads > 0 ? threads : omp_get_max_threads(), customers));
-  std::vector<std::string> parts(slices);
-  std::vector<std::exception_ptr> failures(slices);
-#pragma omp parallel for num_threads(slices) schedule(static, 1)
-  for (int slice = 0; slice < slices; ++slice) {
-    try {
-      const int begin = static_cast<int>(int64_t{customers} * slice / slices);
-      const int end = static_cast<int>(int64_t{customers} * (slice + 1) / slices);
-      parts[slice].reserve(static_cast<size_t>(panel.values.size() / kLrfmFeatures) * 48 / slices + 64);
-      AppendLrfmRows(panel, months, begin, end, parts[slice]);
-    } catch (...) {
-      failures[slice] = std::current_exception();  // an exception must not leave the region
-    }
-  }
-  for (const std::exception_ptr& failure : failures)
-    if (failure) std::rethrow_exception(failure);
-  std::string text = "customer_id,month,L,R,F,M\n";
-  size_t size = text.size();
-  for (const std::string& part : parts) size += part.size();
-  text.reserve(size);
-  for (const std::string& part : parts) text += part;
   return text;
 }
 
@@ -102,7 +70,7 @@ void AddPanelCommand(CLI::App& app, CommandContext& context) {
     // (Building the RFM on a second thread beside the panel cut the serial instructions further
     // but did not measurably help on 2 cores, where OpenMP's idle workers spin: kept serial.)
     LrfmPanel panel = BuildPanel(result.transactions, options);
-    std::string lrfm_text = LrfmCsvText(panel, flags->ingest.threads);
+    std::string lrfm_text = LrfmCsvText(panel);
     std::string rfm_csv;
     if (flags->rfm) {
       RfmOptions rfm_options;

@@ -39,7 +39,7 @@ echo "== plain = gzip, 1 thread = 2 threads, Online Retail II header = Online Re
 gzip -dc "$sample" > "$work/sample.csv"
 "$bin" panel "$work/sample.csv" -o "$work/plain" --threads 1 2> /dev/null
 cmp "$work/gz/lrfm.csv" "$work/plain/lrfm.csv" || fail "plain CSV gives another panel"
-# lrfm.csv is formatted in one slice of customers per thread: 3 slices of 442 customers are uneven.
+# An odd thread count: the blocks are parsed and merged by 3 threads.
 "$bin" panel "$work/sample.csv" -o "$work/plain3" --threads 3 2> /dev/null
 cmp "$work/gz/lrfm.csv" "$work/plain3/lrfm.csv" || fail "3 threads give another panel"
 { echo "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"; tail -n +2 "$work/sample.csv"; } \

@@ -1,15 +1,17 @@
 // MAP fit: sigma and theta are optimised in turn (each step lowers the same posterior), theta by
 // Ceres, sigma in closed form. Warm starts carry theta from one sigma round (or one validation
 // fit) to the next.
-#include <ceres/ceres.h>
 #include <ceres/tiny_solver.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "core/module_loader.h"
 #include "forecast/model.h"
 #include "forecast/model_terms.h"
+#include "forecast/nonlinear_fit_module.h"
+#include "segcast/error.h"
 
 namespace segcast::internal {
 namespace {
@@ -263,29 +265,22 @@ Fit FitNonlinear(const ScaledHistory& history, const Design& design, const Model
     for (int row = 0; row < rows; ++row) sum += residuals[row] * residuals[row];
     return sum;
   };
+  // The Ceres library (and its sparse/LAPACK chain) is mapped only by runs that reach this
+  // variant (forecast/nonlinear_fit_module.h).
+  const auto solve = LoadModuleEntry<ConfigError, NonlinearSolveFunction>(
+      kCeresFitModule, kCeresFitModuleEntry,
+      "libsegcast_ceres_fit.so beside the segcast executable (build the segcast_ceres_fit "
+      "target; it needs libceres-dev)");
   Fit fit;
   double sigma = SigmaGivenResiduals(data_sum_squares(theta), history.weight_sum);
   for (int round = 0; round < kMaxSigmaRounds; ++round) {
     data.trend_prior = sigma / kTrendPriorScale;
     data.seasonality_prior = sigma / spec.seasonality_prior_scale;
     data.lambda = sigma * sigma / spec.changepoint_prior_scale;
-    ceres::Problem::Options problem_options;
-    problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
-    ceres::Problem problem(problem_options);
-    auto* cost = new ceres::DynamicAutoDiffCostFunction<NonlinearObjective, 8>(
-        new NonlinearObjective{&data});
-    cost->AddParameterBlock(static_cast<int>(theta.size()));
-    cost->SetNumResiduals(objective.residuals());
-    problem.AddResidualBlock(cost, nullptr, theta.data());
-    ceres::Solver::Options options;
-    options.linear_solver_type = ceres::DENSE_QR;
-    options.max_num_iterations = 200;
-    options.logging_type = ceres::SILENT;
-    options.num_threads = 1;
-    ceres::Solver::Summary summary;
-    ceres::Solve(options, &problem, &summary);
-    fit.iterations += static_cast<int>(summary.iterations.size());
-    fit.converged = summary.termination_type == ceres::CONVERGENCE;
+    const NonlinearSolveSummary summary =
+        solve(data, theta.data(), static_cast<int>(theta.size()));
+    fit.iterations += summary.iterations;
+    fit.converged = summary.converged;
     const double next = SigmaGivenResiduals(data_sum_squares(theta), history.weight_sum);
     const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
     sigma = next;

@@ -10,7 +10,6 @@
 // whose square is exactly 2 lambda (sqrt(delta^2 + eps^2) - eps) and which is smooth at 0.
 #pragma once
 
-#include <ceres/cost_function.h>
 #include <ceres/jet.h>
 
 #include <Eigen/Dense>
@@ -72,55 +71,6 @@ struct CompressedLinearObjective {
     }
     return true;
   }
-};
-
-//! The compressed data-plus-Gaussian-prior term as a ceres::CostFunction: r = U theta - c.
-class CompressedDataCost final : public ceres::CostFunction {
- public:
-  CompressedDataCost(int parameters, const Eigen::MatrixXd* upper, const Eigen::VectorXd* target)
-      : upper_(upper), target_(target) {
-    set_num_residuals(parameters);
-    mutable_parameter_block_sizes()->push_back(parameters);
-  }
-  bool Evaluate(double const* const* parameters, double* residuals,
-                double** jacobians) const override {
-    const int p = static_cast<int>(upper_->cols());
-    Eigen::Map<const Eigen::VectorXd> theta(parameters[0], p);
-    Eigen::Map<Eigen::VectorXd>(residuals, p) =
-        upper_->triangularView<Eigen::Upper>() * theta - *target_;
-    if (jacobians != nullptr && jacobians[0] != nullptr)
-      Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          jacobians[0], p, p) = upper_->triangularView<Eigen::Upper>();
-    return true;
-  }
-
- private:
-  const Eigen::MatrixXd* upper_;
-  const Eigen::VectorXd* target_;
-};
-
-//! r = weight * theta[index]; with ceres::SoftLOneLoss(a) it becomes the smooth Laplace prior
-//! lambda (sqrt(delta^2 + eps^2) - eps) for a = sqrt(lambda eps), weight = sqrt(lambda / eps).
-class ScaledCoordinateCost final : public ceres::CostFunction {
- public:
-  ScaledCoordinateCost(int parameters, int index, const double* weight)
-      : index_(index), weight_(weight) {
-    set_num_residuals(1);
-    mutable_parameter_block_sizes()->push_back(parameters);
-  }
-  bool Evaluate(double const* const* parameters, double* residuals,
-                double** jacobians) const override {
-    residuals[0] = *weight_ * parameters[0][index_];
-    if (jacobians != nullptr && jacobians[0] != nullptr) {
-      std::fill(jacobians[0], jacobians[0] + parameter_block_sizes()[0], 0.0);
-      jacobians[0][index_] = *weight_;
-    }
-    return true;
-  }
-
- private:
-  int index_;
-  const double* weight_;
 };
 
 //! Inputs of the full (uncompressed) objective used when yhat is not linear in theta.

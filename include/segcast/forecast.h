@@ -70,19 +70,6 @@ enum class Combination {
   kLeaveOneOutBestHalf,
 };
 
-//! Where the noise scale of the calibrated intervals comes from (linear additive / log variants).
-enum class NoiseScale {
-  //! sqrt(RSS_w / (N - df)): the recency-weighted residuals of the whole history over their
-  //! residual degrees of freedom (default).
-  kWeightedResiduals,
-  //! The in-sample residuals of the last 24 months weighted by 0.5^(age / noise_half_life),
-  //! inflated by the whole fit's N / (N - df).
-  kRecentResiduals,
-  //! The leave-one-out (PRESS) residuals of the last 24 months, e_i / (1 - h_ii), weighted by
-  //! 0.5^(age / noise_half_life) (equal weights when noise_half_life is 0).
-  kLeaveOneOut,
-};
-
 struct ForecastOptions {
   //! Months to forecast beyond the last complete month; 1 .. 240.
   int horizon = 6;
@@ -159,11 +146,6 @@ struct ForecastOptions {
   //! the way from the damped to the undamped continuation of the last fitted rate (linear
   //! growth with trend_damping < 1 only).
   bool damping_spread = true;
-  //! Noise scale of the calibrated intervals; the local scales (kRecentResiduals, kLeaveOneOut)
-  //! fall back to the default when fewer than 6 of the last 24 months are usable.
-  NoiseScale noise_scale = NoiseScale::kWeightedResiduals;
-  //! Half-life in months of the weights of the local noise scales; 0 = equal weights. >= 0.
-  double noise_half_life = 0.0;
   //! How variants are used; kFixed fits exactly the options above.
   Selection selection = Selection::kAverage;
   //! The variants of kAverage and kValidation: each of these half-lives (months; 0 = equal

@@ -8,7 +8,6 @@
 //                  [calibrated=1] [nonnegative=1] [stage=test|validation] [cut=24]
 //                  [combination=mean|median|besthalf|loo] [robust=0] [seasonal_half_life=0]
 //                  [level_correction=0] [damping_spread=1] [iscale_h1=0.9] [iscale_slope=0.017]
-//                  [noise=df|recent|loo] [noise_half_life=0]
 //                  [points=PATH] [synthetic_points=PATH] (every scored point as CSV)
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
@@ -243,11 +242,6 @@ int main(int argc, char** argv) {
     options.level_correction_months = std::stoi(get("level_correction", "0"));
   if (arguments.count("damping_spread")) options.damping_spread = get("damping_spread", "0") == "1";
   if (arguments.count("robust")) options.robust_rounds = std::stoi(get("robust", "0"));
-  if (arguments.count("noise"))
-    options.noise_scale = get("noise", "") == "recent" ? segcast::NoiseScale::kRecentResiduals
-                          : get("noise", "") == "loo"  ? segcast::NoiseScale::kLeaveOneOut
-                                                       : segcast::NoiseScale::kWeightedResiduals;
-  if (arguments.count("noise_half_life")) options.noise_half_life = std::stod(get("noise_half_life", "0"));
   if (arguments.count("iscale_h1")) options.interval_scale_h1 = std::stod(get("iscale_h1", "1"));
   if (arguments.count("iscale_slope")) options.interval_scale_slope = std::stod(get("iscale_slope", "0"));
   if (arguments.count("half_life")) options.recency_half_life = std::stod(get("half_life", "0"));

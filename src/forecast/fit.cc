@@ -223,36 +223,12 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   fit.leave_one_out.assign(history.n, std::numeric_limits<double>::quiet_NaN());
   std::vector<double> scratch;
   Eigen::VectorXd row(p);
-  // Local noise scales from the same months (ForecastOptions::noise_scale).
-  double local_weight = 0.0, local_squares = 0.0;
-  int local_months = 0;
   for (int month = std::max(0, history.n - kLeaveOneOutMonths); month < history.n; ++month) {
     if (!std::isfinite(history.z[month])) continue;
     LinearRow(design, history.first_month, month, row.data(), scratch);
     const double leverage = history.weight[month] * row.dot(inverse * row);
     const double residual = history.z[month] - row.dot(x);
     if (leverage < 1.0) fit.leave_one_out[month] = history.z[month] - residual / (1.0 - leverage);
-    if (spec.noise_scale == NoiseScale::kWeightedResiduals) continue;
-    const bool press = spec.noise_scale == NoiseScale::kLeaveOneOut;
-    if (press && leverage >= 1.0) continue;
-    const double error = press ? residual / (1.0 - leverage) : residual;
-    const double weight =
-        spec.noise_half_life > 0 ? std::exp2(-(history.n - 1 - month) / spec.noise_half_life) : 1.0;
-    local_weight += weight;
-    local_squares += weight * error * error;
-    ++local_months;
-  }
-  constexpr int kMinLocalMonths = 6;
-  if (spec.noise_scale != NoiseScale::kWeightedResiduals && local_months >= kMinLocalMonths &&
-      local_squares > 0.0) {
-    double variance = local_squares / local_weight;
-    // In-sample residuals understate out-of-sample errors as the whole fit's do; PRESS residuals
-    // are already out of sample.
-    if (spec.noise_scale == NoiseScale::kRecentResiduals && residual_df > 1.0)
-      variance *= history.weight_sum / residual_df;
-    const double local = std::sqrt(variance);
-    fit.meat *= (local * local) / (fit.predictive_sigma * fit.predictive_sigma);
-    fit.predictive_sigma = local;
   }
   return fit;
 }

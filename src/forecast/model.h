@@ -35,8 +35,6 @@ struct ModelSpec {
   bool damping_spread = false;  //!< paths spread between the damped and undamped trend
   int robust_rounds = 0;  //!< Huber reweighting rounds after the least-squares fit; 0 = off
   bool calibrated_intervals = true;
-  NoiseScale noise_scale = NoiseScale::kWeightedResiduals;
-  double noise_half_life = 0.0;  //!< months; 0 = equal weights
 };
 
 ModelSpec SpecFromOptions(const ForecastOptions& options);

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <unordered_map>
 
+#include "internal/huge_pages.h"
 #include "segcast/rfm.h"
 
 #include "segcast/error.h"
@@ -128,7 +129,7 @@ std::string RfmCsvText(const RfmTable& rfm, const Transactions& table) {
   std::string text = "customer_id,recency,frequency,monetary,first_purchase,last_purchase,country";
   for (const std::string& column : table.attributes.columns) (text += ',') += CsvField(column);
   text += '\n';
-  text.reserve(text.size() + rfm.size() * 64);
+  internal::ReserveHuge(text, text.size() + rfm.size() * 64);
   // Customers share few distinct purchase days; Boost's calendar conversion per field was a
   // quarter of the writing time.
   std::unordered_map<Day, std::string> day_text;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "features/distinct_counter.h"
+#include "internal/huge_pages.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 
@@ -52,8 +53,13 @@ LrfmPanel BuildPanel(const Transactions& transactions, const PanelOptions& optio
 
   std::vector<Day> first(customers, std::numeric_limits<Day>::max());
   std::vector<Day> last_before_window(customers, std::numeric_limits<Day>::min());
-  std::vector<Day> last_in_cell(customers * static_cast<size_t>(months), std::numeric_limits<Day>::min());
-  std::vector<double> values(customers * static_cast<size_t>(months) * kLrfmFeatures, 0.0);
+  const size_t cells = customers * static_cast<size_t>(months);
+  std::vector<Day> last_in_cell;
+  internal::ReserveHuge(last_in_cell, cells);
+  last_in_cell.assign(cells, std::numeric_limits<Day>::min());
+  std::vector<double> values;
+  internal::ReserveHuge(values, cells * kLrfmFeatures);
+  values.assign(cells * kLrfmFeatures, 0.0);
   internal::DistinctInvoiceCounter invoices(transactions.invoice_ids.size());
   for (size_t row = 0; row < transactions.size(); ++row) {
     const Day day = transactions.day[row];
@@ -84,6 +90,7 @@ LrfmPanel BuildPanel(const Transactions& transactions, const PanelOptions& optio
   panel.customer_index = kept;
   panel.customer_ids.resize(kept.size());
   panel.start.resize(kept.size());
+  internal::ReserveHuge(panel.values, kept.size() * static_cast<size_t>(months) * kLrfmFeatures);
   panel.values.assign(kept.size() * static_cast<size_t>(months) * kLrfmFeatures, 0.0);
   internal::ExceptionCapture capture;
 #pragma omp parallel for schedule(static)

@@ -1,7 +1,7 @@
 #include "ingest/block_parser.h"
 
 #include "ingest/date_parser.h"
-#include "ingest/huge_pages.h"
+#include "internal/huge_pages.h"
 #include "ingest/libcsv_record.h"
 #include "ingest/number_parse.h"
 #include "ingest/record_cursor.h"

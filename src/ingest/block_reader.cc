@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "ingest/huge_pages.h"
+#include "internal/huge_pages.h"
 #include "ingest/record_cursor.h"
 
 #if defined(__SSE2__)

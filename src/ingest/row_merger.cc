@@ -4,7 +4,7 @@
 #include <charconv>
 #include <numeric>
 
-#include "ingest/huge_pages.h"
+#include "internal/huge_pages.h"
 
 namespace segcast::internal {
 

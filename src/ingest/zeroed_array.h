@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "ingest/huge_pages.h"
+#include "internal/huge_pages.h"
 
 namespace segcast::internal {
 

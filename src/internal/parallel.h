@@ -43,4 +43,24 @@ class ExceptionCapture {
   std::exception_ptr first_;
 };
 
+//! Runs `first` and `second` at the same time on two threads of OpenMP's pool (one when `threads`
+//! is 1), then rethrows the first exception either threw. The pool's workers spin for a while
+//! after a region ends, so the second task starts at once; a std::thread would instead compete
+//! with that spinning worker for the second core. OpenMP loops inside either task run on one
+//! thread (nested regions are inactive by default).
+//!
+//!   RunConcurrently(2, [&] { panel = BuildPanel(table, options); }, [&] { rfm = ComputeRfm(table); });
+template <typename First, typename Second>
+void RunConcurrently(int threads, First&& first, Second&& second) {
+  ExceptionCapture capture;
+#pragma omp parallel sections num_threads(threads > 1 ? 2 : 1)
+  {
+#pragma omp section
+    capture.Run(first);
+#pragma omp section
+    capture.Run(second);
+  }
+  capture.Rethrow();
+}
+
 }  // namespace segcast::internal

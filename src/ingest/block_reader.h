@@ -2,12 +2,12 @@
 // reading and decompression overlap with parsing and blocks can be parsed in parallel.
 //
 // Blocks read into memory (gzip, pipes) hold whole records only. Blocks that are views into a
-// source's whole text (a plain file, read in window by window, or text in memory) are cut at the
-// last LF of each window without scanning for quotes ("speculative"): such a cut may fall inside
-// a quoted field, which the parse of the block before reveals (it ends inside an open quote) and
-// the ordered merge repairs by re-parsing from that record's start. Each block knows how much of
-// the file had been consumed when it was cut. A UTF-8 byte-order mark at the start of the data is
-// dropped. Views are not copied again; the merge releases the text behind it (Release).
+// mapped file or text in memory are cut at the last LF of each window without scanning for quotes
+// ("speculative"): such a cut may fall inside a quoted field, which the parse of the block before
+// reveals (it ends inside an open quote) and the ordered merge repairs by re-parsing from that
+// record's start. Each block knows how much of the file had been consumed when it was cut. A UTF-8 byte-order
+// mark at the start of the data is dropped. When the source is already in memory (a mapped file,
+// IngestText) blocks are views into it and nothing is copied.
 //
 //   BlockReader reader(OpenByteSource(path), 4 << 20, 4);
 //   Block block;
@@ -82,9 +82,6 @@ class BlockReader {
   bool Next(Block& block);
   //! Gives a spent block's memory back for reuse (saves page faults on fresh allocations).
   void Recycle(TextBuffer&& text);
-  //! The text of the source before `end` (a pointer into ByteSource::Whole()) will not be read
-  //! again: its memory may be given back. Blocks that are not views into the source ignore it.
-  void Release(const char* end);
   const ByteSource& source() const { return *source_; }
 
  private:

@@ -2,7 +2,6 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <filesystem>
 #include <vector>
 
-#include "internal/huge_pages.h"
 #include "segcast/error.h"
 
 namespace segcast::internal {
@@ -62,94 +60,41 @@ class PlainFileSource final : public ByteSource {
   FilePointer file_;
 };
 
-// A plain regular file, read ahead of the parsers into one reserved range of anonymous memory on
-// 2 MiB pages; blocks are views into it. It replaced a read-only memory mapping of the file: in a
-// virtual machine the first touch of each 4 KiB page of a mapping costs about 2 us even after
-// MADV_POPULATE_READ, so scanning a 47 MB mapped file took 24 ms, against 10-12 ms to copy it into
-// 2 MiB pages and 2.3 ms to scan it there (and 4.5 ms less to unmap at the end). Memory behind the
-// merge is given back 2 MiB at a time (Release), so it stays bounded by the blocks in flight
-// however large the file, and a stale view faults loudly instead of reading freed text. A file truncated
-// while it is read gives an error, where a mapping would have ended the process with SIGBUS.
-class LoadedFileSource final : public ByteSource {
+// A plain file mapped read-only: blocks are views into the page cache, so the text is never copied
+// and no buffer pages are faulted in. The reader thread's scan for cuts touches each page first,
+// so page-ins overlap with parsing.
+class MappedFileSource final : public ByteSource {
  public:
-  static constexpr size_t kHugePage = size_t{2} << 20;
-
-  LoadedFileSource(FilePointer file, const std::string& name, size_t size, char* region, size_t region_bytes)
-      : file_(std::move(file)), size_(size), region_(region), region_bytes_(region_bytes) {
+  MappedFileSource(const char* data, size_t size, const std::string& name) : data_(data), size_(size) {
     name_ = name;
     total_bytes_ = static_cast<int64_t>(size);
-    data_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(region) + kHugePage - 1) & ~(kHugePage - 1));
-    AdviseHugePages(data_, RoundUp(size_));
   }
-  ~LoadedFileSource() override { munmap(region_, region_bytes_); }
-  LoadedFileSource(const LoadedFileSource&) = delete;
-  LoadedFileSource& operator=(const LoadedFileSource&) = delete;
-
+  ~MappedFileSource() override { munmap(const_cast<char*>(data_), size_); }
   std::string_view Whole() const override { return {data_, size_}; }
-
-  void Prepare(size_t end) override {
-    // Whole 2 MiB pages at a time: each is faulted in once, and pread fills it entirely.
-    end = std::min(RoundUp(end), size_);
-    if (end <= loaded_) return;
-    PopulateForWrite(data_ + loaded_, end - loaded_);
-    while (loaded_ < end) {
-      const ssize_t got = pread(fileno(file_.get()), data_ + loaded_, end - loaded_, static_cast<off_t>(loaded_));
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw InputError(std::string("read failed: ") + std::strerror(errno), {.file = name_});
-      if (got == 0) {
-        throw InputError("the file became shorter while it was read: " + std::to_string(loaded_) + " of " +
-                             std::to_string(size_) + " bytes were there",
-                         {.file = name_, .expected = "a file that no other program changes while segcast reads it"});
-      }
-      loaded_ += static_cast<size_t>(got);
-    }
-    consumed_.store(static_cast<int64_t>(loaded_), std::memory_order_relaxed);
-  }
-
-  void Release(size_t end) override {
-    // Only ever called for text handed out in blocks, so already prepared: loaded_ is the reader
-    // thread's and is not read here.
-    const size_t whole_pages = end & ~(kHugePage - 1);
-    if (whole_pages <= released_) return;
-    // Given back but kept reserved: an unmapped hole could be reused by another mapping, which
-    // the destructor's munmap would then take away. No access is allowed, so a stale view faults.
-    madvise(data_ + released_, whole_pages - released_, MADV_DONTNEED);
-    mprotect(data_ + released_, whole_pages - released_, PROT_NONE);
-    released_ = whole_pages;
-  }
-
   size_t Read(char* buffer, size_t capacity) override {
-    const size_t count = std::min(capacity, size_ - position_);
-    Prepare(position_ + count);
+    size_t count = std::min(capacity, size_ - position_);
     if (count > 0) std::memcpy(buffer, data_ + position_, count);
     position_ += count;
+    consumed_.store(static_cast<int64_t>(position_), std::memory_order_relaxed);
     return count;
   }
 
  private:
-  static size_t RoundUp(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
-
-  FilePointer file_;
+  const char* data_;
   size_t size_;
-  char* region_;
-  size_t region_bytes_;
-  char* data_ = nullptr;  // region_ rounded up to a 2 MiB boundary
-  size_t loaded_ = 0;     // bytes of the file read into data_ (Prepare)
-  size_t released_ = 0;   // bytes at the front of data_ given back (Release)
-  size_t position_ = 0;   // for Read()
+  size_t position_ = 0;
 };
 
-// nullptr when the file is not a regular non-empty file or no address range can be reserved for
-// it: the caller then reads it with fread.
-std::unique_ptr<ByteSource> TryLoadFile(FilePointer& file, const std::string& name) {
+// nullptr when the file cannot be mapped (not a regular file, empty, or mmap refused): the caller
+// then reads it with fread.
+std::unique_ptr<ByteSource> TryMapFile(std::FILE* file, const std::string& name) {
   struct stat status {};
-  if (fstat(fileno(file.get()), &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) return nullptr;
+  if (fstat(fileno(file), &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) return nullptr;
   const auto size = static_cast<size_t>(status.st_size);
-  // Address space only (nothing is touched before Prepare): room to align to 2 MiB and round up.
-  const size_t region_bytes = size + 2 * LoadedFileSource::kHugePage;
-  void* region = mmap(nullptr, region_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (region == MAP_FAILED) return nullptr;
-  return std::make_unique<LoadedFileSource>(std::move(file), name, size, static_cast<char*>(region), region_bytes);
+  void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fileno(file), 0);
+  if (data == MAP_FAILED) return nullptr;
+  madvise(data, size, MADV_SEQUENTIAL);
+  return std::make_unique<MappedFileSource>(static_cast<const char*>(data), size, name);
 }
 
 // zlib inflate with automatic gzip header detection; concatenated gzip members are one stream,
@@ -274,7 +219,7 @@ std::unique_ptr<ByteSource> OpenByteSource(const std::string& path) {
   if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
     return std::make_unique<GzipFileSource>(std::move(file), path, size);
   }
-  if (std::unique_ptr<ByteSource> loaded = TryLoadFile(file, path)) return loaded;
+  if (std::unique_ptr<ByteSource> mapped = TryMapFile(file.get(), path)) return mapped;
   return std::make_unique<PlainFileSource>(std::move(file), path, size);
 }
 

@@ -202,7 +202,7 @@ class OrderedPipeline {
       // is parsed again here, in order; until then the record's bytes are only scanned, once.
       if (!parsed.block.in_source || open_.start + open_.size != text.data()) {
         throw InputError("internal error: a block cut inside a quoted field is not contiguous with the next",
-                         {.file = options_.path, .line = open_.line, .expected = "contiguous blocks of the loaded file"});
+                         {.file = options_.path, .line = open_.line, .expected = "contiguous mapped blocks"});
       }
       open_.size += text.size();
       if (internal::ContinueRecord(text, open_.state)) {
@@ -216,8 +216,6 @@ class OrderedPipeline {
         ThrowOpenQuote(open_.line);
       }
     }
-    // Text before this block's end, or before the record still open, is not read again.
-    if (parsed.block.in_source) reader_.Release(open_.active ? open_.start : text.data() + text.size());
     reader_.Recycle(std::move(parsed.block.storage));
     {
       std::lock_guard<std::mutex> lock(merge_mutex_);
@@ -250,7 +248,7 @@ class OrderedPipeline {
   // A record still inside a quoted field at the end of the blocks merged so far.
   struct OpenRecord {
     bool active = false;
-    const char* start = nullptr;  // its first byte, in the source's whole text
+    const char* start = nullptr;  // its first byte, in the mapped text
     size_t size = 0;              // bytes from there to the end of the last merged block
     int64_t line = 0;             // its physical line
     internal::QuoteState state = internal::QuoteState::kQuoted;

@@ -2,7 +2,7 @@
 //  - the vectorised split of quote-free lines against libcsv splitting every record
 //    (SplitPath::kLibcsvOnly): identical rows, ids, numbers, dates, keys, rejections and lines;
 //  - the Clinger fast path of decimal numbers against std::from_chars, bit for bit;
-//  - views into memory (IngestText, a plain file) against copied blocks (gzip), with
+//  - views into memory (IngestText, a memory-mapped file) against copied blocks (gzip), with
 //    blocks of 4 KiB to 4 MiB and 1 or 2 threads.
 #include <catch2/catch.hpp>
 

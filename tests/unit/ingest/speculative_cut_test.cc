@@ -1,9 +1,9 @@
-// Blocks of a whole text (a plain file or IngestText) are cut at the last LF of each window without looking at quotes, so a cut
+// Blocks of mapped text are cut at the last LF of each window without looking at quotes, so a cut
 // may fall inside a quoted field; the ordered merge detects it (the block before ends inside an
 // open quote) and re-parses from that record's start. These tests put quoted line breaks, commas
 // and closing quotes at and around many cut points and compare every column, line number, reject
 // and count against the same text read as one block (which is never cut), for 1, 2 and 4 threads,
-// through IngestText, a plain file and gzip (whose blocks are cut exactly).
+// through IngestText, a memory-mapped file and gzip (whose blocks are cut exactly).
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -49,6 +49,18 @@ def timed(command):
     return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
+def evict_from_page_cache(path):
+    """Drops a file's clean pages from the page cache (no root needed), so the next read is from disk.
+    The page cache's own state matters too: a file just written is cached in small folios, one read
+    from disk in large ones, which a mapping touches with far fewer (costly, in a VM) page faults."""
+    os.sync()
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(descriptor)
+
+
 def harness_overhead(runs=21):
     """Median wall time of /bin/true through timed(): what the harness adds to every figure."""
     return statistics.median(timed(["/bin/true"])[0] for _ in range(runs))
@@ -92,6 +104,9 @@ def main():
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (e.g. with --baseline)")
     parser.add_argument("--cache", default="/tmp/segcast_bench")
     parser.add_argument("--json")
+    parser.add_argument("--cold", action="store_true",
+                        help="drop the input file's pages from the page cache before every run "
+                             "(posix_fadvise DONTNEED), so each run reads it from disk: a log read for the first time")
     args = parser.parse_args()
     os.makedirs(args.cache, exist_ok=True)
     work = tempfile.mkdtemp(prefix="segcast_bench_")
@@ -121,6 +136,7 @@ def main():
         "runs": args.runs,
         "segcast": args.segcast,
         "harness_overhead_s": round(harness_overhead(), 4),
+        "cold": args.cold,
     }
     print("# machine:", json.dumps(machine))
     print("input,text_bytes,tool,run,wall_s,max_rss_kb,cpu_s")
@@ -142,6 +158,8 @@ def main():
             # pays for the kernel's memory state, so a fixed order would bias the comparison.
             shift = run % len(order)
             for tool, command in order[shift:] + order[:shift]:
+                if args.cold:
+                    evict_from_page_cache(path)
                 wall, rss, cpu = timed(command)
                 runs[tool].append((wall, rss, cpu))
                 print(f"{name},{text_bytes},{tool},{run},{wall:.4f},{rss},{cpu:.3f}", flush=True)
@@ -167,6 +185,8 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
     print()
+    if args.cold:
+        print("Cold runs: each input's page cache was dropped before every run.")
     print(f"Median of {args.runs} runs, {args.threads} segcast threads, {machine['cores']} cores ({machine['cpu']}); "
           f"load average {machine['load_average_start'][0]:.1f} at start, {machine['load_average_end'][0]:.1f} at end.")
     print()

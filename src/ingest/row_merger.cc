@@ -45,7 +45,9 @@ void RowKeySet::Rehash(size_t capacity) {
 int32_t GlobalDictionary::Id(std::string&& text) {
   if ((names_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
   const uint64_t hash = std::hash<std::string_view>()(text);
-  const uint64_t tag = hash & ~uint64_t{0xFFFFFFFF};
+  // The slot comes from the hash's high bits (ScaleToRange), the tag from its low half, so that
+  // neighbouring entries do not share tags more often than chance.
+  const uint64_t tag = hash << 32;
   const size_t capacity = slots_.size();
   for (size_t slot = ScaleToRange(hash, capacity);; slot = slot + 1 == capacity ? 0 : slot + 1) {
     const uint64_t entry = slots_[slot];
@@ -71,7 +73,7 @@ void GlobalDictionary::Rehash(size_t capacity) {
     const uint64_t hash = std::hash<std::string_view>()(names_[id]);
     size_t slot = ScaleToRange(hash, capacity);
     while (slots_[slot] != 0) slot = slot + 1 == capacity ? 0 : slot + 1;
-    slots_[slot] = (hash & ~uint64_t{0xFFFFFFFF}) | static_cast<uint32_t>(id + 1);
+    slots_[slot] = hash << 32 | static_cast<uint32_t>(id + 1);
   }
 }
 

@@ -44,7 +44,7 @@ class RowKeySet {
 
 //! Strings to dense ids, in order of first appearance. Each name is stored once, in names();
 //! the index is an open-addressing table of ids (linear probing, load <= 1/2) tagged with the
-//! high half of the name's hash, so a lookup compares a name only when the tags match. (A
+//! low half of the name's hash, so a lookup compares a name only when the tags match. (A
 //! std::unordered_map<std::string, int> held a second copy of every name in its own node: half of
 //! the merge's page faults on Online Retail.)
 class GlobalDictionary {
@@ -57,7 +57,7 @@ class GlobalDictionary {
 
  private:
   void Rehash(size_t capacity);
-  ZeroedArray<uint64_t> slots_;  // (hash >> 32) << 32 | (id + 1); 0 = empty
+  ZeroedArray<uint64_t> slots_;  // hash << 32 | (id + 1); 0 = empty
   std::vector<std::string> names_;
 };
 

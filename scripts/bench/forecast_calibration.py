@@ -23,26 +23,14 @@ Two alternatives are printed as well, for the record (neither is the default):
 * (a, b) learned on the pooled folds and the synthetic set together, equally weighted.
 """
 import argparse
-import os
-import subprocess
 
 import numpy as np
 import pandas as pd
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
+from forecast_points import A_GRID, B_GRID, collect
+
 CUTS = (24, 36, 48, 60)
 BANDS = [(1, 6), (7, 12), (13, 18), (19, 24)]
-A_GRID = np.round(np.arange(0.60, 1.30 + 1e-9, 0.01), 2)
-B_GRID = np.round(np.arange(-0.010, 0.050 + 1e-9, 0.001), 3)
-
-
-def ratios(path):
-    points = pd.read_csv(path)
-    deviation = points.actual - points.yhat
-    half = np.where(deviation >= 0, points.upper - points.yhat, points.yhat - points.lower)
-    points["r"] = np.abs(deviation) / np.maximum(half, 1e-12)
-    return points
 
 
 def scale(points, a, b):
@@ -107,19 +95,7 @@ def main():
     parser.add_argument("extra", nargs="?", default="")
     parser.add_argument("--out", default="/tmp/forecast-calibration")
     options = parser.parse_args()
-    os.makedirs(options.out, exist_ok=True)
-    common = [options.bench, "repeats=0", "threads=2", "iscale_h1=1", "iscale_slope=0"]
-    common += options.extra.split()
-    folds = {}
-    for cut in CUTS:
-        path = os.path.join(options.out, "cut%d.csv" % cut)
-        subprocess.run(common + ["tourism=" + TOURISM, "synthetic=0", "stage=validation",
-                                 "cut=%d" % cut, "points=" + path], check=True, capture_output=True)
-        folds[cut] = ratios(path)
-    synthetic_path = os.path.join(options.out, "synthetic.csv")
-    subprocess.run(common + ["synthetic=1000", "synthetic_points=" + synthetic_path], check=True,
-                   capture_output=True)
-    synthetic = ratios(synthetic_path)
+    folds, synthetic = collect(options.bench, options.extra, options.out, CUTS)
     a, b = fit(list(folds.values()))
     print("learned on the four folds: interval_scale_h1 = %.2f, interval_scale_slope = %.3f" % (a, b))
     print("coverage (all, bands h 1-6 7-12 13-18 19-24), before -> after:")

@@ -23,28 +23,16 @@ Printed:
   and synthetic coverage by band under it.
 """
 import argparse
-import os
-import subprocess
 
 import numpy as np
 import pandas as pd
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
+from forecast_points import A_GRID, B_GRID, collect
+
 CUTS = (60, 48, 36, 24)  # oldest origin first
 TARGETS = (36, 24)
 BANDS = [(1, 6), (7, 12), (13, 18), (19, 24)]
-A_GRID = np.round(np.arange(0.60, 1.30 + 1e-9, 0.01), 2)
-B_GRID = np.round(np.arange(-0.010, 0.050 + 1e-9, 0.001), 3)
 HORIZON = 24
-
-
-def ratios(path):
-    points = pd.read_csv(path)
-    deviation = points.actual - points.yhat
-    half = np.where(deviation >= 0, points.upper - points.yhat, points.yhat - points.lower)
-    points["r"] = np.abs(deviation) / np.maximum(half, 1e-12)
-    return points
 
 
 def coverage_grid(frames, weights):
@@ -100,21 +88,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="read the points already in --out")
     parser.add_argument("--default", default="0.90,0.017", help="shipped a,b")
     options = parser.parse_args()
-    os.makedirs(options.out, exist_ok=True)
-    common = [options.bench, "repeats=0", "threads=2", "iscale_h1=1", "iscale_slope=0"]
-    common += options.extra.split()
-    folds = {}
-    for cut in CUTS:
-        path = os.path.join(options.out, "cut%d.csv" % cut)
-        if not options.reuse:
-            subprocess.run(common + ["tourism=" + TOURISM, "synthetic=0", "stage=validation",
-                                     "cut=%d" % cut, "points=" + path], check=True, capture_output=True)
-        folds[cut] = ratios(path)
-    synthetic_path = os.path.join(options.out, "synthetic.csv")
-    if not options.reuse:
-        subprocess.run(common + ["synthetic=1000", "synthetic_points=" + synthetic_path], check=True,
-                       capture_output=True)
-    synthetic = ratios(synthetic_path)
+    folds, synthetic = collect(options.bench, options.extra, options.out, CUTS, options.reuse)
     pooled = pd.concat(folds.values())
     a0, b0 = (float(v) for v in options.default.split(","))
     a_all, b_all = fit(list(folds.values()))

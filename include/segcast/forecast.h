@@ -142,13 +142,6 @@ struct ForecastOptions {
   double interval_scale_h1 = 0.90;
   //! Change of that multiplier per month of horizon (see interval_scale_h1); any finite value.
   double interval_scale_slope = 0.017;
-  //! Multiplier of the simulated observation noise's standard deviation (before the horizon
-  //! multiplier above); 1 = as estimated. > 0.
-  double interval_noise_scale = 1.0;
-  //! Multiplier of the simulated deviations of the trend from the point forecast: future rate
-  //! changes, the damping spread and the fitted mean's parameter uncertainty (linear growth);
-  //! 1 = as simulated. >= 0.
-  double interval_trend_scale = 1.0;
   //! Simulated paths count the damping as uncertain: each path's trend lies a uniform share of
   //! the way from the damped to the undamped continuation of the last fitted rate (linear
   //! growth with trend_damping < 1 only).

@@ -7,7 +7,7 @@
 //                  [half_life=0] [half_lives=9,18,36] [eps=1e-3] [range=0.8] [window=0]
 //                  [calibrated=1] [nonnegative=1] [stage=test|validation] [cut=24]
 //                  [combination=mean|median|besthalf|loo] [robust=0] [seasonal_half_life=0]
-//                  [level_correction=0] [damping_spread=1] [iscale_h1=0.9] [iscale_slope=0.017] [inoise=1] [itrend=1]
+//                  [level_correction=0] [damping_spread=1] [iscale_h1=0.9] [iscale_slope=0.017]
 //                  [points=PATH] [synthetic_points=PATH] (every scored point as CSV)
 // Prints one JSON object (machine, inputs, figures) on stdout. Timings use one thread per series;
 // threads > 1 also reports the wall time of ForecastAll over the set.
@@ -244,8 +244,6 @@ int main(int argc, char** argv) {
   if (arguments.count("robust")) options.robust_rounds = std::stoi(get("robust", "0"));
   if (arguments.count("iscale_h1")) options.interval_scale_h1 = std::stod(get("iscale_h1", "1"));
   if (arguments.count("iscale_slope")) options.interval_scale_slope = std::stod(get("iscale_slope", "0"));
-  if (arguments.count("inoise")) options.interval_noise_scale = std::stod(get("inoise", "1"));
-  if (arguments.count("itrend")) options.interval_trend_scale = std::stod(get("itrend", "1"));
   if (arguments.count("half_life")) options.recency_half_life = std::stod(get("half_life", "0"));
   if (arguments.count("half_lives")) {
     options.variant_half_lives.clear();

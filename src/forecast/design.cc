@@ -30,8 +30,6 @@ ModelSpec SpecFromOptions(const ForecastOptions& options) {
   spec.robust_rounds = options.robust_rounds;
   spec.damping_spread = options.damping_spread;
   spec.calibrated_intervals = options.calibrated_intervals;
-  spec.noise_scale = options.interval_noise_scale;
-  spec.trend_scale = options.interval_trend_scale;
   spec.name = options.transform == Transform::kLog ? "log" : "additive";
   if (options.seasonality_mode == SeasonalityMode::kMultiplicative) spec.name = "multiplicative";
   if (options.growth == Growth::kLogistic) spec.name = "logistic";

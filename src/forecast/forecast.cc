@@ -305,8 +305,6 @@ void ForecastOptions::Validate() const {
   Require(robust_rounds >= 0 && robust_rounds <= 5, "robust_rounds", "0 .. 5");
   Require(interval_scale_h1 > 0 && std::isfinite(interval_scale_h1), "interval_scale_h1", "> 0");
   Require(std::isfinite(interval_scale_slope), "interval_scale_slope", "a finite number");
-  Require(interval_noise_scale > 0 && std::isfinite(interval_noise_scale), "interval_noise_scale", "> 0");
-  Require(interval_trend_scale >= 0 && std::isfinite(interval_trend_scale), "interval_trend_scale", ">= 0");
   Require(validation_origins >= 1 && validation_origins <= 12, "validation_origins", "1 .. 12");
   Require(validation_step >= 1 && validation_step <= 24, "validation_step", "1 .. 24");
   Require(validation_horizon >= 1 && validation_horizon <= 36, "validation_horizon", "1 .. 36");

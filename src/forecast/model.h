@@ -35,8 +35,6 @@ struct ModelSpec {
   bool damping_spread = false;  //!< paths spread between the damped and undamped trend
   int robust_rounds = 0;  //!< Huber reweighting rounds after the least-squares fit; 0 = off
   bool calibrated_intervals = true;
-  double noise_scale = 1.0;  //!< multiplier of the simulated noise sd
-  double trend_scale = 1.0;  //!< multiplier of the simulated trend deviations
 };
 
 ModelSpec SpecFromOptions(const ForecastOptions& options);

@@ -134,10 +134,8 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   // Noise and parameter error are independent normals: one draw with the combined variance.
   const double noise_sd = spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma;
   std::vector<double> point_sd(horizon);
-  for (int h = 0; h < horizon; ++h) {
-    const double noise = spec.noise_scale * noise_sd, parameter = spec.trend_scale * parameter_sd[h];
-    point_sd[h] = std::sqrt(noise * noise + parameter * parameter);
-  }
+  for (int h = 0; h < horizon; ++h)
+    point_sd[h] = std::sqrt(noise_sd * noise_sd + parameter_sd[h] * parameter_sd[h]);
   const bool damping_spread = spec.damping_spread && spec.trend_damping < 1.0;
   std::vector<double> undamped_gap(horizon, 0.0);  // undamped minus damped trend, h months out
   {
@@ -186,13 +184,13 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
         }
         damping_power *= spec.trend_damping;
         drift += damping_power * increment;
-        trend[h - 1] = components.trend[last + h] + spec.trend_scale * drift;
+        trend[h - 1] = components.trend[last + h] + drift;
       }
     }
     if (damping_spread && !logistic) {
       // The damping is a choice, not a fact: each path's trend lies a uniform share of the way
       // from the damped to the undamped continuation of the last rate.
-      const double share = spec.trend_scale * random.Uniform();
+      const double share = random.Uniform();
       for (int h = 0; h < horizon; ++h) trend[h] += share * undamped_gap[h];
     }
     double* out = paths.data() + offset + sample;

@@ -197,12 +197,8 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
   fit.sigma = sigma;
   // The MAP sigma is the in-sample scatter, which is too small out of sample when the effective
   // sample (sum of weights) is not much larger than the parameters the priors leave free; the
-  // residual degrees of freedom correct it, from the hat matrix H = X A^-1 X'W of the ridge
-  // problem that majorises the posterior at the optimum. The recency weights discount old months;
-  // they are not precision weights (the noise is homoscedastic), so with e = (I - H) eps
-  //   E[e'We] = sigma^2 tr((I - H)' W (I - H)) = sigma^2 (sum w - 2 tr(A^-1 G2) + tr(A^-1 G A^-1 G2)),
-  // G = X'WX, G2 = X'W^2X. With equal weights this is the usual ridge n - tr(2H - H'H); the
-  // shorter form sum w - tr(A^-1 G) over-states sigma when weights fall below 1.
+  // residual degrees of freedom correct it (the hat matrix of the ridge problem that majorises the
+  // posterior at the optimum).
   Eigen::MatrixXd system = gram;
   system.diagonal() += sigma * sigma * precision;
   const double lambda = sigma * sigma / tau;
@@ -210,11 +206,7 @@ Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpe
     system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
   system.diagonal().array() += jitter;
   const Eigen::MatrixXd inverse = system.llt().solve(Eigen::MatrixXd::Identity(p, p));
-  const Eigen::MatrixXd hat_gram = inverse * gram;                        // A^-1 G
-  const Eigen::MatrixXd hat_squared = inverse * gram_squared_weights;      // A^-1 G2
-  // tr(PQ) = sum_ij P_ij Q_ji: no p x p product is formed for the second trace.
-  fit.effective_parameters =
-      2.0 * hat_squared.trace() - hat_gram.cwiseProduct(hat_squared.transpose()).sum();
+  fit.effective_parameters = inverse.cwiseProduct(gram).sum();  // trace(A^-1 X'WX), both symmetric
   const double residual_df = history.weight_sum - fit.effective_parameters;
   fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares(x) / residual_df)
                                            : std::sqrt(sum_squares(x) / history.weight_sum);

@@ -98,10 +98,9 @@ struct Fit {
   std::vector<double> theta;
   double sigma = 0.0;
   //! Noise scale for simulated paths: the weighted residual variance divided by the residual
-  //! degrees of freedom (sum of weights - effective_parameters); sigma when not available.
+  //! degrees of freedom (sum of weights - trace of the hat matrix); sigma when not available.
   double predictive_sigma = 0.0;
-  //! Degrees of freedom the fit takes from the weighted residuals: tr(2 WH - H'WH) (fit.cc).
-  double effective_parameters = 0.0;
+  double effective_parameters = 0.0;  //!< trace of the hat matrix
   //! Covariance of theta in sandwich form B M B with B = normal_inverse (inverse of the
   //! majorising normal matrix A) and M = meat (predictive_sigma^2 X'W^2X); empty for the
   //! nonlinear variants.

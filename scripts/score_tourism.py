@@ -3,6 +3,8 @@
 
   score_tourism.py write-train [--data ../shared/data/tourism_monthly.csv.gz] OUT.csv
       long CSV series_id,month,value of the 366 training parts (input to segcast forecast --series)
+  score_tourism.py write-full [--data ...] OUT.csv
+      the same with the test parts appended (input to segcast backtest --series)
   score_tourism.py score [--data ...] FORECAST.csv [--json]
       scores forecast.csv (series,month,yhat,yhat_lower,yhat_upper,...; rows with is_history = 0)
       against the test parts: sMAPE, MASE (scaled by the in-sample seasonal naive), coverage,
@@ -41,8 +43,9 @@ def month_text(index):
 
 def write_train(args):
     rows = []
-    for sid, (start, train, _) in load(args.data).items():
-        rows.extend((sid, month_text(start + i), repr(float(v))) for i, v in enumerate(train))
+    for sid, (start, train, test) in load(args.data).items():
+        values = np.concatenate([train, test]) if args.command == "write-full" else train
+        rows.extend((sid, month_text(start + i), repr(float(v))) for i, v in enumerate(values))
     with open(args.out, "w") as out:
         out.write("series_id,month,value\n")
         for sid, month, value in rows:
@@ -108,15 +111,16 @@ def score(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    w = sub.add_parser("write-train")
-    w.add_argument("--data", default=DEFAULT_DATA)
-    w.add_argument("out")
+    for name in ("write-train", "write-full"):
+        w = sub.add_parser(name)
+        w.add_argument("--data", default=DEFAULT_DATA)
+        w.add_argument("out")
     s = sub.add_parser("score")
     s.add_argument("--data", default=DEFAULT_DATA)
     s.add_argument("forecast")
     s.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    write_train(args) if args.command == "write-train" else score(args)
+    score(args) if args.command == "score" else write_train(args)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@
 //   options.origins = 4;
 //   segcast::BacktestResult result = segcast::Backtest(series_set.series, options);
 //   std::cout << result.Table();
+//   segcast::WriteBacktestCsv("out", result);  // backtest.csv, backtest_by_origin.csv
 #pragma once
 
 #include <cstdint>
@@ -87,17 +88,36 @@ struct BacktestRow {
   int64_t points = 0;
 };
 
-struct BacktestResult {
+//! The comparison table of one origin. Origins are counted back from each series' own end, so
+//! the same origin is the same calendar month only for series that end in the same month.
+struct BacktestOriginResult {
+  //! Months between the origin and the end of each series: horizon + k * step, k = 0 for the
+  //! last origin.
+  int months_before_end = 0;
+  int64_t forecasts = 0;          //!< series forecast from this origin
   std::vector<BacktestRow> rows;  //!< model first, then the baselines
+};
+
+struct BacktestResult {
+  std::vector<BacktestRow> rows;  //!< model first, then the baselines; pooled over origins
+  //! The same table origin by origin, oldest first (one entry per origin, also with 1 origin).
+  //! Coverage that drifts from one origin to the next for every method points to the period,
+  //! not to the intervals (docs/forecasting.md, "Coverage at the test origin").
+  std::vector<BacktestOriginResult> by_origin;
   int series_used = 0;            //!< series long enough for at least one origin
   int series_skipped = 0;         //!< too short for any origin
   int64_t forecasts = 0;          //!< (series, origin) pairs evaluated
   double interval = 0.8;          //!< nominal coverage of the intervals
-  //! Fixed-width text table.
+  //! Fixed-width text table; with more than one origin, followed by sMAPE and coverage per origin.
   std::string Table() const;
 };
 
 //! Rolling-origin backtest of the model and the three baselines on every series.
 BacktestResult Backtest(const std::vector<MonthlySeries>& series, const BacktestOptions& options);
+
+//! Writes `directory`/backtest.csv (method,mae,rmse,smape,mase,coverage,width,points: the pooled
+//! rows) and `directory`/backtest_by_origin.csv (months_before_end, then the same columns, oldest
+//! origin first); the directory must exist. Throws InputError naming the file if it cannot write.
+void WriteBacktestCsv(const std::string& directory, const BacktestResult& result);
 
 }  // namespace segcast

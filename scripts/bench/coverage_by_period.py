@@ -11,8 +11,10 @@ never calibrated on these data (naive, seasonal naive and drift with textbook in
 Origin "cut C" fits the training part minus its last C months and scores the 24 months after,
 exactly as forecast_bench stage=validation cut=C; "test" fits the training part and scores the
 test part. Each origin is one `segcast backtest --origins 1 --backtest-horizon 24` run on the
-series cut to end 24 months after the origin. Printed per method: coverage and sMAPE at each
-origin, their mean over the folds, and the test figure minus that mean (the "shift").
+series cut to end 24 months after the origin, so any set of cuts works; for cuts 12 months apart,
+`segcast backtest --origins 6 --step 12 --backtest-horizon 24` on the full series prints the same
+figures per origin in one run. Printed per method: coverage and sMAPE at each origin, their mean
+over the folds, and the test figure minus that mean (the "shift").
 """
 import argparse
 import os

@@ -13,6 +13,15 @@
 namespace segcast::cli {
 namespace {
 
+nlohmann::json RowsJson(const std::vector<BacktestRow>& rows) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const BacktestRow& row : rows)
+    array.push_back({{"method", row.method}, {"mae", row.mae}, {"rmse", row.rmse},
+                     {"smape", row.smape}, {"mase", row.mase}, {"coverage", row.coverage},
+                     {"width", row.width}, {"points", row.points}});
+  return array;
+}
+
 struct BacktestFlags {
   SeriesFlags series;
   ModelFlags model;
@@ -35,7 +44,7 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--step", b.step, "Months between origins")->capture_default_str();
   command->add_option("--min-history", b.min_history, "Months required before the first origin")
       ->capture_default_str();
-  command->add_option("-o,--output", flags->output, "Also write backtest.csv and backtest.json here");
+  command->add_option("-o,--output", flags->output, "Also write backtest.csv, backtest_by_origin.csv and backtest.json here");
   command->callback([flags, command, &context] {
     BacktestOptions options = flags->backtest;
     options.forecast = ResolveModelOptions(*command, flags->model);
@@ -45,12 +54,13 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
     std::vector<MonthlySeries> series = LoadSeries(flags->series, summary);
     BacktestResult result = Backtest(series, options);
     (flags->series.ingest.json ? std::cerr : std::cout) << result.Table();
-    nlohmann::json rows = nlohmann::json::array();
-    for (const BacktestRow& row : result.rows)
-      rows.push_back({{"method", row.method}, {"mae", row.mae}, {"rmse", row.rmse},
-                      {"smape", row.smape}, {"mase", row.mase}, {"coverage", row.coverage},
-                      {"width", row.width}, {"points", row.points}});
-    summary["rows"] = rows;
+    summary["rows"] = RowsJson(result.rows);
+    nlohmann::json by_origin = nlohmann::json::array();
+    for (const BacktestOriginResult& origin : result.by_origin)
+      by_origin.push_back({{"months_before_end", origin.months_before_end},
+                           {"forecasts", origin.forecasts},
+                           {"rows", RowsJson(origin.rows)}});
+    summary["by_origin"] = by_origin;
     summary["series_used"] = result.series_used;
     summary["series_skipped"] = result.series_skipped;
     summary["forecasts"] = result.forecasts;
@@ -61,15 +71,10 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
     if (!flags->output.empty()) {
       const std::filesystem::path output(flags->output);
       std::filesystem::create_directories(output);
-      std::ofstream csv(output / "backtest.csv");
-      csv << "method,mae,rmse,smape,mase,coverage,width,points\n";
-      for (const BacktestRow& row : result.rows)
-        csv << row.method << ',' << FormatNumber(row.mae) << ',' << FormatNumber(row.rmse) << ','
-            << FormatNumber(row.smape) << ',' << FormatNumber(row.mase) << ','
-            << FormatNumber(row.coverage) << ',' << FormatNumber(row.width) << ',' << row.points << '\n';
+      WriteBacktestCsv(output.string(), result);
       std::ofstream json(output / "backtest.json");
       json << summary.dump(2) << '\n';
-      if (!csv || !json) throw InputError("cannot write backtest outputs", {output.string(), 0, "", ""});
+      if (!json) throw InputError("cannot write backtest outputs", {(output / "backtest.json").string(), 0, "", ""});
     }
     if (flags->series.ingest.json) std::cout << summary.dump(2) << "\n";
     context.exit_code = 0;

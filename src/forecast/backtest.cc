@@ -1,6 +1,7 @@
 // Rolling-origin backtest of the model against the baselines.
 #include "segcast/backtest.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "internal/parallel.h"
@@ -11,11 +12,58 @@ namespace {
 
 constexpr Baseline kBaselines[] = {Baseline::kNaive, Baseline::kSeasonalNaive, Baseline::kDrift};
 constexpr int kMethods = 4;  // model + baselines
+// Series are scored in blocks whose accumulators are merged in series order before the next block
+// starts: the sums do not depend on the thread count, and memory stays bounded however many
+// series and origins there are.
+constexpr int64_t kBlockSeries = 256;
 
 void Require(bool condition, const char* field, const char* expected) {
   if (!condition)
     throw InvalidArgument(std::string("backtest option ") + field + " out of range",
                           ErrorLocation{"", 0, field, expected});
+}
+
+const char* MethodName(int method) {
+  return method == 0 ? "model" : BaselineName(kBaselines[method - 1]);
+}
+
+std::vector<BacktestRow> RowsOf(const AccuracyAccumulator* totals) {
+  std::vector<BacktestRow> rows;
+  for (int method = 0; method < kMethods; ++method) {
+    const AccuracyAccumulator& total = totals[method];
+    rows.push_back({MethodName(method), total.Mae(), total.Rmse(), total.Smape(), total.Mase(),
+                    total.Coverage(), total.RelativeWidth(), total.points});
+  }
+  return rows;
+}
+
+// Forecasts `full` from its first `cutoff` months with the model and every baseline; each
+// method's errors go to both its pooled and its per-origin accumulator.
+void ScoreOrigin(const MonthlySeries& full, int cutoff, int horizon, const ForecastOptions& model,
+                 AccuracyAccumulator* pooled, AccuracyAccumulator* at_origin) {
+  MonthlySeries head;
+  head.id = full.id;
+  head.first_month = full.first_month;
+  head.values.assign(full.values.begin(), full.values.begin() + cutoff);
+  const std::vector<double> actual(full.values.begin() + cutoff,
+                                   full.values.begin() + cutoff + horizon);
+  const double scale = MaseScale(head.values);
+  SeriesForecast forecast = ForecastSeries(head, model);
+  std::vector<double> yhat, lower, upper;
+  for (const ForecastPoint& point : forecast.points)
+    if (!point.is_history) {
+      yhat.push_back(point.yhat);
+      lower.push_back(point.yhat_lower);
+      upper.push_back(point.yhat_upper);
+    }
+  pooled[0].Add(actual, yhat, lower, upper, scale);
+  at_origin[0].Add(actual, yhat, lower, upper, scale);
+  for (int method = 1; method < kMethods; ++method) {
+    BaselineForecast baseline = ForecastBaseline(kBaselines[method - 1], head.values, horizon,
+                                                 model.interval);
+    pooled[method].Add(actual, baseline.yhat, baseline.lower, baseline.upper, scale);
+    at_origin[method].Add(actual, baseline.yhat, baseline.lower, baseline.upper, scale);
+  }
 }
 
 }  // namespace
@@ -35,66 +83,55 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
   ForecastOptions model = options.forecast;
   model.horizon = options.horizon;
   model.threads = 1;
+  const int origins = options.origins;
   const int64_t count = static_cast<int64_t>(series.size());
-  // One accumulator per series and method, merged in series order afterwards so the floating-point
-  // sums do not depend on the thread count.
-  std::vector<AccuracyAccumulator> per_series(series.size() * kMethods);
-  std::vector<int> origins_used(series.size(), 0);
-  internal::ExceptionCapture capture;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(internal::ResolveThreads(options.threads))
-  for (int64_t index = 0; index < count; ++index) {
-    capture.Run([&] {
-      const MonthlySeries& full = series[index];
-      for (int origin = options.origins - 1; origin >= 0; --origin) {
-        const int cutoff = full.size() - options.horizon - origin * options.step;
-        if (cutoff < options.min_history) continue;
-        MonthlySeries head;
-        head.id = full.id;
-        head.first_month = full.first_month;
-        head.values.assign(full.values.begin(), full.values.begin() + cutoff);
-        const std::vector<double> actual(full.values.begin() + cutoff,
-                                         full.values.begin() + cutoff + options.horizon);
-        const double scale = MaseScale(head.values);
-        SeriesForecast forecast = ForecastSeries(head, model);
-        std::vector<double> yhat, lower, upper;
-        for (const ForecastPoint& point : forecast.points)
-          if (!point.is_history) {
-            yhat.push_back(point.yhat);
-            lower.push_back(point.yhat_lower);
-            upper.push_back(point.yhat_upper);
-          }
-        per_series[index * kMethods].Add(actual, yhat, lower, upper, scale);
-        for (int method = 1; method < kMethods; ++method) {
-          BaselineForecast baseline = ForecastBaseline(kBaselines[method - 1], head.values,
-                                                       options.horizon, model.interval);
-          per_series[index * kMethods + method].Add(actual, baseline.yhat, baseline.lower,
-                                                    baseline.upper, scale);
-        }
-        ++origins_used[index];
-      }
-    });
-  }
-  capture.Rethrow();
+  // Accumulator slots of one series: one per origin (0 = the last origin), then the pooled one.
+  const int64_t slots = (origins + 1) * kMethods;
+  const int threads = internal::ResolveThreads(options.threads);
 
   BacktestResult result;
   result.interval = model.interval;
-  AccuracyAccumulator totals[kMethods];
-  for (int64_t index = 0; index < count; ++index) {
-    if (origins_used[index] == 0) {
-      ++result.series_skipped;
-      continue;
+  std::vector<AccuracyAccumulator> totals(slots);
+  std::vector<int64_t> origin_forecasts(origins, 0);
+  for (int64_t begin = 0; begin < count; begin += kBlockSeries) {
+    const int64_t end = std::min(count, begin + kBlockSeries);
+    std::vector<AccuracyAccumulator> scores((end - begin) * slots);
+    std::vector<unsigned char> scored((end - begin) * origins, 0);
+    internal::ExceptionCapture capture;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int64_t index = begin; index < end; ++index) {
+      capture.Run([&] {
+        AccuracyAccumulator* own = &scores[(index - begin) * slots];
+        for (int origin = origins - 1; origin >= 0; --origin) {
+          const int cutoff = series[index].size() - options.horizon - origin * options.step;
+          if (cutoff < options.min_history) continue;
+          ScoreOrigin(series[index], cutoff, options.horizon, model, own + origins * kMethods,
+                      own + origin * kMethods);
+          scored[(index - begin) * origins + origin] = 1;
+        }
+      });
     }
-    ++result.series_used;
-    result.forecasts += origins_used[index];
-    for (int method = 0; method < kMethods; ++method)
-      totals[method].Merge(per_series[index * kMethods + method]);
+    capture.Rethrow();
+    for (int64_t local = 0; local < end - begin; ++local) {
+      int used = 0;
+      for (int origin = 0; origin < origins; ++origin)
+        if (scored[local * origins + origin]) {
+          ++used;
+          ++origin_forecasts[origin];
+        }
+      if (used == 0) {
+        ++result.series_skipped;
+        continue;
+      }
+      ++result.series_used;
+      result.forecasts += used;
+      for (int64_t slot = 0; slot < slots; ++slot) totals[slot].Merge(scores[local * slots + slot]);
+    }
   }
-  for (int method = 0; method < kMethods; ++method) {
-    const AccuracyAccumulator& total = totals[method];
-    result.rows.push_back({method == 0 ? "model" : BaselineName(kBaselines[method - 1]),
-                           total.Mae(), total.Rmse(), total.Smape(), total.Mase(),
-                           total.Coverage(), total.RelativeWidth(), total.points});
-  }
+  result.rows = RowsOf(&totals[origins * kMethods]);
+  for (int origin = origins - 1; origin >= 0; --origin)
+    result.by_origin.push_back({options.horizon + origin * options.step, origin_forecasts[origin],
+                                RowsOf(&totals[origin * kMethods])});
   return result;
 }
 
@@ -115,6 +152,25 @@ std::string BacktestResult::Table() const {
                 "width = mean interval width / mean |actual|\n",
                 series_used, series_skipped, static_cast<long long>(forecasts), 100.0 * interval);
   text += line;
+  if (by_origin.size() < 2) return text;
+  text += "by origin (months before each series' end, oldest first): sMAPE / coverage\n";
+  std::snprintf(line, sizeof line, "%6s %9s", "origin", "forecasts");
+  text += line;
+  for (const BacktestRow& row : by_origin.front().rows) {
+    std::snprintf(line, sizeof line, " %16s", row.method.c_str());
+    text += line;
+  }
+  text += '\n';
+  for (const BacktestOriginResult& origin : by_origin) {
+    std::snprintf(line, sizeof line, "%6d %9lld", origin.months_before_end,
+                  static_cast<long long>(origin.forecasts));
+    text += line;
+    for (const BacktestRow& row : origin.rows) {
+      std::snprintf(line, sizeof line, " %8.2f / %4.1f%%", row.smape, 100.0 * row.coverage);
+      text += line;
+    }
+    text += '\n';
+  }
   return text;
 }
 

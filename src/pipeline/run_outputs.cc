@@ -282,12 +282,7 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   WriteForecastCsv((dir / "forecast.csv").string(), result.forecasts);
   WriteForecastJson((dir / "forecast.json").string(), result.forecasts, state.options.forecast);
   WriteParametersJson((dir / "forecast_parameters.json").string(), result.forecasts);
-  if (result.backtest) {
-    CsvFile backtest(dir / "backtest.csv", "method,mae,rmse,smape,mase,coverage,width,points");
-    for (const BacktestRow& row : result.backtest->rows) {
-      backtest.Row(row.method, row.mae, row.rmse, row.smape, row.mase, row.coverage, row.width, row.points);
-    }
-  }
+  if (result.backtest) WriteBacktestCsv(dir.string(), *result.backtest);
   if (result.migration) {
     CsvFile matrix(dir / "migration.csv",
                    "from_segment,to_segment,customers,previous_revenue,current_revenue");

@@ -47,7 +47,18 @@ cmp "$work/out/forecast.csv" "$work/one/forecast.csv"
 grep -q "^seasonal_naive" "$work/table.txt"
 grep -q "series used 1, skipped 1" "$work/table.txt"
 "$bin" backtest --series "$work/series.csv" --origins 2 --min-history 24 --json 2>/dev/null \
-  | "$python" -c 'import json,sys; d=json.load(sys.stdin); assert [r["method"] for r in d["rows"]]==["model","naive","seasonal_naive","drift"]'
+  | "$python" -c 'import json,sys; d=json.load(sys.stdin); assert [r["method"] for r in d["rows"]]==["model","naive","seasonal_naive","drift"]; assert [o["months_before_end"] for o in d["by_origin"]]==[12,6]'
+# Per-origin table: oldest origin first, and each method's points add up to the pooled row's.
+"$bin" backtest --series "$work/series.csv" --origins 2 --backtest-horizon 6 --step 6 --min-history 24 \
+  -o "$work/backtest" > /dev/null 2>&1
+"$python" - "$work/backtest" <<'PY'
+import csv, sys
+pooled = {r["method"]: int(r["points"]) for r in csv.DictReader(open(sys.argv[1] + "/backtest.csv"))}
+rows = list(csv.DictReader(open(sys.argv[1] + "/backtest_by_origin.csv")))
+assert [r["months_before_end"] for r in rows] == ["12"] * 4 + ["6"] * 4, rows
+for method, points in pooled.items():
+    assert sum(int(r["points"]) for r in rows if r["method"] == method) == points, method
+PY
 # Bad option: documented exit code 2.
 set +e
 "$bin" forecast --series "$work/series.csv" --interval 1.5 -o "$work/bad" 2>/dev/null

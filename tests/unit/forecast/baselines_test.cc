@@ -106,3 +106,89 @@ TEST_CASE("the backtest scores the baselines like a direct computation", "[forec
   strict.min_history = 58;
   CHECK(Backtest(series, strict).series_skipped == 5);
 }
+
+TEST_CASE("the backtest tables each origin, and the origins add up to the pooled table", "[forecast]") {
+  std::vector<MonthlySeries> series;
+  for (int index = 0; index < 5; ++index)
+    series.push_back(segcast::testing::MakeSeries("o" + std::to_string(index), 60, 100.0, 0.5, 10.0,
+                                                  0.5 * index, 2.0, 90 + index));
+  // 32 months: the last origin leaves 26 months of history, the one before it 23 (< 24).
+  series.push_back(segcast::testing::MakeSeries("short", 32, 50.0, 0.0, 5.0, 0.0, 1.0, 99));
+  BacktestOptions options;
+  options.origins = 2;
+  options.horizon = 6;
+  options.step = 3;
+  options.min_history = 24;
+  options.forecast.samples = 200;
+  BacktestResult result = Backtest(series, options);
+  REQUIRE(result.by_origin.size() == 2);
+  CHECK(result.by_origin[0].months_before_end == 9);  // oldest first
+  CHECK(result.by_origin[1].months_before_end == 6);
+  CHECK(result.by_origin[0].forecasts == 5);
+  CHECK(result.by_origin[1].forecasts == 6);
+  CHECK(result.forecasts == 11);
+
+  // The older origin's seasonal naive, computed directly from the five long series.
+  AccuracyAccumulator expected;
+  for (int index = 0; index < 5; ++index) {
+    const std::vector<double>& values = series[index].values;
+    std::vector<double> head(values.begin(), values.begin() + 51);
+    std::vector<double> actual(values.begin() + 51, values.begin() + 57);
+    BaselineForecast f = ForecastBaseline(Baseline::kSeasonalNaive, head, 6, 0.8);
+    expected.Add(actual, f.yhat, f.lower, f.upper, MaseScale(head));
+  }
+  const BacktestRow& older = result.by_origin[0].rows[2];
+  CHECK(older.method == "seasonal_naive");
+  CHECK(older.points == 30);
+  CHECK(older.mae == Approx(expected.Mae()));
+  CHECK(older.smape == Approx(expected.Smape()));
+  CHECK(older.mase == Approx(expected.Mase()));
+  CHECK(older.coverage == Approx(expected.Coverage()));
+
+  // Every method's pooled row is the points-weighted combination of its origins' rows.
+  for (size_t method = 0; method < result.rows.size(); ++method) {
+    const BacktestRow& pooled = result.rows[method];
+    const BacktestRow& a = result.by_origin[0].rows[method];
+    const BacktestRow& b = result.by_origin[1].rows[method];
+    CHECK(a.method == pooled.method);
+    CHECK(a.points + b.points == pooled.points);
+    const double n = static_cast<double>(pooled.points);
+    CHECK((a.points * a.mae + b.points * b.mae) / n == Approx(pooled.mae));
+    CHECK((a.points * a.smape + b.points * b.smape) / n == Approx(pooled.smape));
+    CHECK((a.points * a.coverage + b.points * b.coverage) / n == Approx(pooled.coverage));
+  }
+  const std::string table = result.Table();
+  CHECK(table.find("by origin") != std::string::npos);
+  options.origins = 1;
+  CHECK(Backtest(series, options).Table().find("by origin") == std::string::npos);
+}
+
+TEST_CASE("backtest tables do not depend on the thread count across blocks of series", "[forecast]") {
+  // More series than one block of the backtest (256), so blocks are merged one after another.
+  std::vector<MonthlySeries> series;
+  for (int index = 0; index < 300; ++index)
+    series.push_back(segcast::testing::MakeSeries("t" + std::to_string(index), 36, 80.0, 0.2, 8.0,
+                                                  0.01 * index, 3.0, 500 + index));
+  BacktestOptions options;
+  options.origins = 2;
+  options.horizon = 3;
+  options.step = 1;
+  options.min_history = 24;
+  options.forecast.samples = 50;
+  options.threads = 1;
+  const BacktestResult one = Backtest(series, options);
+  options.threads = 3;
+  const BacktestResult three = Backtest(series, options);
+  REQUIRE(one.by_origin.size() == 2);
+  REQUIRE(three.by_origin.size() == 2);
+  CHECK(one.forecasts == 600);
+  for (size_t method = 0; method < one.rows.size(); ++method) {
+    CHECK(one.rows[method].smape == three.rows[method].smape);
+    CHECK(one.rows[method].rmse == three.rows[method].rmse);
+    CHECK(one.rows[method].coverage == three.rows[method].coverage);
+    for (size_t origin = 0; origin < 2; ++origin) {
+      CHECK(one.by_origin[origin].rows[method].mae == three.by_origin[origin].rows[method].mae);
+      CHECK(one.by_origin[origin].rows[method].width == three.by_origin[origin].rows[method].width);
+    }
+  }
+}

@@ -133,7 +133,7 @@ TEST_CASE("outputs are byte-identical for 1 and 2 threads", "[pipeline][determin
   RunPipeline(options);
   for (const char* name : {"assignments.csv", "segments.csv", "segments.json", "centroids.csv",
                            "k_selection.csv", "forecast.csv", "rfm.csv", "lrfm.csv",
-                           "concentration.csv", "report.md", "backtest.csv"}) {
+                           "concentration.csv", "report.md", "backtest.csv", "backtest_by_origin.csv"}) {
     INFO(name);
     const std::string a = ReadFile(one / "latest" / name);
     CHECK(!a.empty());

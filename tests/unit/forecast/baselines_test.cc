@@ -9,7 +9,29 @@ using namespace segcast;
 
 namespace {
 constexpr double kZ80 = 1.2815515655446004;  // standard normal 90% quantile
+
+// `count` trend + season series of `months` months, the season's phase shifting with the index.
+std::vector<MonthlySeries> TrendSeries(const std::string& prefix, int count, int months,
+                                       double level, double slope, double amplitude,
+                                       double phase_step, double noise, uint64_t seed) {
+  std::vector<MonthlySeries> series;
+  for (int index = 0; index < count; ++index)
+    series.push_back(segcast::testing::MakeSeries(prefix + std::to_string(index), months, level,
+                                                  slope, amplitude, phase_step * index, noise,
+                                                  seed + index));
+  return series;
 }
+
+BacktestOptions Origins(int origins, int horizon, int step, int samples) {
+  BacktestOptions options;
+  options.origins = origins;
+  options.horizon = horizon;
+  options.step = step;
+  options.min_history = 24;
+  options.forecast.samples = samples;
+  return options;
+}
+}  // namespace
 
 TEST_CASE("naive and drift forecasts of a short series by hand", "[forecast]") {
   const std::vector<double> y = {1, 2, 4, 7};
@@ -64,16 +86,8 @@ TEST_CASE("accuracy measures by hand", "[forecast]") {
 }
 
 TEST_CASE("the backtest scores the baselines like a direct computation", "[forecast]") {
-  std::vector<MonthlySeries> series;
-  for (int index = 0; index < 5; ++index)
-    series.push_back(segcast::testing::MakeSeries("b" + std::to_string(index), 60, 100.0, 0.5, 10.0,
-                                                  0.5 * index, 2.0, 70 + index));
-  BacktestOptions options;
-  options.origins = 2;
-  options.horizon = 6;
-  options.step = 3;
-  options.min_history = 24;
-  options.forecast.samples = 200;
+  std::vector<MonthlySeries> series = TrendSeries("b", 5, 60, 100.0, 0.5, 10.0, 0.5, 2.0, 70);
+  BacktestOptions options = Origins(2, 6, 3, 200);
   BacktestResult result = Backtest(series, options);
   REQUIRE(result.rows.size() == 4);
   CHECK(result.rows[0].method == "model");
@@ -108,18 +122,10 @@ TEST_CASE("the backtest scores the baselines like a direct computation", "[forec
 }
 
 TEST_CASE("the backtest tables each origin, and the origins add up to the pooled table", "[forecast]") {
-  std::vector<MonthlySeries> series;
-  for (int index = 0; index < 5; ++index)
-    series.push_back(segcast::testing::MakeSeries("o" + std::to_string(index), 60, 100.0, 0.5, 10.0,
-                                                  0.5 * index, 2.0, 90 + index));
+  std::vector<MonthlySeries> series = TrendSeries("o", 5, 60, 100.0, 0.5, 10.0, 0.5, 2.0, 90);
   // 32 months: the last origin leaves 26 months of history, the one before it 23 (< 24).
   series.push_back(segcast::testing::MakeSeries("short", 32, 50.0, 0.0, 5.0, 0.0, 1.0, 99));
-  BacktestOptions options;
-  options.origins = 2;
-  options.horizon = 6;
-  options.step = 3;
-  options.min_history = 24;
-  options.forecast.samples = 200;
+  BacktestOptions options = Origins(2, 6, 3, 200);
   BacktestResult result = Backtest(series, options);
   REQUIRE(result.by_origin.size() == 2);
   CHECK(result.by_origin[0].months_before_end == 9);  // oldest first
@@ -165,16 +171,8 @@ TEST_CASE("the backtest tables each origin, and the origins add up to the pooled
 
 TEST_CASE("backtest tables do not depend on the thread count across blocks of series", "[forecast]") {
   // More series than one block of the backtest (256), so blocks are merged one after another.
-  std::vector<MonthlySeries> series;
-  for (int index = 0; index < 300; ++index)
-    series.push_back(segcast::testing::MakeSeries("t" + std::to_string(index), 36, 80.0, 0.2, 8.0,
-                                                  0.01 * index, 3.0, 500 + index));
-  BacktestOptions options;
-  options.origins = 2;
-  options.horizon = 3;
-  options.step = 1;
-  options.min_history = 24;
-  options.forecast.samples = 50;
+  std::vector<MonthlySeries> series = TrendSeries("t", 300, 36, 80.0, 0.2, 8.0, 0.01, 3.0, 500);
+  BacktestOptions options = Origins(2, 3, 1, 50);
   options.threads = 1;
   const BacktestResult one = Backtest(series, options);
   options.threads = 3;

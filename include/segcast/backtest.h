@@ -108,7 +108,8 @@ struct BacktestResult {
   int series_skipped = 0;         //!< too short for any origin
   int64_t forecasts = 0;          //!< (series, origin) pairs evaluated
   double interval = 0.8;          //!< nominal coverage of the intervals
-  //! Fixed-width text table; with more than one origin, followed by sMAPE and coverage per origin.
+  //! Fixed-width text table; when two or more origins have forecasts, followed by sMAPE and
+  //! coverage per origin ("-" for an origin no series was long enough for).
   std::string Table() const;
 };
 

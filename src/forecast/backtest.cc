@@ -152,7 +152,10 @@ std::string BacktestResult::Table() const {
                 "width = mean interval width / mean |actual|\n",
                 series_used, series_skipped, static_cast<long long>(forecasts), 100.0 * interval);
   text += line;
-  if (by_origin.size() < 2) return text;
+  // Origins no series reached (all too short) would only print NaNs; one origin repeats the pool.
+  const auto reached = std::count_if(by_origin.begin(), by_origin.end(),
+                                     [](const BacktestOriginResult& origin) { return origin.forecasts > 0; });
+  if (reached < 2) return text;
   text += "by origin (months before each series' end, oldest first): sMAPE / coverage\n";
   std::snprintf(line, sizeof line, "%6s %9s", "origin", "forecasts");
   text += line;
@@ -166,7 +169,10 @@ std::string BacktestResult::Table() const {
                   static_cast<long long>(origin.forecasts));
     text += line;
     for (const BacktestRow& row : origin.rows) {
-      std::snprintf(line, sizeof line, " %8.2f / %4.1f%%", row.smape, 100.0 * row.coverage);
+      if (row.points > 0)
+        std::snprintf(line, sizeof line, " %8.2f / %4.1f%%", row.smape, 100.0 * row.coverage);
+      else
+        std::snprintf(line, sizeof line, " %16s", "-");
       text += line;
     }
     text += '\n';

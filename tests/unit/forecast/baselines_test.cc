@@ -165,8 +165,24 @@ TEST_CASE("the backtest tables each origin, and the origins add up to the pooled
   }
   const std::string table = result.Table();
   CHECK(table.find("by origin") != std::string::npos);
+  CHECK(table.find("nan") == std::string::npos);
   options.origins = 1;
   CHECK(Backtest(series, options).Table().find("by origin") == std::string::npos);
+  // Only the last origin reachable: the per-origin table would repeat the pooled one.
+  options.origins = 3;
+  options.step = 20;  // the older origins leave 34 and 14 months; min_history 40 keeps neither
+  options.min_history = 40;
+  const BacktestResult last_only = Backtest(series, options);
+  CHECK(last_only.by_origin[0].forecasts == 0);
+  CHECK(last_only.by_origin[2].forecasts == 5);
+  CHECK(last_only.Table().find("by origin") == std::string::npos);
+  // An origin that no series reaches is shown as "-" when others are tabled.
+  options.step = 6;  // origins leave 42, 48 and 54 months of the long series
+  options.min_history = 45;
+  const std::string partial = Backtest(series, options).Table();
+  CHECK(partial.find("by origin") != std::string::npos);
+  CHECK(partial.find(" -") != std::string::npos);
+  CHECK(partial.find("nan") == std::string::npos);
 }
 
 TEST_CASE("backtest tables do not depend on the thread count across blocks of series", "[forecast]") {

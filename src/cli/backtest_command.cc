@@ -53,6 +53,17 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
     nlohmann::json summary;
     std::vector<MonthlySeries> series = LoadSeries(flags->series, summary);
     BacktestResult result = Backtest(series, options);
+    if (result.series_used == 0) {
+      // A table of NaNs with exit code 0 would read as a result; say what the data lacks.
+      const std::string source = flags->series.series.empty() ? flags->series.ingest.file : flags->series.series;
+      throw InputError("no series is long enough for the backtest (" + std::to_string(series.size()) +
+                           " series read)",
+                       {.file = source, .line = 0, .field = "min_history",
+                        .expected = "a series of at least " +
+                                    std::to_string(options.min_history + options.horizon) +
+                                    " months (--min-history " + std::to_string(options.min_history) +
+                                    " + --backtest-horizon " + std::to_string(options.horizon) + ")"});
+    }
     (flags->series.ingest.json ? std::cerr : std::cout) << result.Table();
     summary["rows"] = RowsJson(result.rows);
     nlohmann::json by_origin = nlohmann::json::array();

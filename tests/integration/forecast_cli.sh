@@ -59,6 +59,14 @@ assert [r["months_before_end"] for r in rows] == ["12"] * 4 + ["6"] * 4, rows
 for method, points in pooled.items():
     assert sum(int(r["points"]) for r in rows if r["method"] == method) == points, method
 PY
+# No series long enough: a clear input error (exit code 3) instead of a table of NaNs.
+set +e
+"$bin" backtest --series "$work/series.csv" --min-history 200 > /dev/null 2> "$work/short.err"
+code=$?
+set -e
+test "$code" -eq 3
+grep -q "no series is long enough for the backtest" "$work/short.err"
+grep -q "a series of at least 206 months (--min-history 200 + --backtest-horizon 6)" "$work/short.err"
 # Bad option: documented exit code 2.
 set +e
 "$bin" forecast --series "$work/series.csv" --interval 1.5 -o "$work/bad" 2>/dev/null

@@ -1,6 +1,7 @@
 // Baselines, accuracy measures and the backtest against hand-computed values.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <initializer_list>
 
 #include "segcast/backtest.h"
 #include "unit/forecast/forecast_test_support.h"
@@ -30,6 +31,29 @@ BacktestOptions Origins(int origins, int horizon, int step, int samples) {
   options.min_history = 24;
   options.forecast.samples = samples;
   return options;
+}
+// The seasonal naive scored directly on the first `count` series, from each cutoff in turn.
+AccuracyAccumulator DirectSeasonalNaive(const std::vector<MonthlySeries>& series, int count,
+                                        std::initializer_list<int> cutoffs, int horizon) {
+  AccuracyAccumulator expected;
+  for (int index = 0; index < count; ++index)
+    for (int cutoff : cutoffs) {
+      const std::vector<double>& values = series[index].values;
+      std::vector<double> head(values.begin(), values.begin() + cutoff);
+      std::vector<double> actual(values.begin() + cutoff, values.begin() + cutoff + horizon);
+      BaselineForecast f = ForecastBaseline(Baseline::kSeasonalNaive, head, horizon, 0.8);
+      expected.Add(actual, f.yhat, f.lower, f.upper, MaseScale(head));
+    }
+  return expected;
+}
+
+void CheckSeasonalNaiveRow(const BacktestRow& row, const AccuracyAccumulator& expected, int64_t points) {
+  CHECK(row.method == "seasonal_naive");
+  CHECK(row.points == points);
+  CHECK(row.mae == Approx(expected.Mae()));
+  CHECK(row.smape == Approx(expected.Smape()));
+  CHECK(row.mase == Approx(expected.Mase()));
+  CHECK(row.coverage == Approx(expected.Coverage()));
 }
 }  // namespace
 
@@ -94,21 +118,7 @@ TEST_CASE("the backtest scores the baselines like a direct computation", "[forec
   CHECK(result.series_used == 5);
   CHECK(result.forecasts == 10);
   // Direct computation of the seasonal-naive row.
-  AccuracyAccumulator expected;
-  for (const MonthlySeries& s : series)
-    for (int cutoff : {60 - 6 - 3, 60 - 6}) {
-      std::vector<double> head(s.values.begin(), s.values.begin() + cutoff);
-      std::vector<double> actual(s.values.begin() + cutoff, s.values.begin() + cutoff + 6);
-      BaselineForecast f = ForecastBaseline(Baseline::kSeasonalNaive, head, 6, 0.8);
-      expected.Add(actual, f.yhat, f.lower, f.upper, MaseScale(head));
-    }
-  const BacktestRow& row = result.rows[2];
-  CHECK(row.method == "seasonal_naive");
-  CHECK(row.points == 60);
-  CHECK(row.mae == Approx(expected.Mae()));
-  CHECK(row.smape == Approx(expected.Smape()));
-  CHECK(row.mase == Approx(expected.Mase()));
-  CHECK(row.coverage == Approx(expected.Coverage()));
+  CheckSeasonalNaiveRow(result.rows[2], DirectSeasonalNaive(series, 5, {60 - 6 - 3, 60 - 6}, 6), 60);
   // The model beats the naive forecasts on trend + season series.
   CHECK(result.rows[0].mase < result.rows[1].mase);
   // Same table with more threads.
@@ -135,21 +145,7 @@ TEST_CASE("the backtest tables each origin, and the origins add up to the pooled
   CHECK(result.forecasts == 11);
 
   // The older origin's seasonal naive, computed directly from the five long series.
-  AccuracyAccumulator expected;
-  for (int index = 0; index < 5; ++index) {
-    const std::vector<double>& values = series[index].values;
-    std::vector<double> head(values.begin(), values.begin() + 51);
-    std::vector<double> actual(values.begin() + 51, values.begin() + 57);
-    BaselineForecast f = ForecastBaseline(Baseline::kSeasonalNaive, head, 6, 0.8);
-    expected.Add(actual, f.yhat, f.lower, f.upper, MaseScale(head));
-  }
-  const BacktestRow& older = result.by_origin[0].rows[2];
-  CHECK(older.method == "seasonal_naive");
-  CHECK(older.points == 30);
-  CHECK(older.mae == Approx(expected.Mae()));
-  CHECK(older.smape == Approx(expected.Smape()));
-  CHECK(older.mase == Approx(expected.Mase()));
-  CHECK(older.coverage == Approx(expected.Coverage()));
+  CheckSeasonalNaiveRow(result.by_origin[0].rows[2], DirectSeasonalNaive(series, 5, {51}, 6), 30);
 
   // Every method's pooled row is the points-weighted combination of its origins' rows.
   for (size_t method = 0; method < result.rows.size(); ++method) {

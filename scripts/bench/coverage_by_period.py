@@ -19,38 +19,40 @@ over the folds, and the test figure minus that mean (the "shift").
 import argparse
 import os
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from score_tourism import load, month_text  # noqa: E402  (one reader of the tourism file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
 HORIZON = 24
 
 
-def write_series(frame, cut, path):
+def write_series(data, cut, path):
     """Long CSV of every series without its last `cut` months (cut 0 = training + test part)."""
     with open(path, "w") as out:
         out.write("series_id,month,value\n")
-        for record in frame.to_dict("records"):
-            start = int(record["start_year"]) * 12 + int(record["start_month"]) - 1
-            for i in range(int(record["n"]) - cut):
-                month = start + i
-                out.write("%s,%04d-%02d,%r\n" % (record["series_id"], month // 12, month % 12 + 1,
-                                                 float(record["v%d" % (i + 1)])))
+        for sid, (start, train, test) in data.items():
+            values = np.concatenate([train, test])
+            for i, value in enumerate(values[: len(values) - cut]):
+                out.write("%s,%s,%r\n" % (sid, month_text(start + i), float(value)))
 
 
-def backtest(segcast, frame, cut, threads, work):
+def backtest(segcast, data, cut, threads, work):
     series_path = os.path.join(work, "cut%d.csv" % cut)
-    write_series(frame, cut, series_path)
+    write_series(data, cut, series_path)
     out_dir = os.path.join(work, "backtest%d" % cut)
     subprocess.run([segcast, "backtest", "--series", series_path, "--origins", "1",
                     "--backtest-horizon", str(HORIZON), "--min-history", "3",
                     "--threads", str(threads), "-o", out_dir],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     table = pd.read_csv(os.path.join(out_dir, "backtest.csv"))
-    expected = HORIZON * len(frame)
+    expected = HORIZON * len(data)
     if (table.points != expected).any():
         raise SystemExit("cut %d: backtest scored %s points, expected %d for every method"
                          % (cut, table.points.tolist(), expected))
@@ -81,19 +83,19 @@ def main():
     args = parser.parse_args()
     folds = [int(c) for c in args.cuts.split(",")]
     origins = folds + [0]
-    frame = pd.read_csv(args.data)
+    data = load(args.data)
 
     by_method = {}
     with tempfile.TemporaryDirectory() as work:
         for cut in origins:
-            for method, figures in backtest(args.segcast, frame, cut, args.threads, work).items():
+            for method, figures in backtest(args.segcast, data, cut, args.threads, work).items():
                 by_method.setdefault(method, {})[cut] = figures
     if args.ets:
         by_method["ets (R forecast)"] = ets_scores(args.ets, origins)
 
     names = ["cut %d" % c for c in folds] + ["folds mean", "test", "shift"]
     for index, title in ((0, "80% interval coverage (%)"), (1, "sMAPE")):
-        print("%s, %d series, h = %d" % (title, len(frame), HORIZON))
+        print("%s, %d series, h = %d" % (title, len(data), HORIZON))
         print("%-18s" % "method" + "".join("%12s" % n for n in names))
         for method, figures in by_method.items():
             values = [figures[c][index] for c in folds]

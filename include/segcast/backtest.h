@@ -88,6 +88,14 @@ struct BacktestRow {
   int64_t points = 0;
 };
 
+//! One forecast point of the model in a backtest, measured against its own interval.
+struct IntervalRatio {
+  int horizon = 0;  //!< months ahead of the origin, 1 .. BacktestOptions::horizon
+  //! |actual - yhat| / distance from yhat to the bound on the actual's side: at most 1 inside the
+  //! interval. 0 when actual == yhat; +inf when that bound sits on yhat; NaN without bounds.
+  double ratio = 0;
+};
+
 //! The comparison table of one origin. Origins are counted back from each series' own end, so
 //! the same origin is the same calendar month only for series that end in the same month.
 struct BacktestOriginResult {
@@ -108,6 +116,9 @@ struct BacktestResult {
   int series_skipped = 0;         //!< too short for any origin
   int64_t forecasts = 0;          //!< (series, origin) pairs evaluated
   double interval = 0.8;          //!< nominal coverage of the intervals
+  //! The model's points with a finite actual and forecast, series by series in input order,
+  //! oldest origin first: what CalibrateIntervals (interval_calibration.h) scales the intervals by.
+  std::vector<IntervalRatio> interval_ratios;
   //! Fixed-width text table; when two or more origins have forecasts, followed by sMAPE and
   //! coverage per origin ("-" for an origin no series was long enough for).
   std::string Table() const;

@@ -1,14 +1,17 @@
 // segcast backtest: rolling-origin evaluation of the model against naive, seasonal naive and
 // drift on any set of monthly series.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/forecast_flags.h"
 #include "segcast/backtest.h"
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 
 namespace segcast::cli {
 namespace {
@@ -22,10 +25,26 @@ nlohmann::json RowsJson(const std::vector<BacktestRow>& rows) {
   return array;
 }
 
+nlohmann::json CalibrationJson(const IntervalCalibration& calibration) {
+  nlohmann::json by_horizon = nlohmann::json::array();
+  for (size_t h = 0; h < calibration.points_by_horizon.size(); ++h)
+    by_horizon.push_back({{"months_ahead", h + 1},
+                          {"points", calibration.points_by_horizon[h]},
+                          {"coverage_before", calibration.coverage_before_by_horizon[h]},
+                          {"coverage_after", calibration.coverage_after_by_horizon[h]}});
+  return {{"scale", calibration.scale},
+          {"interval", calibration.interval},
+          {"points", calibration.points},
+          {"coverage_before", calibration.coverage_before},
+          {"coverage_after", calibration.coverage_after},
+          {"by_months_ahead", by_horizon}};
+}
+
 struct BacktestFlags {
   SeriesFlags series;
   ModelFlags model;
   BacktestOptions backtest;
+  bool calibrate = false;
   std::string output;
 };
 
@@ -44,6 +63,9 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--step", b.step, "Months between origins")->capture_default_str();
   command->add_option("--min-history", b.min_history, "Months required before the first origin")
       ->capture_default_str();
+  command->add_flag("--calibrate", flags->calibrate,
+                    "Also print the --interval-scale that brings the model's coverage on these "
+                    "backtest points to --interval");
   command->add_option("-o,--output", flags->output, "Also write backtest.csv, backtest_by_origin.csv and backtest.json here");
   command->callback([flags, command, &context] {
     BacktestOptions options = flags->backtest;
@@ -53,9 +75,9 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
     nlohmann::json summary;
     std::vector<MonthlySeries> series = LoadSeries(flags->series, summary);
     BacktestResult result = Backtest(series, options);
+    const std::string source = flags->series.series.empty() ? flags->series.ingest.file : flags->series.series;
     if (result.series_used == 0) {
       // A table of NaNs with exit code 0 would read as a result; say what the data lacks.
-      const std::string source = flags->series.series.empty() ? flags->series.ingest.file : flags->series.series;
       throw InputError("no series is long enough for the backtest (" + std::to_string(series.size()) +
                            " series read)",
                        {.file = source, .line = 0, .field = "min_history",
@@ -64,7 +86,26 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
                                     " months (--min-history " + std::to_string(options.min_history) +
                                     " + --backtest-horizon " + std::to_string(options.horizon) + ")"});
     }
-    (flags->series.ingest.json ? std::cerr : std::cout) << result.Table();
+    std::optional<IntervalCalibration> calibration;
+    if (flags->calibrate) {
+      IntervalCalibrationOptions calibration_options;
+      calibration_options.current_scale = flags->model.interval_scale;
+      try {
+        calibration = CalibrateIntervals(result, calibration_options);
+      } catch (const InputError& error) {
+        throw InputError(error.message(), {source, 0, error.location().field, error.location().expected});
+      }
+    }
+    std::ostream& report = flags->series.ingest.json ? std::cerr : std::cout;
+    report << result.Table();
+    if (calibration) {
+      report << calibration->Summary();
+      char scale[32];
+      std::snprintf(scale, sizeof scale, "%.6g", calibration->scale);
+      report << "apply it: segcast forecast ... --interval-scale " << scale
+             << " (segcast run: --interval-scale or forecast.interval_scale)\n";
+      summary["interval_calibration"] = CalibrationJson(*calibration);
+    }
     summary["rows"] = RowsJson(result.rows);
     nlohmann::json by_origin = nlohmann::json::array();
     for (const BacktestOriginResult& origin : result.by_origin)

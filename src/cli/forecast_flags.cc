@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/panel.h"
 
 namespace segcast::cli {
@@ -26,6 +27,10 @@ void AddModelFlags(CLI::App& command, ModelFlags& flags) {
       ->check(CLI::IsMember({"monthly", "prophet"}))->capture_default_str();
   command.add_option("--horizon", o.horizon, "Months to forecast")->capture_default_str();
   command.add_option("--interval", o.interval, "Central probability of the interval")->capture_default_str();
+  command.add_option("--interval-scale", flags.interval_scale,
+                     "Factor on every interval's distance from the forecast, e.g. the scale "
+                     "`segcast backtest --calibrate` prints for your series")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   command.add_option("--samples", o.samples, "Simulated paths for the interval; 0 = none")->capture_default_str();
   command.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   command.add_option("--selection", flags.selection,
@@ -83,6 +88,7 @@ ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& f
                                                                         : SeasonalityMode::kAdditive;
   options.transform = flags.transform == "log" ? Transform::kLog : Transform::kNone;
   options.yearly = flags.yearly == "on" ? Toggle::kOn : flags.yearly == "off" ? Toggle::kOff : Toggle::kAuto;
+  ScaleIntervals(options, flags.interval_scale);
   options.Validate();
   return options;
 }

@@ -29,6 +29,7 @@ struct ModelFlags {
   std::string transform = "none";
   std::string yearly = "auto";
   std::vector<double> half_lives;
+  double interval_scale = 1.0;  //!< --interval-scale: factor on every bound's distance
   ForecastOptions options;
 };
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/pipeline.h"
 
 namespace segcast::cli {
@@ -32,6 +33,7 @@ struct RunFlags {
   std::vector<std::string> mix_columns;
   int horizon = 6;
   double interval = 0.8;
+  double interval_scale = 1.0;
   bool no_backtest = false;
   bool sweep_k = false;
   std::string db;
@@ -93,6 +95,13 @@ RunOptions ToOptions(const RunCommand& run) {
   if (run.Given("--mix")) options.mix_columns = flags.mix_columns;
   if (run.Given("--horizon")) options.forecast.horizon = flags.horizon;
   if (run.Given("--interval")) options.forecast.interval = flags.interval;
+  if (run.Given("--interval-scale")) {
+    // Replaces a config file's forecast.interval_scale rather than compounding with it.
+    const ForecastOptions defaults;
+    options.forecast.interval_scale_h1 = defaults.interval_scale_h1;
+    options.forecast.interval_scale_slope = defaults.interval_scale_slope;
+    ScaleIntervals(options.forecast, flags.interval_scale);
+  }
   if (flags.no_backtest) options.run_backtest = false;
   if (run.Given("--db")) options.store = flags.db;
   if (run.Given("--models")) options.models_dir = flags.models;
@@ -167,6 +176,10 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
       ->delimiter(',');
   command->add_option("--horizon", flags.horizon, "Forecast months ahead (default 6)");
   command->add_option("--interval", flags.interval, "Forecast interval probability (default 0.8)");
+  command->add_option("--interval-scale", flags.interval_scale,
+                      "Factor on every interval's distance from the forecast (default 1), e.g. "
+                      "from `segcast backtest --calibrate`")
+      ->check(CLI::PositiveNumber);
   command->add_flag("--no-backtest", flags.no_backtest, "Skip the rolling-origin backtest");
   command->add_option("--db", flags.db, "Store: sqlite:PATH, postgresql://..., or none (default OUT/segcast.db)");
   command->add_option("--models", flags.models, "Folder for saved models (default OUT/models)");

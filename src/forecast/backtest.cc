@@ -2,7 +2,9 @@
 #include "segcast/backtest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "internal/parallel.h"
 #include "segcast/error.h"
@@ -37,10 +39,32 @@ std::vector<BacktestRow> RowsOf(const AccuracyAccumulator* totals) {
   return rows;
 }
 
+// The same points as AccuracyAccumulator::Add counts (finite actual and forecast), so the share
+// of ratios <= 1 is the model's coverage.
+void AddIntervalRatios(const std::vector<double>& actual, const std::vector<double>& yhat,
+                       const std::vector<double>& lower, const std::vector<double>& upper,
+                       std::vector<IntervalRatio>& ratios) {
+  for (size_t h = 0; h < actual.size(); ++h) {
+    const double y = actual[h], f = yhat[h];
+    if (!std::isfinite(y) || !std::isfinite(f)) continue;
+    const double miss = std::fabs(y - f);
+    const double reach = y >= f ? upper[h] - f : f - lower[h];
+    double ratio = std::numeric_limits<double>::quiet_NaN();
+    if (miss == 0)
+      ratio = 0;
+    else if (reach > 0)
+      ratio = miss / reach;
+    else if (reach == 0)
+      ratio = std::numeric_limits<double>::infinity();
+    ratios.push_back({static_cast<int>(h) + 1, ratio});
+  }
+}
+
 // Forecasts `full` from its first `cutoff` months with the model and every baseline; each
 // method's errors go to both its pooled and its per-origin accumulator.
 void ScoreOrigin(const MonthlySeries& full, int cutoff, int horizon, const ForecastOptions& model,
-                 AccuracyAccumulator* pooled, AccuracyAccumulator* at_origin) {
+                 AccuracyAccumulator* pooled, AccuracyAccumulator* at_origin,
+                 std::vector<IntervalRatio>& ratios) {
   MonthlySeries head;
   head.id = full.id;
   head.first_month = full.first_month;
@@ -58,6 +82,7 @@ void ScoreOrigin(const MonthlySeries& full, int cutoff, int horizon, const Forec
     }
   pooled[0].Add(actual, yhat, lower, upper, scale);
   at_origin[0].Add(actual, yhat, lower, upper, scale);
+  AddIntervalRatios(actual, yhat, lower, upper, ratios);
   for (int method = 1; method < kMethods; ++method) {
     BaselineForecast baseline = ForecastBaseline(kBaselines[method - 1], head.values, horizon,
                                                  model.interval);
@@ -97,6 +122,7 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
     const int64_t end = std::min(count, begin + kBlockSeries);
     std::vector<AccuracyAccumulator> scores((end - begin) * slots);
     std::vector<unsigned char> scored((end - begin) * origins, 0);
+    std::vector<std::vector<IntervalRatio>> ratios(end - begin);
     internal::ExceptionCapture capture;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int64_t index = begin; index < end; ++index) {
@@ -106,7 +132,7 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
           const int cutoff = series[index].size() - options.horizon - origin * options.step;
           if (cutoff < options.min_history) continue;
           ScoreOrigin(series[index], cutoff, options.horizon, model, own + origins * kMethods,
-                      own + origin * kMethods);
+                      own + origin * kMethods, ratios[index - begin]);
           scored[(index - begin) * origins + origin] = 1;
         }
       });
@@ -126,6 +152,8 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
       ++result.series_used;
       result.forecasts += used;
       for (int64_t slot = 0; slot < slots; ++slot) totals[slot].Merge(scores[local * slots + slot]);
+      result.interval_ratios.insert(result.interval_ratios.end(), ratios[local].begin(),
+                                    ratios[local].end());
     }
   }
   result.rows = RowsOf(&totals[origins * kMethods]);

@@ -2,11 +2,13 @@
 // stage. Unknown keys are errors, so a typo never silently falls back to a default.
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <utility>
 #include <set>
 
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/pipeline.h"
 
 namespace segcast {
@@ -215,10 +217,19 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   }
 
   if (const toml::table* forecast = Section(root, "forecast", reader)) {
-    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "samples", "backtest"});
+    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest"});
     reader.Read(*forecast, "forecast", "horizon", options.forecast.horizon, "months, 1..240");
     reader.Read(*forecast, "forecast", "interval", options.forecast.interval, "a probability in (0, 1)");
     reader.Read(*forecast, "forecast", "samples", options.forecast.samples, "an integer >= 0");
+    if (const toml::node* node = forecast->get("interval_scale")) {
+      double scale = 1.0;
+      reader.Read(*forecast, "forecast", "interval_scale", scale, "a positive number");
+      if (!(scale > 0) || !std::isfinite(scale))
+        throw ConfigError("out of range", reader.Where(node, "forecast.interval_scale",
+                                                       "a positive number, such as the scale "
+                                                       "`segcast backtest --calibrate` prints"));
+      ScaleIntervals(options.forecast, scale);
+    }
     reader.Read(*forecast, "forecast", "backtest", options.run_backtest, "true or false");
   }
 

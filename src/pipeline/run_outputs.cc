@@ -147,6 +147,8 @@ std::string OptionsJson(const RunOptions& options) {
       {"personas", {{"rules", options.persona_rules_path.empty() ? "built-in" : options.persona_rules_path}}},
       {"forecast", {{"horizon", options.forecast.horizon},
                     {"interval", options.forecast.interval},
+                    {"interval_scale_h1", options.forecast.interval_scale_h1},
+                    {"interval_scale_slope", options.forecast.interval_scale_slope},
                     {"samples", options.forecast.samples},
                     {"backtest", options.run_backtest}}},
       {"output", {{"dir", options.output_dir},

@@ -59,6 +59,53 @@ assert [r["months_before_end"] for r in rows] == ["12"] * 4 + ["6"] * 4, rows
 for method, points in pooled.items():
     assert sum(int(r["points"]) for r in rows if r["method"] == method) == points, method
 PY
+# --calibrate: the scale printed, applied with --interval-scale, gives the coverage it reported.
+# A noisy series, so that intervals have width and some actuals fall outside them.
+"$python" - "$work/noisy.csv" <<'PY'
+import math, random, sys
+noise = random.Random(7)
+with open(sys.argv[1], "w") as out:
+    out.write("series_id,month,value\n")
+    for m in range(48):
+        out.write("noisy,%04d-%02d,%.3f\n" % (2018 + m // 12, m % 12 + 1, 100 + m + 15 * math.sin(2 * math.pi * m / 12) + noise.gauss(0, 6)))
+PY
+"$bin" backtest --series "$work/noisy.csv" --origins 8 --step 2 --backtest-horizon 6 --min-history 24 \
+  --calibrate --json 2>/dev/null > "$work/calibrate.json"
+scale=$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["interval_calibration"]["scale"])' "$work/calibrate.json")
+"$bin" backtest --series "$work/noisy.csv" --origins 8 --step 2 --backtest-horizon 6 --min-history 24 \
+  --interval-scale "$scale" --json 2>/dev/null > "$work/scaled.json"
+"$python" - "$work/calibrate.json" "$work/scaled.json" <<'PY'
+import json, sys
+calibrated, scaled = (json.load(open(path)) for path in sys.argv[1:3])
+c = calibrated["interval_calibration"]
+assert c["points"] == 48 and c["interval"] == 0.8, c
+assert c["coverage_after"] >= 0.8 and len(c["by_months_ahead"]) == 6, c
+assert sum(h["points"] for h in c["by_months_ahead"]) == 48, c
+model = scaled["rows"][0]
+assert model["method"] == "model" and model["points"] == 48, model
+assert round(model["coverage"] * 48) == round(c["coverage_after"] * 48), (model, c)
+PY
+# --interval-scale 2 doubles every future bound's distance from the forecast.
+"$bin" forecast --series "$work/noisy.csv" --horizon 6 -o "$work/narrow" 2>/dev/null
+"$bin" forecast --series "$work/noisy.csv" --horizon 6 --interval-scale 2 -o "$work/wide" 2>/dev/null
+"$python" - "$work/narrow/forecast.csv" "$work/wide/forecast.csv" <<'PY'
+import csv, sys
+base, wide = ([r for r in csv.DictReader(open(p)) if r["series"] == "noisy" and r["is_history"] == "0"] for p in sys.argv[1:3])
+assert len(base) == len(wide) == 6, (base, wide)
+for b, w in zip(base, wide):
+    assert b["yhat"] == w["yhat"], (b, w)
+    for bound in ("yhat_lower", "yhat_upper"):
+        ratio = (float(w[bound]) - float(w["yhat"])) / (float(b[bound]) - float(b["yhat"]))
+        assert abs(ratio - 2) < 1e-3, (bound, b, w)
+PY
+# Too few backtest points to calibrate on: an input error naming the file.
+set +e
+"$bin" backtest --series "$work/noisy.csv" --origins 2 --min-history 24 --calibrate > /dev/null 2> "$work/few.err"
+code=$?
+set -e
+test "$code" -eq 3
+grep -q "too few backtest forecasts to calibrate the intervals on (12 model points" "$work/few.err"
+grep -q "noisy.csv" "$work/few.err"
 # No series long enough: a clear input error (exit code 3) instead of a table of NaNs.
 set +e
 "$bin" backtest --series "$work/series.csv" --min-history 200 > /dev/null 2> "$work/short.err"

@@ -272,5 +272,22 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   CHECK_THROWS_AS(LoadRunConfig(config.string(), options), ConfigError);
   std::ofstream(config) << "[cluster]\nmetric = \"manhattan\"\n";
   CHECK_THROWS_AS(LoadRunConfig(config.string(), options), ConfigError);
+
+  // forecast.interval_scale multiplies both parts of the intervals' horizon multiplier.
+  std::ofstream(config) << "[forecast]\ninterval_scale = 0.5\n";
+  RunOptions scaled;
+  LoadRunConfig(config.string(), scaled);
+  CHECK(scaled.forecast.interval_scale_h1 == Approx(0.5 * ForecastOptions{}.interval_scale_h1));
+  CHECK(scaled.forecast.interval_scale_slope == Approx(0.5 * ForecastOptions{}.interval_scale_slope));
+  std::ofstream(config) << "[forecast]\nhorizon = 6\ninterval_scale = -1.0\n";
+  try {
+    LoadRunConfig(config.string(), scaled);
+    FAIL("a negative interval scale was accepted");
+  } catch (const ConfigError& error) {
+    CHECK(error.location().line == 3);
+    CHECK(error.location().field == "forecast.interval_scale");
+  }
+  std::ofstream(config) << "[forecast]\ninterval_scale = \"wide\"\n";
+  CHECK_THROWS_AS(LoadRunConfig(config.string(), scaled), ConfigError);
   fs::remove_all(dir);
 }

@@ -201,4 +201,11 @@ TEST_CASE("backtest tables do not depend on the thread count across blocks of se
       CHECK(one.by_origin[origin].rows[method].width == three.by_origin[origin].rows[method].width);
     }
   }
+  // The model's interval ratios come in series order whichever thread scored them.
+  REQUIRE(one.interval_ratios.size() == three.interval_ratios.size());
+  CHECK(static_cast<int64_t>(one.interval_ratios.size()) == one.rows.front().points);
+  for (size_t point = 0; point < one.interval_ratios.size(); ++point) {
+    CHECK(one.interval_ratios[point].horizon == three.interval_ratios[point].horizon);
+    CHECK(one.interval_ratios[point].ratio == three.interval_ratios[point].ratio);
+  }
 }

@@ -32,12 +32,18 @@ inline std::string FormatNumber(double value) {
 
 //! An integer with thousands separators: 541909 -> "541,909".
 inline std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
-    digits.insert(static_cast<size_t>(position), ",");
+  // The magnitude in unsigned arithmetic: -value overflows for the smallest int64_t. Appending
+  // (not inserting) also keeps GCC 12's false -Wrestrict warning on string::insert away.
+  const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  const std::string digits = std::to_string(magnitude);
+  std::string text;
+  text.reserve(digits.size() + digits.size() / 3 + 1);
+  if (value < 0) text.push_back('-');
+  for (size_t index = 0; index < digits.size(); ++index) {
+    if (index > 0 && (digits.size() - index) % 3 == 0) text.push_back(',');
+    text.push_back(digits[index]);
   }
-  if (value < 0) digits.insert(0, 1, '-');  // not "-" + digits: GCC 12 warns falsely (-Wrestrict)
-  return digits;
+  return text;
 }
 
 }  // namespace segcast::internal

@@ -7,7 +7,7 @@
 
 using segcast::internal::WithThousands;
 
-TEST_CASE("thousands separators every three digits from the right, sign first", "[core]") {
+TEST_CASE("thousands separators every three digits from the right and the sign first", "[core]") {
   CHECK(WithThousands(0) == "0");
   CHECK(WithThousands(999) == "999");
   CHECK(WithThousands(1000) == "1,000");

@@ -28,6 +28,7 @@
 
 #include "segcast/backtest.h"
 #include "segcast/forecast.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/ingest.h"
 #include "segcast/k_selection.h"
 #include "segcast/migration.h"
@@ -69,6 +70,12 @@ struct RunOptions {
   //! Rolling-origin backtest of every segment's series; skipped for series shorter than
   //! backtest.min_history. backtest.forecast is replaced by `forecast`.
   bool run_backtest = true;
+  //! Scale the forecast intervals by CalibrateIntervals of this run's own backtest
+  //! (interval_calibration.h), so a scheduled job's intervals follow its own data month after
+  //! month. The backtest then runs before the forecasts, with the unscaled intervals. With too
+  //! few backtest points (fewer than 30) the intervals are left as they are and
+  //! RunResult::interval_calibration_note says why. Needs run_backtest.
+  bool calibrate_intervals = false;
   //! Default: 3 origins one month apart, 3-month horizon, at least 9 months of history, so a
   //! one-year log is backtested too.
   BacktestOptions backtest = [] {
@@ -141,6 +148,10 @@ struct RunResult {
   SegmentReport report;
   std::vector<SeriesForecast> forecasts;   //!< "total" first, then one per segment
   std::optional<BacktestResult> backtest;
+  //! The factor the forecast intervals were scaled by, with calibrate_intervals.
+  std::optional<IntervalCalibration> interval_calibration;
+  //! With calibrate_intervals but no factor applied: why (too few backtest points, ...).
+  std::string interval_calibration_note;
   std::optional<MigrationResult> migration;
   std::string alignment;                   //!< alignment summary, "" without a previous run
   std::vector<StageTiming> timings;

@@ -34,6 +34,7 @@ struct RunFlags {
   int horizon = 6;
   double interval = 0.8;
   double interval_scale = 1.0;
+  bool calibrate_intervals = false;
   bool no_backtest = false;
   bool sweep_k = false;
   std::string db;
@@ -103,6 +104,7 @@ RunOptions ToOptions(const RunCommand& run) {
     ScaleIntervals(options.forecast, flags.interval_scale);
   }
   if (flags.no_backtest) options.run_backtest = false;
+  if (flags.calibrate_intervals) options.calibrate_intervals = true;
   if (run.Given("--db")) options.store = flags.db;
   if (run.Given("--models")) options.models_dir = flags.models;
   if (run.Given("--previous")) options.previous = flags.previous;
@@ -143,6 +145,8 @@ nlohmann::json SummaryJson(const RunResult& result) {
           {"silhouette", std::isfinite(result.silhouette) ? nlohmann::json(result.silhouette) : nlohmann::json()},
           {"segments", segments},
           {"alignment", result.alignment},
+          {"interval_scale", result.interval_calibration ? nlohmann::json(result.interval_calibration->scale)
+                                                         : nlohmann::json()},
           {"timings", timings},
           {"seconds", result.seconds}};
 }
@@ -180,6 +184,9 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
                       "Factor on every interval's distance from the forecast (default 1), e.g. "
                       "from `segcast backtest --calibrate`")
       ->check(CLI::PositiveNumber);
+  command->add_flag("--calibrate-intervals", flags.calibrate_intervals,
+                    "Scale the forecast intervals so they cover --interval of this run's backtest "
+                    "points (as `segcast backtest --calibrate`)");
   command->add_flag("--no-backtest", flags.no_backtest, "Skip the rolling-origin backtest");
   command->add_option("--db", flags.db, "Store: sqlite:PATH, postgresql://..., or none (default OUT/segcast.db)");
   command->add_option("--models", flags.models, "Folder for saved models (default OUT/models)");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace segcast::internal {
 
@@ -30,20 +31,25 @@ inline std::string FormatNumber(double value) {
   return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
 }
 
-//! An integer with thousands separators: 541909 -> "541,909".
-inline std::string WithThousands(int64_t value) {
-  // The magnitude in unsigned arithmetic: -value overflows for the smallest int64_t. Appending
-  // (not inserting) also keeps GCC 12's false -Wrestrict warning on string::insert away.
-  const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  const std::string digits = std::to_string(magnitude);
+//! Decimal digits with a comma every three from the right, after a minus sign when `negative`:
+//! ("541909", false) -> "541,909". Appending (not inserting) keeps GCC 12's false -Wrestrict
+//! warning on string::insert away.
+inline std::string GroupThousands(std::string_view digits, bool negative) {
   std::string text;
   text.reserve(digits.size() + digits.size() / 3 + 1);
-  if (value < 0) text.push_back('-');
+  if (negative) text.push_back('-');
   for (size_t index = 0; index < digits.size(); ++index) {
     if (index > 0 && (digits.size() - index) % 3 == 0) text.push_back(',');
     text.push_back(digits[index]);
   }
   return text;
+}
+
+//! An integer with thousands separators: 541909 -> "541,909".
+inline std::string WithThousands(int64_t value) {
+  // The magnitude in unsigned arithmetic: -value overflows for the smallest int64_t.
+  const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  return GroupThousands(std::to_string(magnitude), value < 0);
 }
 
 }  // namespace segcast::internal

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "internal/text_output.h"
 #include "pipeline/run_state.h"
 
 namespace segcast::internal {
@@ -17,11 +18,7 @@ std::string Fixed(double value, int decimals) {
 
 std::string Money(double value) {
   if (!std::isfinite(value)) return "n/a";
-  std::string digits = Fixed(std::fabs(value), 0);
-  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
-    digits.insert(static_cast<size_t>(position), ",");
-  }
-  return (value < 0 ? "-" : "") + digits;
+  return GroupThousands(Fixed(std::fabs(value), 0), value < 0);
 }
 
 std::string NameOf(const RunResult& result, int32_t id) {
@@ -78,6 +75,15 @@ std::string RenderReportMarkdown(const RunState& state) {
     md << " " << FormatMonth(partial.month) << " is partial (" << partial.days_observed << " of "
        << partial.days_in_month << " days; " << Money(partial.actual_to_date)
        << " to date) and was left out of the fit.";
+  }
+  if (result.interval_calibration) {
+    const IntervalCalibration& applied = *result.interval_calibration;
+    md << " The intervals are scaled by " << Fixed(applied.scale, 3)
+       << " so that they cover " << Fixed(100 * applied.coverage_after, 1) << "% of this run's "
+       << applied.points << " backtest points (" << Fixed(100 * applied.coverage_before, 1)
+       << "% unscaled).";
+  } else if (!result.interval_calibration_note.empty()) {
+    md << " Interval calibration was asked for but not applied: " << result.interval_calibration_note << ".";
   }
   md << "\n\n| series | month | forecast | lower | upper |\n|---|---|---:|---:|---:|\n";
   for (const SeriesForecast& forecast : result.forecasts) {

@@ -13,6 +13,7 @@
 #include "pipeline/run_directory.h"
 #include "pipeline/run_state.h"
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/model.h"
 #include "segcast/monthly_series.h"
 #include "segcast/store.h"
@@ -243,6 +244,31 @@ void ForecastStage(internal::RunState& state) {
   ForecastOptions forecast = state.options.forecast;
   forecast.seed = state.options.seed;
   forecast.threads = state.options.threads;
+  // The backtest comes first: with calibrate_intervals its points size the forecast's intervals.
+  std::string backtest_detail;
+  if (state.options.run_backtest) {
+    BacktestOptions backtest = state.options.backtest;
+    backtest.forecast = forecast;
+    backtest.threads = state.options.threads;
+    state.result.backtest = Backtest(series, backtest);
+    backtest_detail = "; backtest on " + std::to_string(state.result.backtest->series_used) + " series";
+    if (state.options.calibrate_intervals) {
+      try {
+        state.result.interval_calibration = CalibrateIntervals(*state.result.backtest);
+        ScaleIntervals(forecast, state.result.interval_calibration->scale);
+        std::ostringstream scaled;
+        scaled.precision(3);
+        scaled << "; intervals scaled by " << state.result.interval_calibration->scale
+               << " (backtest coverage " << 100 * state.result.interval_calibration->coverage_before
+               << "% -> " << 100 * state.result.interval_calibration->coverage_after << "%)";
+        backtest_detail += scaled.str();
+      } catch (const InputError& error) {
+        // A scheduled job should still publish its forecasts; the note says they are unscaled.
+        state.result.interval_calibration_note = error.message() + "; intervals left unscaled";
+        backtest_detail += "; " + state.result.interval_calibration_note;
+      }
+    }
+  }
   state.result.forecasts = ForecastAll(series, forecast);
   std::string detail = std::to_string(series.size()) + " series, " +
                        std::to_string(forecast.horizon) + " months ahead";
@@ -251,13 +277,7 @@ void ForecastStage(internal::RunState& state) {
               std::to_string(series.front().partial->days_observed) + " of " +
               std::to_string(series.front().partial->days_in_month) + " days), left out of the fit";
   }
-  if (state.options.run_backtest) {
-    BacktestOptions backtest = state.options.backtest;
-    backtest.forecast = forecast;
-    backtest.threads = state.options.threads;
-    state.result.backtest = Backtest(series, backtest);
-    detail += "; backtest on " + std::to_string(state.result.backtest->series_used) + " series";
-  }
+  detail += backtest_detail;
   clock.Finish(detail);
 }
 

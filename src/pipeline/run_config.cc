@@ -217,7 +217,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   }
 
   if (const toml::table* forecast = Section(root, "forecast", reader)) {
-    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest"});
+    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest", "calibrate"});
     reader.Read(*forecast, "forecast", "horizon", options.forecast.horizon, "months, 1..240");
     reader.Read(*forecast, "forecast", "interval", options.forecast.interval, "a probability in (0, 1)");
     reader.Read(*forecast, "forecast", "samples", options.forecast.samples, "an integer >= 0");
@@ -231,6 +231,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
       ScaleIntervals(options.forecast, scale);
     }
     reader.Read(*forecast, "forecast", "backtest", options.run_backtest, "true or false");
+    reader.Read(*forecast, "forecast", "calibrate", options.calibrate_intervals, "true or false");
   }
 
   if (const toml::table* output = Section(root, "output", reader)) {

@@ -38,6 +38,10 @@ void RunOptions::Validate() const {
   silhouette.Validate();
   forecast.Validate();
   backtest.Validate();
+  if (calibrate_intervals && !run_backtest) {
+    throw InvalidArgument("calibrating the intervals needs the backtest",
+                          {.field = "calibrate_intervals", .expected = "run_backtest = true"});
+  }
   if (output_dir.empty()) {
     throw InvalidArgument("an output directory is required", {.field = "output_dir"});
   }

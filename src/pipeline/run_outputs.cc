@@ -150,7 +150,8 @@ std::string OptionsJson(const RunOptions& options) {
                     {"interval_scale_h1", options.forecast.interval_scale_h1},
                     {"interval_scale_slope", options.forecast.interval_scale_slope},
                     {"samples", options.forecast.samples},
-                    {"backtest", options.run_backtest}}},
+                    {"backtest", options.run_backtest},
+                    {"calibrate_intervals", options.calibrate_intervals}}},
       {"output", {{"dir", options.output_dir},
                   {"store", options.store.empty() ? "default" : RedactConnectionString(options.store)},
                   {"models", options.models_dir},
@@ -175,6 +176,16 @@ std::string ManifestJson(const RunState& state) {
   for (const StageTiming& timing : result.timings) {
     timings.push_back({{"stage", timing.stage}, {"seconds", timing.seconds}, {"detail", timing.detail}});
   }
+  json calibration = nullptr;
+  if (result.interval_calibration) {
+    const IntervalCalibration& applied = *result.interval_calibration;
+    calibration = {{"scale", applied.scale},
+                   {"points", applied.points},
+                   {"coverage_before", applied.coverage_before},
+                   {"coverage_after", applied.coverage_after}};
+  } else if (options.calibrate_intervals) {
+    calibration = {{"scale", nullptr}, {"note", result.interval_calibration_note}};
+  }
   return json{{"run_id", result.run_id},
               {"segcast_version", SEGCAST_VERSION},
               {"as_of", FormatDay(result.as_of)},
@@ -184,6 +195,7 @@ std::string ManifestJson(const RunState& state) {
                         {"accepted", result.ingest.rows_accepted},
                         {"rejected", result.ingest.rejected_total()}}},
               {"options", json::parse(OptionsJson(options))},
+              {"interval_calibration", calibration},
               {"threads", options.threads},
               {"timings", timings},
               {"seconds", result.seconds}}

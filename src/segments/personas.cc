@@ -100,7 +100,10 @@ std::string DescribeTrend(int feature, const TrendMeasure& measure, double floor
     text = name + " " + verb + " " + FormatGrouped(std::fabs(change) * 100.0, 0) + "% (" + from_to +
            ")";
   }
-  if (with_period) text += " " + MonthsText(measure);
+  if (with_period) {
+    text += ' ';
+    text += MonthsText(measure);
+  }
   return text;
 }
 

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
+
+#include "internal/text_output.h"
 
 namespace segcast::internal {
 
@@ -12,14 +15,14 @@ namespace segcast::internal {
 inline std::string FormatGrouped(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, std::fabs(value));
-  std::string text(buffer);
+  const std::string text(buffer);
   const size_t point = text.find('.');
   const size_t integer_digits = point == std::string::npos ? text.size() : point;
-  for (int position = static_cast<int>(integer_digits) - 3; position > 0; position -= 3)
-    text.insert(static_cast<size_t>(position), ",");
   // "-0" reads badly: only negative when the rounded text is not zero.
-  const bool negative = value < 0 && text.find_first_not_of("0.,") != std::string::npos;
-  return (negative ? "-" : "") + text;
+  const bool negative = value < 0 && text.find_first_not_of("0.") != std::string::npos;
+  std::string grouped = GroupThousands(std::string_view(text).substr(0, integer_digits), negative);
+  grouped.append(text, integer_digits);
+  return grouped;
 }
 
 //! A feature value in its unit: days as whole numbers, F with one or two decimals, M grouped.

@@ -19,7 +19,7 @@ TEST_CASE("80% intervals cover 80% +/- 4% of outcomes over 1,000 simulated serie
     const double slope = level * 0.005 * random.Normal();
     const double amplitude = level * 0.2 * random.Uniform();
     const double noise = level * (0.02 + 0.08 * random.Uniform());
-    MonthlySeries full = MakeSeries("s" + std::to_string(index), months + 6, level, slope, amplitude,
+    MonthlySeries full = MakeSeries(std::string("s").append(std::to_string(index)), months + 6, level, slope, amplitude,
                                     6.28 * random.Uniform(), noise, 1000 + index);
     MonthlySeries head = full;
     head.values.resize(months);
@@ -95,7 +95,7 @@ TEST_CASE("wider nominal intervals are wider and the same seed gives the same bo
 TEST_CASE("results do not depend on the thread count", "[forecast]") {
   std::vector<MonthlySeries> series;
   for (int index = 0; index < 40; ++index)
-    series.push_back(MakeSeries("t" + std::to_string(index), 40 + 3 * index, 100.0 + index, 0.3, 9.0,
+    series.push_back(MakeSeries(std::string("t").append(std::to_string(index)), 40 + 3 * index, 100.0 + index, 0.3, 9.0,
                                 0.1 * index, 2.0, 500 + index));
   ForecastOptions options;
   options.threads = 1;

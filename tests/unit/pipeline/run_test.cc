@@ -2,6 +2,7 @@
 // determinism across thread counts, re-segmentation, saved-model assignment, locking, configs.
 #include <unistd.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "pipeline/run_directory.h"
 #include "segcast/assign.h"
 #include "segcast/error.h"
+#include "segcast/interval_calibration.h"
 #include "segcast/model.h"
 #include "segcast/pipeline.h"
 #include "segcast/store.h"
@@ -142,6 +144,80 @@ TEST_CASE("outputs are byte-identical for 1 and 2 threads", "[pipeline][determin
   }
   fs::remove_all(one);
   fs::remove_all(two);
+}
+
+namespace {
+
+// Future rows of forecast.csv: series,month -> (yhat, lower, upper).
+std::map<std::string, std::array<double, 3>> FutureBounds(const fs::path& forecast_csv) {
+  std::map<std::string, std::array<double, 3>> bounds;
+  const auto rows = ReadCsv(forecast_csv);
+  for (size_t row = 1; row < rows.size(); ++row) {
+    if (rows[row][7] != "0") continue;  // is_history
+    bounds[rows[row][0] + "," + rows[row][1]] = {std::stod(rows[row][2]), std::stod(rows[row][3]),
+                                                 std::stod(rows[row][4])};
+  }
+  return bounds;
+}
+
+}  // namespace
+
+TEST_CASE("calibrate_intervals scales the forecast intervals by the factor of the run's own backtest",
+          "[pipeline][calibration]") {
+  const fs::path plain_dir = FreshDirectory("calibrate-off");
+  const fs::path scaled_dir = FreshDirectory("calibrate-on");
+  RunOptions options = SampleOptions(plain_dir);
+  options.store = "none";
+  // Four origins from 7 months of history: enough backtest points (4 series x 4 x 3) to calibrate.
+  options.backtest.origins = 4;
+  options.backtest.min_history = 7;
+  const RunResult plain = RunPipeline(options);
+  CHECK_FALSE(plain.interval_calibration);
+  options.output_dir = scaled_dir.string();
+  options.calibrate_intervals = true;
+  const RunResult scaled = RunPipeline(options);
+  REQUIRE(scaled.interval_calibration);
+  REQUIRE(scaled.backtest);
+  // The backtest ran with the unscaled intervals, and the factor is the one it implies.
+  CHECK(ReadFile(plain_dir / "latest" / "backtest.csv") == ReadFile(scaled_dir / "latest" / "backtest.csv"));
+  const double scale = scaled.interval_calibration->scale;
+  CHECK(scale == CalibrateIntervals(*scaled.backtest).scale);
+  CHECK(scaled.interval_calibration->points == scaled.backtest->rows.front().points);
+  CHECK(scaled.interval_calibration->coverage_after >= 0.8);
+
+  const auto before = FutureBounds(plain_dir / "latest" / "forecast.csv");
+  const auto after = FutureBounds(scaled_dir / "latest" / "forecast.csv");
+  REQUIRE(before.size() == after.size());
+  REQUIRE(before.size() >= 6);
+  for (const auto& [key, old_bounds] : before) {
+    INFO(key);
+    const auto& new_bounds = after.at(key);
+    CHECK(new_bounds[0] == old_bounds[0]);  // point forecasts do not move
+    // Upper bounds are never cut, so their distance scales exactly (up to the CSV's digits).
+    CHECK(new_bounds[2] - new_bounds[0] == Approx(scale * (old_bounds[2] - old_bounds[0])).epsilon(1e-6));
+  }
+  const std::string manifest = ReadFile(scaled_dir / "latest" / "manifest.json");
+  CHECK(manifest.find("\"interval_calibration\"") != std::string::npos);
+  CHECK(ReadFile(scaled_dir / "latest" / "report.md").find("The intervals are scaled by") != std::string::npos);
+  fs::remove_all(plain_dir);
+  fs::remove_all(scaled_dir);
+}
+
+TEST_CASE("calibrate_intervals with too few backtest points leaves the intervals as they are and says why",
+          "[pipeline][calibration]") {
+  const fs::path out = FreshDirectory("calibrate-few");
+  RunOptions options = SampleOptions(out);
+  options.store = "none";
+  options.backtest.origins = 1;  // 4 series x 1 origin x 3 months: below the 30 points needed
+  options.calibrate_intervals = true;
+  const RunResult result = RunPipeline(options);
+  CHECK_FALSE(result.interval_calibration);
+  CHECK(result.interval_calibration_note.find("too few backtest forecasts") != std::string::npos);
+  CHECK(ReadFile(out / "latest" / "report.md").find("not applied") != std::string::npos);
+
+  options.run_backtest = false;
+  CHECK_THROWS_AS(options.Validate(), InvalidArgument);
+  fs::remove_all(out);
 }
 
 TEST_CASE("re-segmenting the same data keeps every segment and every customer where it was",
@@ -289,5 +365,8 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   }
   std::ofstream(config) << "[forecast]\ninterval_scale = \"wide\"\n";
   CHECK_THROWS_AS(LoadRunConfig(config.string(), scaled), ConfigError);
+  std::ofstream(config) << "[forecast]\ncalibrate = true\n";
+  LoadRunConfig(config.string(), scaled);
+  CHECK(scaled.calibrate_intervals);
   fs::remove_all(dir);
 }

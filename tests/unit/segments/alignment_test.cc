@@ -19,7 +19,7 @@ std::vector<AlignmentCentroid> Previous(int k, int months) {
   for (int cluster = 0; cluster < k; ++cluster) {
     AlignmentCentroid centroid;
     centroid.segment_id = 10 * (cluster + 1);
-    centroid.name = "P" + std::to_string(cluster);
+    centroid.name = std::string("P").append(std::to_string(cluster));
     for (int month = 0; month < months; ++month)
       for (int feature = 0; feature < 4; ++feature)
         centroid.values.push_back(3.0 * cluster + 0.1 * month - 0.2 * feature * cluster);
@@ -38,7 +38,7 @@ std::vector<AlignmentCentroid> Permuted(const std::vector<AlignmentCentroid>& pr
   for (size_t label = 0; label < permutation.size(); ++label) {
     AlignmentCentroid centroid = previous[permutation[label]];
     centroid.segment_id = static_cast<int32_t>(label);
-    centroid.name = "C" + std::to_string(label);
+    centroid.name = std::string("C").append(std::to_string(label));
     for (int feature = 0; feature < 4; ++feature)
       centroid.values.push_back(centroid.values[centroid.values.size() - 4]);
     for (double& value : centroid.values) value += noise(random);
@@ -86,7 +86,7 @@ TEST_CASE("permuted clusters get their previous ids and names back", "[segments]
       CHECK_FALSE(segment.renamed);
       // By default the name is this run's persona; the change of name is flagged.
       CHECK(fresh_names.current[label].stable_id == segment.stable_id);
-      CHECK(fresh_names.current[label].name == "C" + std::to_string(label));
+      CHECK(fresh_names.current[label].name == std::string("C").append(std::to_string(label)));
       CHECK(fresh_names.current[label].renamed);
     }
     CHECK(result.vanished.empty());

@@ -106,10 +106,10 @@ TEST_CASE("panel invariants against the static RFM on random logs, any thread co
       for (int invoice = 0; invoice < count; ++invoice) {
         Day day = DayFromCivil(2010, 11, 20) + static_cast<Day>(random() % 800);
         std::string date = FormatDay(day);
-        std::string id = "i" + std::to_string(invoices++);
+        std::string id = std::string("i").append(std::to_string(invoices++));
         int lines = 1 + static_cast<int>(random() % 3);
         for (int line = 0; line < lines; ++line) {
-          purchases.push_back({"c" + std::to_string(customer), id, date, (random() % 10000) / 100.0 + 0.01, "X"});
+          purchases.push_back({std::string("c").append(std::to_string(customer)), id, date, (random() % 10000) / 100.0 + 0.01, "X"});
         }
       }
     }

@@ -50,7 +50,7 @@ TEST_CASE("the horizon calibration moves each bound by a + b (h - 1) times its d
 
 TEST_CASE("calibrated 95% intervals contain the 80% ones at every horizon", "[forecast]") {
   for (int index = 0; index < 12; ++index) {
-    MonthlySeries series = MakeSeries("n" + std::to_string(index), 40 + 11 * index, 50.0 + 10 * index,
+    MonthlySeries series = MakeSeries(std::string("n").append(std::to_string(index)), 40 + 11 * index, 50.0 + 10 * index,
                                       0.3 - 0.05 * index, 8.0, 0.3 * index, 1.0 + index, 300 + index);
     ForecastOptions options;  // defaults: the calibration is on
     options.horizon = 24;
@@ -76,7 +76,7 @@ TEST_CASE("80% intervals on iid Gaussian noise over 24 months: simulated 80% +/-
   for (int index = 0; index < 400; ++index) {
     const int months = 60 + static_cast<int>(random.Uniform() * 120);
     const double level = 100.0 + 400.0 * random.Uniform();
-    MonthlySeries full = MakeSeries("g" + std::to_string(index), months + 24, level, 0.0,
+    MonthlySeries full = MakeSeries(std::string("g").append(std::to_string(index)), months + 24, level, 0.0,
                                     level * 0.15 * random.Uniform(), 6.28 * random.Uniform(),
                                     level * (0.02 + 0.06 * random.Uniform()), 9000 + index);
     history.push_back(full);

@@ -54,7 +54,7 @@ TEST_CASE("migration matrix rows and columns sum to the runs' counts", "[segment
   std::bernoulli_distribution present(0.8);
   RunAssignments previous, current;
   for (int customer = 0; customer < 2000; ++customer) {
-    const std::string id = "c" + std::to_string(customer);
+    const std::string id = std::string("c").append(std::to_string(customer));
     if (present(random)) {
       previous.customer_ids.push_back(id);
       previous.segment.push_back(segment(random));

@@ -224,6 +224,14 @@ struct SeriesForecast {
   std::vector<std::pair<std::string, double>> validation;
 };
 
+//! The segment a forecast series stands for, from its id: the stable id of "segment_<id>",
+//! kTotalSeries for "total", kExistingSeries for "existing" (every customer known at the as-of
+//! date) and kNewSeries for "new" (customers not yet acquired). Throws InvalidArgument otherwise.
+inline constexpr int32_t kTotalSeries = -1, kExistingSeries = -2, kNewSeries = -3;
+int32_t SeriesSegment(const std::string& series_id);
+//! The inverse of SeriesSegment.
+std::string SeriesIdOfSegment(int32_t segment);
+
 //! Fits and forecasts one series. Series with fewer than 3 finite values get a flat forecast at
 //! the last value and a message. Throws InvalidArgument for bad options.
 SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions& options);

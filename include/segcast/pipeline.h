@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "segcast/backtest.h"
+#include "segcast/cohort_backtest.h"
+#include "segcast/cohort_forecast.h"
 #include "segcast/forecast.h"
 #include "segcast/interval_calibration.h"
 #include "segcast/ingest.h"
@@ -40,6 +42,21 @@
 #include "segcast/ts_kmeans.h"
 
 namespace segcast {
+
+//! What produces the segment forecasts of a run.
+enum class SegmentForecast {
+  //! The customer-base model summed over each segment's members (cohort_forecast.h): a segment is
+  //! a fixed set of customers. Default.
+  kCustomerBase,
+  //! The Prophet-style model on each segment's past revenue series (forecast.h). That series holds
+  //! the group's own acquisition ramp and decline, so cohort backtests score it far below naive;
+  //! kept for comparison.
+  kSeries,
+};
+
+//! "customer-base" or "series"; nullopt for anything else.
+std::optional<SegmentForecast> ParseSegmentForecast(const std::string& name);
+const char* SegmentForecastName(SegmentForecast model);
 
 struct RunOptions {
   //! The transaction log and how to read it (path, schema, joins). ingest.path is required.
@@ -65,10 +82,20 @@ struct RunOptions {
   std::vector<std::string> mix_columns;
   //! Persona rules file; "" uses the rules built in (DefaultPersonaRules(): models/personas.toml).
   std::string persona_rules_path;
-  //! Forecast settings (horizon 6 months, 80% intervals by default).
+  //! Forecast settings (horizon 6 months, 80% intervals by default). horizon, interval and
+  //! samples apply to the customer-base forecasts too.
   ForecastOptions forecast;
-  //! Rolling-origin backtest of every segment's series; skipped for series shorter than
-  //! backtest.min_history. backtest.forecast is replaced by `forecast`.
+  //! Which model forecasts the segments (and the total).
+  SegmentForecast segment_forecast = SegmentForecast::kCustomerBase;
+  //! The customer-base forecasts' own settings (holdout, rate adjustment, new customers, CLV
+  //! months and discount); its horizon, interval, samples, seed and threads are set from
+  //! `forecast`, `seed` and `threads`.
+  CohortForecastOptions customer_base;
+  //! Backtest of the run's forecasts. With the customer-base model: a cohort backtest
+  //! (cohort_backtest.h) at the origin backtest.horizon months before the as-of date, clustered
+  //! with the run's k, when that leaves at least 3 whole months of history before it. With the
+  //! series model: the rolling-origin backtest of every segment's series (skipped for series
+  //! shorter than backtest.min_history; backtest.forecast is replaced by `forecast`).
   bool run_backtest = true;
   //! Scale the forecast intervals by CalibrateIntervals of this run's own backtest
   //! (interval_calibration.h), so a scheduled job's intervals follow its own data month after
@@ -147,7 +174,14 @@ struct RunResult {
   std::vector<RunSegment> segments;        //!< by stable id
   SegmentReport report;
   std::vector<SeriesForecast> forecasts;   //!< "total" first, then one per segment
-  std::optional<BacktestResult> backtest;
+  std::optional<BacktestResult> backtest;   //!< series model only
+  //! The customer-base model behind the forecasts (kCustomerBase): per-customer predictions,
+  //! fitted parameters, rate check and notes.
+  std::optional<CohortForecast> customer_base;
+  //! The run's cohort backtest (kCustomerBase with run_backtest).
+  std::optional<CohortBacktestResult> cohort_backtest;
+  //! Why the cohort backtest did not run ("" when it ran or was not asked for).
+  std::string cohort_backtest_note;
   //! The factor the forecast intervals were scaled by, with calibrate_intervals.
   std::optional<IntervalCalibration> interval_calibration;
   //! With calibrate_intervals but no factor applied: why (too few backtest points, ...).

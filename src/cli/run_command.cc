@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
 #include "segcast/pipeline.h"
@@ -36,6 +38,12 @@ struct RunFlags {
   double interval_scale = 1.0;
   bool calibrate_intervals = false;
   bool no_backtest = false;
+  std::string segment_forecast;
+  std::string rate_adjustment;
+  std::vector<std::string> cohort_backtest;
+  int holdout_months = 3;
+  int clv_months = 12;
+  double discount = 0.01;
   bool sweep_k = false;
   std::string db;
   std::string models;
@@ -104,6 +112,25 @@ RunOptions ToOptions(const RunCommand& run) {
     ScaleIntervals(options.forecast, flags.interval_scale);
   }
   if (flags.no_backtest) options.run_backtest = false;
+  if (run.Given("--segment-forecast")) {
+    const auto model = ParseSegmentForecast(flags.segment_forecast);
+    if (!model) {
+      throw InvalidArgument("unknown segment forecast '" + flags.segment_forecast + "'",
+                            {.field = "--segment-forecast", .expected = "customer-base or series"});
+    }
+    options.segment_forecast = *model;
+  }
+  if (run.Given("--rate-adjustment")) {
+    const auto adjustment = ParseRateAdjustment(flags.rate_adjustment);
+    if (!adjustment) {
+      throw InvalidArgument("unknown rate adjustment '" + flags.rate_adjustment + "'",
+                            {.field = "--rate-adjustment", .expected = "none, pooled or segment"});
+    }
+    options.customer_base.rate_adjustment = *adjustment;
+  }
+  if (run.Given("--holdout-months")) options.customer_base.holdout_months = flags.holdout_months;
+  if (run.Given("--clv-months")) options.customer_base.customer_base.clv_months = flags.clv_months;
+  if (run.Given("--discount")) options.customer_base.customer_base.monthly_discount = flags.discount;
   if (flags.calibrate_intervals) options.calibrate_intervals = true;
   if (run.Given("--db")) options.store = flags.db;
   if (run.Given("--models")) options.models_dir = flags.models;
@@ -151,6 +178,26 @@ nlohmann::json SummaryJson(const RunResult& result) {
           {"seconds", result.seconds}};
 }
 
+// `segcast run --cohort-backtest DATES`: the backtest alone, with the run's options.
+void RunCohortBacktestOnly(const RunCommand& run) {
+  const RunOptions options = ToOptions(run);
+  CohortBacktestOptions backtest;
+  backtest.horizon = options.forecast.horizon;
+  backtest.k = options.k;
+  for (const std::string& text : run.flags.cohort_backtest) {
+    const auto day = ParseIsoDay(text);
+    if (!day) {
+      throw InvalidArgument("not a date: '" + text + "'",
+                            {.field = "--cohort-backtest", .expected = "YYYY-MM-01"});
+    }
+    backtest.origins.push_back(*day);
+  }
+  const CohortBacktestResult result = RunCohortBacktest(options, backtest);
+  std::filesystem::create_directories(options.output_dir);
+  WriteCohortBacktestCsv(options.output_dir, result);
+  std::cout << result.Table();
+}
+
 }  // namespace
 
 void AddRunCommand(CLI::App& app, CommandContext& context) {
@@ -187,7 +234,22 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_flag("--calibrate-intervals", flags.calibrate_intervals,
                     "Scale the forecast intervals so they cover --interval of this run's backtest "
                     "points (as `segcast backtest --calibrate`)");
-  command->add_flag("--no-backtest", flags.no_backtest, "Skip the rolling-origin backtest");
+  command->add_flag("--no-backtest", flags.no_backtest, "Skip the backtest");
+  command->add_option("--segment-forecast", flags.segment_forecast,
+                      "customer-base (default: segments as sums of their members' expected "
+                      "revenue) or series (the Prophet-style model on each segment's revenue)");
+  command->add_option("--rate-adjustment", flags.rate_adjustment,
+                      "Correction of the customer-base model from the history's last months: "
+                      "pooled (default), segment or none");
+  command->add_option("--holdout-months", flags.holdout_months,
+                      "Months at the end of the history that measure the rate correction "
+                      "(default 3; 0 = none)");
+  command->add_option("--clv-months", flags.clv_months, "Months of customer lifetime value (default 12)");
+  command->add_option("--discount", flags.discount, "Monthly discount rate of the lifetime value (default 0.01)");
+  command->add_option("--cohort-backtest", flags.cohort_backtest,
+                      "Instead of the job: the cohort backtest at these origins (YYYY-MM-01, "
+                      "comma-separated), --horizon months each; writes cohort_backtest*.csv to -o")
+      ->delimiter(',');
   command->add_option("--db", flags.db, "Store: sqlite:PATH, postgresql://..., or none (default OUT/segcast.db)");
   command->add_option("--models", flags.models, "Folder for saved models (default OUT/models)");
   command->add_option("--previous", flags.previous,
@@ -200,6 +262,11 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_flag("--json", flags.json, "Print a JSON summary on stdout");
   command->add_flag("-q,--quiet", flags.quiet, "No per-stage log lines on stderr");
   command->callback([run, &context] {
+    if (!run->flags.cohort_backtest.empty()) {
+      RunCohortBacktestOnly(*run);
+      context.exit_code = 0;
+      return;
+    }
     const RunResult result = RunPipeline(ToOptions(*run));
     if (run->flags.json) {
       std::cout << SummaryJson(result).dump(2) << "\n";

@@ -1,4 +1,5 @@
 // forecast.csv, forecast.json and parameters.json.
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -122,6 +123,31 @@ void WriteParametersJson(const std::string& path, const std::vector<SeriesForeca
   std::ofstream out = OpenOutput(path);
   out << document.dump(1) << '\n';
   if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+}
+
+int32_t SeriesSegment(const std::string& series_id) {
+  if (series_id == "total") return kTotalSeries;
+  if (series_id == "existing") return kExistingSeries;
+  if (series_id == "new") return kNewSeries;
+  const std::string prefix = "segment_";
+  int32_t segment = -1;
+  const char* digits = series_id.data() + prefix.size();
+  const char* end = series_id.data() + series_id.size();
+  if (series_id.rfind(prefix, 0) == 0 && digits != end) {
+    const auto [stop, error] = std::from_chars(digits, end, segment);
+    if (error == std::errc() && stop == end && segment >= 0) return segment;
+  }
+  throw InvalidArgument("not a forecast series of a run: '" + series_id + "'",
+                        ErrorLocation{"", 0, "series", "total, existing, new or segment_<id>"});
+}
+
+std::string SeriesIdOfSegment(int32_t segment) {
+  switch (segment) {
+    case kTotalSeries: return "total";
+    case kExistingSeries: return "existing";
+    case kNewSeries: return "new";
+    default: return "segment_" + std::to_string(segment);
+  }
 }
 
 }  // namespace segcast

@@ -87,8 +87,8 @@ std::string RenderReportMarkdown(const RunState& state) {
   }
   md << "\n\n| series | month | forecast | lower | upper |\n|---|---|---:|---:|---:|\n";
   for (const SeriesForecast& forecast : result.forecasts) {
-    std::string name = forecast.series_id;
-    if (name != "total") name = NameOf(result, std::stoi(name.substr(8)));
+    const int32_t segment = SeriesSegment(forecast.series_id);
+    const std::string name = segment >= 0 ? NameOf(result, segment) : forecast.series_id;
     for (const ForecastPoint& point : forecast.points) {
       if (point.is_history) continue;
       md << "| " << name << " | " << FormatMonth(point.month) << " | " << Money(point.yhat)

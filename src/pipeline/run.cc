@@ -1,5 +1,6 @@
 // RunPipeline: the stages in order, each timed and logged; outputs published only at the end so
 // that any failure leaves the previous run as it was.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "internal/parallel.h"
 #include "pipeline/run_directory.h"
 #include "pipeline/run_state.h"
+#include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
 #include "segcast/model.h"
@@ -73,6 +75,10 @@ void IngestStage(internal::RunState& state) {
   clock.Finish(WithThousands(report.rows_accepted) + " of " + WithThousands(report.rows_read) +
                " rows accepted, " + WithThousands(report.customers) + " customers");
 }
+
+}  // namespace
+
+namespace internal {
 
 void PanelStage(internal::RunState& state) {
   StageClock clock(state, "panel");
@@ -233,7 +239,12 @@ void ClusterStage(internal::RunState& state) {
   clock.Finish(detail.str());
 }
 
-void ForecastStage(internal::RunState& state) {
+}  // namespace internal
+
+namespace {
+
+// The Prophet-style model on each segment's revenue series (SegmentForecast::kSeries).
+void SeriesForecastStage(internal::RunState& state) {
   StageClock clock(state, "forecast");
   const LrfmPanel& panel = state.panel;
   std::vector<int> labels(panel.customer_count(), -1);
@@ -279,6 +290,80 @@ void ForecastStage(internal::RunState& state) {
   }
   detail += backtest_detail;
   clock.Finish(detail);
+}
+
+// The run's own cohort backtest: clustered with the run's k at an origin inside the history.
+void RunOwnCohortBacktest(internal::RunState& state) {
+  const RunOptions& options = state.options;
+  const MonthIndex data_month = MonthOfDay(
+      *std::min_element(state.transactions.day.begin(), state.transactions.day.end()));
+  const MonthIndex origin = MonthOfDay(state.panel.as_of) - options.backtest.horizon;
+  if (origin - data_month < 3) {
+    state.result.cohort_backtest_note =
+        "no cohort backtest: an origin " + std::to_string(options.backtest.horizon) +
+        " months before the as-of date leaves fewer than 3 whole months of history";
+    return;
+  }
+  RunOptions at_origin = options;
+  at_origin.log = nullptr;
+  CohortBacktestOptions backtest;
+  backtest.origins = {FirstDayOfMonth(origin)};
+  backtest.horizon = options.backtest.horizon;
+  backtest.k = state.result.k;
+  // Only what the run itself saw: rows before its as-of date.
+  try {
+    state.result.cohort_backtest = CohortBacktest(at_origin, state.transactions, backtest);
+  } catch (const Error& error) {
+    state.result.cohort_backtest_note = "no cohort backtest: " + error.message();
+  }
+}
+
+// Segment forecasts as sums over each segment's members (SegmentForecast::kCustomerBase).
+void CustomerBaseForecastStage(internal::RunState& state) {
+  StageClock clock(state, "forecast");
+  const RunOptions& options = state.options;
+  std::vector<int32_t> segment(state.transactions.customer_count(), -1);
+  for (int index = 0; index < state.series.size(); ++index) {
+    segment[state.panel.customer_index[state.series_customer[index]]] = state.StableIdOfSeries(index);
+  }
+  // The backtest first: its errors size the intervals.
+  if (options.run_backtest) RunOwnCohortBacktest(state);
+  CohortForecastOptions forecast = options.customer_base;
+  forecast.customer_base.horizon = options.forecast.horizon;
+  forecast.customer_base.threads = options.threads;
+  forecast.interval = options.forecast.interval;
+  forecast.samples = options.forecast.samples;
+  forecast.seed = options.seed;
+  if (state.result.cohort_backtest) {
+    const ForecastLogErrors errors = CohortBacktestErrors(*state.result.cohort_backtest);
+    if (errors.points >= 6) forecast.errors = errors;
+  }
+  state.result.customer_base = ForecastCohorts(state.transactions, state.panel.as_of, segment, forecast);
+  state.result.forecasts = state.result.customer_base->forecasts;
+
+  const CohortForecast& result = *state.result.customer_base;
+  std::ostringstream detail;
+  detail.precision(3);
+  detail << "customer-base model on " << WithThousands(result.histories.size()) << " customers ("
+         << WithThousands(result.fit.repeat_customers) << " repeat), " << options.forecast.horizon
+         << " months ahead, rate factor " << result.rate.factor;
+  if (state.result.cohort_backtest) {
+    const CohortBacktestScore& score = state.result.cohort_backtest->scores.back();
+    detail << "; cohort backtest WAPE " << score.wape << " vs naive "
+           << std::min(score.wape_naive_last, score.wape_naive_mean3) << ", coverage "
+           << 100 * score.coverage << "%";
+  } else if (!state.result.cohort_backtest_note.empty()) {
+    detail << "; " << state.result.cohort_backtest_note;
+  }
+  clock.Finish(detail.str());
+}
+
+void ForecastStage(internal::RunState& state) {
+  if (state.options.segment_forecast == SegmentForecast::kSeries) {
+    SeriesForecastStage(state);
+  } else {
+    CustomerBaseForecastStage(state);
+  }
 }
 
 std::string ResolveStore(const RunOptions& options) {

@@ -217,7 +217,14 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   }
 
   if (const toml::table* forecast = Section(root, "forecast", reader)) {
-    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest", "calibrate"});
+    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest", "calibrate", "segment_model"});
+    if (const toml::node* node = forecast->get("segment_model")) {
+      std::string name;
+      reader.Read(*forecast, "forecast", "segment_model", name, "customer-base or series");
+      const auto model = ParseSegmentForecast(name);
+      if (!model) throw ConfigError("unknown value", reader.Where(node, "forecast.segment_model", "customer-base or series"));
+      options.segment_forecast = *model;
+    }
     reader.Read(*forecast, "forecast", "horizon", options.forecast.horizon, "months, 1..240");
     reader.Read(*forecast, "forecast", "interval", options.forecast.interval, "a probability in (0, 1)");
     reader.Read(*forecast, "forecast", "samples", options.forecast.samples, "an integer >= 0");
@@ -232,6 +239,24 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
     }
     reader.Read(*forecast, "forecast", "backtest", options.run_backtest, "true or false");
     reader.Read(*forecast, "forecast", "calibrate", options.calibrate_intervals, "true or false");
+  }
+
+  if (const toml::table* base = Section(root, "customer_base", reader)) {
+    CohortForecastOptions& cohort = options.customer_base;
+    reader.CheckKeys(*base, "customer_base", {"holdout_months", "rate_adjustment", "new_customers",
+                                             "clv_months", "monthly_discount"});
+    reader.Read(*base, "customer_base", "holdout_months", cohort.holdout_months, "months, 0..12");
+    reader.Read(*base, "customer_base", "new_customers", cohort.new_customers, "true or false");
+    reader.Read(*base, "customer_base", "clv_months", cohort.customer_base.clv_months, "months, 1..240");
+    reader.Read(*base, "customer_base", "monthly_discount", cohort.customer_base.monthly_discount,
+                "a rate in [0, 1]");
+    if (const toml::node* node = base->get("rate_adjustment")) {
+      std::string name;
+      reader.Read(*base, "customer_base", "rate_adjustment", name, "none, pooled or segment");
+      const auto adjustment = ParseRateAdjustment(name);
+      if (!adjustment) throw ConfigError("unknown value", reader.Where(node, "customer_base.rate_adjustment", "none, pooled or segment"));
+      cohort.rate_adjustment = *adjustment;
+    }
   }
 
   if (const toml::table* output = Section(root, "output", reader)) {

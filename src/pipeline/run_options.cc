@@ -38,6 +38,13 @@ void RunOptions::Validate() const {
   silhouette.Validate();
   forecast.Validate();
   backtest.Validate();
+  customer_base.Validate();
+  if (calibrate_intervals && segment_forecast == SegmentForecast::kCustomerBase) {
+    throw InvalidArgument(
+        "calibrate_intervals applies to the series model: the customer-base forecasts size their "
+        "intervals from their own cohort backtest",
+        {.field = "calibrate_intervals", .expected = "segment_forecast = series"});
+  }
   if (calibrate_intervals && !run_backtest) {
     throw InvalidArgument("calibrating the intervals needs the backtest",
                           {.field = "calibrate_intervals", .expected = "run_backtest = true"});
@@ -51,6 +58,16 @@ void RunOptions::Validate() const {
                            .expected = "1-128 characters of A-Z a-z 0-9 . _ - not starting with '.'"});
   }
   if (threads < 0) throw InvalidArgument("must be >= 0", {.field = "threads"});
+}
+
+std::optional<SegmentForecast> ParseSegmentForecast(const std::string& name) {
+  if (name == "customer-base") return SegmentForecast::kCustomerBase;
+  if (name == "series") return SegmentForecast::kSeries;
+  return std::nullopt;
+}
+
+const char* SegmentForecastName(SegmentForecast model) {
+  return model == SegmentForecast::kSeries ? "series" : "customer-base";
 }
 
 }  // namespace segcast

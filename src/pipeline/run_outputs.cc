@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "internal/text_output.h"
+#include "pipeline/csv_file.h"
 #include "pipeline/run_state.h"
+#include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 
 namespace segcast::internal {
@@ -14,38 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-class CsvFile {
- public:
-  CsvFile(const fs::path& path, const std::string& header) : path_(path), out_(path, std::ios::binary) {
-    if (!out_) throw InputError("cannot create output file", {.file = path.string()});
-    out_ << header << '\n';
-  }
-  template <typename... Fields>
-  void Row(const Fields&... fields) {
-    bool first = true;
-    ((out_ << (first ? "" : ",") << Text(fields), first = false), ...);
-    out_ << '\n';
-  }
-  ~CsvFile() noexcept(false) {
-    out_.flush();
-    if (!out_ && std::uncaught_exceptions() == 0) {
-      throw InputError("could not write output file (disk full?)", {.file = path_.string()});
-    }
-  }
-
- private:
-  static std::string Text(const std::string& value) { return CsvField(value); }
-  static std::string Text(const char* value) { return CsvField(value); }
-  static std::string Text(double value) { return FormatNumber(value); }
-  static std::string Text(bool value) { return value ? "true" : "false"; }
-  template <typename Integer>
-  static std::string Text(Integer value) requires std::is_integral_v<Integer> {
-    return std::to_string(value);
-  }
-  fs::path path_;
-  std::ofstream out_;
-};
 
 void WriteJson(const fs::path& path, const json& value) {
   std::ofstream out(path, std::ios::binary);
@@ -151,7 +121,13 @@ std::string OptionsJson(const RunOptions& options) {
                     {"interval_scale_slope", options.forecast.interval_scale_slope},
                     {"samples", options.forecast.samples},
                     {"backtest", options.run_backtest},
-                    {"calibrate_intervals", options.calibrate_intervals}}},
+                    {"calibrate_intervals", options.calibrate_intervals},
+                    {"segment_model", SegmentForecastName(options.segment_forecast)}}},
+      {"customer_base", {{"holdout_months", options.customer_base.holdout_months},
+                         {"rate_adjustment", RateAdjustmentName(options.customer_base.rate_adjustment)},
+                         {"new_customers", options.customer_base.new_customers},
+                         {"clv_months", options.customer_base.customer_base.clv_months},
+                         {"monthly_discount", options.customer_base.customer_base.monthly_discount}}},
       {"output", {{"dir", options.output_dir},
                   {"store", options.store.empty() ? "default" : RedactConnectionString(options.store)},
                   {"models", options.models_dir},
@@ -200,6 +176,71 @@ std::string ManifestJson(const RunState& state) {
               {"timings", timings},
               {"seconds", result.seconds}}
       .dump(2);
+}
+
+json LikelihoodJson(const std::vector<std::string>& names, const std::vector<double>& values,
+                    const LikelihoodFit& fit) {
+  json parameters = json::object();
+  for (size_t index = 0; index < names.size(); ++index) {
+    parameters[names[index]] = {{"value", values[index]},
+                                {"standard_error", Number(fit.standard_errors.empty()
+                                                              ? NAN
+                                                              : fit.standard_errors[index])}};
+  }
+  return {{"parameters", parameters},   {"log_likelihood", Number(fit.log_likelihood)},
+          {"customers", fit.customers}, {"iterations", fit.iterations},
+          {"converged", fit.converged}};
+}
+
+// clv.csv (one row per customer) and customer_base.json (fitted models, rate check, notes).
+void WriteCustomerBaseFiles(const RunState& state, const fs::path& dir) {
+  const CohortForecast& model = *state.result.customer_base;
+  const CustomerHistories& histories = model.histories;
+  const CustomerPredictions& predictions = model.predictions;
+  {
+    CsvFile clv(dir / "clv.csv",
+                "customer_id,segment,purchases,recency_weeks,age_weeks,p_alive,expected_purchases,"
+                "expected_revenue,clv");
+    for (int customer = 0; customer < histories.size(); ++customer) {
+      clv.Row(state.transactions.customer_ids[histories.customer_index[customer]],
+              model.segment[customer], histories.repeat_purchases[customer] + 1,
+              histories.recency_weeks[customer], histories.age_weeks[customer],
+              predictions.p_alive[customer], predictions.expected_purchases[customer],
+              predictions.expected_revenue[customer], predictions.clv[customer]);
+    }
+  }
+  const CustomerBaseFit& fit = model.fit;
+  const CohortForecastOptions& options = state.options.customer_base;
+  WriteJson(dir / "customer_base.json",
+            {{"as_of", FormatDay(histories.as_of)},
+             {"purchase", "a distinct purchase day of a customer; time in weeks"},
+             {"bgnbd", LikelihoodJson({"r", "alpha", "a", "b"},
+                                      {fit.bgnbd.r, fit.bgnbd.alpha, fit.bgnbd.a, fit.bgnbd.b},
+                                      fit.bgnbd_fit)},
+             {"gamma_gamma", LikelihoodJson({"p", "q", "gamma"},
+                                            {fit.gamma_gamma.p, fit.gamma_gamma.q,
+                                             fit.gamma_gamma.gamma},
+                                            fit.gamma_gamma_fit)},
+             {"repeat_customers", fit.repeat_customers},
+             {"frequency_spend_correlation", Number(fit.frequency_spend_correlation)},
+             {"clv_months", options.customer_base.clv_months},
+             {"monthly_discount", options.customer_base.monthly_discount},
+             {"rate", {{"first_month", model.rate.months > 0 ? FormatMonth(model.rate.first_month) : ""},
+                       {"months", model.rate.months},
+                       {"actual", model.rate.actual},
+                       {"predicted", model.rate.predicted},
+                       {"factor", model.rate.factor},
+                       {"factor_applied", state.options.customer_base.rate_adjustment !=
+                                              RateAdjustment::kNone}}},
+             {"interval_errors", {{"lasting_log_error", Number(model.rate.errors.lasting)},
+                                  {"monthly_log_error", Number(model.rate.errors.monthly)},
+                                  {"points", model.rate.errors.points},
+                                  {"source", model.rate.error_source}}},
+             {"segment_factors", model.segment_factors},
+             {"seasonal", model.seasonal},
+             {"new_customers_per_month", model.new_customers_per_month},
+             {"first_purchase_value", model.first_purchase_value},
+             {"notes", model.notes}});
 }
 
 void WriteRunFiles(const RunState& state, const std::string& directory) {
@@ -297,6 +338,8 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   WriteForecastJson((dir / "forecast.json").string(), result.forecasts, state.options.forecast);
   WriteParametersJson((dir / "forecast_parameters.json").string(), result.forecasts);
   if (result.backtest) WriteBacktestCsv(dir.string(), *result.backtest);
+  if (result.customer_base) WriteCustomerBaseFiles(state, dir);
+  if (result.cohort_backtest) WriteCohortBacktestCsv(dir.string(), *result.cohort_backtest);
   if (result.migration) {
     CsvFile matrix(dir / "migration.csv",
                    "from_segment,to_segment,customers,previous_revenue,current_revenue");

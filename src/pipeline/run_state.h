@@ -47,6 +47,14 @@ struct RunState {
   }
 };
 
+//! Stage "panel": the LRFM panel and RFM table as of options.panel.as_of, with the customer
+//! levels personas read. Throws InputError with fewer than two customers.
+void PanelStage(RunState& state);
+//! Stage "scale": the panel as scaled series for clustering.
+void ScaleStage(RunState& state);
+//! Stage "cluster": a fixed k (options.k, or the previous run's) or the k sweep; centroids in
+//! original units and members' trajectories.
+void ClusterStage(RunState& state);
 //! Stage "personas": the segment report and persona names (by clustering label).
 void BuildSegments(RunState& state, const PersonaRules& rules);
 //! Stage "align": stable ids and names from state.previous (or identity without one).

@@ -105,13 +105,14 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
     }
   }
   for (const SeriesForecast& forecast : result.forecasts) {
-    // "total" is segment -1; "segment_<id>" carries the stable id.
-    const int32_t segment =
-        forecast.series_id == "total" ? -1 : std::stoi(forecast.series_id.substr(8));
+    // "total" is segment -1, "existing" -2, "new" -3; "segment_<id>" carries the stable id.
+    const int32_t segment = SeriesSegment(forecast.series_id);
     for (const ForecastPoint& point : forecast.points) {
       if (point.is_history && std::isfinite(point.actual)) {
         run.forecasts.push_back({segment, FormatMonth(point.month), "actual", point.actual, {}, {}});
       }
+      // The customer-base forecasts fit no curve to the history: no fitted rows there.
+      if (!std::isfinite(point.yhat)) continue;
       run.forecasts.push_back({segment, FormatMonth(point.month),
                                point.is_history ? "fitted" : "forecast", point.yhat,
                                Bound(point.yhat_lower), Bound(point.yhat_upper)});

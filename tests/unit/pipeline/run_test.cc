@@ -90,14 +90,29 @@ TEST_CASE("a run on the sample accounts for every customer and every unit of rev
   CHECK(revenue_share == Approx(1.0).epsilon(1e-12));
   CHECK(names.size() == 3);
 
-  // The total forecast series is the sum of the segment series, month by month, in history.
-  REQUIRE(result.forecasts.size() == 4);
+  // Series: total, existing, new, then one per segment. In history the segments add up to the
+  // total; in the future they add up to the existing customers, and existing + new = total.
+  REQUIRE(result.forecasts.size() == 6);
   REQUIRE(result.forecasts[0].series_id == "total");
-  for (size_t point = 0; point < result.forecasts[0].points.size(); ++point) {
-    if (!result.forecasts[0].points[point].is_history) continue;
-    double sum = 0;
-    for (size_t series = 1; series < 4; ++series) sum += result.forecasts[series].points[point].actual;
-    CHECK(sum == Approx(result.forecasts[0].points[point].actual).epsilon(1e-9));
+  REQUIRE(result.forecasts[1].series_id == "existing");
+  REQUIRE(result.forecasts[2].series_id == "new");
+  const size_t history = result.forecasts[1].points.size() - 6;
+  for (size_t point = 0; point < result.forecasts[1].points.size(); ++point) {
+    const bool is_history = result.forecasts[1].points[point].is_history;
+    CHECK(is_history == (point < history));
+    double segments = 0;
+    for (size_t series = 3; series < 6; ++series) {
+      const ForecastPoint& at = result.forecasts[series].points[point];
+      segments += is_history ? at.actual : at.yhat;
+      if (!is_history) CHECK((at.yhat_lower <= at.yhat && at.yhat <= at.yhat_upper));
+    }
+    const ForecastPoint& existing = result.forecasts[1].points[point];
+    const ForecastPoint& total = result.forecasts[0].points[point];
+    CHECK(segments == Approx(is_history ? total.actual : existing.yhat).epsilon(1e-9));
+    if (!is_history) {
+      const ForecastPoint& fresh = result.forecasts[2].points[point - history];
+      CHECK(total.yhat == Approx(existing.yhat + fresh.yhat).epsilon(1e-12));
+    }
   }
   // The sample ends on 9 December 2011: December is partial and left out of the fit.
   REQUIRE(result.forecasts[0].partial.has_value());
@@ -107,10 +122,15 @@ TEST_CASE("a run on the sample accounts for every customer and every unit of rev
   const fs::path run_dir = out / "runs" / "2011-12-10";
   for (const char* name : {"assignments.csv", "segments.csv", "segments.json", "centroids.csv",
                            "forecast.csv", "forecast.json", "rfm.csv", "lrfm.csv", "report.md",
-                           "manifest.json", "ingest_report.json", "rejects.csv", "concentration.csv"}) {
+                           "manifest.json", "ingest_report.json", "rejects.csv", "concentration.csv",
+                           "clv.csv", "customer_base.json", "cohort_backtest.csv",
+                           "cohort_backtest_scores.csv"}) {
     CHECK(fs::exists(run_dir / name));
   }
   CHECK(ReadCsv(run_dir / "assignments.csv").size() == static_cast<size_t>(result.customers) + 1);
+  CHECK(ReadCsv(run_dir / "clv.csv").size() == static_cast<size_t>(result.customers) + 1);
+  REQUIRE(result.cohort_backtest);
+  CHECK(result.cohort_backtest->scores.front().origin == DayFromCivil(2011, 9, 1));
   CHECK(ReadCsv(run_dir / "rejects.csv").size() ==
         static_cast<size_t>(result.ingest.rejected_total()) + 1);
   CHECK(fs::canonical(out / "latest") == fs::canonical(run_dir));
@@ -135,7 +155,8 @@ TEST_CASE("outputs are byte-identical for 1 and 2 threads", "[pipeline][determin
   RunPipeline(options);
   for (const char* name : {"assignments.csv", "segments.csv", "segments.json", "centroids.csv",
                            "k_selection.csv", "forecast.csv", "rfm.csv", "lrfm.csv",
-                           "concentration.csv", "report.md", "backtest.csv", "backtest_by_origin.csv"}) {
+                           "concentration.csv", "report.md", "clv.csv", "customer_base.json",
+                           "cohort_backtest.csv"}) {
     INFO(name);
     const std::string a = ReadFile(one / "latest" / name);
     CHECK(!a.empty());
@@ -168,6 +189,7 @@ TEST_CASE("calibrate_intervals scales the forecast intervals by the factor of th
   const fs::path scaled_dir = FreshDirectory("calibrate-on");
   RunOptions options = SampleOptions(plain_dir);
   options.store = "none";
+  options.segment_forecast = SegmentForecast::kSeries;  // the customer-base model sizes its own
   // Four origins from 7 months of history: enough backtest points (4 series x 4 x 3) to calibrate.
   options.backtest.origins = 4;
   options.backtest.min_history = 7;
@@ -208,6 +230,7 @@ TEST_CASE("calibrate_intervals with too few backtest points leaves the intervals
   const fs::path out = FreshDirectory("calibrate-few");
   RunOptions options = SampleOptions(out);
   options.store = "none";
+  options.segment_forecast = SegmentForecast::kSeries;
   options.backtest.origins = 1;  // 4 series x 1 origin x 3 months: below the 30 points needed
   options.calibrate_intervals = true;
   const RunResult result = RunPipeline(options);
@@ -216,6 +239,9 @@ TEST_CASE("calibrate_intervals with too few backtest points leaves the intervals
   CHECK(ReadFile(out / "latest" / "report.md").find("not applied") != std::string::npos);
 
   options.run_backtest = false;
+  CHECK_THROWS_AS(options.Validate(), InvalidArgument);
+  options.run_backtest = true;
+  options.segment_forecast = SegmentForecast::kCustomerBase;
   CHECK_THROWS_AS(options.Validate(), InvalidArgument);
   fs::remove_all(out);
 }

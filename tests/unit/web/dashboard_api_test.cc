@@ -268,12 +268,20 @@ TEST_CASE("neighbours: n nearest by DTW, ascending, without the customer itself"
 TEST_CASE("forecasts and migration follow the run files", "[web]") {
   const auto& runs = SampleRuns();
   const auto forecasts = GetJson("/api/runs/latest/forecasts");
-  REQUIRE(forecasts["series"].size() == 4);  // total + 3 segments
+  REQUIRE(forecasts["series"].size() == 6);  // total, existing, new + 3 segments
   CHECK(forecasts["series"][0]["series"] == "total");
   CHECK(forecasts["series"][0]["segment_id"] == -1);
-  CHECK(forecasts["series"][1]["series"] == "segment 0");
+  CHECK(forecasts["series"][1]["series"] == "existing");
+  CHECK(forecasts["series"][2]["series"] == "new");
+  CHECK(forecasts["series"][3]["series"] == "segment 0");
   CHECK(forecasts["interval"].get<double>() == Approx(0.8));
   for (const auto& point : forecasts["series"][0]["points"]) {
+    // The customer-base model fits nothing to the history: no fitted value there.
+    if (point["is_history"].get<bool>()) {
+      CHECK(point["yhat"].is_null());
+      CHECK(point["actual"].is_number());
+      continue;
+    }
     CHECK(point["lower"].get<double>() <= point["yhat"].get<double>());
     CHECK(point["yhat"].get<double>() <= point["upper"].get<double>());
     if (!point["is_history"].get<bool>()) CHECK(point["actual"].is_null());

@@ -1,0 +1,52 @@
+// Pieces of the customer-base fits shared between their files; internal to the predict stage.
+#pragma once
+
+#include <boost/math/quadrature/gauss.hpp>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "segcast/customer_base.h"
+
+namespace segcast::internal {
+
+//! A (x, t_x, T) history and how many customers have it.
+struct DistinctHistory {
+  int x = 0;
+  double recency = 0;  //!< t_x, weeks
+  double age = 0;      //!< T, weeks
+  int64_t count = 0;
+};
+
+//! The distinct histories, sorted; with `customer_history`, the index of each customer's.
+std::vector<DistinctHistory> DistinctHistories(const CustomerHistories& histories,
+                                               std::vector<int32_t>* customer_history);
+
+//! E[purchases in (T, T + t] | x, t_x, T] for one set of BG/NBD parameters: eq. (10) with the
+//! 2F1 where it is accurate, else a quadrature over the posterior dropout probability, whose
+//! Beta quantiles are computed once per x (thread-safe).
+class BgNbdExpectation {
+ public:
+  explicit BgNbdExpectation(const BgNbdParameters& parameters);
+  double operator()(int x, double t_x, double age, double t) const;
+  //! The quadrature alone, whatever the parameters.
+  double ByQuadrature(int x, double t_x, double age, double t) const;
+
+ private:
+  using Quadrature = boost::math::quadrature::gauss<double, 40>;
+  const std::vector<double>& DropoutQuantiles(int x) const;
+  BgNbdParameters parameters_;
+  mutable std::mutex mutex_;
+  mutable std::map<int, std::vector<double>> quantiles_;
+};
+
+//! Maximum-likelihood BG/NBD parameters; `fit` receives how the fit went.
+BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, LikelihoodFit& fit);
+
+//! Maximum-likelihood Gamma-Gamma parameters from repeat customers' (x, mean repeat spend).
+GammaGammaParameters FitGammaGamma(const std::vector<int>& repeats,
+                                   const std::vector<double>& mean_spend, LikelihoodFit& fit);
+
+}  // namespace segcast::internal

@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
   libssl-dev
   catch2
-  python3 python3-pandas python3-numpy
+  python3 python3-pandas python3-numpy python3-scipy
   postgresql
   time
   strace

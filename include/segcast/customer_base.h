@@ -74,6 +74,10 @@ struct LikelihoodFit {
   int customers = 0;          //!< customers whose histories entered the likelihood
   int iterations = 0;         //!< Ceres line-search iterations
   bool converged = false;     //!< Ceres reported CONVERGENCE
+  //! The likelihood rose toward a limit of the parameter space (a parameter past e^17 or below
+  //! e^-17: e.g. one purchase rate for every customer, nobody drops out, one spend rate), where
+  //! the search stops; predictions are those of the limit, standard errors are NaN.
+  bool at_limit = false;
   //! Standard errors of the parameters (same order as the struct's fields), from the inverse of
   //! the observed information in log-parameters mapped by the delta method; NaN when singular.
   std::vector<double> standard_errors;

@@ -131,11 +131,20 @@ BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, Likeliho
     weeks += history.count * history.age;
   }
   const double rate = std::max(purchases / std::max(weeks, 1e-9), 1e-6);
-  std::vector<double> log_parameters = {0.0, std::log(1.0 / rate), 0.0, std::log(2.0)};
+  // Two starts, mild and strong dropout heterogeneity (mean dropout 1/3 and 1/11): on logs whose
+  // supremum lies at a limit, the search from one start can end on a lower ridge (nobody drops
+  // out) than from the other (one dropout probability for all). The better likelihood wins.
   const BgNbdLikelihood likelihood(histories);
-  fit = MaximizeLogLikelihood(likelihood, log_parameters);
-  return {std::exp(log_parameters[0]), std::exp(log_parameters[1]), std::exp(log_parameters[2]),
-          std::exp(log_parameters[3])};
+  std::vector<double> best;
+  for (const auto [a, b] : {std::pair{1.0, 2.0}, std::pair{10.0, 100.0}}) {
+    std::vector<double> log_parameters = {0.0, std::log(1.0 / rate), std::log(a), std::log(b)};
+    LikelihoodFit candidate = MaximizeLogLikelihood(likelihood, log_parameters);
+    if (best.empty() || candidate.log_likelihood > fit.log_likelihood) {
+      fit = std::move(candidate);
+      best = log_parameters;
+    }
+  }
+  return {std::exp(best[0]), std::exp(best[1]), std::exp(best[2]), std::exp(best[3])};
 }
 
 }  // namespace internal

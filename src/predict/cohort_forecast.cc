@@ -620,7 +620,9 @@ std::vector<std::vector<double>> ParameterRatios(const Frame& frame, const Cohor
     for (int row = 0; row < 4; ++row) {
       value[row] = center[row];
       for (int k = 0; k <= row; ++k) value[row] += lower[row][k] * z[k];
-      value[row] = std::exp(value[row]);
+      // Within the box the fit searched (likelihood_fit.cc): a flat direction of the likelihood
+      // has a huge variance, and e^-1000 is no parameter.
+      value[row] = std::exp(std::clamp(value[row], -18.0, 18.0));
     }
     const BgNbdParameters p{value[0], value[1], value[2], value[3]};
     for (int group = 0; group < groups; ++group) {

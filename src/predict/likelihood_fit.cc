@@ -1,6 +1,7 @@
 #include "predict/likelihood_fit.h"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -9,16 +10,33 @@
 namespace segcast::internal {
 namespace {
 
-// The minimiser sees -LL / customers: values near 1 whatever the number of customers.
-bool MeanNegativeLogLikelihood(const double* x, double* cost, double* gradient, void* context) {
+// On some logs the likelihood has no maximum inside the parameter space: its supremum lies where
+// parameters run to 0 or infinity (nobody drops out; one purchase rate for every customer), and
+// an unconstrained search follows them to 1e50 and beyond, where log-gamma differences lose every
+// digit. The search therefore runs in z with log(parameter) = kBound tanh(z / kBound): the same
+// answer inside the box |log parameter| < kBound, and a stop at its edge on the way to a limit,
+// where the likelihood is already at its supremum to many digits.
+constexpr double kBound = 18.0;
+
+double ToLog(double z) { return kBound * std::tanh(z / kBound); }
+double FromLog(double log_parameter) {
+  return kBound * std::atanh(std::clamp(log_parameter / kBound, -0.999999, 0.999999));
+}
+
+// The minimiser sees -LL / customers in z: values near 1 whatever the number of customers.
+bool MeanNegativeLogLikelihood(const double* z, double* cost, double* gradient, void* context) {
   const auto& likelihood = *static_cast<const LogLikelihood*>(context);
+  const int n = likelihood.parameters();
+  std::vector<double> log_parameters(n);
+  for (int index = 0; index < n; ++index) log_parameters[index] = ToLog(z[index]);
   const double scale = -1.0 / likelihood.customers();
-  const double value = likelihood.Evaluate(x, gradient);
+  const double value = likelihood.Evaluate(log_parameters.data(), gradient);
   if (!std::isfinite(value)) return false;
   *cost = scale * value;
   if (gradient != nullptr) {
-    for (int index = 0; index < likelihood.parameters(); ++index) {
-      gradient[index] *= scale;
+    for (int index = 0; index < n; ++index) {
+      const double slope = 1 - std::pow(std::tanh(z[index] / kBound), 2);
+      gradient[index] *= scale * slope;
       if (!std::isfinite(gradient[index])) return false;
     }
   }
@@ -49,17 +67,23 @@ Eigen::MatrixXd ObservedInformation(const LogLikelihood& likelihood,
 LikelihoodFit MaximizeLogLikelihood(const LogLikelihood& likelihood,
                                     std::vector<double>& log_parameters) {
   const int n = likelihood.parameters();
+  std::vector<double> z(n);
+  for (int index = 0; index < n; ++index) z[index] = FromLog(log_parameters[index]);
   const MinimizeSummary summary = MinimizeWithCeres(
-      &MeanNegativeLogLikelihood, const_cast<LogLikelihood*>(&likelihood), log_parameters.data(), n);
+      &MeanNegativeLogLikelihood, const_cast<LogLikelihood*>(&likelihood), z.data(), n);
+  for (int index = 0; index < n; ++index) log_parameters[index] = ToLog(z[index]);
   LikelihoodFit fit;
   fit.customers = static_cast<int>(likelihood.customers());
   fit.iterations = summary.iterations;
   fit.converged = summary.converged;
   fit.log_likelihood = likelihood.Evaluate(log_parameters.data(), nullptr);
+  for (int index = 0; index < n; ++index) {
+    fit.at_limit = fit.at_limit || std::fabs(log_parameters[index]) > kBound - 1;
+  }
 
   const Eigen::MatrixXd information = ObservedInformation(likelihood, log_parameters);
   const Eigen::LDLT<Eigen::MatrixXd> factor(information);
-  const bool invertible = factor.info() == Eigen::Success && factor.isPositive() &&
+  const bool invertible = !fit.at_limit && factor.info() == Eigen::Success && factor.isPositive() &&
                           factor.vectorD().minCoeff() > 0;
   fit.log_covariance.assign(static_cast<size_t>(n) * n, std::numeric_limits<double>::quiet_NaN());
   fit.standard_errors.assign(n, std::numeric_limits<double>::quiet_NaN());

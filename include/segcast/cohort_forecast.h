@@ -134,6 +134,19 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
                                const std::vector<int32_t>& customer_segment,
                                const CohortForecastOptions& options);
 
+//! What the customer-base model says of one segment's customers.
+struct SegmentValue {
+  int32_t segment_id = 0;
+  int customers = 0;
+  double expected_revenue = 0;   //!< sum over members, over the horizon (rate factor applied)
+  double likely_lost_share = 0;  //!< share of members with P(alive) < 0.5
+  double mean_p_alive = 0;
+  double mean_clv = 0;           //!< discounted, over CustomerBaseOptions::clv_months
+};
+
+//! One row per segment of `forecast`, by increasing id.
+std::vector<SegmentValue> SummarizeSegmentValues(const CohortForecast& forecast);
+
 //! Revenue by group and calendar month in [first_month, first_month + months), from rows before
 //! `end`: groups x months, row-major. `group` holds a group (0 .. groups-1) or -1 (left out) per
 //! Transactions customer.

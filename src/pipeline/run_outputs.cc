@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -32,8 +33,30 @@ const RunSegment* FindSegment(const RunResult& result, int32_t id) {
   return nullptr;
 }
 
+// The customer-base model's view of a segment (null fields without the model).
+std::optional<SegmentValue> FindValue(const std::vector<SegmentValue>& values, int32_t id) {
+  for (const SegmentValue& value : values) {
+    if (value.segment_id == id) return value;
+  }
+  return std::nullopt;
+}
+
+json ValueJson(const std::optional<SegmentValue>& value) {
+  if (!value) return nullptr;
+  return {{"expected_revenue", value->expected_revenue},
+          {"likely_lost_share", value->likely_lost_share},
+          {"mean_p_alive", value->mean_p_alive},
+          {"mean_clv", value->mean_clv}};
+}
+
+std::vector<SegmentValue> SegmentValues(const RunResult& result) {
+  return result.customer_base ? SummarizeSegmentValues(*result.customer_base)
+                              : std::vector<SegmentValue>{};
+}
+
 json SegmentsJson(const RunState& state) {
   const RunResult& result = state.result;
+  const std::vector<SegmentValue> values = SegmentValues(result);
   json segments = json::array();
   for (const SegmentSummary& summary : result.report.segments) {
     const RunSegment* segment = FindSegment(result, summary.segment_id);
@@ -65,7 +88,8 @@ json SegmentsJson(const RunState& state) {
                         {"revenue_share", summary.revenue_share},
                         {"mean", {{"L", summary.mean[0]}, {"R", summary.mean[1]}, {"F", summary.mean[2]}, {"M", summary.mean[3]}}},
                         {"trajectory", trajectory},
-                        {"mixes", mixes}});
+                        {"mixes", mixes},
+                        {"value", ValueJson(FindValue(values, summary.segment_id))}});
   }
   json concentration = json::array();
   for (const ConcentrationRow& row : result.report.concentration) {
@@ -289,15 +313,21 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   {
     CsvFile segments(dir / "segments.csv",
                      "segment,name,customers,customer_share,revenue,revenue_share,mean_L,mean_R,"
-                     "mean_F,mean_M,previous_segment,tie_broken,evidence");
+                     "mean_F,mean_M,previous_segment,tie_broken,evidence,expected_revenue,"
+                     "likely_lost_share,mean_clv");
+    const std::vector<SegmentValue> values = SegmentValues(result);
     for (const SegmentSummary& summary : result.report.segments) {
       const RunSegment* segment = FindSegment(result, summary.segment_id);
+      const std::optional<SegmentValue> value = FindValue(values, summary.segment_id);
+      const double nan = std::nan("");
       segments.Row(summary.segment_id, segment ? segment->persona.name : "", summary.customers,
                    summary.customer_share, summary.revenue, summary.revenue_share, summary.mean[0],
                    summary.mean[1], summary.mean[2], summary.mean[3],
                    segment ? segment->previous_segment_id : -1,
                    segment ? segment->persona.tie_broken : false,
-                   segment ? segment->persona.evidence : "");
+                   segment ? segment->persona.evidence : "",
+                   value ? value->expected_revenue : nan, value ? value->likely_lost_share : nan,
+                   value ? value->mean_clv : nan);
     }
   }
   WriteJson(dir / "segments.json", SegmentsJson(state));

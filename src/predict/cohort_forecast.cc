@@ -722,4 +722,34 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
   return result;
 }
 
+std::vector<SegmentValue> SummarizeSegmentValues(const CohortForecast& forecast) {
+  std::map<int32_t, SegmentValue> by_id;
+  const CustomerPredictions& predictions = forecast.predictions;
+  for (size_t customer = 0; customer < forecast.segment.size(); ++customer) {
+    const int32_t id = forecast.segment[customer];
+    if (id < 0) continue;
+    SegmentValue& value = by_id[id];
+    value.segment_id = id;
+    ++value.customers;
+    value.likely_lost_share += predictions.p_alive[customer] < 0.5;
+    value.mean_p_alive += predictions.p_alive[customer];
+    value.mean_clv += predictions.clv[customer];
+  }
+  std::vector<SegmentValue> values;
+  for (auto& [id, value] : by_id) {
+    value.likely_lost_share /= value.customers;
+    value.mean_p_alive /= value.customers;
+    value.mean_clv /= value.customers;
+    // The segment's forecast already carries its rate factor and seasonality.
+    for (const SeriesForecast& series : forecast.forecasts) {
+      if (series.series_id != SeriesIdOfSegment(id)) continue;
+      for (const ForecastPoint& point : series.points) {
+        if (!point.is_history) value.expected_revenue += point.yhat;
+      }
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
 }  // namespace segcast

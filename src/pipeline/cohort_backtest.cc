@@ -268,6 +268,7 @@ std::string CohortBacktestResult::Table() const {
   table << "origin      k  points  model  naive_last  naive_mean3  seasonal  ratio  coverage"
         << "  total\n";
   for (const CohortBacktestScore& score : scores) {
+    if (score.origin == 0 && scores.size() == 2) break;  // one origin: its pooled line repeats it
     std::string origin = score.origin == 0 ? "pooled    " : FormatDay(score.origin);
     char line[200];
     std::snprintf(line, sizeof line, "%-10s %2d %7d %6s %11s %12s %9s %6s %9s %6s\n",

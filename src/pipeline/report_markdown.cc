@@ -1,10 +1,12 @@
 // report.md: what a planner reads first. Every figure comes from the run's results.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "internal/text_output.h"
 #include "pipeline/run_state.h"
+#include "segcast/cohort_backtest.h"
 
 namespace segcast::internal {
 namespace {
@@ -27,6 +29,55 @@ std::string NameOf(const RunResult& result, int32_t id) {
     if (segment.segment_id == id) return std::to_string(id) + " " + segment.persona.name;
   }
   return std::to_string(id);
+}
+
+}  // namespace
+
+namespace {
+
+// What the customer-base forecasts rest on, in words.
+void RenderCustomerBase(std::ostringstream& md, const RunState& state) {
+  const CohortForecast& model = *state.result.customer_base;
+  md << "\n\nEach segment's forecast is what its customers are expected to spend: the customer-base "
+        "model (BG/NBD for purchases, Gamma-Gamma for spend per purchase) fitted on "
+     << model.histories.size() << " customers, summed over each segment's members. \"existing\" "
+        "is every customer known today, \"new\" the customers still to be acquired ("
+     << Fixed(model.new_customers_per_month, 0) << " a month forecast, first purchase "
+     << Money(model.first_purchase_value) << "), and total = existing + new. Per-customer "
+        "P(alive), expected purchases, expected revenue and lifetime value are in clv.csv.";
+  for (const std::string& note : model.notes) md << " " << note;
+  if (std::fabs(model.fit.frequency_spend_correlation) > 0.3) {
+    md << " The spend model assumes spend per purchase independent of how often a customer buys; "
+          "here they correlate at "
+       << Fixed(model.fit.frequency_spend_correlation, 2) << ", so treat spend estimates with care.";
+  }
+  md << " Intervals are sized by " << model.rate.error_source << " errors (lasting "
+     << Fixed(model.rate.errors.lasting, 2) << ", month to month " << Fixed(model.rate.errors.monthly, 2)
+     << " on the log scale).";
+}
+
+// The run's cohort backtest, with a warning when it does not beat naive or its intervals miss.
+void RenderCohortBacktest(std::ostringstream& md, const RunResult& result) {
+  if (!result.cohort_backtest) {
+    if (!result.cohort_backtest_note.empty()) md << "\n" << result.cohort_backtest_note << ".\n";
+    return;
+  }
+  const CohortBacktestScore& score = result.cohort_backtest->scores.back();
+  md << "\n### Cohort backtest\n\nThe job re-run as of "
+     << FormatDay(result.cohort_backtest->scores.front().origin) << " (clustered again with k = " << result.k << "), each segment scored on what its customers "
+        "spent in the following months:\n\n```\n"
+     << result.cohort_backtest->Table() << "```\n";
+  const double naive = std::min(score.wape_naive_last, score.wape_naive_mean3);
+  if (!(score.wape < naive)) {
+    md << "\n**Warning:** on this log the segment forecasts did not beat a naive forecast (WAPE "
+       << Fixed(score.wape, 3) << " vs " << Fixed(naive, 3) << "). Use them with care.\n";
+  }
+  if (!(score.coverage >= 0.6 && score.coverage <= 0.95)) {
+    md << "\n**Warning:** the " << Fixed(100 * result.cohort_backtest->interval, 0)
+       << "% intervals covered " << Fixed(100 * score.coverage, 0)
+       << "% of the backtest's segment-months: they are " << (score.coverage < 0.6 ? "too narrow" : "too wide")
+       << " for this log.\n";
+  }
 }
 
 }  // namespace
@@ -74,8 +125,10 @@ std::string RenderReportMarkdown(const RunState& state) {
     const PartialMonth& partial = *result.forecasts.front().partial;
     md << " " << FormatMonth(partial.month) << " is partial (" << partial.days_observed << " of "
        << partial.days_in_month << " days; " << Money(partial.actual_to_date)
-       << " to date) and was left out of the fit.";
+       << (result.customer_base ? " to date, included in its forecast)."
+                                : " to date) and was left out of the fit.");
   }
+  if (result.customer_base) RenderCustomerBase(md, state);
   if (result.interval_calibration) {
     const IntervalCalibration& applied = *result.interval_calibration;
     md << " The intervals are scaled by " << Fixed(applied.scale, 3)
@@ -98,6 +151,7 @@ std::string RenderReportMarkdown(const RunState& state) {
   if (result.backtest && result.backtest->series_used > 0) {
     md << "\n### Backtest (rolling origin)\n\n```\n" << result.backtest->Table() << "```\n";
   }
+  RenderCohortBacktest(md, result);
 
   if (result.migration) {
     md << "\n## Migration since the previous run\n\n" << result.migration->BriefReport()

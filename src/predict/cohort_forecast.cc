@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "internal/text_output.h"
 #include "predict/customer_base_internal.h"
 #include "segcast/error.h"
 
@@ -197,9 +198,11 @@ void MeasureRate(const Transactions& transactions, const Frame& frame,
   }
   std::ostringstream note;
   note.precision(3);
-  note << "Fitted before " << FormatMonth(rate.first_month) << ", the model predicted "
-       << rate.predicted << " for the next " << months << " months; those customers spent "
-       << rate.actual << " (factor " << recent.Factor(Holdout::kAll) << ").";
+  note << "Fitted before " << FormatMonth(rate.first_month) << ", the model expected "
+       << internal::WithThousands(std::llround(rate.predicted)) << " from its customers over the next "
+       << months << " months; they spent " << internal::WithThousands(std::llround(rate.actual))
+       << " (factor " << recent.Factor(Holdout::kAll) << ", "
+       << (options.rate_adjustment == RateAdjustment::kNone ? "not applied" : "applied") << ").";
   result.notes.push_back(note.str());
 }
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <random>
+#include <string>
 #include <vector>
 
 #include "segcast/customer_base.h"
+#include "segcast/transactions.h"
 
 namespace segcast::testing {
 
@@ -69,6 +71,51 @@ inline CustomerHistories ToHistories(const std::vector<SimulatedCustomer>& custo
     histories.revenue.push_back(customer.mean_spend * (customer.x + 1));
   }
   return histories;
+}
+
+}  // namespace segcast::testing
+
+namespace segcast::testing {
+
+//! A transaction log simulated from the two models: customers acquired on uniform days of the
+//! first `acquisition_days`, then buying and dropping out as BG/NBD says (time in weeks, one row
+//! per purchase, days rounded down) until `end_day`; spend per purchase as Gamma-Gamma says.
+//! Days count from `first_day`.
+inline Transactions SimulateLog(const BgNbdParameters& purchases, const GammaGammaParameters& spend,
+                                int customers, Day first_day, int acquisition_days, Day end_day,
+                                uint64_t seed) {
+  std::mt19937_64 random(seed);
+  Transactions log;
+  std::uniform_int_distribution<int> acquired(0, acquisition_days - 1);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (int customer = 0; customer < customers; ++customer) {
+    log.customer_ids.push_back(std::to_string(100000 + customer));
+    const double rate = std::gamma_distribution<double>(purchases.r, 1 / purchases.alpha)(random);
+    const double beta_x = std::gamma_distribution<double>(purchases.a, 1)(random);
+    const double beta_y = std::gamma_distribution<double>(purchases.b, 1)(random);
+    const double dropout = beta_x / (beta_x + beta_y);
+    const double nu = std::gamma_distribution<double>(spend.q, 1 / spend.gamma)(random);
+    std::gamma_distribution<double> value(spend.p, 1 / nu);
+    std::exponential_distribution<double> wait(rate);
+    double day = first_day + acquired(random) + 0.5;
+    bool first = true;
+    while (day < end_day) {
+      log.customer.push_back(customer);
+      log.invoice.push_back(static_cast<int32_t>(log.invoice_ids.size()));
+      log.invoice_ids.push_back(std::to_string(log.invoice_ids.size()));
+      log.day.push_back(static_cast<Day>(day));
+      log.quantity.push_back(1);
+      const double amount = value(random);
+      log.price.push_back(amount);
+      log.revenue.push_back(amount);
+      log.country.push_back(-1);
+      log.line.push_back(static_cast<int64_t>(log.day.size()) + 1);
+      if (!first && uniform(random) < dropout) break;
+      first = false;
+      day += 7 * wait(random);
+    }
+  }
+  return log;
 }
 
 }  // namespace segcast::testing

@@ -1,5 +1,6 @@
-// The result store: runs, customers, assignments, segments, centroids, forecasts and migrations in
-// SQLite (default) or PostgreSQL, for analysts, BI tools and next month's run.
+// The result store: runs, customers, assignments, segments, centroids, forecasts, migrations and
+// each customer's value under the customer-base model in SQLite (default) or PostgreSQL, for
+// analysts, BI tools, the dashboard and next month's run.
 //
 // docs/store.md documents the schema. Guarantees:
 //   - WriteRun writes a whole run in one transaction; writing a run id again replaces it
@@ -129,6 +130,21 @@ struct DocumentRecord {
   std::string body;  //!< the file's text
 };
 
+//! Table `customer_values` (schema 3): what the customer-base model (customer_base.h) says of one
+//! customer, the row of the run folder's clv.csv. One row per customer with a purchase before the
+//! as-of date. The model's figures are NaN (NULL in the table) when it could not give them.
+struct CustomerValueRecord {
+  std::string customer_id;
+  int32_t segment_id = -1;        //!< stable segment id of the run, -1 when not segmented
+  int64_t purchases = 0;          //!< distinct purchase days before the as-of date (>= 1)
+  double recency_weeks = 0.0;     //!< t_x: last minus first purchase day, weeks
+  double age_weeks = 0.0;         //!< T: as-of date minus first purchase day, weeks
+  double p_alive = 0.0;           //!< probability the customer is still active, in [0, 1]
+  double expected_purchases = 0.0;  //!< purchase days expected over the forecast horizon
+  double expected_revenue = 0.0;    //!< revenue expected over the forecast horizon
+  double clv = 0.0;                 //!< discounted lifetime value over the CLV months
+};
+
 //! A whole run, as written and read back.
 struct StoredRun {
   RunInfo info;
@@ -141,6 +157,8 @@ struct StoredRun {
   std::vector<MoveRecord> moves;
   std::vector<PanelRecord> panel;           //!< by customer_index, month; empty before schema 2
   std::vector<DocumentRecord> documents;    //!< by name; empty before schema 2
+  //! By customer id; empty before schema 3 and for runs without the customer-base model.
+  std::vector<CustomerValueRecord> customer_values;
 
   //! The document with this name, or nullptr.
   const DocumentRecord* FindDocument(const std::string& name) const {
@@ -167,10 +185,11 @@ struct LoadParts {
   bool moves = true;        //!< table customer_moves (one row per customer: large)
   bool panel = true;        //!< table panel (customers x months rows: the largest)
   bool documents = true;    //!< table run_documents (a few JSON texts)
+  bool customer_values = true;  //!< table customer_values (one row per customer: large)
 
   //! Only the `runs` row: the cheap check of a run's created_at.
   static LoadParts HeaderOnly() {
-    return {false, false, false, false, false, false, false, false, false};
+    return {false, false, false, false, false, false, false, false, false, false};
   }
 };
 
@@ -206,10 +225,10 @@ struct StoreOptions {
 };
 
 //! The schema version a store opened by this build has (segcast_meta key "schema_version").
-//! 1: the first schema; 2 adds the tables panel and run_documents. OpenStore upgrades a version 1
-//! store in place (it creates the new tables; runs written before keep no panel or documents) and
-//! refuses a store of a newer version with DatabaseError.
-inline constexpr int kStoreSchemaVersion = 2;
+//! 1: the first schema; 2 adds the tables panel and run_documents; 3 adds customer_values.
+//! OpenStore upgrades an older store in place (it creates the missing tables; runs written before
+//! keep no rows in them) and refuses a store of a newer version with DatabaseError.
+inline constexpr int kStoreSchemaVersion = 3;
 
 //! Opens (and creates the schema of) a store. `connection` is "sqlite:PATH", a plain file path
 //! (SQLite), or "postgresql://..." / "postgres://..." (a libpq URI). Throws DatabaseError

@@ -134,6 +134,26 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
     std::error_code error;
     if (std::filesystem::is_regular_file(path, error)) run.documents.push_back({name, ReadText(path)});
   }
+  // The rows of clv.csv: what the customer-base model says of each customer.
+  if (result.customer_base) {
+    const CohortForecast& model = *result.customer_base;
+    const CustomerHistories& histories = model.histories;
+    const CustomerPredictions& predictions = model.predictions;
+    run.customer_values.reserve(histories.size());
+    for (int customer = 0; customer < histories.size(); ++customer) {
+      CustomerValueRecord record;
+      record.customer_id = state.transactions.customer_ids[histories.customer_index[customer]];
+      record.segment_id = model.segment[customer];
+      record.purchases = int64_t{histories.repeat_purchases[customer]} + 1;
+      record.recency_weeks = histories.recency_weeks[customer];
+      record.age_weeks = histories.age_weeks[customer];
+      record.p_alive = predictions.p_alive[customer];
+      record.expected_purchases = predictions.expected_purchases[customer];
+      record.expected_revenue = predictions.expected_revenue[customer];
+      record.clv = predictions.clv[customer];
+      run.customer_values.push_back(std::move(record));
+    }
+  }
   if (result.migration) {
     for (const MigrationCell& cell : result.migration->matrix) {
       run.migrations.push_back({cell.from_segment, cell.to_segment, cell.customers,

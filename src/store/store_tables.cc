@@ -1,6 +1,8 @@
 #include "store/store_tables.h"
 
+#include <cmath>
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +57,13 @@ std::optional<double> OptionalReal(const Value& value) {
 }
 Value Optional(const std::optional<double>& value) {
   return value ? Value(*value) : Value(std::monostate{});
+}
+// A figure that may be NaN ("not computed"): NULL in the table, NaN again when read. SQLite would
+// turn a bound NaN into NULL anyway; PostgreSQL would keep 'NaN', and both back ends must agree.
+Value NullableReal(double value) { return std::isnan(value) ? Value(std::monostate{}) : Value(value); }
+double RealOrNan(const Value& value) {
+  if (std::holds_alternative<std::monostate>(value)) return std::numeric_limits<double>::quiet_NaN();
+  return Real(value);
 }
 
 }  // namespace
@@ -161,6 +170,18 @@ const std::vector<TableSpec>& Tables() {
         {"monetary", R}},
        {"run_id", "customer_index", "month"}},
       {"run_documents", {{"run_id", T}, {"name", T}, {"body", T}}, {"run_id", "name"}},
+      {"customer_values",
+       {{"run_id", T},
+        {"customer_id", T},
+        {"segment_id", I},
+        {"purchases", I},
+        {"recency_weeks", R},
+        {"age_weeks", R},
+        {"p_alive", N},
+        {"expected_purchases", N},
+        {"expected_revenue", N},
+        {"clv", N}},
+       {"run_id", "customer_id"}},
   };
   return kTables;
 }
@@ -192,6 +213,9 @@ std::vector<std::string> SchemaStatements() {
   statements.push_back(
       "CREATE INDEX IF NOT EXISTS customer_moves_by_cell ON customer_moves "
       "(run_id, from_segment, to_segment)");
+  statements.push_back(
+      "CREATE INDEX IF NOT EXISTS customer_values_by_segment ON customer_values "
+      "(run_id, segment_id)");
   return statements;
 }
 
@@ -288,6 +312,13 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
     case kDocumentsTable:
       for (const DocumentRecord& record : run.documents) rows.push_back({id, record.name, record.body});
       break;
+    case kCustomerValuesTable:
+      for (const CustomerValueRecord& record : run.customer_values)
+        rows.push_back({id, record.customer_id, int64_t{record.segment_id}, record.purchases,
+                        record.recency_weeks, record.age_weeks, NullableReal(record.p_alive),
+                        NullableReal(record.expected_purchases),
+                        NullableReal(record.expected_revenue), NullableReal(record.clv)});
+      break;
     case kTableCount:
       break;
   }
@@ -371,6 +402,11 @@ void DecodeRow(TableId table, const Row& row, StoredRun& run) {
     case kDocumentsTable:
       run.documents.push_back({Text(row[1]), Text(row[2])});
       break;
+    case kCustomerValuesTable:
+      run.customer_values.push_back({Text(row[1]), integer32(2), Integer(row[3]), Real(row[4]),
+                                     Real(row[5]), RealOrNan(row[6]), RealOrNan(row[7]),
+                                     RealOrNan(row[8]), RealOrNan(row[9])});
+      break;
     case kTableCount:
       break;
   }
@@ -398,6 +434,8 @@ bool WantTable(TableId table, const LoadParts& parts) {
       return parts.panel;
     case kDocumentsTable:
       return parts.documents;
+    case kCustomerValuesTable:
+      return parts.customer_values;
     case kTableCount:
       break;
   }

@@ -40,6 +40,7 @@ enum TableId : int {
   kMovesTable,
   kPanelTable,      //!< schema 2
   kDocumentsTable,  //!< schema 2
+  kCustomerValuesTable,  //!< schema 3
   kTableCount
 };
 

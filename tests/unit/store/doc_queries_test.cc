@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("the SQL examples of docs/store.md run on SQLite and return rows", "[store][docs]") {
   const std::vector<std::string> queries = testing::DocumentedQueries();
-  REQUIRE(queries.size() == 6);
+  REQUIRE(queries.size() == 8);
   const fs::path directory =
       fs::temp_directory_path() / ("segcast_doc_queries_" + std::to_string(::getpid()));
   fs::remove_all(directory);

@@ -1,12 +1,16 @@
 // PostgreSQL store tests. They need a server: tests/support/with_postgres.sh starts a throw-away
 // cluster and sets SEGCAST_TEST_POSTGRES; without it each case says so and checks nothing.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <pqxx/pqxx>
 #include <string>
 
 #include "segcast/error.h"
 #include "segcast/store.h"
+#include "unit/store/sample_run_values.h"
 #include "unit/store/store_contract.h"
 
 using namespace segcast;
@@ -87,7 +91,7 @@ TEST_CASE("PostgreSQL: the SQL examples of docs/store.md run and return rows",
     store->WriteRun(testing::ExampleRun("2011-12-09", 9, 2.0));
   }
   const std::vector<std::string> queries = testing::DocumentedQueries();
-  REQUIRE(queries.size() == 6);
+  REQUIRE(queries.size() == 8);
   pqxx::connection database(connection);
   for (const std::string& query : queries) {
     INFO(query);
@@ -97,45 +101,95 @@ TEST_CASE("PostgreSQL: the SQL examples of docs/store.md run and return rows",
   DropRuns(connection);
 }
 
+namespace {
+
+void SetRecordedVersion(const std::string& connection, const std::string& version,
+                        const std::vector<std::string>& drop_tables) {
+  pqxx::connection database(connection);
+  pqxx::work work(database);
+  work.exec_params("UPDATE segcast_meta SET value = $1 WHERE key = 'schema_version'", version);
+  for (const std::string& table : drop_tables) work.exec("DROP TABLE " + table);
+  work.commit();
+}
+
+std::string RecordedVersion(const std::string& connection) {
+  pqxx::connection database(connection);
+  pqxx::read_transaction work(database);
+  return work.exec("SELECT value FROM segcast_meta WHERE key = 'schema_version'")[0][0].as<std::string>();
+}
+
+bool HasTable(const std::string& connection, const std::string& table) {
+  pqxx::connection database(connection);
+  pqxx::read_transaction work(database);
+  return work.exec_params("SELECT to_regclass($1) IS NOT NULL", table)[0][0].as<bool>();
+}
+
+}  // namespace
+
 TEST_CASE("PostgreSQL: a schema 1 store is upgraded in place, a newer one refused",
           "[store][postgres]") {
   const std::string connection = PostgresConnection();
   if (connection.empty()) return;
   DropRuns(connection);
   OpenStore(connection)->WriteRun(testing::ExampleRun("2011-06-30", 5, 1.0));
-  auto set_version = [&connection](const std::string& version, bool drop_new_tables) {
-    pqxx::connection database(connection);
-    pqxx::work work(database);
-    work.exec_params("UPDATE segcast_meta SET value = $1 WHERE key = 'schema_version'", version);
-    if (drop_new_tables) work.exec("DROP TABLE panel; DROP TABLE run_documents");
-    work.commit();
-  };
-  auto recorded_version = [&connection] {
-    pqxx::connection database(connection);
-    pqxx::read_transaction work(database);
-    return work.exec("SELECT value FROM segcast_meta WHERE key = 'schema_version'")[0][0]
-        .as<std::string>();
-  };
-  CHECK(recorded_version() == "2");
-  set_version("1", true);
+  CHECK(RecordedVersion(connection) == "3");
+  SetRecordedVersion(connection, "1", {"panel", "run_documents", "customer_values"});
+  CHECK_FALSE(HasTable(connection, "customer_values"));
   {
     auto store = OpenStore(connection);
-    CHECK(recorded_version() == "2");
+    CHECK(RecordedVersion(connection) == "3");
+    CHECK(HasTable(connection, "customer_values"));
     const StoredRun loaded = store->LoadRun("2011-06-30");
     CHECK(loaded.customers.size() == 5);
     CHECK(loaded.panel.empty());
     CHECK(loaded.documents.empty());
+    CHECK(loaded.customer_values.empty());
     const StoredRun new_run = testing::ExampleRun("2011-12-09", 4, 2.0);
     store->WriteRun(new_run);
     testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
   }
-  set_version("3", false);
+  SetRecordedVersion(connection, "4", {});
   try {
     OpenStore(connection);
-    FAIL("a schema 3 store was opened");
+    FAIL("a schema 4 store was opened");
   } catch (const DatabaseError& error) {
-    CHECK(std::string(error.what()).find("newer than this segcast's 2") != std::string::npos);
+    CHECK(std::string(error.what()).find("newer than this segcast's 3") != std::string::npos);
   }
-  set_version("2", false);
+  SetRecordedVersion(connection, "3", {});
+  DropRuns(connection);
+}
+
+TEST_CASE("PostgreSQL: a schema 2 store gains customer_values, its runs intact", "[store][postgres]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  DropRuns(connection);
+  const StoredRun old_run = testing::ExampleRun("2011-06-30", 6, 1.0);
+  OpenStore(connection)->WriteRun(old_run);
+  SetRecordedVersion(connection, "2", {"customer_values"});
+  {
+    auto store = OpenStore(connection);
+    CHECK(RecordedVersion(connection) == "3");
+    StoredRun expected = old_run;
+    expected.customer_values.clear();
+    testing::CheckSameRun(expected, store->LoadRun("2011-06-30"));
+    store->WriteRun(old_run);
+    testing::CheckSameRun(old_run, store->LoadRun("2011-06-30"));
+    const StoredRun new_run = testing::ExampleRun("2011-12-09", 9, 2.0);
+    store->WriteRun(new_run);
+    testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
+  }
+  DropRuns(connection);
+}
+
+TEST_CASE("PostgreSQL: a run of the bundled sample stores clv.csv's rows as customer_values",
+          "[store][postgres][customer_values]") {
+  const std::string connection = PostgresConnection();
+  if (connection.empty()) return;
+  DropRuns(connection);
+  const std::filesystem::path work =
+      std::filesystem::temp_directory_path() / ("segcast_pg_sample_values_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(work);
+  testing::CheckSampleRunValues(connection, work);
+  std::filesystem::remove_all(work);
   DropRuns(connection);
 }

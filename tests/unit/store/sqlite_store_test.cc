@@ -8,6 +8,7 @@
 
 #include "segcast/error.h"
 #include "segcast/store.h"
+#include "unit/store/sample_run_values.h"
 #include "unit/store/store_contract.h"
 
 using namespace segcast;
@@ -102,13 +103,14 @@ TEST_CASE("passwords are redacted from connection strings", "[store][redact]") {
 
 namespace {
 
-// Turns a store back into what the schema 1 segcast left: no panel, no run_documents, version "1"
-// (or any recorded version).
-void RewriteAsSchema(const std::string& path, const std::string& version, bool drop_new_tables) {
+// Turns a store back into what an older segcast left: its tables without the later ones, and the
+// recorded version (or any version, to test the refusal of a newer one).
+void RewriteAsSchema(const std::string& path, const std::string& version,
+                     const std::vector<std::string>& drop_tables) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   std::string sql = "UPDATE segcast_meta SET value = '" + version + "' WHERE key = 'schema_version';";
-  if (drop_new_tables) sql += "DROP TABLE panel; DROP TABLE run_documents;";
+  for (const std::string& table : drop_tables) sql += "DROP TABLE " + table + ";";
   char* message = nullptr;
   const int status = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
   sqlite3_free(message);
@@ -130,6 +132,19 @@ std::string RecordedVersion(const std::string& path) {
   return version;
 }
 
+bool HasTable(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+                             &statement, nullptr) == SQLITE_OK);
+  sqlite3_bind_text(statement, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  const bool found = sqlite3_step(statement) == SQLITE_ROW;
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return found;
+}
+
 }  // namespace
 
 TEST_CASE("SQLite: a schema 1 store is upgraded in place, a newer one refused", "[store][sqlite]") {
@@ -137,29 +152,72 @@ TEST_CASE("SQLite: a schema 1 store is upgraded in place, a newer one refused", 
   const std::string path = (directory / "segcast.db").string();
   StoredRun old_run = testing::ExampleRun("2011-06-30", 5, 1.0);
   OpenStore("sqlite:" + path)->WriteRun(old_run);
-  CHECK(RecordedVersion(path) == "2");
-  RewriteAsSchema(path, "1", /*drop_new_tables=*/true);
+  CHECK(RecordedVersion(path) == "3");
+  RewriteAsSchema(path, "1", {"panel", "run_documents", "customer_values"});
+  CHECK_FALSE(HasTable(path, "customer_values"));
 
   std::unique_ptr<ResultStore> store = OpenStore("sqlite:" + path);
-  CHECK(RecordedVersion(path) == "2");
+  CHECK(RecordedVersion(path) == "3");
+  CHECK(HasTable(path, "customer_values"));
   // The old run is still there, without the parts schema 1 did not keep.
   const StoredRun loaded = store->LoadRun("2011-06-30");
   CHECK(loaded.customers.size() == 5);
   CHECK(loaded.assignments.size() == 5);
   CHECK(loaded.panel.empty());
   CHECK(loaded.documents.empty());
+  CHECK(loaded.customer_values.empty());
   // New runs keep them.
   const StoredRun new_run = testing::ExampleRun("2011-12-09", 4, 2.0);
   store->WriteRun(new_run);
   testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
   store.reset();
 
-  RewriteAsSchema(path, "3", /*drop_new_tables=*/false);
+  RewriteAsSchema(path, "4", {});
   try {
     OpenStore("sqlite:" + path);
-    FAIL("a schema 3 store was opened");
+    FAIL("a schema 4 store was opened");
   } catch (const DatabaseError& error) {
-    CHECK(std::string(error.what()).find("newer than this segcast's 2") != std::string::npos);
+    CHECK(std::string(error.what()).find("newer than this segcast's 3") != std::string::npos);
   }
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SQLite: a schema 2 store gains customer_values, its runs intact", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("upgrade2");
+  const std::string path = (directory / "segcast.db").string();
+  const StoredRun old_run = testing::ExampleRun("2011-06-30", 6, 1.0);
+  OpenStore("sqlite:" + path)->WriteRun(old_run);
+  // What a schema 2 segcast wrote: everything but the customer values.
+  RewriteAsSchema(path, "2", {"customer_values"});
+
+  std::unique_ptr<ResultStore> store = OpenStore("sqlite:" + path);
+  CHECK(RecordedVersion(path) == "3");
+  StoredRun expected = old_run;
+  expected.customer_values.clear();
+  testing::CheckSameRun(expected, store->LoadRun("2011-06-30"));
+  // Re-writing the old run, and writing a new one, keep their values.
+  store->WriteRun(old_run);
+  testing::CheckSameRun(old_run, store->LoadRun("2011-06-30"));
+  const StoredRun new_run = testing::ExampleRun("2011-12-09", 9, 2.0);
+  store->WriteRun(new_run);
+  testing::CheckSameRun(new_run, store->LoadRun("2011-12-09"));
+  // Deleting a run deletes its values too.
+  CHECK(store->DeleteRun("2011-12-09"));
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM customer_values WHERE run_id = '2011-12-09'", -1,
+                             &statement, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(statement, 0) == 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SQLite: a run of the bundled sample stores clv.csv's rows as customer_values",
+          "[store][sqlite][customer_values]") {
+  const fs::path directory = FreshDirectory("sample_values");
+  testing::CheckSampleRunValues("sqlite:" + (directory / "segcast.db").string(), directory / "out");
   fs::remove_all(directory);
 }

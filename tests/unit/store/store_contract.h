@@ -2,7 +2,9 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,10 +78,52 @@ inline StoredRun ExampleRun(const std::string& run_id, int customers, double sca
   }
   run.documents.push_back({"forecast.json", "{\"series\": [], \"note\": \"it's\\n\\\"x\\\"\"}\n"});
   run.documents.push_back({"segments.json", "{\n \"k\": 2,\n \"name\": \"Côte d'Ivoire\"\n}\n"});
+  // Customer values with figures that need every bit of a double, a customer without a segment,
+  // and a P(alive) the model could not give (NaN: NULL in the table, NaN again when read).
+  for (int customer = 0; customer < customers; ++customer) {
+    CustomerValueRecord record;
+    record.customer_id = run.customers[customer].customer_id;
+    record.segment_id = customer == customers - 1 ? -1 : customer % 2;
+    record.purchases = customer + 1;
+    record.recency_weeks = customer / 7.0;
+    record.age_weeks = 52.0 + customer / 7.0;
+    record.p_alive = customer == 1 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / (customer + 1.0);
+    record.expected_purchases = 0.1 * customer + 1.0 / 3.0;
+    record.expected_revenue = 123.456789012345678 * scale * (customer + 1);
+    record.clv = 2.0 * record.expected_revenue + 1e-300;
+    run.customer_values.push_back(record);
+  }
   run.migrations.push_back({-1, 0, 3, 0.0, 45.5});
   run.migrations.push_back({0, 1, 2, 10.0, 12.5});
   run.migrations.push_back({1, -1, 1, 7.0, 0.0});
   return run;
+}
+
+//! Both NaN, or the same double bit for bit.
+inline bool SameFigure(double expected, double actual) {
+  return (std::isnan(expected) && std::isnan(actual)) || expected == actual;
+}
+
+//! Customer values read back: the same rows (ordered by customer id in the database's collation, so
+//! compared by id), every figure bit-exact, NaN kept as NaN.
+inline void CheckSameCustomerValues(const std::vector<CustomerValueRecord>& expected,
+                                    const std::vector<CustomerValueRecord>& actual) {
+  REQUIRE(actual.size() == expected.size());
+  std::map<std::string, const CustomerValueRecord*> by_id;
+  for (const auto& record : expected) by_id[record.customer_id] = &record;
+  for (const auto& record : actual) {
+    INFO("customer " << record.customer_id);
+    REQUIRE(by_id.count(record.customer_id) == 1);
+    const CustomerValueRecord& want = *by_id.at(record.customer_id);
+    CHECK(record.segment_id == want.segment_id);
+    CHECK(record.purchases == want.purchases);
+    CHECK(SameFigure(want.recency_weeks, record.recency_weeks));
+    CHECK(SameFigure(want.age_weeks, record.age_weeks));
+    CHECK(SameFigure(want.p_alive, record.p_alive));
+    CHECK(SameFigure(want.expected_purchases, record.expected_purchases));
+    CHECK(SameFigure(want.expected_revenue, record.expected_revenue));
+    CHECK(SameFigure(want.clv, record.clv));
+  }
 }
 
 inline void CheckSameRun(const StoredRun& expected, const StoredRun& actual) {
@@ -163,6 +207,7 @@ inline void CheckSameRun(const StoredRun& expected, const StoredRun& actual) {
     REQUIRE(found != nullptr);
     CHECK(found->body == document.body);
   }
+  CheckSameCustomerValues(expected.customer_values, actual.customer_values);
 }
 
 //! The ```sql blocks of docs/store.md, in order.
@@ -207,12 +252,24 @@ inline void RunStoreContract(const StoreFactory& open) {
     CHECK(runs[0].run_id == "2011-12-09");
     CHECK(runs[1].run_id == "2011-06-30");
     LoadParts parts;
-    parts.customers = parts.moves = parts.forecasts = false;
+    parts.customers = parts.moves = parts.forecasts = parts.customer_values = false;
     StoredRun partial = store->LoadRun("2011-12-09", parts);
     CHECK(partial.customers.empty());
     CHECK(partial.moves.empty());
+    CHECK(partial.customer_values.empty());
     CHECK(partial.assignments.size() == 9);
     CHECK(partial.segments.size() == 2);
+    // The customer values alone, the NaN P(alive) of the second customer back as NaN.
+    LoadParts values_only = LoadParts::HeaderOnly();
+    values_only.customer_values = true;
+    const StoredRun values = store->LoadRun("2011-12-09", values_only);
+    CHECK(values.assignments.empty());
+    CheckSameCustomerValues(december.customer_values, values.customer_values);
+    bool saw_nan = false;
+    for (const CustomerValueRecord& record : values.customer_values) {
+      if (record.customer_id == "C10001") saw_nan = std::isnan(record.p_alive);
+    }
+    CHECK(saw_nan);
   }
 
   SECTION("the header alone, or the panel and documents alone, can be loaded") {
@@ -224,6 +281,7 @@ inline void RunStoreContract(const StoreFactory& open) {
     CHECK(header.assignments.empty());
     CHECK(header.panel.empty());
     CHECK(header.documents.empty());
+    CHECK(header.customer_values.empty());
     LoadParts parts = LoadParts::HeaderOnly();
     parts.panel = parts.documents = true;
     const StoredRun panel = store->LoadRun("2011-12-09", parts);
@@ -257,6 +315,11 @@ inline void RunStoreContract(const StoreFactory& open) {
     fresh_broken.moves.push_back(fresh_broken.moves.back());
     CHECK_THROWS_AS(store->WriteRun(fresh_broken), DatabaseError);
     CHECK_FALSE(store->HasRun("2012-01-31"));
+    // The last table written fails too: everything before it is rolled back.
+    StoredRun values_broken = ExampleRun("2011-12-09", 5, 7.0);
+    values_broken.customer_values.push_back(values_broken.customer_values.front());
+    CHECK_THROWS_AS(store->WriteRun(values_broken), DatabaseError);
+    CheckSameRun(december, store->LoadRun("2011-12-09"));
     // The store still works after the failure.
     store->WriteRun(june);
     CHECK(store->ListRuns().size() == 2);

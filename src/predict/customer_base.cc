@@ -64,7 +64,7 @@ CustomerBaseFit FitCustomerBase(const CustomerHistories& histories,
   CustomerBaseFit fit;
   const std::vector<internal::DistinctHistory> distinct =
       internal::DistinctHistories(histories, nullptr);
-  fit.bgnbd = internal::FitBgNbd(distinct, fit.bgnbd_fit);
+  fit.bgnbd = internal::FitBgNbd(distinct, options.threads, fit.bgnbd_fit);
 
   std::vector<int> repeats;
   std::vector<double> spend;
@@ -76,7 +76,7 @@ CustomerBaseFit FitCustomerBase(const CustomerHistories& histories,
   fit.repeat_customers = static_cast<int>(repeats.size());
   fit.frequency_spend_correlation = Correlation(repeats, spend);
   if (fit.repeat_customers >= 2) {
-    fit.gamma_gamma = internal::FitGammaGamma(repeats, spend, fit.gamma_gamma_fit);
+    fit.gamma_gamma = internal::FitGammaGamma(repeats, spend, options.threads, fit.gamma_gamma_fit);
     if (!(fit.gamma_gamma.q > 1)) {
       fit.message = "the Gamma-Gamma fit has q <= 1 (an infinite mean spend): spend per purchase is "
                     "each customer's own mean";

@@ -42,11 +42,14 @@ class BgNbdExpectation {
   mutable std::map<int, std::vector<double>> quantiles_;
 };
 
-//! Maximum-likelihood BG/NBD parameters; `fit` receives how the fit went.
-BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, LikelihoodFit& fit);
+//! Maximum-likelihood BG/NBD parameters (the likelihood summed on `threads`, 0 = all cores, with
+//! the same result for any count); `fit` receives how the fit went.
+BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, int threads,
+                         LikelihoodFit& fit);
 
 //! Maximum-likelihood Gamma-Gamma parameters from repeat customers' (x, mean repeat spend).
 GammaGammaParameters FitGammaGamma(const std::vector<int>& repeats,
-                                   const std::vector<double>& mean_spend, LikelihoodFit& fit);
+                                   const std::vector<double>& mean_spend, int threads,
+                                   LikelihoodFit& fit);
 
 }  // namespace segcast::internal

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "segcast/calendar.h"
+#include "segcast/forecast.h"
 
 namespace segcast::internal {
 namespace {
@@ -55,6 +56,34 @@ std::string CsvNumber(double value) {
   return text.str();
 }
 
+// A customer's model figure, or null when the run has no value for the customer.
+Json ValueField(const RunCustomer& customer, double CustomerValue::*field) {
+  return customer.value ? Number((*customer.value).*field) : Json(nullptr);
+}
+std::string ValueCsv(const RunCustomer& customer, double CustomerValue::*field) {
+  return customer.value ? CsvNumber((*customer.value).*field) : "";
+}
+
+// A forecast series of forecast.json: its key in the answer, segment id (kTotalSeries,
+// kExistingSeries, kNewSeries or the stable segment id) and display name.
+struct SeriesLabel {
+  std::string key;
+  Json segment_id;
+  std::string name;
+};
+SeriesLabel LabelSeries(const std::string& series, const Segmentation& own) {
+  if (series == "total") return {"total", kTotalSeries, "Total"};
+  if (series == "existing") return {"existing", kExistingSeries, "Existing customers"};
+  if (series == "new") return {"new", kNewSeries, "New customers"};
+  if (series.rfind("segment_", 0) == 0) {
+    const int32_t segment = std::atoi(series.c_str() + 8);
+    const std::string key = "segment " + std::to_string(segment);
+    const std::string name = SegmentName(own, segment);
+    return {key, segment, name.empty() ? key : name};
+  }
+  return {series, nullptr, series};  // not a series segcast writes: shown under its own name
+}
+
 }  // namespace
 
 std::string Dump(const Json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -94,7 +123,17 @@ Json KpisJson(const RunData& run) {
               {"first_month", run.HasPanel() ? Json(FormatMonth(panel.first_month)) : Json(nullptr)},
               {"last_month", run.HasPanel() ? Json(FormatMonth(panel.first_month + panel.month_count - 1))
                                             : Json(nullptr)},
-              {"metric", MetricName(run.fit.metric)}};
+              {"metric", MetricName(run.fit.metric)},
+              {"customer_base", CustomerBaseJson(run)}};
+}
+
+Json CustomerBaseJson(const RunData& run) {
+  if (!run.customer_base) return nullptr;
+  const CustomerBaseSettings& settings = *run.customer_base;
+  return Json{{"customers", settings.customers},
+              {"horizon_months", settings.horizon_months},
+              {"clv_months", settings.clv_months},
+              {"monthly_discount", Number(settings.monthly_discount)}};
 }
 
 Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached) {
@@ -124,6 +163,11 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
                         {"revenue", Number(view.revenue)},
                         {"revenue_share", Number(view.revenue_share)},
                         {"mean", Lrfm(view.mean)},
+                        {"value", view.value ? Json{{"expected_revenue", Number(view.value->expected_revenue)},
+                                                    {"likely_lost_share", Number(view.value->likely_lost_share)},
+                                                    {"mean_p_alive", Number(view.value->mean_p_alive)},
+                                                    {"mean_clv", Number(view.value->mean_clv)}}
+                                             : Json(nullptr)},
                         {"mix", mix},
                         {"trajectory", trajectory}});
   }
@@ -150,36 +194,40 @@ Json ForecastsJson(const RunData& run, const Segmentation& own) {
   const json& file = run.forecast_json;
   if (file.is_object()) {
     for (const json& entry : file.value("series", json::array())) {
-      const std::string name = entry.value("series", "");
-      int32_t segment = -1;
-      std::string label = "Total", key = "total";
-      if (name.rfind("segment_", 0) == 0) {
-        segment = std::atoi(name.c_str() + 8);
-        key = "segment " + std::to_string(segment);
-        label = SegmentName(own, segment);
-        if (label.empty()) label = key;
-      } else if (name != "total") {
-        key = label = name;
-      }
+      const SeriesLabel label = LabelSeries(entry.value("series", ""), own);
+      auto number = [](const json& object, const char* field) {
+        const auto found = object.find(field);
+        return found != object.end() && found->is_number() ? Json(found->get<double>()) : Json(nullptr);
+      };
       Json points = Json::array();
       for (const json& point : entry.value("points", json::array())) {
-        auto value = [&point](const char* field) {
-          const auto found = point.find(field);
-          return found != point.end() && found->is_number() ? Json(found->get<double>()) : Json(nullptr);
-        };
         points.push_back({{"month", point.value("month", "")},
-                          {"actual", value("actual")},
-                          {"yhat", value("yhat")},
-                          {"lower", value("yhat_lower")},
-                          {"upper", value("yhat_upper")},
+                          {"actual", number(point, "actual")},
+                          {"yhat", number(point, "yhat")},
+                          {"lower", number(point, "yhat_lower")},
+                          {"upper", number(point, "yhat_upper")},
                           {"is_history", point.value("is_history", false)}});
       }
-      series.push_back({{"series", key}, {"segment_id", segment}, {"name", label}, {"points", points}});
+      // The as-of month when the as-of date is not its 1st: a forecast month whose first days are
+      // already observed (actual_to_date), part of its forecast.
+      Json partial = nullptr;
+      if (const auto found = entry.find("partial_month"); found != entry.end() && found->is_object()) {
+        partial = Json{{"month", found->value("month", "")},
+                       {"days_observed", found->value("days_observed", 0)},
+                       {"days_in_month", found->value("days_in_month", 0)},
+                       {"actual_to_date", number(*found, "actual_to_date")}};
+      }
+      series.push_back({{"series", label.key},
+                        {"segment_id", label.segment_id},
+                        {"name", label.name},
+                        {"partial_month", partial},
+                        {"points", points}});
     }
   }
   return Json{{"run_id", run.run_id},
               {"series", series},
-              {"interval", file.is_object() ? Number(file.value("interval", 0.0)) : Json(nullptr)}};
+              {"interval", file.is_object() ? Number(file.value("interval", 0.0)) : Json(nullptr)},
+              {"horizon", file.is_object() ? Json(file.value("horizon", 0)) : Json(nullptr)}};
 }
 
 RunAssignments AssignmentsOf(const RunData& run) {
@@ -255,7 +303,10 @@ Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int3
                     {"recency", Number(customer.recency)},
                     {"frequency", Number(customer.frequency)},
                     {"monetary", Number(customer.monetary)},
-                    {"distance", Number(segmentation.distance[index])}});
+                    {"distance", Number(segmentation.distance[index])},
+                    {"p_alive", ValueField(customer, &CustomerValue::p_alive)},
+                    {"expected_revenue", ValueField(customer, &CustomerValue::expected_revenue)},
+                    {"clv", ValueField(customer, &CustomerValue::clv)}});
   }
   return Json{{"segment_id", segment},
               {"total", matching.size()},
@@ -265,12 +316,14 @@ Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int3
 }
 
 std::string CustomersCsv(const RunData& run, const Segmentation& segmentation, const std::vector<int>& matching) {
-  std::string csv = "customer_id,country,recency,frequency,monetary,distance\n";
+  std::string csv = "customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv\n";
   for (int index : matching) {
     const RunCustomer& customer = run.customers[index];
     csv += CsvField(customer.id) + "," + CsvField(customer.country) + "," + CsvNumber(customer.recency) + "," +
            CsvNumber(customer.frequency) + "," + CsvNumber(customer.monetary) + "," +
-           CsvNumber(segmentation.distance[index]) + "\n";
+           CsvNumber(segmentation.distance[index]) + "," + ValueCsv(customer, &CustomerValue::p_alive) + "," +
+           ValueCsv(customer, &CustomerValue::expected_revenue) + "," + ValueCsv(customer, &CustomerValue::clv) +
+           "\n";
   }
   return csv;
 }
@@ -289,6 +342,18 @@ Json TrajectoryJson(const RunData& run, int customer) {
   return months;
 }
 
+Json CustomerValueJson(const RunCustomer& customer) {
+  if (!customer.value) return nullptr;
+  const CustomerValue& value = *customer.value;
+  return Json{{"purchases", value.purchases},
+              {"recency_weeks", Number(value.recency_weeks)},
+              {"age_weeks", Number(value.age_weeks)},
+              {"p_alive", Number(value.p_alive)},
+              {"expected_purchases", Number(value.expected_purchases)},
+              {"expected_revenue", Number(value.expected_revenue)},
+              {"clv", Number(value.clv)}};
+}
+
 Json CustomerJson(const RunData& run, const Segmentation& segmentation, int customer) {
   const RunCustomer& row = run.customers[customer];
   const int32_t segment = segmentation.segment[customer];
@@ -303,6 +368,7 @@ Json CustomerJson(const RunData& run, const Segmentation& segmentation, int cust
                        {"monetary", Number(row.monetary)},
                        {"first_purchase", row.first_purchase},
                        {"last_purchase", row.last_purchase}}},
+              {"value", CustomerValueJson(row)},
               {"trajectory", TrajectoryJson(run, customer)}};
 }
 

@@ -20,8 +20,12 @@ using Json = nlohmann::ordered_json;
 Json RunsJson(const std::vector<RunSummary>& runs);
 //! Totals over the run's segmented customers: revenue is the sum of the panel's monthly M.
 Json KpisJson(const RunData& run);
+//! The run's customer-base settings (customers with a value, horizon, CLV months, discount), or
+//! null for a run without per-customer values.
+Json CustomerBaseJson(const RunData& run);
 Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached);
-//! The run's forecast.json in the contract's shape (series "total", "segment N").
+//! The run's forecast.json in the contract's shape: series "total" (segment_id -1), "existing"
+//! (-2), "new" (-3), then "segment N"; history points keep a null yhat where nothing was fitted.
 //! `own` is the run's own segmentation (for the segment names).
 Json ForecastsJson(const RunData& run, const Segmentation& own);
 Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunData& to,
@@ -35,10 +39,13 @@ std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmen
                                   const std::string& query);
 Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
                       const std::vector<int>& matching, int page, int page_size);
-//! customer_id,country,recency,frequency,monetary,distance; every matching row.
+//! customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv; every
+//! matching row (the last three empty without the customer-base model).
 std::string CustomersCsv(const RunData& run, const Segmentation& segmentation,
                          const std::vector<int>& matching);
 Json CustomerJson(const RunData& run, const Segmentation& segmentation, int customer);
+//! What the customer-base model says of the customer, or null without a value.
+Json CustomerValueJson(const RunCustomer& customer);
 //! A customer's months in original units: [{"month","length","recency","frequency","monetary"}].
 Json TrajectoryJson(const RunData& run, int customer);
 

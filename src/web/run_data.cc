@@ -90,9 +90,15 @@ struct CustomerTables {
     std::string customer_id, country, first_purchase, last_purchase;
     double recency = 0, frequency = 0, monetary = 0;
   };
+  struct ValueRow {
+    std::string customer_id;
+    CustomerValue value;
+  };
   std::vector<PanelRow> panel;  //!< panel order: customer by customer, months ascending
   std::vector<AssignmentRow> assignments;
   std::vector<RfmRow> rfm;
+  bool has_values = false;  //!< clv.csv / customer_values rows exist (a run with the model)
+  std::vector<ValueRow> values;
 };
 
 CustomerTables ReadCustomerFiles(const fs::path& dir) {
@@ -136,6 +142,24 @@ CustomerTables ReadCustomerFiles(const fs::path& dir) {
                           rfm.rows[row][rfm_last], rfm.Number(row, rfm_recency),
                           rfm.Number(row, rfm_frequency), rfm.Number(row, rfm_monetary)});
   }
+  // A run without the customer-base model (the series model, or a segcast before it) has none.
+  const fs::path clv_path = dir / "clv.csv";
+  if (fs::is_regular_file(clv_path, error)) {
+    const RunCsv clv = ReadRunCsv(clv_path.string());
+    const int id = clv.Column("customer_id"), purchases = clv.Column("purchases");
+    const int recency = clv.Column("recency_weeks"), age = clv.Column("age_weeks");
+    const int p_alive = clv.Column("p_alive"), expected_purchases = clv.Column("expected_purchases");
+    const int expected_revenue = clv.Column("expected_revenue"), value = clv.Column("clv");
+    tables.has_values = true;
+    tables.values.reserve(clv.rows.size());
+    for (size_t row = 0; row < clv.rows.size(); ++row) {
+      tables.values.push_back({clv.rows[row][id],
+                               {static_cast<int64_t>(clv.Number(row, purchases)), clv.Number(row, recency),
+                                clv.Number(row, age), clv.Number(row, p_alive),
+                                clv.Number(row, expected_purchases), clv.Number(row, expected_revenue),
+                                clv.Number(row, value)}});
+    }
+  }
   return tables;
 }
 
@@ -163,6 +187,14 @@ CustomerTables ReadCustomerRecords(const StoredRun& stored) {
     tables.rfm.push_back({record.customer_id, record.country, record.first_purchase, record.last_purchase,
                           static_cast<double>(record.recency_days), static_cast<double>(record.frequency),
                           AsWritten(record.revenue)});
+  }
+  tables.has_values = !stored.customer_values.empty();
+  tables.values.reserve(stored.customer_values.size());
+  for (const CustomerValueRecord& record : stored.customer_values) {
+    tables.values.push_back({record.customer_id,
+                             {record.purchases, AsWritten(record.recency_weeks), AsWritten(record.age_weeks),
+                              AsWritten(record.p_alive), AsWritten(record.expected_purchases),
+                              AsWritten(record.expected_revenue), AsWritten(record.clv)}});
   }
   return tables;
 }
@@ -224,6 +256,16 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
     customer.last_purchase = row.last_purchase;
     if (!customer.country.empty()) run.has_countries = true;
   }
+  if (tables.has_values) {
+    CustomerBaseSettings settings;
+    for (const CustomerTables::ValueRow& row : tables.values) {
+      const auto found = run.index_of.find(row.customer_id);
+      if (found == run.index_of.end()) continue;  // not segmented: not shown
+      run.customers[found->second].value = row.value;
+      ++settings.customers;
+    }
+    run.customer_base = settings;
+  }
 
   // Revenue and persona levels exactly as the pipeline's panel stage computes them.
   const LrfmPanel& panel = run.panel;
@@ -252,9 +294,17 @@ void FillRun(const json& manifest, const std::string& settings_dir, const Custom
   run.as_of = JsonOr<std::string>(manifest, "as_of", "");
   run.previous_run_id = PreviousRunId(JsonOr<std::string>(manifest, "previous", ""));
   ReadSettings(manifest, settings_dir, run);
+  FillCustomers(tables, run);
+  if (run.customer_base) {
+    const json options = manifest.value("options", json::object());
+    const json customer_base = options.value("customer_base", json::object());
+    run.customer_base->horizon_months =
+        JsonOr<int>(run.forecast_json, "horizon", JsonOr<int>(options.value("forecast", json::object()), "horizon", 0));
+    run.customer_base->clv_months = JsonOr<int>(customer_base, "clv_months", 0);
+    run.customer_base->monthly_discount = JsonOr<double>(customer_base, "monthly_discount", 0.0);
+  }
   run.k = JsonOr<int>(run.segments_json, "k", 0);
   run.silhouette = JsonOr<double>(run.segments_json, "silhouette", std::nan(""));
-  FillCustomers(tables, run);
   if (run.HasPanel()) {
     run.series = PanelToSeries(PanelForMetric(run, Metric::kDtw), run.scale, nullptr);
   }

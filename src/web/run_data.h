@@ -21,7 +21,19 @@
 
 namespace segcast::internal {
 
-//! One customer of the run, joined from lrfm.csv (order), rfm.csv and assignments.csv.
+//! What the customer-base model says of one customer: a row of clv.csv or of the store's table
+//! customer_values (store.h). The model's figures are NaN where it gave none.
+struct CustomerValue {
+  int64_t purchases = 0;          //!< distinct purchase days before the as-of date
+  double recency_weeks = 0;       //!< last minus first purchase day, weeks
+  double age_weeks = 0;           //!< as-of date minus first purchase day, weeks
+  double p_alive = 0;             //!< probability the customer is still active
+  double expected_purchases = 0;  //!< over the forecast horizon
+  double expected_revenue = 0;    //!< over the forecast horizon (the model's own, no rate factor)
+  double clv = 0;                 //!< discounted, over the run's CLV months
+};
+
+//! One customer of the run, joined from lrfm.csv (order), rfm.csv, assignments.csv and clv.csv.
 struct RunCustomer {
   std::string id;
   std::string country;         //!< "" when the log has none
@@ -34,6 +46,15 @@ struct RunCustomer {
   double distance = 0;         //!< distance to its centroid in the run (scaled units)
   double revenue = 0;          //!< sum of the panel's monthly M (what segment revenue sums)
   LrfmValues levels{};         //!< L, R at the last month; F, M per month (what personas read)
+  std::optional<CustomerValue> value;  //!< none without clv.csv / customer_values, or no row
+};
+
+//! How the run's customer-base model was set (manifest.json options and forecast.json).
+struct CustomerBaseSettings {
+  int customers = 0;              //!< customers of the run with a value
+  int horizon_months = 0;         //!< forecast horizon of expected purchases and revenue
+  int clv_months = 0;             //!< months the CLV covers
+  double monthly_discount = 0;    //!< discount rate a month of the CLV
 };
 
 struct RunData {
@@ -50,6 +71,8 @@ struct RunData {
   nlohmann::json forecast_json;  //!< forecast.json, null when the run has none
 
   std::vector<RunCustomer> customers;  //!< panel order (the order the pipeline clustered in)
+  //! Set when the run has per-customer values (clv.csv in the folder, customer_values in the store).
+  std::optional<CustomerBaseSettings> customer_base;
   std::unordered_map<std::string, int> index_of;  //!< customer id -> index
   bool has_countries = false;
 
@@ -76,7 +99,8 @@ struct RunData {
 std::shared_ptr<RunData> LoadRunFolder(const std::string& dir, const std::string& run_id);
 //! Builds the same RunData from a run read from the store (every LoadParts table): the manifest,
 //! segments.json and forecast.json from runs.manifest_json and run_documents, the panel from table
-//! panel, customers and assignments from their tables. `store` names the store in messages.
+//! panel, customers, assignments and customer values from their tables. `store` names the store in
+//! messages.
 //! Throws InputError when the run was stored before schema 2 (no segments.json document).
 std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store);
 

@@ -89,6 +89,20 @@ Segmentation RunSegmentation(const RunData& run) {
       if (!view.first_month) view.first_month = ParseIsoMonth(point.value("month", ""));
       view.trajectory.push_back(ReadLrfm(point));
     }
+    if (const auto value = segment.find("value"); value != segment.end() && value->is_object()) {
+      auto figure = [&value](const char* key) {
+        const auto found = value->find(key);
+        return found != value->end() && found->is_number() ? found->get<double>() : std::nan("");
+      };
+      SegmentValue figures;
+      figures.segment_id = view.segment_id;
+      figures.customers = static_cast<int>(view.customers);
+      figures.expected_revenue = figure("expected_revenue");
+      figures.likely_lost_share = figure("likely_lost_share");
+      figures.mean_p_alive = figure("mean_p_alive");
+      figures.mean_clv = figure("mean_clv");
+      view.value = figures;
+    }
     result.segments.push_back(std::move(view));
   }
   std::sort(result.segments.begin(), result.segments.end(),

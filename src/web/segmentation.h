@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "segcast/calendar.h"
+#include "segcast/cohort_forecast.h"
 #include "segcast/segment_report.h"
 #include "segcast/ts_kmeans.h"
 #include "web/run_data.h"
@@ -26,6 +27,10 @@ struct SegmentView {
   std::vector<AttributeMix> mixes;        //!< "country" first when the log has countries
   std::optional<MonthIndex> first_month;  //!< calendar month of trajectory[0]
   std::vector<LrfmValues> trajectory;     //!< members' mean by calendar month, original units
+  //! The customer-base model's view of the segment (segments.json "value"): expected revenue over
+  //! the horizon, share likely lost, mean P(alive) and CLV. The run's own segments only (a
+  //! re-clustering's segments have no forecast), and only runs with the model.
+  std::optional<SegmentValue> value;
 };
 
 struct Segmentation {

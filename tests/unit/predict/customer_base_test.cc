@@ -115,6 +115,17 @@ TEST_CASE("parameters are recovered from 20,000 simulated customers", "[predict]
     CHECK(std::fabs(fitted_spend[index] - expected_spend[index]) <
           2 * fit.gamma_gamma_fit.standard_errors[index]);
   }
+  // The likelihood is summed in fixed blocks: the same fit on one thread as on two.
+  CustomerBaseOptions one_thread;
+  one_thread.threads = 1;
+  CustomerBaseOptions two_threads;
+  two_threads.threads = 2;
+  const CustomerBaseFit single = FitCustomerBase(histories, one_thread);
+  const CustomerBaseFit dual = FitCustomerBase(histories, two_threads);
+  CHECK(single.bgnbd.r == dual.bgnbd.r);
+  CHECK(single.bgnbd.b == dual.bgnbd.b);
+  CHECK(single.gamma_gamma.gamma == dual.gamma_gamma.gamma);
+  CHECK(single.bgnbd_fit.log_likelihood == dual.bgnbd_fit.log_likelihood);
   // The fitted optimum beats the truth's likelihood on the same data (it is a maximum).
   double at_truth = 0;
   for (int customer = 0; customer < histories.size(); ++customer) {

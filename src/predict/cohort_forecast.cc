@@ -96,8 +96,11 @@ struct Holdout {
   }
 };
 
+// `seasonal` (12 factors by month of the year, mean 1) scales the model's expectations as it
+// scales the forecast's, so that the factor measures drift, not the season of the holdout.
 Holdout RunHoldout(const Transactions& transactions, const Frame& frame, MonthIndex first,
-                   int months, const CohortForecastOptions& options) {
+                   int months, const std::vector<double>& seasonal,
+                   const CohortForecastOptions& options) {
   const Day cut = FirstDayOfMonth(first);
   const CustomerHistories histories = SummarizeCustomers(transactions, cut);
   CustomerBaseOptions base = options.customer_base;
@@ -109,6 +112,12 @@ Holdout RunHoldout(const Transactions& transactions, const Frame& frame, MonthIn
   holdout.months = months;
   holdout.groups = static_cast<int>(frame.segment_ids.size()) + 1;
   holdout.predicted = ExpectedByGroup(frame, histories, predictions);
+  for (int group = 0; group < holdout.groups; ++group) {
+    for (int month = 0; month < months; ++month) {
+      holdout.predicted[static_cast<size_t>(group) * months + month] *=
+          seasonal[MonthOf(first + month) - 1];
+    }
+  }
   // Actual revenue of the customers who existed at the cut, by the same groups.
   std::vector<int32_t> group(transactions.customer_count(), -1);
   for (int32_t customer : histories.customer_index) {
@@ -136,7 +145,8 @@ std::vector<double> GroupFactors(const Holdout& holdout, RateAdjustment adjustme
 // the holdout before it, applied to the recent holdout's predictions. Each fit keeps at least
 // kMinimumFitMonths of history before its cut.
 void MeasureRate(const Transactions& transactions, const Frame& frame,
-                 const CohortForecastOptions& options, CohortForecast& result) {
+                 const std::vector<double>& seasonal, const CohortForecastOptions& options,
+                 CohortForecast& result) {
   constexpr int kMinimumFitMonths = 3;
   const int segments = static_cast<int>(frame.segment_ids.size());
   const int months =
@@ -157,7 +167,7 @@ void MeasureRate(const Transactions& transactions, const Frame& frame,
     return;
   }
   const Holdout recent =
-      RunHoldout(transactions, frame, frame.first_month - months, months, options);
+      RunHoldout(transactions, frame, frame.first_month - months, months, seasonal, options);
   RateCheck& rate = result.rate;
   rate.first_month = frame.first_month - months;
   rate.months = months;
@@ -172,7 +182,7 @@ void MeasureRate(const Transactions& transactions, const Frame& frame,
   // month, over every customer (a segment's own error cannot be measured here: segments were
   // formed from these very months).
   const Holdout earlier =
-      RunHoldout(transactions, frame, frame.first_month - 2 * months, months, options);
+      RunHoldout(transactions, frame, frame.first_month - 2 * months, months, seasonal, options);
   double earlier_factor = earlier.Factor(Holdout::kAll);
   if (options.rate_adjustment == RateAdjustment::kNone || !std::isfinite(earlier_factor)) {
     earlier_factor = 1.0;
@@ -206,16 +216,18 @@ void MeasureRate(const Transactions& transactions, const Frame& frame,
   result.notes.push_back(note.str());
 }
 
-// Seasonal factors per horizon month from the Prophet-style model of total revenue.
-void SeasonalProfile(const Transactions& transactions, const Frame& frame,
-                     const CohortForecastOptions& options, CohortForecast& result) {
+// The yearly profile of total revenue from the Prophet-style model: 12 factors by month of the
+// year with mean 1 (all 1 without seasonality); result.seasonal gets those of the horizon.
+std::vector<double> SeasonalProfile(const Transactions& transactions, const Frame& frame,
+                                    const CohortForecastOptions& options, CohortForecast& result) {
+  std::vector<double> index(12, 1.0);
   result.seasonal.assign(frame.horizon, 1.0);
   const bool wanted = options.seasonality == Toggle::kOn ||
                       (options.seasonality == Toggle::kAuto && frame.history_months >= 24);
   if (!wanted || frame.history_months < 24) {
     result.notes.push_back("Seasonality is not modelled: it needs 24 whole months of history (" +
                            std::to_string(frame.history_months) + " here).");
-    return;
+    return index;
   }
   MonthlySeries total;
   total.id = "total";
@@ -230,26 +242,25 @@ void SeasonalProfile(const Transactions& transactions, const Frame& frame,
   series.samples = 0;
   series.threads = 1;
   const SeriesForecast fitted = ForecastSeries(total, series);
-  // Index per month of the year: fitted / trend over the last 24 months, normalised to mean 1.
-  std::vector<double> index_sum(12, 0.0), index_count(12, 0.0);
-  std::vector<double> future;
+  // fitted / trend over the last 24 months, by month of the year, normalised to mean 1.
+  std::vector<double> sum(12, 0.0), count(12, 0.0);
   for (const ForecastPoint& point : fitted.points) {
+    if (!point.is_history || point.month < frame.first_month - 24) continue;
     if (!(point.trend > 0)) {
       result.notes.push_back("Seasonality is not modelled: the trend of total revenue is not positive.");
-      return;
+      return index;
     }
-    if (point.is_history && point.month >= frame.first_month - 24) {
-      index_sum[MonthOf(point.month) - 1] += point.yhat / point.trend;
-      index_count[MonthOf(point.month) - 1] += 1;
-    }
+    sum[MonthOf(point.month) - 1] += point.yhat / point.trend;
+    count[MonthOf(point.month) - 1] += 1;
   }
-  std::vector<double> index(12);
-  for (int month = 0; month < 12; ++month) index[month] = index_sum[month] / index_count[month];
+  for (int month = 0; month < 12; ++month) index[month] = std::max(0.0, sum[month] / count[month]);
   const double mean = std::accumulate(index.begin(), index.end(), 0.0) / 12;
+  for (double& factor : index) factor /= mean;
   for (int month = 0; month < frame.horizon; ++month) {
-    result.seasonal[month] = std::max(0.0, index[MonthOf(frame.first_month + month) - 1] / mean);
+    result.seasonal[month] = index[MonthOf(frame.first_month + month) - 1];
   }
   result.notes.push_back("Monthly expectations follow the yearly profile of total revenue.");
+  return index;
 }
 
 // Revenue of customers acquired after as_of, by horizon month: the Prophet-style forecast of
@@ -669,8 +680,8 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
   if (!result.fit.message.empty()) result.notes.push_back(result.fit.message + ".");
 
   // 2. Corrections read from the history: the rate factor and the yearly profile.
-  MeasureRate(transactions, frame, options, result);
-  SeasonalProfile(transactions, frame, options, result);
+  const std::vector<double> seasonal = SeasonalProfile(transactions, frame, options, result);
+  MeasureRate(transactions, frame, seasonal, options, result);
 
   // 3. Existing customers by group, corrected; new customers; the total.
   const std::vector<double> expected = ExpectedByGroup(frame, result.histories, result.predictions);

@@ -141,3 +141,37 @@ TEST_CASE("a partial as-of month holds its actual to date plus the rest expected
   }
   CHECK(Future(existing, 0) == Approx(to_date + result.rate.factor * rest).epsilon(1e-9));
 }
+
+TEST_CASE("with two years of history the forecast follows the yearly profile", "[predict]") {
+  // A log whose customers buy a third less in January to June: a third of the purchases in those
+  // months is dropped.
+  Transactions log = testing::SimulateLog(kPurchases, kSpend, 4000, DayFromCivil(2009, 1, 1), 900,
+                                          DayFromCivil(2012, 1, 1), 9);
+  Transactions thinned = log;
+  thinned.customer.clear();
+  thinned.day.clear();
+  thinned.revenue.clear();
+  for (size_t row = 0; row < log.size(); ++row) {
+    const int month = MonthOf(MonthOfDay(log.day[row]));
+    if (month <= 6 && row % 3 == 0) continue;
+    thinned.customer.push_back(log.customer[row]);
+    thinned.day.push_back(log.day[row]);
+    thinned.revenue.push_back(log.revenue[row]);
+  }
+  CohortForecastOptions options;
+  options.customer_base.horizon = 12;
+  const CohortForecast result = ForecastCohorts(thinned, DayFromCivil(2011, 7, 1), {}, options);
+  REQUIRE(result.seasonal.size() == 12);
+  // Horizon months 0..5 are July to December, 6..11 January to June: about 1 / (2/3) = 1.5 apart.
+  double second_half = 0, first_half = 0;
+  for (int month = 0; month < 6; ++month) {
+    second_half += result.seasonal[month] / 6;
+    first_half += result.seasonal[6 + month] / 6;
+  }
+  CHECK(second_half / first_half == Approx(1.5).margin(0.2));
+  bool noted = false;
+  for (const std::string& note : result.notes) noted = noted || note.find("yearly profile") != std::string::npos;
+  CHECK(noted);
+  // The holdout (April to June, thinned) is read through the same profile: no spurious drift.
+  CHECK(result.rate.factor == Approx(1.0).margin(0.15));
+}

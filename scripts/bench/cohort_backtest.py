@@ -10,7 +10,10 @@ Origin sets:
         2011-09-01, KPMG 2017-07-01), 5 months each (the months each log covers to their end);
   dev   other origins of the same logs, used to choose the defaults (never the goal origins):
         Online Retail 2011-04-01, 2011-05-01, 2011-06-01, 2011-08-01, 2011-10-01 and KPMG
-        2017-05-01, 2017-06-01, 2017-08-01, 2017-09-01.
+        2017-05-01, 2017-06-01, 2017-08-01, 2017-09-01;
+  synthetic  a log of 20,000 customers who buy and drop out as BG/NBD says (made by
+        make_synthetic_log.py --churn 0.8,9,0.6,3: the model is right there), origins
+        2011-04-01 and 2011-07-01.
 Prints one line per origin (WAPE of the model and the naive forecasts over segment-months, the
 ratio model / better naive, 80% coverage), then the mean ratio over origins and the coverage of all
 segment-months pooled, with the seconds each log took. Needs ../shared/data beside the checkout.
@@ -35,13 +38,27 @@ ORIGINS = {
     "dev": {"online_retail": ["2011-04-01", "2011-05-01", "2011-06-01", "2011-08-01", "2011-10-01"],
             "kpmg": ["2017-05-01", "2017-06-01", "2017-08-01", "2017-09-01"]},
 }
+ORIGINS["synthetic"] = {"synthetic_churn": ["2011-04-01", "2011-07-01"]}
 ORIGINS["all"] = {log: ORIGINS["dev"][log] + ORIGINS["goal"][log] for log in LOGS}
 
 
+def synthetic_log(folder):
+    path = os.path.join(folder, "synthetic_churn.csv")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "bench", "make_synthetic_log.py"),
+                    "--customers", "20000", "--months", "24", "--lines-per-invoice", "2",
+                    "--churn", "0.8,9,0.6,3", "--seed", "3", "-o", path], check=True,
+                   stdout=subprocess.DEVNULL)
+    return [path]
+
+
 def run_log(segcast, log, origins, extra, horizon):
-    args = LOGS[log]
-    files = [os.path.join(DATA, args[0])] + [a if a.startswith("--") else os.path.join(DATA, a) for a in args[1:]]
     with tempfile.TemporaryDirectory() as out:
+        if log == "synthetic_churn":
+            files = synthetic_log(out)
+        else:
+            args = LOGS[log]
+            files = [os.path.join(DATA, args[0])] + [a if a.startswith("--") else os.path.join(DATA, a)
+                                                     for a in args[1:]]
         start = time.time()
         subprocess.run([segcast, "run", *files, "--cohort-backtest", ",".join(origins),
                         "--horizon", str(horizon), "-o", out, "-q", *extra],

@@ -5,7 +5,10 @@
         -o /tmp/synthetic.csv [--lines-per-invoice 20]
 
 Each customer is acquired in a uniformly drawn month and places a geometric number of invoices
-(mean 5) on uniformly drawn days from then on; each invoice has 1 + Poisson(lines-per-invoice - 1)
+(mean 5) on uniformly drawn days from then on; with --churn R,ALPHA,A,B the customers instead buy
+and drop out as the BG/NBD model says (Fader, Hardie & Lee 2005: a Poisson rate per week
+~ Gamma(R, ALPHA weeks), a dropout probability after each repeat purchase ~ Beta(A, B)), so the
+customer-base model's parameters are known; each invoice has 1 + Poisson(lines-per-invoice - 1)
 lines with a random stock code, quantity and price. Like the real log it has dirty rows: 20% of
 invoices have no customer id, 2% are cancellations ("C" prefix, negative quantities), 0.5% of
 lines have price 0, 1% of lines are repeated exactly, and some descriptions are quoted because they
@@ -18,12 +21,31 @@ import numpy as np
 import pandas as pd
 
 
+def churning_purchases(rng, acquired, span, parameters):
+    """Invoice owners and days of customers who buy and drop out as BG/NBD says."""
+    r, alpha, a, b = parameters
+    rate = rng.gamma(r, 1 / alpha, size=acquired.size) / 7  # per day
+    dropout = rng.beta(a, b, size=acquired.size)
+    owners, days = [], []
+    for customer, first in enumerate(acquired):
+        day, purchases = float(first), 0
+        while day < span:
+            owners.append(customer)
+            days.append(int(day))
+            if purchases > 0 and rng.random() < dropout[customer]:
+                break
+            purchases += 1
+            day += rng.exponential(1 / rate[customer])
+    return np.array(owners), np.array(days, dtype=np.int64)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, required=True)
     parser.add_argument("--months", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lines-per-invoice", type=float, default=20.0)
+    parser.add_argument("--churn", help="R,ALPHA,A,B: BG/NBD purchases and dropout (ALPHA in weeks)")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -33,11 +55,14 @@ def main():
 
     customers = np.arange(args.customers)
     acquired = rng.integers(0, span, size=args.customers)
-    invoices_per = rng.geometric(1 / 5, size=args.customers)
-    owner = np.repeat(customers, invoices_per)
-    first = acquired[owner]
-    day = first + (rng.random(owner.size) * (span - first)).astype(np.int64)
-    day[np.r_[True, owner[1:] != owner[:-1]]] = first[np.r_[True, owner[1:] != owner[:-1]]]
+    if args.churn:
+        owner, day = churning_purchases(rng, acquired, span, [float(v) for v in args.churn.split(",")])
+    else:
+        invoices_per = rng.geometric(1 / 5, size=args.customers)
+        owner = np.repeat(customers, invoices_per)
+        first = acquired[owner]
+        day = first + (rng.random(owner.size) * (span - first)).astype(np.int64)
+        day[np.r_[True, owner[1:] != owner[:-1]]] = first[np.r_[True, owner[1:] != owner[:-1]]]
     # Walk-in invoices without a customer id.
     walk_ins = owner.size // 4
     owner = np.concatenate([owner, np.full(walk_ins, -1)])

@@ -74,7 +74,7 @@ struct SeriesLabel {
 SeriesLabel LabelSeries(const std::string& series, const Segmentation& own) {
   if (series == "total") return {"total", kTotalSeries, "Total"};
   if (series == "existing") return {"existing", kExistingSeries, "Existing customers"};
-  if (series == "new") return {"new", kNewSeries, "New customers"};
+  if (series == "new") return {"new", kNewSeries, "Customers not yet acquired"};
   if (series.rfind("segment_", 0) == 0) {
     const int32_t segment = std::atoi(series.c_str() + 8);
     const std::string key = "segment " + std::to_string(segment);

@@ -4,9 +4,12 @@
 // It runs `segcast run` twice on the bundled sample (June, then December with --previous so that a
 // migration exists), starts `segcast serve OUT --port 0`, opens the page and checks that every chart
 // drew something, that the k slider and the DTW/Euclidean toggle re-cluster, that a customer opens,
-// that the CSV export matches the API, that the older run says it has no previous run, that the
-// console stayed clean and that no request left the loopback interface. Screenshots go to
-// $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
+// that the CSV export matches the API, that the customer values (P(alive), expected revenue, CLV)
+// shown in the tables and the customer page are those of the run's clv.csv and segments.json, that
+// the forecast draws the actuals without a fitted line and the total as existing + new customers,
+// that the older run says it has no previous run, that a store-only server (`serve --db`) shows the
+// same customer values, that the console stayed clean and that no request left the loopback
+// interface. Screenshots go to $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
 //
 // Environment: SEGCAST_BIN (required), SEGCAST_SOURCE_DIR (default: two folders up),
 // SEGCAST_CHROMIUM (default /usr/bin/chromium), SEGCAST_E2E_ARTIFACTS.
@@ -24,7 +27,8 @@ const segcast = process.env.SEGCAST_BIN;
 const chromiumPath = process.env.SEGCAST_CHROMIUM || '/usr/bin/chromium';
 const artifacts = path.resolve(process.env.SEGCAST_E2E_ARTIFACTS || 'e2e-artifacts');
 const sample = path.join(sourceDir, 'data', 'online_retail_sample.csv.gz');
-const chartIds = ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories', 'chart-forecast', 'chart-migration'];
+const chartIds = ['chart-sizes', 'chart-radar', 'chart-mix', 'chart-trajectories', 'chart-forecast', 'chart-migration',
+  'chart-value'];
 // A chart that drew axes, labels and data covers far more than this many non-white pixels; an
 // empty ECharts canvas has none.
 const kMinInkPixels = 400;
@@ -82,13 +86,15 @@ function runPipeline(args) {
 runPipeline(['--as-of', '2011-07-01']);
 runPipeline(['--previous', '2011-07-01']);
 
-// ---------------------------------------------------------------- the server
-const server = spawn(segcast, ['serve', out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-let serverLog = '';
-server.stderr.on('data', (chunk) => { serverLog += chunk; });
-let baseUrl;
-try {
-  baseUrl = await new Promise((resolve, reject) => {
+// ---------------------------------------------------------------- the servers
+// One over the run folders, one over the store alone (the runs wrote OUT/segcast.db by default).
+const servers = [];
+function startServer(args) {
+  const server = spawn(segcast, ['serve', ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.push(server);
+  let serverLog = '';
+  server.stderr.on('data', (chunk) => { serverLog += chunk; });
+  return new Promise((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => reject(new Error(`no ready line from segcast serve within 30 s; stdout: ${stdout}`)), 30000);
     server.stdout.on('data', (chunk) => {
@@ -98,13 +104,47 @@ try {
     });
     server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`segcast serve exited with ${code}: ${serverLog}`)); });
   });
+}
+let baseUrl;
+let storeUrl;
+try {
+  baseUrl = await startServer([out]);
+  storeUrl = await startServer(['--db', `sqlite:${path.join(out, 'segcast.db')}`]);
 } catch (error) {
   console.log(`e2e_dashboard: FAIL: ${error.message}`);
-  server.kill('SIGTERM');
+  servers.forEach((server) => server.kill('SIGTERM'));
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(1);
 }
-console.log(`server: ${baseUrl}`);
+console.log(`server: ${baseUrl} (run folders), ${storeUrl} (store alone)`);
+
+// The run files the page's figures must come from.
+function readCsv(file) {
+  // RFC 4180: quoted fields may hold commas, quotes ("") and line breaks.
+  const text = fs.readFileSync(file, 'utf8');
+  const records = [[]];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const c = text[index];
+    if (quoted) {
+      if (c === '"' && text[index + 1] === '"') { field += '"'; index += 1; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { records[records.length - 1].push(field); field = ''; }
+    else if (c === '\n') { records[records.length - 1].push(field); field = ''; records.push([]); }
+    else if (c !== '\r') field += c;
+  }
+  if (field || records[records.length - 1].length) records[records.length - 1].push(field);
+  if (!records[records.length - 1].length) records.pop();
+  const [names, ...rows] = records;
+  return rows.map((fields) => Object.fromEntries(names.map((name, index) => [name, fields[index]])));
+}
+const runFolder = (runId) => path.join(out, 'runs', runId);
+const clvOf = (runId) => new Map(readCsv(path.join(runFolder(runId), 'clv.csv')).map((row) => [row.customer_id, row]));
+// Text the page formats (en-GB: 1,234,567; 99.5%) back to a number.
+const digits = (s) => Number(s.replace(/[^0-9.]/g, ''));
+const closeMoney = (shown, value) => Math.abs(digits(shown) - Math.round(value)) <= 1;
+const closePercent = (shown, value) => Math.abs(digits(shown) - 100 * value) <= 0.051;
 
 let context;
 let exitCode = 1;
@@ -181,7 +221,6 @@ try {
   check(runs.length === 2, `two runs listed (${runs.map((r) => r.run_id).join(', ')})`);
   const kpis = (await getJson(`${baseUrl}api/runs/latest/kpis`));
   const text = (selector) => page.locator(selector).innerText();
-  const digits = (s) => Number(s.replace(/[^0-9.]/g, ''));
   check(digits(await text('#kpi-customers')) === kpis.customers, `#kpi-customers shows ${kpis.customers}`);
   check(Math.abs(digits(await text('#kpi-revenue')) - kpis.total_revenue) <= 1, `#kpi-revenue shows ${Math.round(kpis.total_revenue)}`);
   check(Math.abs(digits(await text('#kpi-avg')) - kpis.avg_revenue_per_customer) <= 1, '#kpi-avg is total / customers');
@@ -199,13 +238,70 @@ try {
     return { xAxis: option.xAxis, series: option.series.map((s) => ({ name: s.name, type: s.type, data: s.data })) };
   }, id);
   const forecastApi = await getJson(`${baseUrl}api/runs/latest/forecasts`);
-  const total = forecastApi.series.find((s) => s.segment_id === -1);
-  const forecastOption = await optionOf('chart-forecast');
-  const present = (name) => forecastOption.series.find((s) => s.name === name).data.filter((v) => v != null).length;
+  const seriesOf = (name) => forecastApi.series.find((s) => s.series === name);
+  const total = seriesOf('total');
+  check(total.segment_id === -1 && seriesOf('existing').segment_id === -2 && seriesOf('new').segment_id === -3,
+    'forecasts: total -1, existing -2, new -3');
+  check(await page.locator('#chart-forecast').getAttribute('data-forecast-series') === 'total', 'forecast chart shows the total first');
+  const forecastOptions = await page.locator('#forecast-select option').evaluateAll((options) => options.map((o) => [o.value, o.textContent]));
+  check(JSON.stringify(forecastOptions.slice(0, 3)) === JSON.stringify([['total', 'Total (existing + new)'],
+    ['existing', 'Existing customers'], ['new', 'New: not yet acquired']]), `forecast series offered: ${forecastOptions.map((o) => o[1]).join(' | ')}`);
+  check(forecastOptions.length === forecastApi.series.length, `every forecast series is offered (${forecastOptions.length})`);
+  let forecastOption = await optionOf('chart-forecast');
+  const seriesData = (option, name) => (option.series.find((s) => s.name === name) || { data: [] }).data;
+  const presentIn = (option, name) => seriesData(option, name).filter((v) => v != null).length;
   const actualCount = total.points.filter((p) => p.actual != null).length;
   const futureCount = total.points.filter((p) => !p.is_history).length;
-  check(present('actual') === actualCount, `forecast chart: ${actualCount} actual months as dots`);
-  check(present('forecast') === futureCount + 1, `forecast chart: forecast line over ${futureCount} months (from the last actual)`);
+  check(total.points.every((p) => !p.is_history || p.yhat == null), 'the API gives no fitted value over history');
+  check(presentIn(forecastOption, 'actual') === actualCount, `forecast chart: ${actualCount} actual months as dots`);
+  check(!forecastOption.series.some((s) => s.name === 'model'), 'forecast chart: no fitted line over history');
+  check(presentIn(forecastOption, 'forecast') === futureCount, `forecast chart: forecast line over the ${futureCount} forecast months`);
+  // The total drawn as its two parts stacked: existing + new = the total's forecast, month by month.
+  const partsExisting = seriesData(forecastOption, 'existing customers');
+  const partsNew = seriesData(forecastOption, 'not yet acquired');
+  const totalLine = seriesData(forecastOption, 'forecast');
+  const partsAddUp = totalLine.every((value, index) => value == null ||
+    Math.abs(partsExisting[index] + partsNew[index] - value) <= 1e-6 * Math.max(1, value));
+  check(partsExisting.filter((v) => v != null).length === futureCount && partsAddUp,
+    'forecast chart: the total is stacked from existing and not-yet-acquired customers that add up to it');
+  const partialText = await text('#forecast-explain');
+  check(!total.partial_month || partialText.includes(`${total.partial_month.month} is partial`), `forecast explains the partial month (${total.partial_month ? total.partial_month.month : 'none'})`);
+  for (const [name, history] of [['existing', true], ['new', false]]) {
+    await page.locator('#forecast-select').selectOption(name);
+    await page.waitForFunction((n) => document.getElementById('chart-forecast').dataset.forecastSeries === n, name, { timeout: kActionTimeout });
+    forecastOption = await optionOf('chart-forecast');
+    const api = seriesOf(name);
+    check(presentIn(forecastOption, 'actual') === api.points.filter((p) => p.actual != null).length &&
+      (history ? presentIn(forecastOption, 'actual') > 0 : presentIn(forecastOption, 'actual') === 0),
+      `forecast chart "${name}": ${api.points.filter((p) => p.actual != null).length} actual months`);
+    check(presentIn(forecastOption, 'forecast') === api.points.filter((p) => !p.is_history).length &&
+      !forecastOption.series.some((s) => s.name === 'existing customers'),
+      `forecast chart "${name}": its forecast alone, no stacked parts`);
+    const { ink } = await inkOf('chart-forecast');
+    check(ink >= kMinInkPixels, `#chart-forecast "${name}" rendered (${ink} ink pixels)`);
+    await page.locator('#chart-forecast').screenshot({ path: path.join(artifacts, `chart-forecast-${name}.png`) });
+  }
+  await page.locator('#forecast-select').selectOption('total');
+  await page.waitForFunction(() => document.getElementById('chart-forecast').dataset.forecastSeries === 'total', null, { timeout: kActionTimeout });
+
+  // Customer value by segment: segments.json's "value" of the run's own segments.
+  const segmentsFile = JSON.parse(fs.readFileSync(path.join(runFolder(latest.run_id), 'segments.json'), 'utf8'));
+  const valueRows = await page.locator('#value-table tbody tr[data-segment-id]').evaluateAll((rows) => rows.map((row) =>
+    Object.fromEntries([['segment_id', row.dataset.segmentId], ...[...row.cells].map((cell) => [cell.dataset.field, cell.textContent])])));
+  check(valueRows.length === segmentsFile.segments.length, `value table lists the run's ${segmentsFile.segments.length} segments`);
+  let valuesMatch = valueRows.length > 0;
+  for (const row of valueRows) {
+    const written = segmentsFile.segments.find((s) => String(s.segment) === row.segment_id).value;
+    valuesMatch = valuesMatch && written != null && closeMoney(row.expected_revenue, written.expected_revenue) &&
+      closePercent(row.likely_lost_share, written.likely_lost_share) && closePercent(row.mean_p_alive, written.mean_p_alive) &&
+      closeMoney(row.mean_clv, written.mean_clv);
+  }
+  check(valuesMatch, `value table: expected revenue, likely lost, mean P(alive) and mean CLV of segments.json (${valueRows.map((r) => r.expected_revenue).join(', ')})`);
+  const valueOption = await optionOf('chart-value');
+  const bars = seriesData(valueOption, 'expected revenue').map((bar) => (bar && bar.value != null ? bar.value : bar));
+  check(bars.length === segmentsFile.segments.length && bars.every((bar, index) =>
+    Math.abs(bar - [...segmentsFile.segments].sort((a, b) => a.segment - b.segment)[index].value.expected_revenue) < 1e-6),
+  'value chart: one bar per segment at its expected revenue');
   const migrationApi = await getJson(`${baseUrl}api/runs/latest/migration`);
   const migrationOption = await optionOf('chart-migration');
   const drawn = migrationOption.series[0].data.reduce((sum, cell) => sum + (cell.value ? cell.value[2] : cell[2]), 0);
@@ -262,6 +358,20 @@ try {
     `${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25&k=${newK}&metric=${otherMetric}`);
   check(await rows.count() === Math.min(25, tableApi.total), `table page shows ${Math.min(25, tableApi.total)} rows of ${tableApi.total}`);
   check(await rows.first().getAttribute('data-customer-id') === tableApi.customers[0].customer_id, 'table order matches the API (monetary, highest first)');
+  // P(alive), expected revenue and CLV of every row shown: clv.csv's figures.
+  const clv = clvOf(latest.run_id);
+  const tableValues = async () => page.locator('#customer-table tbody tr[data-customer-id]').evaluateAll((trs) => trs.map((row) =>
+    Object.fromEntries([...row.cells].map((cell) => [cell.dataset.field, cell.textContent]))));
+  const matchesClv = (shownRows, file) => shownRows.length > 0 && shownRows.every((row) => {
+    const written = file.get(row.customer_id);
+    return written && closePercent(row.p_alive, Number(written.p_alive)) &&
+      closeMoney(row.expected_revenue, Number(written.expected_revenue)) && closeMoney(row.clv, Number(written.clv));
+  });
+  const shown = await tableValues();
+  check(matchesClv(shown, clv), `table: P(alive), expected revenue and CLV of clv.csv for all ${shown.length} rows` +
+    ` (first: ${shown.length ? `${shown[0].p_alive}, ${shown[0].expected_revenue}, ${shown[0].clv}` : 'none'})`);
+  check((await text('#th-clv')).includes('12 months') && (await text('#th-expected')).includes('next 6 months'),
+    `table headers name the horizons (${await text('#th-expected')}; ${await text('#th-clv')})`);
 
   if (tableApi.total > 25) {
     const page2 = await getJson(
@@ -280,8 +390,11 @@ try {
   const csvPath = path.join(artifacts, 'export.csv');
   await (await download).saveAs(csvPath);
   const csvLines = fs.readFileSync(csvPath, 'utf8').trim().split('\n');
-  check(csvLines[0] === 'customer_id,country,recency,frequency,monetary,distance', `CSV header (${csvLines[0]})`);
+  check(csvLines[0] === 'customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv', `CSV header (${csvLines[0]})`);
   check(csvLines.length - 1 === tableApi.total, `CSV has every customer of the segment (${csvLines.length - 1})`);
+  const exported = readCsv(csvPath);
+  check(exported.every((row) => clv.has(row.customer_id) && Number(row.clv) === Number(clv.get(row.customer_id).clv) &&
+    Number(row.p_alive) === Number(clv.get(row.customer_id).p_alive)), 'CSV export: the CLV and P(alive) of clv.csv for every row');
 
   const firstId = tableApi.customers[0].customer_id;
   const needle = firstId.slice(0, Math.max(1, firstId.length - 1));
@@ -300,6 +413,14 @@ try {
   const customerInk = await inkOf('chart-customer');
   check(customerInk.ink >= kMinInkPixels, `#chart-customer rendered (${customerInk.ink} ink pixels)`);
   check((await text('#detail-title')).includes(firstId), `detail shows customer ${firstId}`);
+  const fact = (name) => page.locator(`#detail-facts dd[data-fact="${name}"]`).innerText();
+  const firstClv = clv.get(firstId);
+  check(closePercent(await fact('p_alive'), Number(firstClv.p_alive)) &&
+    closeMoney(await fact('expected_revenue'), Number(firstClv.expected_revenue)) &&
+    closeMoney(await fact('clv'), Number(firstClv.clv)) &&
+    Math.abs(digits(await fact('expected_purchases')) - Number(firstClv.expected_purchases)) <= 0.006,
+  `customer page: P(alive) ${await fact('p_alive')}, expected revenue ${await fact('expected_revenue')},` +
+    ` CLV ${await fact('clv')} as in clv.csv`);
   check(await page.locator('#neighbour-list li').count() >= 1, 'neighbours listed');
   await page.locator('#customer-detail').screenshot({ path: path.join(artifacts, 'customer.png') });
 
@@ -312,6 +433,42 @@ try {
   const olderInk = await inkOf('chart-migration');
   check(olderInk.ink > 0, 'the migration panel shows the message');
   await page.locator('#chart-migration').screenshot({ path: path.join(artifacts, 'chart-migration-none.png') });
+
+  // ------------------------------------------------------------ the store alone
+  console.log('store-only server:');
+  const storePage = await context.newPage();
+  storePage.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`store page: ${message.text()}`); });
+  storePage.on('pageerror', (error) => consoleErrors.push(`store page error: ${error.message}`));
+  await storePage.goto(storeUrl, { waitUntil: 'domcontentloaded' });
+  await storePage.waitForSelector('body[data-ready="1"]', { timeout: kLoadTimeout });
+  const storeRuns = (await getJson(`${storeUrl}api/runs`)).runs;
+  check(storeRuns.length === 2 && storeRuns.every((r) => r.source === 'store'), 'the store-only server lists both runs from the store');
+  await storePage.locator('#customer-table tbody tr[data-customer-id]').first().waitFor({ timeout: kActionTimeout });
+  const storeShown = await storePage.locator('#customer-table tbody tr[data-customer-id]').evaluateAll((trs) => trs.map((row) =>
+    Object.fromEntries([...row.cells].map((cell) => [cell.dataset.field, cell.textContent]))));
+  check(matchesClv(storeShown, clvOf(storeRuns[0].run_id)),
+    `store-only table: P(alive), expected revenue and CLV of clv.csv for all ${storeShown.length} rows`);
+  check(await storePage.locator('#value-table tbody tr[data-segment-id]').count() === segmentsFile.segments.length,
+    'store-only value table lists the segments');
+  const storeInk = await storePage.evaluate(() => {
+    const canvas = document.querySelector('#chart-value canvas');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    for (let offset = 0; offset < data.length; offset += 4) {
+      if (data[offset + 3] > 32 && (data[offset] < 235 || data[offset + 1] < 235 || data[offset + 2] < 235)) ink += 1;
+    }
+    return ink;
+  });
+  check(storeInk >= kMinInkPixels, `store-only #chart-value rendered (${storeInk} ink pixels)`);
+  await storePage.locator('#customer-table tbody tr[data-customer-id]').first().click();
+  await storePage.locator('#customer-detail').waitFor({ state: 'visible', timeout: kActionTimeout });
+  const storeFirst = storeShown[0].customer_id;
+  await storePage.waitForFunction(() => document.querySelector('#detail-facts dd[data-fact="clv"]') !== null, null, { timeout: kActionTimeout });
+  check(closeMoney(await storePage.locator('#detail-facts dd[data-fact="clv"]').innerText(),
+    Number(clvOf(storeRuns[0].run_id).get(storeFirst).clv)), `store-only customer page: the CLV of ${storeFirst} from the store`);
+  check(await storePage.locator('#error-banner').isHidden(), 'store-only page: no error banner');
+  await storePage.screenshot({ path: path.join(artifacts, 'dashboard-store.png'), fullPage: true });
+  await storePage.close();
 
   // ------------------------------------------------------------ a second load (cached assets)
   const reloadStart = process.hrtime.bigint();
@@ -338,7 +495,7 @@ try {
   exitCode = 1;
 } finally {
   if (context) await context.close().catch(() => {});
-  server.kill('SIGTERM');
+  servers.forEach((server) => server.kill('SIGTERM'));
   fs.rmSync(work, { recursive: true, force: true });
 }
 if (failures.length) console.log(`e2e_dashboard: ${failures.length} check(s) failed`);

@@ -249,29 +249,69 @@
     }, true);
   }
 
+  // The forecast series' names in the selector: the total is existing + new customers.
+  function forecastLabel(series) {
+    if (series.series === 'total') return 'Total (existing + new)';
+    if (series.series === 'existing') return 'Existing customers';
+    if (series.series === 'new') return 'New: not yet acquired';
+    return series.segment_id == null ? series.name : `${series.segment_id} ${series.name}`;
+  }
+  // A series' forecast values by month, for the parts of the total.
+  function futureByMonth(name) {
+    const series = state.forecasts && state.forecasts.series.find((s) => s.series === name);
+    return new Map(series ? series.points.filter((p) => !p.is_history).map((p) => [p.month, p.yhat]) : []);
+  }
+
   function renderForecast() {
     const select = $('forecast-select');
     const all = state.forecasts ? state.forecasts.series : [];
+    const el = $('chart-forecast');
     if (!all.length) {
       select.replaceChildren();
+      el.dataset.forecastSeries = '';
       draw('chart-forecast', messageOption('This run has no forecasts.'), true);
       return;
     }
     if (!all.some((s) => s.series === state.forecastSeries)) state.forecastSeries = all[0].series;
-    select.replaceChildren(...all.map((s) => new Option(s.segment_id < 0 ? 'Total' : `${s.segment_id} ${s.name}`,
-      s.series, false, s.series === state.forecastSeries)));
+    select.replaceChildren(...all.map((s) => new Option(forecastLabel(s), s.series, false, s.series === state.forecastSeries)));
     const series = all.find((s) => s.series === state.forecastSeries);
-    const colour = series.segment_id < 0 ? '#0072B2' : segmentColour(series.segment_id);
+    el.dataset.forecastSeries = series.series;
+    const colour = series.segment_id == null || series.segment_id < 0 ? '#0072B2' : segmentColour(series.segment_id);
     const points = series.points;
     const months = points.map((p) => p.month);
     const lastHistory = points.reduce((last, p, index) => (p.is_history ? index : last), -1);
-    const future = (p, index) => index >= lastHistory;   // the band and line start at the last actual month
+    // The customer-base model fits nothing to the history (yhat is null there): the actuals alone are
+    // drawn, and the forecast starts with the first forecast month. A model fitted to the history
+    // (the series model) is drawn dashed, and its forecast continues from the last fitted month.
+    const fitted = points.some((p) => p.is_history && p.yhat != null);
+    const firstForecast = fitted && lastHistory >= 0 ? lastHistory : lastHistory + 1;
+    const future = (p, index) => index >= firstForecast && p.yhat != null;
     const interval = Math.round(100 * (state.forecasts.interval || 0.8));
-    $('forecast-title').textContent = series.segment_id < 0 ? 'total' : `${series.segment_id} ${series.name}`;
-    $('forecast-explain').textContent = `Monthly revenue (log currency): dots are actual months, the dashed line is the` +
-      ` model over history, the solid line the forecast with its ${interval}% interval (shaded).` +
-      (series.partial_month ? ` ${series.partial_month.month} is partial (${series.partial_month.days_observed} of` +
-        ` ${series.partial_month.days_in_month} days) and is not part of the fit.` : '');
+    // The total is drawn as its two parts stacked: customers known at the as-of date and customers
+    // not yet acquired (existing + new = total, month by month).
+    const existing = series.series === 'total' ? futureByMonth('existing') : new Map();
+    const fresh = series.series === 'total' ? futureByMonth('new') : new Map();
+    const parts = existing.size > 0 && fresh.size > 0;
+    $('forecast-title').textContent = forecastLabel(series).replace(/^Total/, 'total');
+    const partial = series.partial_month;
+    $('forecast-explain').textContent = `Monthly revenue (log currency): dots are actual months,` +
+      (fitted ? ' the dashed line is the model over history,' : ' (the customer-base model fits no curve to the history),') +
+      ` the solid line the forecast with its ${interval}% interval (shaded).` +
+      (parts ? ' The total is stacked from existing customers (known at the as-of date) and customers not yet acquired.' : '') +
+      (series.series === 'new' ? ' Customers not yet acquired have no history.' : '') +
+      (partial ? ` ${partial.month} is partial: ${partial.days_observed} of ${partial.days_in_month} days observed` +
+        (partial.actual_to_date != null ? ` (${fmtMoney.format(partial.actual_to_date)} so far)` : '') +
+        `, ${fitted ? 'not part of the fit' : 'included in its forecast'}.` : '');
+    const legend = ['actual', ...(fitted ? ['model'] : []), 'forecast', `${interval}% interval`,
+      ...(parts ? ['existing customers', 'not yet acquired'] : [])];
+    const partSeries = parts ? [
+      { name: 'existing customers', type: 'line', stack: 'parts', symbol: 'none', lineStyle: { width: 1, color: '#56B4E9' },
+        itemStyle: { color: '#56B4E9' }, areaStyle: { color: '#56B4E9', opacity: 0.35 },
+        data: points.map((p) => (existing.has(p.month) ? existing.get(p.month) : null)) },
+      { name: 'not yet acquired', type: 'line', stack: 'parts', symbol: 'none', lineStyle: { width: 1, color: '#E69F00' },
+        itemStyle: { color: '#E69F00' }, areaStyle: { color: '#E69F00', opacity: 0.35 },
+        data: points.map((p) => (fresh.has(p.month) ? fresh.get(p.month) : null)) },
+    ] : [];
     draw('chart-forecast', {
       textStyle: baseText,
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : fmtMoney.format(v)),
@@ -279,30 +319,131 @@
           const p = points[items[0].dataIndex];
           const lines = [`<b>${p.month}</b>`];
           if (p.actual != null) lines.push(`actual ${fmtMoney.format(p.actual)}`);
-          lines.push(`${p.is_history ? 'model' : 'forecast'} ${fmtMoney.format(p.yhat)}`);
-          if (!p.is_history) lines.push(`${interval}% interval ${fmtMoney.format(p.lower)} – ${fmtMoney.format(p.upper)}`);
+          if (partial && p.month === partial.month && partial.actual_to_date != null) {
+            lines.push(`actual to date ${fmtMoney.format(partial.actual_to_date)} (${partial.days_observed} of ${partial.days_in_month} days)`);
+          }
+          if (p.yhat != null) lines.push(`${p.is_history ? 'model' : 'forecast'} ${fmtMoney.format(p.yhat)}`);
+          if (!p.is_history && p.lower != null) lines.push(`${interval}% interval ${fmtMoney.format(p.lower)} – ${fmtMoney.format(p.upper)}`);
+          if (parts && existing.has(p.month)) {
+            lines.push(`= existing customers ${fmtMoney.format(existing.get(p.month))}` +
+              ` + not yet acquired ${fmtMoney.format(fresh.get(p.month) || 0)}`);
+          }
           return lines.join('<br>');
         } },
-      legend: { top: 0, data: ['actual', 'model', 'forecast', `${interval}% interval`] },
-      grid: { left: 62, right: 30, top: 56, bottom: 46 },
+      legend: { top: 0, data: legend, itemGap: 8, textStyle: { fontSize: 11 } },
+      grid: { left: 62, right: 30, top: parts ? 66 : 56, bottom: 46 },
       xAxis: { type: 'category', data: months, boundaryGap: false, name: 'month', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: 'revenue / month', nameGap: 10, axisLabel: { formatter: (v) => fmtCompact.format(v) } },
       series: [
+        ...partSeries,
         // The band: the lower bound (invisible) with the interval's width stacked on top of it.
         { name: 'band-lower', type: 'line', stack: 'band', stackStrategy: 'all', symbol: 'none', silent: true,
-          lineStyle: { opacity: 0 }, data: points.map((p, i) => (future(p, i) ? p.lower : null)), tooltip: { show: false } },
+          lineStyle: { opacity: 0 }, data: points.map((p, i) => (future(p, i) && p.lower != null ? p.lower : null)),
+          tooltip: { show: false } },
         { name: `${interval}% interval`, type: 'line', stack: 'band', stackStrategy: 'all', symbol: 'none', silent: true,
-          lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.2 }, itemStyle: { color: colour },
-          data: points.map((p, i) => (future(p, i) ? p.upper - p.lower : null)) },
-        { name: 'model', type: 'line', symbol: 'none', lineStyle: { type: 'dashed', width: 1.5, color: '#5a6272' },
-          itemStyle: { color: '#5a6272' }, data: points.map((p, i) => (i <= lastHistory ? p.yhat : null)) },
+          // Over the stacked parts the band is grey, so that it does not read as a third part.
+          lineStyle: { opacity: 0 }, areaStyle: { color: parts ? '#5a6272' : colour, opacity: parts ? 0.12 : 0.2 },
+          itemStyle: { color: parts ? '#5a6272' : colour },
+          data: points.map((p, i) => (future(p, i) && p.lower != null ? p.upper - p.lower : null)) },
+        ...(fitted ? [{ name: 'model', type: 'line', symbol: 'none', lineStyle: { type: 'dashed', width: 1.5, color: '#5a6272' },
+          itemStyle: { color: '#5a6272' }, data: points.map((p, i) => (i <= lastHistory ? p.yhat : null)) }] : []),
         { name: 'forecast', type: 'line', symbol: 'circle', symbolSize: 5, lineStyle: { width: 2.5, color: colour },
-          itemStyle: { color: colour }, data: points.map((p, i) => (future(p, i) ? p.yhat : null)),
+          itemStyle: { color: colour }, z: 4, data: points.map((p, i) => (future(p, i) ? p.yhat : null)),
           markLine: lastHistory >= 0 && lastHistory < points.length - 1 ? { symbol: 'none', silent: true,
             label: { formatter: 'forecast →', position: 'insideEndTop', color: '#5a6272' },
             lineStyle: { color: '#9aa1ad', type: 'dotted' }, data: [{ xAxis: months[lastHistory] }] } : undefined },
-        { name: 'actual', type: 'scatter', symbolSize: 7, itemStyle: { color: '#1d2330' },
+        { name: 'actual', type: 'scatter', symbolSize: 7, itemStyle: { color: '#1d2330' }, z: 5,
           data: points.map((p) => (p.actual == null ? null : p.actual)) },
+      ],
+    }, true);
+  }
+
+  // "next 6 months", "12 months, 1% a month discount": the settings of the run's customer-base model.
+  function horizonText() {
+    const base = state.kpis && state.kpis.customer_base;
+    return base && base.horizon_months ? `next ${base.horizon_months} months` : 'forecast horizon';
+  }
+  function clvText() {
+    const base = state.kpis && state.kpis.customer_base;
+    if (!base || !base.clv_months) return 'lifetime';
+    return `${base.clv_months} months` + (base.monthly_discount ? `, ${fmtPct.format(base.monthly_discount)} a month discount` : '');
+  }
+  const fmtProbability = (v) => (v == null ? '–' : fmtPct.format(v));
+  const fmtMaybeMoney = (v) => (v == null ? '–' : fmtMoney.format(v));
+
+  // The run's own segments as the customer-base model sees them (segments.json "value"): a
+  // re-clustering has no forecast of its own, so this card always shows the run's segments.
+  function renderValue() {
+    const own = state.runSegments ? state.runSegments.segments : [];
+    const valued = own.filter((s) => s.value);
+    const el = $('chart-value');
+    el.dataset.valueSegments = String(valued.length);
+    $('value-th-revenue').textContent = `Expected revenue (${horizonText()})`;
+    $('value-th-clv').textContent = `Mean CLV (${state.kpis && state.kpis.customer_base ? `${state.kpis.customer_base.clv_months} months` : 'lifetime'})`;
+    const body = $('value-table').tBodies[0];
+    if (!valued.length) {
+      draw('chart-value', messageOption('This run has no customer-base model:\nno expected revenue, P(alive) or CLV to show.'), true);
+      const tr = document.createElement('tr');
+      tr.className = 'empty';
+      const td = document.createElement('td');
+      td.colSpan = 6;
+      td.textContent = 'No customer values in this run (made without the customer-base model).';
+      tr.appendChild(td);
+      body.replaceChildren(tr);
+      $('value-explain').textContent = 'Runs forecast with the customer-base model (the default of segcast run) report each' +
+        ' segment\'s expected revenue, the share of its customers likely lost and their mean lifetime value.';
+      return;
+    }
+    const recluster = state.segments && state.segments.source === 'recluster';
+    $('value-explain').textContent = `From the customer-base model (BG/NBD purchases, Gamma-Gamma spend): expected revenue` +
+      ` of each segment's customers over the ${horizonText()} (the segment's forecast, with the run's rate factor), the share` +
+      ` of its customers likely lost (P(alive) below 0.5, right axis) and their mean lifetime value (${clvText()}).` +
+      (recluster ? ` These are the run's own ${own.length} segments: a re-clustering has no forecast of its own.` : '');
+    body.replaceChildren(...own.map((s) => {
+      const tr = document.createElement('tr');
+      tr.dataset.segmentId = String(s.segment_id);
+      if (!recluster && s.segment_id === state.focus) tr.classList.add('selected');
+      const v = s.value || {};
+      const cells = [[segmentLabel(s), 'segment'], [fmtInt.format(s.customers), 'customers'],
+        [fmtMaybeMoney(v.expected_revenue), 'expected_revenue'], [fmtProbability(v.likely_lost_share), 'likely_lost_share'],
+        [fmtProbability(v.mean_p_alive), 'mean_p_alive'], [fmtMaybeMoney(v.mean_clv), 'mean_clv']];
+      cells.forEach(([text, field], index) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        td.dataset.field = field;
+        if (index >= 1) td.className = 'num';
+        tr.appendChild(td);
+      });
+      return tr;
+    }));
+    draw('chart-value', {
+      textStyle: baseText,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
+        formatter: (items) => {
+          const s = valued[items[0].dataIndex];
+          return `<b>${segmentLabel(s)}</b><br>expected revenue (${horizonText()}) ${fmtMaybeMoney(s.value.expected_revenue)}` +
+            `<br>likely lost ${fmtProbability(s.value.likely_lost_share)} of ${fmtInt.format(s.customers)} customers` +
+            `<br>mean P(alive) ${fmtProbability(s.value.mean_p_alive)}<br>mean CLV ${fmtMaybeMoney(s.value.mean_clv)}`;
+        } },
+      legend: { top: 0, data: ['expected revenue', 'likely lost'] },
+      grid: { left: 62, right: 52, top: 34, bottom: 64 },
+      xAxis: { type: 'category', data: valued.map(segmentLabel),
+        axisLabel: { interval: 0, rotate: valued.length > 4 ? 28 : 0, width: 110, overflow: 'truncate' } },
+      yAxis: [
+        { type: 'value', name: 'expected revenue', nameGap: 12, nameTextStyle: { align: 'left' },
+          axisLabel: { formatter: (v) => fmtCompact.format(v) } },
+        { type: 'value', name: 'likely lost', min: 0, max: 100, nameGap: 12, nameTextStyle: { align: 'right' },
+          splitLine: { show: false },
+          axisLabel: { formatter: '{value}%' } },
+      ],
+      series: [
+        { name: 'expected revenue', type: 'bar', yAxisIndex: 0,
+          data: valued.map((s) => ({ value: s.value.expected_revenue, itemStyle: { color: segmentColour(s.segment_id) } })),
+          itemStyle: { color: '#0072B2' },
+          label: { show: valued.length <= 6, position: 'top', fontSize: 10, formatter: (p) => fmtCompact.format(p.value) } },
+        { name: 'likely lost', type: 'scatter', yAxisIndex: 1, symbol: 'diamond', symbolSize: 12,
+          itemStyle: { color: '#1d2330' },
+          data: valued.map((s) => (s.value.likely_lost_share == null ? null : +(100 * s.value.likely_lost_share).toFixed(2))) },
       ],
     }, true);
   }
@@ -398,11 +539,13 @@
     renderRadar();
     renderMix();
     renderTrajectories();
+    renderValue();
   }
   function renderFocusViews() {
     renderRadar();
     renderMix();
     renderTrajectories();
+    renderValue();
   }
 
   // ---------------------------------------------------------------- customers
@@ -422,21 +565,34 @@
       tr.dataset.customerId = c.customer_id;
       tr.tabIndex = 0;
       if (state.customer && state.customer.customer_id === c.customer_id) tr.classList.add('selected');
-      const cells = [c.customer_id, c.country || '', fmtInt.format(c.recency), fmtInt.format(c.frequency),
-        fmtMoney.format(c.monetary), c.distance == null ? '–' : fmt2.format(c.distance)];
-      cells.forEach((text, index) => {
+      const cells = [[c.customer_id, 'customer_id'], [c.country || '', 'country'], [fmtInt.format(c.recency), 'recency'],
+        [fmtInt.format(c.frequency), 'frequency'], [fmtMoney.format(c.monetary), 'monetary'],
+        [fmtProbability(c.p_alive), 'p_alive'], [fmtMaybeMoney(c.expected_revenue), 'expected_revenue'],
+        [fmtMaybeMoney(c.clv), 'clv'], [c.distance == null ? '–' : fmt2.format(c.distance), 'distance']];
+      cells.forEach(([text, field], index) => {
         const td = document.createElement('td');
         td.textContent = text;
+        td.dataset.field = field;
         if (index >= 2) td.className = 'num';
         tr.appendChild(td);
       });
       return tr;
     });
+    const base = state.kpis && state.kpis.customer_base;
+    $('th-expected').textContent = `Expected revenue (${horizonText()})`;
+    $('th-clv').textContent = base && base.clv_months ? `CLV (${base.clv_months} months)` : 'CLV';
+    $('table-explain').textContent = 'Sorted by revenue, highest first. ' + (base
+      ? `P(alive) is the probability that the customer is still active, expected revenue the customer-base model's` +
+        ` expectation over the ${horizonText()} (before the run's rate factor, which segment forecasts carry), CLV the` +
+        ` discounted revenue over ${clvText()}. `
+      : 'This run has no customer-base model: no P(alive), expected revenue or CLV. ') +
+      'Distance is to the segment\'s centroid in the clustering\'s scaled units (smaller = more typical).' +
+      ' Click a row to see the customer.';
     if (!rows.length) {
       const tr = document.createElement('tr');
       tr.className = 'empty';
       const td = document.createElement('td');
-      td.colSpan = 6;
+      td.colSpan = 9;
       td.textContent = state.query ? `No customer of this segment matches "${state.query}".` : 'This segment has no customers.';
       tr.appendChild(td);
       rows.push(tr);
@@ -468,9 +624,22 @@
       ['First purchase', customer.rfm.first_purchase],
       ['Last purchase', customer.rfm.last_purchase],
     ];
-    $('detail-facts').replaceChildren(...facts.flatMap(([term, value]) => {
+    const value = customer.value;
+    if (value) {
+      facts.push(
+        ['P(alive)', fmtProbability(value.p_alive), 'p_alive'],
+        [`Expected purchases (${horizonText()})`, value.expected_purchases == null ? '–' : fmt2.format(value.expected_purchases),
+          'expected_purchases'],
+        [`Expected revenue (${horizonText()})`, fmtMaybeMoney(value.expected_revenue), 'expected_revenue'],
+        [`CLV (${clvText()})`, fmtMaybeMoney(value.clv), 'clv'],
+        ['Purchase days', `${fmtInt.format(value.purchases)} in ${fmtInt.format(value.age_weeks)} weeks`, 'purchases']);
+    } else {
+      facts.push(['Customer value', 'not modelled in this run', 'value']);
+    }
+    $('detail-facts').replaceChildren(...facts.flatMap(([term, text, field]) => {
       const dt = document.createElement('dt'); dt.textContent = term;
-      const dd = document.createElement('dd'); dd.textContent = value;
+      const dd = document.createElement('dd'); dd.textContent = text;
+      if (field) dd.dataset.fact = field;
       return [dt, dd];
     }));
     $('neighbour-list').replaceChildren(...state.customer.neighbours.map((n) => {
@@ -600,6 +769,13 @@
       state.page = 1;
       renderFocusViews();
       await loadTable();
+    }));
+    $('value-table').addEventListener('click', guarded(async (e) => {
+      const row = e.target.closest('tr[data-segment-id]');
+      if (!row || state.segments.source !== 'run') return;
+      state.focus = Number(row.dataset.segmentId);
+      $('segment-select').value = row.dataset.segmentId;
+      $('segment-select').dispatchEvent(new Event('change'));
     }));
     $('mix-select').addEventListener('change', (e) => { state.mixColumn = e.target.value; renderMix(); });
     $('forecast-select').addEventListener('change', (e) => { state.forecastSeries = e.target.value; renderForecast(); });

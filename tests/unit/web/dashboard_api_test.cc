@@ -1,7 +1,12 @@
 // The dashboard API called directly (no HTTP): every answer checked against the run files.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -213,7 +218,8 @@ TEST_CASE("customer pages: totals, order, search and the CSV export agree", "[we
     const ApiResponse csv = SampleDashboard().Get("/api/runs/latest/segments/" + id + "/customers.csv", {});
     REQUIRE(csv.status == 200);
     CHECK(csv.content_type.rfind("text/csv", 0) == 0);
-    CHECK(csv.body.rfind("customer_id,country,recency,frequency,monetary,distance\n", 0) == 0);
+    CHECK(csv.body.rfind("customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv\n", 0) ==
+          0);
     const auto rows = ParseCsvText(csv.body);
     CHECK(static_cast<int64_t>(rows.size()) == total);
     for (const auto& row : rows) CHECK(seen.count(row.at("customer_id")) == 1);
@@ -268,24 +274,94 @@ TEST_CASE("neighbours: n nearest by DTW, ascending, without the customer itself"
 TEST_CASE("forecasts and migration follow the run files", "[web]") {
   const auto& runs = SampleRuns();
   const auto forecasts = GetJson("/api/runs/latest/forecasts");
+  const nlohmann::json file = ParseJson([&] {
+    std::ifstream in(RunDir(runs.second_run) / "forecast.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }());
   REQUIRE(forecasts["series"].size() == 6);  // total, existing, new + 3 segments
-  CHECK(forecasts["series"][0]["series"] == "total");
-  CHECK(forecasts["series"][0]["segment_id"] == -1);
-  CHECK(forecasts["series"][1]["series"] == "existing");
-  CHECK(forecasts["series"][2]["series"] == "new");
+  REQUIRE(file["series"].size() == 6);
+  const auto& total = forecasts["series"][0];
+  const auto& existing = forecasts["series"][1];
+  const auto& fresh = forecasts["series"][2];
+  CHECK(total["series"] == "total");
+  CHECK(total["segment_id"] == -1);
+  CHECK(total["name"] == "Total");
+  CHECK(existing["series"] == "existing");
+  CHECK(existing["segment_id"] == -2);
+  CHECK(existing["name"] == "Existing customers");
+  CHECK(fresh["series"] == "new");
+  CHECK(fresh["segment_id"] == -3);
+  CHECK(fresh["name"] == "Customers not yet acquired");
   CHECK(forecasts["series"][3]["series"] == "segment 0");
+  CHECK(forecasts["series"][3]["segment_id"] == 0);
   CHECK(forecasts["interval"].get<double>() == Approx(0.8));
-  for (const auto& point : forecasts["series"][0]["points"]) {
-    // The customer-base model fits nothing to the history: no fitted value there.
+  CHECK(forecasts["horizon"] == 6);
+  const auto own = GetJson("/api/runs/latest/segments");
+  for (size_t index = 3; index < 6; ++index) {
+    CHECK(forecasts["series"][index]["name"] == own["segments"][index - 3]["name"]);
+  }
+  for (size_t index = 0; index < 6; ++index) {
+    const auto& series = forecasts["series"][index];
+    const auto& written = file["series"][index];
+    INFO("series " << series["series"]);
+    // Every point of forecast.json, as written: actuals over history, no fitted value there (the
+    // customer-base model fits nothing to the history), the forecast with its interval after.
+    REQUIRE(series["points"].size() == written["points"].size());
+    int future = 0;
+    for (size_t step = 0; step < series["points"].size(); ++step) {
+      const auto& point = series["points"][step];
+      const auto& source = written["points"][step];
+      CHECK(point["month"] == source["month"]);
+      CHECK(point["is_history"] == source["is_history"]);
+      if (point["is_history"].get<bool>()) {
+        CHECK(point["yhat"].is_null());
+        CHECK(point["lower"].is_null());
+        CHECK(point["actual"].get<double>() == source["actual"].get<double>());
+        continue;
+      }
+      ++future;
+      CHECK(point["actual"].is_null());
+      CHECK(point["yhat"].get<double>() == source["yhat"].get<double>());
+      CHECK(point["lower"].get<double>() <= point["yhat"].get<double>());
+      CHECK(point["yhat"].get<double>() <= point["upper"].get<double>());
+    }
+    CHECK(future == 6);
+    // The as-of date (2011-12-10) cuts December: its first 9 days are observed.
+    REQUIRE(series["partial_month"].is_object());
+    CHECK(series["partial_month"]["month"] == "2011-12");
+    CHECK(series["partial_month"]["days_observed"] == 9);
+    CHECK(series["partial_month"]["days_in_month"] == 31);
+    CHECK(series["partial_month"]["actual_to_date"].get<double>() ==
+          written["partial_month"]["actual_to_date"].get<double>());
+  }
+  // Customers not yet acquired have no history; existing customers have all of it.
+  for (const auto& point : fresh["points"]) CHECK_FALSE(point["is_history"].get<bool>());
+  CHECK(fresh["points"].size() == 6);
+  CHECK(existing["points"].size() == total["points"].size());
+  CHECK(fresh["partial_month"]["actual_to_date"].get<double>() == 0.0);
+  // total = existing + new, and the segments add up to existing, month by month.
+  std::map<std::string, double> existing_by_month, new_by_month, segments_by_month;
+  for (const auto& point : existing["points"])
+    if (!point["is_history"].get<bool>()) existing_by_month[point["month"]] = point["yhat"].get<double>();
+  for (const auto& point : fresh["points"]) new_by_month[point["month"]] = point["yhat"].get<double>();
+  for (size_t index = 3; index < 6; ++index) {
+    for (const auto& point : forecasts["series"][index]["points"])
+      if (!point["is_history"].get<bool>()) segments_by_month[point["month"]] += point["yhat"].get<double>();
+  }
+  int checked = 0;
+  for (const auto& point : total["points"]) {
     if (point["is_history"].get<bool>()) {
-      CHECK(point["yhat"].is_null());
-      CHECK(point["actual"].is_number());
+      // Before the as-of date every customer is an existing one.
+      CHECK(point["actual"].get<double>() == Approx(existing["points"][checked]["actual"].get<double>()));
+      ++checked;
       continue;
     }
-    CHECK(point["lower"].get<double>() <= point["yhat"].get<double>());
-    CHECK(point["yhat"].get<double>() <= point["upper"].get<double>());
-    if (!point["is_history"].get<bool>()) CHECK(point["actual"].is_null());
+    const std::string month = point["month"];
+    CHECK(point["yhat"].get<double>() ==
+          Approx(existing_by_month.at(month) + new_by_month.at(month)).epsilon(1e-9));
+    CHECK(segments_by_month.at(month) == Approx(existing_by_month.at(month)).epsilon(1e-9));
   }
+  CHECK(checked == 12);
   const auto migration = GetJson("/api/runs/latest/migration");
   CHECK(migration["from_run"] == runs.first_run);
   CHECK(migration["to_run"] == runs.second_run);
@@ -316,6 +392,182 @@ TEST_CASE("dashboard options are validated by field", "[web]") {
   options.silhouette_sample = 0;
   options.output_dir = "/no/such/folder/anywhere";
   CHECK_THROWS_AS(Dashboard(options), InputError);
+}
+
+namespace {
+
+// clv.csv of a run, by customer id.
+std::map<std::string, std::map<std::string, std::string>> ClvRows(const std::string& run) {
+  std::map<std::string, std::map<std::string, std::string>> rows;
+  for (auto& row : ReadCsvRows(RunDir(run) / "clv.csv")) rows[row.at("customer_id")] = row;
+  return rows;
+}
+
+// A figure the API answered against clv.csv's text: the same double (both are shortest round-trip
+// forms of it), or null for an empty (NaN) field.
+void CheckFigure(const nlohmann::json& answer, const std::string& written) {
+  if (written.empty()) {
+    CHECK(answer.is_null());
+  } else {
+    REQUIRE(answer.is_number());
+    CHECK(answer.get<double>() == std::stod(written));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("customer values: pages, the customer and the CSV carry clv.csv's figures", "[web][values]") {
+  const std::string run = SampleRuns().second_run;
+  const auto clv = ClvRows(run);
+  const auto assignments = ReadCsvRows(RunDir(run) / "assignments.csv");
+  REQUIRE(clv.size() == assignments.size());  // every segmented customer has a value
+  REQUIRE(clv.size() > 400);
+
+  const auto kpis = GetJson("/api/runs/latest/kpis");
+  REQUIRE(kpis["customer_base"].is_object());
+  CHECK(kpis["customer_base"]["customers"] == static_cast<int64_t>(clv.size()));
+  CHECK(kpis["customer_base"]["horizon_months"] == 6);
+  CHECK(kpis["customer_base"]["clv_months"] == 12);
+  CHECK(kpis["customer_base"]["monthly_discount"].get<double>() == 0.01);
+
+  // Every customer of every segment, through the pages.
+  size_t seen = 0;
+  double revenue = 0, lifetime = 0;
+  const auto segments = GetJson("/api/runs/latest/segments");
+  for (const auto& segment : segments["segments"]) {
+    const std::string id = std::to_string(segment["segment_id"].get<int>());
+    const auto page = GetJson("/api/runs/latest/segments/" + id + "/customers", {{"page_size", "500"}});
+    for (const auto& customer : page["customers"]) {
+      const auto& row = clv.at(customer["customer_id"].get<std::string>());
+      INFO("customer " << customer["customer_id"]);
+      CHECK(row.at("segment") == id);
+      CheckFigure(customer["p_alive"], row.at("p_alive"));
+      CheckFigure(customer["expected_revenue"], row.at("expected_revenue"));
+      CheckFigure(customer["clv"], row.at("clv"));
+      CHECK(customer["p_alive"].get<double>() >= 0.0);
+      CHECK(customer["p_alive"].get<double>() <= 1.0);
+      revenue += customer["expected_revenue"].get<double>();
+      lifetime += customer["clv"].get<double>();
+      ++seen;
+    }
+    // The CSV export: the same figures in its last three columns.
+    const ApiResponse csv = SampleDashboard().Get("/api/runs/latest/segments/" + id + "/customers.csv", {});
+    REQUIRE(csv.status == 200);
+    for (const auto& exported : ParseCsvText(csv.body)) {
+      const auto& row = clv.at(exported.at("customer_id"));
+      CHECK(std::stod(exported.at("p_alive")) == std::stod(row.at("p_alive")));
+      CHECK(std::stod(exported.at("expected_revenue")) == std::stod(row.at("expected_revenue")));
+      CHECK(std::stod(exported.at("clv")) == std::stod(row.at("clv")));
+    }
+  }
+  CHECK(seen == clv.size());
+  CHECK(revenue > 0);
+  CHECK(lifetime > revenue);  // twelve discounted months against six
+
+  // One customer: every figure of its clv.csv row.
+  const std::string id = assignments.at(assignments.size() / 3).at("customer_id");
+  const auto customer = GetJson("/api/runs/latest/customers/" + id);
+  const auto& row = clv.at(id);
+  REQUIRE(customer["value"].is_object());
+  CHECK(customer["value"]["purchases"] == std::stoll(row.at("purchases")));
+  CheckFigure(customer["value"]["recency_weeks"], row.at("recency_weeks"));
+  CheckFigure(customer["value"]["age_weeks"], row.at("age_weeks"));
+  CheckFigure(customer["value"]["p_alive"], row.at("p_alive"));
+  CheckFigure(customer["value"]["expected_purchases"], row.at("expected_purchases"));
+  CheckFigure(customer["value"]["expected_revenue"], row.at("expected_revenue"));
+  CheckFigure(customer["value"]["clv"], row.at("clv"));
+  // A customer's value does not depend on the segmentation shown.
+  const auto reclustered = GetJson("/api/runs/latest/customers/" + id, {{"k", "4"}, {"metric", "euclidean"}});
+  CHECK(reclustered["value"] == customer["value"]);
+  const auto page = GetJson("/api/runs/latest/segments/1/customers", {{"k", "4"}, {"page_size", "3"}});
+  for (const auto& other : page["customers"]) {
+    CheckFigure(other["clv"], clv.at(other["customer_id"].get<std::string>()).at("clv"));
+  }
+}
+
+TEST_CASE("segment values: the run's own segments carry segments.json's value", "[web][values]") {
+  const std::string run = SampleRuns().second_run;
+  const auto clv = ClvRows(run);
+  const nlohmann::json file = ParseJson([&] {
+    std::ifstream in(RunDir(run) / "segments.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }());
+  const auto answer = GetJson("/api/runs/latest/segments");
+  REQUIRE(answer["segments"].size() == file["segments"].size());
+  // segments.json in its own order; the answer is by id.
+  std::map<int, nlohmann::json> written;
+  for (const auto& segment : file["segments"]) written[segment["segment"].get<int>()] = segment["value"];
+  double expected_revenue = 0;
+  for (const auto& segment : answer["segments"]) {
+    const int id = segment["segment_id"].get<int>();
+    INFO("segment " << id);
+    const auto& value = segment["value"];
+    REQUIRE(value.is_object());
+    for (const char* field : {"expected_revenue", "likely_lost_share", "mean_p_alive", "mean_clv"})
+      CHECK(value[field].get<double>() == written.at(id)[field].get<double>());
+    // The same figures from the members' rows of clv.csv.
+    double clv_sum = 0, alive_sum = 0;
+    int members = 0, lost = 0;
+    for (const auto& [customer, row] : clv) {
+      if (std::stoi(row.at("segment")) != id) continue;
+      clv_sum += std::stod(row.at("clv"));
+      alive_sum += std::stod(row.at("p_alive"));
+      lost += std::stod(row.at("p_alive")) < 0.5;
+      ++members;
+    }
+    CHECK(members == segment["customers"].get<int>());
+    CHECK(value["mean_clv"].get<double>() == Approx(clv_sum / members).epsilon(1e-12));
+    CHECK(value["mean_p_alive"].get<double>() == Approx(alive_sum / members).epsilon(1e-12));
+    CHECK(value["likely_lost_share"].get<double>() == Approx(static_cast<double>(lost) / members));
+    CHECK(value["expected_revenue"].get<double>() > 0);
+    expected_revenue += value["expected_revenue"].get<double>();
+  }
+  // The segments' expected revenue is the existing customers' forecast over the horizon.
+  double existing = 0;
+  const auto forecasts = GetJson("/api/runs/latest/forecasts");
+  for (const auto& series : forecasts["series"]) {
+    if (series["series"] != "existing") continue;
+    for (const auto& point : series["points"])
+      if (!point["is_history"].get<bool>()) existing += point["yhat"].get<double>();
+  }
+  CHECK(expected_revenue == Approx(existing).epsilon(1e-9));
+  // A re-clustering's segments have no forecast of their own.
+  const auto reclustered = GetJson("/api/runs/latest/segments", {{"k", "4"}});
+  REQUIRE(reclustered["segments"].size() == 4);
+  for (const auto& segment : reclustered["segments"]) CHECK(segment["value"].is_null());
+}
+
+TEST_CASE("a run folder without clv.csv shows its customers without values", "[web][values]") {
+  const auto& runs = SampleRuns();
+  namespace fs = std::filesystem;
+  const fs::path output = fs::temp_directory_path() / ("segcast_web_noclv_" + std::to_string(::getpid()));
+  fs::remove_all(output);
+  fs::create_directories(output / "runs");
+  fs::copy(RunDir(runs.second_run), output / "runs" / runs.second_run, fs::copy_options::recursive);
+  fs::remove(output / "runs" / runs.second_run / "clv.csv");
+  struct Cleanup {
+    fs::path path;
+    ~Cleanup() { fs::remove_all(path); }
+  } cleanup{output};
+  DashboardOptions options;
+  options.output_dir = output.string();
+  options.threads = 2;
+  const Dashboard dashboard(options);
+  const auto kpis = ParseJson(dashboard.Get("/api/runs/latest/kpis", {}).body);
+  CHECK(kpis["customer_base"].is_null());
+  CHECK(kpis["customers"] == GetJson("/api/runs/latest/kpis")["customers"]);
+  const auto page = ParseJson(dashboard.Get("/api/runs/latest/segments/0/customers", {}).body);
+  REQUIRE(!page["customers"].empty());
+  CHECK(page["customers"][0]["clv"].is_null());
+  CHECK(page["customers"][0]["p_alive"].is_null());
+  const std::string id = page["customers"][0]["customer_id"];
+  CHECK(ParseJson(dashboard.Get("/api/runs/latest/customers/" + id, {}).body)["value"].is_null());
+  const ApiResponse csv = dashboard.Get("/api/runs/latest/segments/0/customers.csv", {});
+  const auto rows = ParseCsvText(csv.body);
+  REQUIRE(!rows.empty());
+  CHECK(rows[0].at("clv").empty());
+  // segments.json still carries the segments' values: the run wrote them.
+  CHECK(ParseJson(dashboard.Get("/api/runs/latest/segments", {}).body)["segments"][0]["value"].is_object());
 }
 
 }  // namespace segcast

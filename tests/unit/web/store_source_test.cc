@@ -119,6 +119,30 @@ TEST_CASE("a store-only dashboard answers every endpoint with the folder's bytes
   CHECK(compared == 32);
   // The first run has no previous run: the same 404 both ways (compared above), with its message.
   CHECK(stored->Get("/api/runs/" + runs.first_run + "/migration", {}).status == 404);
+
+  // The equal bytes above include the customer values, read from clv.csv on one side and from
+  // table customer_values on the other: real figures, not two nulls.
+  for (const std::string& run : {runs.second_run, runs.first_run}) {
+    const std::string base = "/api/runs/" + run;
+    const nlohmann::json kpis = ParseJson(stored->Get(base + "/kpis", {}).body);
+    REQUIRE(kpis["customer_base"].is_object());
+    CHECK(kpis["customer_base"]["customers"] == kpis["customers"]);
+    const nlohmann::json page = ParseJson(stored->Get(base + "/segments/0/customers", {}).body);
+    REQUIRE(!page["customers"].empty());
+    for (const auto& customer : page["customers"]) {
+      CHECK(customer["p_alive"].is_number());
+      CHECK(customer["expected_revenue"].get<double>() > 0);
+      CHECK(customer["clv"].get<double>() > 0);
+    }
+    const std::string id = page["customers"][0]["customer_id"];
+    const nlohmann::json customer = ParseJson(stored->Get(base + "/customers/" + id, {}).body);
+    REQUIRE(customer["value"].is_object());
+    CHECK(customer["value"]["clv"] == page["customers"][0]["clv"]);
+    CHECK(customer["value"]["purchases"].get<int64_t>() >= 1);
+    const nlohmann::json segments = ParseJson(stored->Get(base + "/segments", {}).body);
+    REQUIRE(segments["segments"].size() == 3);
+    for (const auto& segment : segments["segments"]) CHECK(segment["value"]["mean_clv"].get<double>() > 0);
+  }
 }
 
 TEST_CASE("folder and store together: folder first, store-only runs served and reloaded", "[web][store]") {
@@ -163,6 +187,42 @@ TEST_CASE("folder and store together: folder first, store-only runs served and r
   const nlohmann::json after = ParseJson(both->Get("/api/runs/store-only-copy/segments", {}).body);
   CHECK(after["segments"][0]["name"] == "Renamed in the store");
   CHECK(old_name != "Renamed in the store");
+}
+
+TEST_CASE("a run stored before schema 3 is served without customer values", "[web][store]") {
+  const auto& runs = SampleRuns();
+  auto store = OpenStore(runs.store);
+  StoredRun old_run = store->LoadRun(runs.second_run);
+  REQUIRE(!old_run.customer_values.empty());
+  old_run.info.run_id = "schema-two-run";
+  old_run.customer_values.clear();
+  store->WriteRun(old_run);
+  struct Cleanup {
+    ResultStore* store;
+    ~Cleanup() { store->DeleteRun("schema-two-run"); }
+  } cleanup{store.get()};
+
+  const auto stored = MakeDashboard("", runs.store);
+  const auto folder = MakeDashboard(runs.output_dir.string(), "");
+  const std::string base = "/api/runs/schema-two-run";
+  const nlohmann::json kpis = ParseJson(stored->Get(base + "/kpis", {}).body);
+  CHECK(kpis["customer_base"].is_null());
+  CHECK(kpis["customers"] == ParseJson(folder->Get("/api/runs/" + runs.second_run + "/kpis", {}).body)["customers"]);
+  const ApiResponse page = stored->Get(base + "/segments/1/customers", {});
+  REQUIRE(page.status == 200);
+  const nlohmann::json rows = ParseJson(page.body)["customers"];
+  REQUIRE(!rows.empty());
+  CHECK(rows[0]["clv"].is_null());
+  CHECK(rows[0]["p_alive"].is_null());
+  CHECK(rows[0]["expected_revenue"].is_null());
+  const std::string id = rows[0]["customer_id"];
+  CHECK(ParseJson(stored->Get(base + "/customers/" + id, {}).body)["value"].is_null());
+  const std::string csv = stored->Get(base + "/segments/1/customers.csv", {}).body;
+  CHECK(csv.find("\n" + id + ",") != std::string::npos);
+  CHECK(csv.find(",,,\n") != std::string::npos);  // p_alive, expected_revenue and clv left empty
+  // The rest of the run is as before: segments (with segments.json's values), forecasts.
+  CHECK(stored->Get(base + "/segments", {}).body.find("\"mean_clv\"") != std::string::npos);
+  CHECK(stored->Get(base + "/forecasts", {}).status == 200);
 }
 
 TEST_CASE("a run stored before schema 2 is listed without data and answers 409", "[web][store]") {

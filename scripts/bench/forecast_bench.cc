@@ -46,7 +46,7 @@ std::map<std::string, std::string> ParseArguments(int argc, char** argv) {
 // Synthetic monthly series: level, a piecewise-linear trend with two random kinks, a yearly
 // pattern with random amplitude and phase, Gaussian noise; lengths 48 .. 240 months.
 std::vector<MonthlySeries> SyntheticSeries(int count, uint64_t seed) {
-  segcast::internal::Random random(seed);
+  segcast::internal::XoshiroRandom random(seed);
   std::vector<MonthlySeries> result;
   for (int index = 0; index < count; ++index) {
     MonthlySeries series;

@@ -12,7 +12,7 @@
 namespace segcast::internal {
 
 std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric metric,
-                                     const DtwBand& band, int threads, Random& random) {
+                                     const DtwBand& band, int threads, MersenneRandom& random) {
   const int count = series.size();
   std::vector<DtwWorkspace> workspaces(threads);
   auto distances_to = [&](int center, std::vector<double>& out) {
@@ -78,7 +78,7 @@ std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric 
   return seeds;
 }
 
-std::vector<int> RandomSeeds(int count, int k, Random& random) {
+std::vector<int> RandomSeeds(int count, int k, MersenneRandom& random) {
   std::vector<int> order(count);
   std::iota(order.begin(), order.end(), 0);
   for (int position = 0; position < k; ++position) {

@@ -122,7 +122,7 @@ KMeansResult FitKMeans(const Eigen::MatrixXd& points, const KMeansOptions& optio
   std::vector<int> labels, previous;
   std::vector<double> squared;
   for (int run = 0; run < options.n_init; ++run) {
-    internal::Random random(options.seed + static_cast<uint64_t>(run));
+    internal::MersenneRandom random(options.seed + static_cast<uint64_t>(run));
     const std::vector<int> seeds =
         internal::KMeansPlusPlusSeeds(as_series, k, Metric::kEuclidean, {}, threads, random);
     Eigen::MatrixXd centers(k, points.cols());

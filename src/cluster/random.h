@@ -15,9 +15,9 @@ inline uint64_t MixSeed(uint64_t value) {
   return value ^ (value >> 31);
 }
 
-class Random {
+class MersenneRandom {
  public:
-  explicit Random(uint64_t seed) : engine_(MixSeed(seed)) {}
+  explicit MersenneRandom(uint64_t seed) : engine_(MixSeed(seed)) {}
   //! Uniform in [0, 1) with 53 random bits.
   double Uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
   //! Uniform integer in [0, bound), bound >= 1 (rejection sampling: no modulo bias).

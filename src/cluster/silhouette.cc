@@ -136,7 +136,7 @@ SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
   if (options.sample > 0 && options.sample < full_series.size()) {
     std::vector<int> order(full_series.size());
     std::iota(order.begin(), order.end(), 0);
-    internal::Random random(options.seed);
+    internal::MersenneRandom random(options.seed);
     for (int position = 0; position < options.sample; ++position) {
       std::swap(order[position], order[position + random.Below(full_series.size() - position)]);
     }

@@ -230,7 +230,7 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
   std::vector<std::vector<int>> members(k);
   for (int run = 0; run < options.n_init; ++run) {
     auto phase = Clock::now();
-    internal::Random random(options.seed + static_cast<uint64_t>(run));
+    internal::MersenneRandom random(options.seed + static_cast<uint64_t>(run));
     if (options.init == KMeansInit::kGiven) {
       centroids = options.initial_centroids;
     } else {

@@ -4,7 +4,8 @@
 //
 // A module `name` is the file lib<name>.so, looked for in the folder of the running executable,
 // then in the folder the build put modules into (SEGCAST_MODULE_DIR, fixed at configure time).
-// Each exports one extern "C" entry point; everything else in it is hidden.
+// Each exports its extern "C" entry points (one, or a few for one library); everything else in
+// it is hidden.
 //
 //   using Factory = Thing* (*)(const Options&);
 //   auto factory = segcast::internal::LoadModuleEntry<segcast::DatabaseError, Factory>(

@@ -146,7 +146,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
       undamped_gap[h - 1] = rate_end * design.dt * (h - damped_reach);
     }
   }
-  Random random(seed);
+  XoshiroRandom random(seed);
   const bool logistic = spec.growth == Growth::kLogistic;
   const bool multiplicative = spec.mode == SeasonalityMode::kMultiplicative;
   const bool log_scale = spec.transform == Transform::kLog && !logistic;  // as Unscale

@@ -27,9 +27,9 @@ inline uint64_t SeedFor(uint64_t seed, std::string_view name) {
   return SplitMix64(state);
 }
 
-class Random {
+class XoshiroRandom {
  public:
-  explicit Random(uint64_t seed) {
+  explicit XoshiroRandom(uint64_t seed) {
     for (uint64_t& word : state_) word = SplitMix64(seed);
   }
   uint64_t Next() {

@@ -6,11 +6,11 @@
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <random>
 #include <sstream>
 #include <cstdio>
 #include <cstdlib>
 
+#include "forecast/random.h"
 #include "internal/text_output.h"
 #include "predict/customer_base_internal.h"
 #include "segcast/error.h"
@@ -509,12 +509,12 @@ class IntervalSimulation {
     auto at = [&](int row, int month, int sample) -> double& {
       return paths[(static_cast<size_t>(row) * horizon + month) * samples + sample];
     };
-    std::mt19937_64 random(options_.seed ^ 0x5ca1ab1e0ddba11ULL);
-    std::normal_distribution<double> normal(0.0, 1.0);
+    // The forecast stage's generator: the same draws with every standard library.
+    internal::XoshiroRandom random(internal::SeedFor(options_.seed, "cohort intervals"));
     const double lasting = result_.rate.errors.lasting, monthly = result_.rate.errors.monthly;
     const int draws = static_cast<int>(parameter_ratio.size());
     for (int sample = 0; sample < samples; ++sample) {
-      const double shared = lasting * normal(random);
+      const double shared = lasting * random.Normal();
       const double* ratio = draws > 0 ? parameter_ratio[sample % draws].data() : nullptr;
       for (int month = 0; month < horizon; ++month) {
         double existing = 0;
@@ -525,14 +525,14 @@ class IntervalSimulation {
           const double parameters = ratio ? ratio[static_cast<size_t>(group) * horizon + month] : 1.0;
           const double noise =
               std::sqrt(std::max(0.0, process_variance[static_cast<size_t>(group) * horizon + month])) *
-              normal(random);
+              random.Normal();
           const double value = std::max(
-              0.0, point * parameters * std::exp(shared + monthly * normal(random)) + noise);
+              0.0, point * parameters * std::exp(shared + monthly * random.Normal()) + noise);
           if (group < segments) at(3 + group, month, sample) = value;
           existing += value;
         }
         at(1, month, sample) = existing;
-        const double fresh = Point(series[2], month) * std::exp(new_log_error * normal(random));
+        const double fresh = Point(series[2], month) * std::exp(new_log_error * random.Normal());
         at(2, month, sample) = fresh;
         at(0, month, sample) = existing + fresh;
       }
@@ -580,10 +580,12 @@ std::vector<std::vector<double>> ParameterRatios(const Frame& frame, const Cohor
   const int groups = static_cast<int>(frame.segment_ids.size()) + 1;
   const int horizon = frame.horizon;
   const CustomerHistories& histories = result.histories;
-  std::mt19937_64 random(options.seed ^ 0xc0ffee123ULL);
+  internal::XoshiroRandom random(internal::SeedFor(options.seed, "cohort parameters"));
   std::vector<int> order(histories.size());
   std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), random);
+  for (size_t index = order.size(); index > 1; --index) {  // Fisher-Yates
+    std::swap(order[index - 1], order[static_cast<size_t>(random.Uniform() * index)]);
+  }
   std::vector<std::vector<int>> sample(groups);
   for (int customer : order) {
     int group = frame.group_of_customer[histories.customer_index[customer]];
@@ -625,12 +627,11 @@ std::vector<std::vector<double>> ParameterRatios(const Frame& frame, const Cohor
                             std::log(fitted.b)};
   std::vector<std::vector<double>> base(groups);
   for (int group = 0; group < groups; ++group) expected(fitted, sample[group], base[group]);
-  std::normal_distribution<double> normal(0.0, 1.0);
   std::vector<std::vector<double>> ratios(draws, std::vector<double>(static_cast<size_t>(groups) * horizon, 1.0));
   std::vector<double> drawn;
   for (int draw = 0; draw < draws; ++draw) {
     double z[4], value[4];
-    for (double& entry : z) entry = normal(random);
+    for (double& entry : z) entry = random.Normal();
     for (int row = 0; row < 4; ++row) {
       value[row] = center[row];
       for (int k = 0; k <= row; ++k) value[row] += lower[row][k] * z[k];

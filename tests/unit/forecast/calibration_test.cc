@@ -70,7 +70,7 @@ TEST_CASE("calibrated 95% intervals contain the 80% ones at every horizon", "[fo
 TEST_CASE("80% intervals on iid Gaussian noise over 24 months: simulated 80% +/- 4%, defaults 80-90%", "[forecast]") {
   // Level + yearly season + iid noise (no trend changes: the model's own assumptions), 400 seeded
   // series, each scored on 24 fresh months: 9,600 points.
-  internal::Random random(77);
+  internal::XoshiroRandom random(77);
   std::vector<MonthlySeries> history;
   std::vector<std::vector<double>> future;
   for (int index = 0; index < 400; ++index) {

@@ -15,7 +15,7 @@ namespace segcast::testing {
 inline MonthlySeries MakeSeries(const std::string& id, int months, double level, double slope,
                                 double amplitude, double phase, double noise, uint64_t seed,
                                 int kink = -1, double slope_change = 0.0) {
-  internal::Random random(seed);
+  internal::XoshiroRandom random(seed);
   MonthlySeries series;
   series.id = id;
   series.first_month = MakeMonth(2000, 1);

@@ -11,7 +11,7 @@ using segcast::testing::PlainOptions;
 TEST_CASE("80% intervals cover 80% +/- 4% of outcomes over 1,000 simulated series", "[forecast]") {
   // Series drawn from the model's own assumptions (linear trend, yearly season, Gaussian noise),
   // random lengths, levels and noise; each forecast 6 months ahead and scored on 6 fresh months.
-  internal::Random random(2024);
+  internal::XoshiroRandom random(2024);
   std::vector<MonthlySeries> history, future;
   for (int index = 0; index < 1000; ++index) {
     const int months = 48 + static_cast<int>(random.Uniform() * 73);

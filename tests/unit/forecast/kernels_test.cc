@@ -43,7 +43,7 @@ void DenseNormalEquations(const internal::Design& design, MonthIndex first_month
 }  // namespace
 
 TEST_CASE("structured Gram matrices equal the dense products", "[forecast]") {
-  internal::Random random(7);
+  internal::XoshiroRandom random(7);
   for (int trial = 0; trial < 60; ++trial) {
     const int n = 13 + static_cast<int>(random.Uniform() * 300);
     internal::ModelSpec spec;
@@ -86,7 +86,7 @@ TEST_CASE("both interval quantiles from one partition match a full sort", "[fore
     const double high = below + 1 < values.size() ? values[below + 1] : values[below];
     return values[below] + (position - below) * (high - values[below]);
   };
-  internal::Random random(11);
+  internal::XoshiroRandom random(11);
   for (size_t count : {1u, 2u, 3u, 10u, 11u, 167u, 1000u}) {
     for (double interval : {0.5, 0.8, 0.95, 0.999}) {
       std::vector<double> values(count);

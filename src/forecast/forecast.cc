@@ -80,7 +80,7 @@ std::vector<double> PointForecast(const std::vector<double>& values, int cutoff,
   return forecast;
 }
 
-struct Member {
+struct FittedMember {
   internal::ModelSpec spec;
   internal::ScaledHistory history;
   internal::Design design;
@@ -123,9 +123,9 @@ internal::Fit FitWithSeason(const internal::ScaledHistory& history, const intern
 
 // `season` (may be null): a fitted member with the same transform whose half-life is this
 // member's seasonal_half_life; its Fourier coefficients are reused instead of a second fit.
-Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon,
-                 const Member* season = nullptr) {
-  Member member;
+FittedMember FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, int horizon,
+                 const FittedMember* season = nullptr) {
+  FittedMember member;
   member.spec = spec;
   member.history = internal::ScaleHistory(series.values, series.first_month, spec);
   member.design = internal::MakeDesign(member.history, spec);
@@ -165,7 +165,7 @@ Member FitMember(const MonthlySeries& series, const internal::ModelSpec& spec, i
   return member;
 }
 
-FittedParameters Parameters(const MonthlySeries& series, const Member& member) {
+FittedParameters Parameters(const MonthlySeries& series, const FittedMember& member) {
   FittedParameters parameters;
   const int S = static_cast<int>(member.design.changepoint_t.size());
   const std::vector<double>& theta = member.fit.theta;
@@ -348,14 +348,14 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   // Members whose season comes from a longer half-life are fitted after the others, so the fit
   // with that half-life (usually a member itself) is reused; the order of `members` stays that
   // of the candidates.
-  std::vector<Member> members(chosen_specs.size());
+  std::vector<FittedMember> members(chosen_specs.size());
   for (size_t index = 0; index < chosen_specs.size(); ++index)
     if (!SeparateSeason(chosen_specs[index]))
       members[index] = FitMember(series, chosen_specs[index], horizon);
   for (size_t index = 0; index < chosen_specs.size(); ++index) {
     const internal::ModelSpec& spec = chosen_specs[index];
     if (!SeparateSeason(spec)) continue;
-    const Member* season = nullptr;
+    const FittedMember* season = nullptr;
     for (size_t other = 0; other < chosen_specs.size(); ++other)
       if (!SeparateSeason(chosen_specs[other]) && chosen_specs[other].transform == spec.transform &&
           chosen_specs[other].recency_half_life == spec.seasonal_half_life)
@@ -398,7 +398,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   } else if (count > 1 && options.combination == Combination::kLeaveOneOutBestHalf) {
     std::vector<double> score(count, kNaN);
     for (int member = 0; member < count; ++member) {
-      const Member& m = members[member];
+      const FittedMember& m = members[member];
       if (m.fit.leave_one_out.empty()) continue;
       std::vector<double> actual, fitted;
       for (int month = 0; month < n; ++month)
@@ -437,7 +437,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     for (int rank = 0; rank < drawn; ++rank) {
       const int member = drawing[rank];
       const int share = options.samples / drawn + (rank < options.samples % drawn ? 1 : 0);
-      const Member& m = members[member];
+      const FittedMember& m = members[member];
       internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
                               seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
       if (count > 1)
@@ -477,7 +477,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     point.actual = point.is_history ? series.values[month] : kNaN;
     double yhat = 0.0, trend = 0.0, history_lower = 0.0, history_upper = 0.0;
     for (int member = 0; member < count; ++member) {
-      const Member& m = members[member];
+      const FittedMember& m = members[member];
       const double weight = weight_of(month, member);
       if (weight == 0.0) continue;
       const double yhat_model = m.components.yhat[month];
@@ -501,7 +501,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   }
 
   result.converged = true;
-  for (const Member& m : members) {
+  for (const FittedMember& m : members) {
     result.members.push_back(Parameters(series, m));
     result.converged = result.converged && m.fit.converged;
     result.iterations += m.fit.iterations;
@@ -509,7 +509,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   result.parameters = result.members.front();
   if (members.size() > 1) {
     std::string names;
-    for (const Member& m : members) names += (names.empty() ? "" : "+") + m.spec.name;
+    for (const FittedMember& m : members) names += (names.empty() ? "" : "+") + m.spec.name;
     const char* rule = options.combination == Combination::kMedian       ? "median("
                        : options.combination == Combination::kBestHalf   ? "best_half("
                        : options.combination == Combination::kLeaveOneOutBestHalf ? "loo_best_half("

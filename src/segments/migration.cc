@@ -15,25 +15,25 @@ namespace {
 
 using internal::WithThousands;
 
-struct Member {
+struct RunMember {
   int32_t segment = kNoSegment;
   double revenue = 0.0;
 };
 
-std::unordered_map<std::string, Member> IndexRun(const RunAssignments& run, const char* which) {
+std::unordered_map<std::string, RunMember> IndexRun(const RunAssignments& run, const char* which) {
   const size_t count = run.customer_ids.size();
   if (run.segment.size() != count || (!run.revenue.empty() && run.revenue.size() != count)) {
     throw InvalidArgument("customer_ids, segment and revenue differ in length",
                           {.field = std::string(which), .expected = "parallel vectors"});
   }
-  std::unordered_map<std::string, Member> members;
+  std::unordered_map<std::string, RunMember> members;
   members.reserve(count);
   for (size_t customer = 0; customer < count; ++customer) {
     if (run.segment[customer] < 0) {
       throw InvalidArgument("negative segment id for customer " + run.customer_ids[customer],
                             {.field = std::string(which) + ".segment", .expected = ">= 0"});
     }
-    Member member{run.segment[customer], run.revenue.empty() ? 0.0 : run.revenue[customer]};
+    RunMember member{run.segment[customer], run.revenue.empty() ? 0.0 : run.revenue[customer]};
     if (!members.emplace(run.customer_ids[customer], member).second) {
       throw InvalidArgument(
           "duplicate customer id " + run.customer_ids[customer],

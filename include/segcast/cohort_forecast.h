@@ -112,6 +112,9 @@ struct RateCheck {
 struct CohortForecast {
   CustomerHistories histories;
   CustomerBaseFit fit;
+  //! The customer-base model's predictions with the rate factor of each customer's group and the
+  //! yearly profile applied (CLV: the factor only), so that a segment's forecast is the sum of its
+  //! members' expected revenue (plus their actual to date in a partial first month).
   CustomerPredictions predictions;
   //! Segment of each history (in CustomerHistories order), -1 for customers without one.
   std::vector<int32_t> segment;
@@ -138,7 +141,9 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
 struct SegmentValue {
   int32_t segment_id = 0;
   int customers = 0;
-  double expected_revenue = 0;   //!< sum over members, over the horizon (rate factor applied)
+  //! Sum of the members' expected revenue from as_of over the horizon: the segment's forecast
+  //! without what its members spent earlier in a partial first month.
+  double expected_revenue = 0;
   double likely_lost_share = 0;  //!< share of members with P(alive) < 0.5
   double mean_p_alive = 0;
   double mean_clv = 0;           //!< discounted, over CustomerBaseOptions::clv_months

@@ -29,7 +29,7 @@ void ScaleLikeCurrent(const PanelScaler& scaler, std::vector<double>& values) {
 std::optional<RunAssignments> AssignmentsFromStore(ResultStore& store, const std::string& run_id) {
   LoadParts parts;
   parts.centroids = parts.forecasts = parts.migrations = parts.moves = parts.segments = false;
-  parts.panel = parts.documents = false;
+  parts.panel = parts.documents = parts.customer_values = false;
   const StoredRun run = store.LoadRun(run_id, parts);
   std::unordered_map<std::string, double> revenue;
   for (const CustomerRecord& customer : run.customers) revenue[customer.customer_id] = customer.revenue;
@@ -82,7 +82,7 @@ PreviousRun FromModel(const std::filesystem::path& path, ResultStore* store,
 PreviousRun FromStore(ResultStore& store, const std::string& run_id, const PanelScaler& scaler) {
   LoadParts parts;
   parts.customers = parts.assignments = parts.forecasts = parts.migrations = parts.moves = false;
-  parts.panel = parts.documents = false;
+  parts.panel = parts.documents = parts.customer_values = false;
   const StoredRun run = store.LoadRun(run_id, parts);
   PreviousRun previous;
   previous.run_id = run_id;

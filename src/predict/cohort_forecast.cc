@@ -652,6 +652,30 @@ std::vector<std::vector<double>> ParameterRatios(const Frame& frame, const Cohor
   return ratios;
 }
 
+// The rate factor of each customer's group and the yearly profile, applied to the customer's
+// own predictions: monthly purchases, expected purchases and revenue over the horizon, and CLV
+// (the factor only: the profile averages to 1 over a year). A segment's forecast is then exactly
+// the sum of its members' expected revenue, plus what they spent earlier in a partial month.
+void CorrectPredictions(const Frame& frame, CohortForecast& result) {
+  const int segments = static_cast<int>(frame.segment_ids.size());
+  CustomerPredictions& predictions = result.predictions;
+  const int horizon = predictions.horizon;
+  for (int customer = 0; customer < result.histories.size(); ++customer) {
+    const int group = frame.group_of_customer[result.histories.customer_index[customer]];
+    const double factor = group >= 0 && group < segments ? result.segment_factors[group]
+                                                         : result.rate.factor;
+    double purchases = 0;
+    for (int month = 0; month < horizon; ++month) {
+      double& monthly = predictions.monthly_purchases[static_cast<size_t>(customer) * horizon + month];
+      monthly *= factor * result.seasonal[month];
+      purchases += monthly;
+    }
+    predictions.expected_purchases[customer] = purchases;
+    predictions.expected_revenue[customer] = purchases * predictions.expected_spend[customer];
+    predictions.clv[customer] *= factor;
+  }
+}
+
 }  // namespace
 
 CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
@@ -685,6 +709,7 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
   MeasureRate(transactions, frame, seasonal, options, result);
 
   // 3. Existing customers by group, corrected; new customers; the total.
+  CorrectPredictions(frame, result);
   const std::vector<double> expected = ExpectedByGroup(frame, result.histories, result.predictions);
   std::vector<std::vector<double>> future(segments + 3, std::vector<double>(horizon, 0.0));
   const SeriesHistory history = ReadHistory(transactions, frame);
@@ -706,13 +731,10 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
   for (int month = 0; month < horizon; ++month) {
     double existing = 0;
     for (int group = 0; group <= segments; ++group) {
-      const double factor = group < segments ? result.segment_factors[group] : result.rate.factor;
-      double value = factor * result.seasonal[month] *
-                     expected[static_cast<size_t>(group) * horizon + month];
+      double value = expected[static_cast<size_t>(group) * horizon + month];
       if (month == 0 && frame.partial) value += history.partial[group];
       if (group < segments) future[3 + group][month] = value;
       existing += value;
-      process_variance[static_cast<size_t>(group) * horizon + month] *= factor * factor;
     }
     future[1][month] = existing;
   }
@@ -746,6 +768,7 @@ std::vector<SegmentValue> SummarizeSegmentValues(const CohortForecast& forecast)
     SegmentValue& value = by_id[id];
     value.segment_id = id;
     ++value.customers;
+    value.expected_revenue += predictions.expected_revenue[customer];
     value.likely_lost_share += predictions.p_alive[customer] < 0.5;
     value.mean_p_alive += predictions.p_alive[customer];
     value.mean_clv += predictions.clv[customer];
@@ -755,13 +778,6 @@ std::vector<SegmentValue> SummarizeSegmentValues(const CohortForecast& forecast)
     value.likely_lost_share /= value.customers;
     value.mean_p_alive /= value.customers;
     value.mean_clv /= value.customers;
-    // The segment's forecast already carries its rate factor and seasonality.
-    for (const SeriesForecast& series : forecast.forecasts) {
-      if (series.series_id != SeriesIdOfSegment(id)) continue;
-      for (const ForecastPoint& point : series.points) {
-        if (!point.is_history) value.expected_revenue += point.yhat;
-      }
-    }
     values.push_back(value);
   }
   return values;

@@ -396,7 +396,7 @@
     }
     const recluster = state.segments && state.segments.source === 'recluster';
     $('value-explain').textContent = `From the customer-base model (BG/NBD purchases, Gamma-Gamma spend): expected revenue` +
-      ` of each segment's customers over the ${horizonText()} (the segment's forecast, with the run's rate factor), the share` +
+      ` of each segment's customers over the ${horizonText()} (the sum of its members' expected revenue, with the run's rate factor), the share` +
       ` of its customers likely lost (P(alive) below 0.5, right axis) and their mean lifetime value (${clvText()}).` +
       (recluster ? ` These are the run's own ${own.length} segments: a re-clustering has no forecast of its own.` : '');
     body.replaceChildren(...own.map((s) => {
@@ -583,7 +583,7 @@
     $('th-clv').textContent = base && base.clv_months ? `CLV (${base.clv_months} months)` : 'CLV';
     $('table-explain').textContent = 'Sorted by revenue, highest first. ' + (base
       ? `P(alive) is the probability that the customer is still active, expected revenue the customer-base model's` +
-        ` expectation over the ${horizonText()} (before the run's rate factor, which segment forecasts carry), CLV the` +
+        ` expectation over the ${horizonText()} (with the run's rate factor, as the segment forecasts), CLV the` +
         ` discounted revenue over ${clvText()}. `
       : 'This run has no customer-base model: no P(alive), expected revenue or CLV. ') +
       'Distance is to the segment\'s centroid in the clustering\'s scaled units (smaller = more typical).' +

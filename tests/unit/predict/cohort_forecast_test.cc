@@ -50,7 +50,7 @@ TEST_CASE("segments add up to existing customers, existing and new to the total"
   double unsegmented = 0;
   for (int customer = 0; customer < result.histories.size(); ++customer) {
     if (result.segment[customer] < 0) {
-      unsegmented += result.rate.factor * result.predictions.MonthlyRevenue(customer, 0);
+      unsegmented += result.predictions.MonthlyRevenue(customer, 0);
     }
   }
   for (int month = 0; month < 6; ++month) {
@@ -64,6 +64,15 @@ TEST_CASE("segments add up to existing customers, existing and new to the total"
       CHECK(point.yhat_lower <= point.yhat);
       CHECK(point.yhat <= point.yhat_upper);
     }
+  }
+  // Each segment's forecast is the sum of its members' expected revenue (clv.csv's column).
+  for (int32_t id = 0; id < 3; ++id) {
+    double members = 0, forecast = 0;
+    for (int customer = 0; customer < result.histories.size(); ++customer) {
+      if (result.segment[customer] == id) members += result.predictions.expected_revenue[customer];
+    }
+    for (int month = 0; month < 6; ++month) forecast += Future(result.forecasts[3 + id], month);
+    CHECK(forecast == Approx(members).epsilon(1e-9));
   }
   // History: the actuals of the members, month by month, before as_of.
   const SeriesForecast& total = result.forecasts[0];
@@ -139,7 +148,7 @@ TEST_CASE("a partial as-of month holds its actual to date plus the rest expected
   for (int customer = 0; customer < result.histories.size(); ++customer) {
     rest += result.predictions.MonthlyRevenue(customer, 0);
   }
-  CHECK(Future(existing, 0) == Approx(to_date + result.rate.factor * rest).epsilon(1e-9));
+  CHECK(Future(existing, 0) == Approx(to_date + rest).epsilon(1e-9));
 }
 
 TEST_CASE("with two years of history the forecast follows the yearly profile", "[predict]") {

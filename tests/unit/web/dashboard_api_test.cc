@@ -522,15 +522,10 @@ TEST_CASE("segment values: the run's own segments carry segments.json's value", 
     CHECK(value["expected_revenue"].get<double>() > 0);
     expected_revenue += value["expected_revenue"].get<double>();
   }
-  // The segments' expected revenue is the existing customers' forecast over the horizon.
-  double existing = 0;
-  const auto forecasts = GetJson("/api/runs/latest/forecasts");
-  for (const auto& series : forecasts["series"]) {
-    if (series["series"] != "existing") continue;
-    for (const auto& point : series["points"])
-      if (!point["is_history"].get<bool>()) existing += point["yhat"].get<double>();
-  }
-  CHECK(expected_revenue == Approx(existing).epsilon(1e-9));
+  // The segments' expected revenue is the sum of their members' expected revenue in clv.csv.
+  double members_revenue = 0;
+  for (const auto& [customer, row] : clv) members_revenue += std::stod(row.at("expected_revenue"));
+  CHECK(expected_revenue == Approx(members_revenue).epsilon(1e-9));
   // A re-clustering's segments have no forecast of their own.
   const auto reclustered = GetJson("/api/runs/latest/segments", {{"k", "4"}});
   REQUIRE(reclustered["segments"].size() == 4);

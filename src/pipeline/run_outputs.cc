@@ -267,6 +267,38 @@ void WriteCustomerBaseFiles(const RunState& state, const fs::path& dir) {
              {"notes", model.notes}});
 }
 
+// forecast.json also carries the run's cohort backtest (its scores and what they say), so that the
+// dashboard shows it from a run folder and from a store alike (the store keeps the file).
+void AddCohortBacktestJson(const fs::path& path, const RunResult& result) {
+  if (!result.cohort_backtest && result.cohort_backtest_note.empty()) return;
+  json file;
+  {
+    std::ifstream in(path, std::ios::binary);
+    file = json::parse(in);
+  }
+  json backtest = {{"note", result.cohort_backtest_note}};
+  if (result.cohort_backtest) {
+    json scores = json::array();
+    for (const CohortBacktestScore& score : result.cohort_backtest->scores) {
+      scores.push_back({{"origin", score.origin == 0 ? "pooled" : FormatDay(score.origin)},
+                        {"k", score.k},
+                        {"points", score.points},
+                        {"wape", Number(score.wape)},
+                        {"wape_naive_last", Number(score.wape_naive_last)},
+                        {"wape_naive_mean3", Number(score.wape_naive_mean3)},
+                        {"wape_seasonal_naive", Number(score.wape_seasonal_naive)},
+                        {"ratio", Number(score.ratio)},
+                        {"coverage", Number(score.coverage)}});
+    }
+    const CohortBacktestScore& pooled = result.cohort_backtest->scores.back();
+    backtest["scores"] = scores;
+    backtest["beats_naive"] = pooled.ratio < 1;
+    backtest["coverage_ok"] = pooled.coverage >= 0.6 && pooled.coverage <= 0.95;
+  }
+  file["cohort_backtest"] = backtest;
+  WriteJson(path, file);
+}
+
 void WriteRunFiles(const RunState& state, const std::string& directory) {
   const fs::path dir(directory);
   const RunResult& result = state.result;
@@ -366,6 +398,7 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   }
   WriteForecastCsv((dir / "forecast.csv").string(), result.forecasts);
   WriteForecastJson((dir / "forecast.json").string(), result.forecasts, state.options.forecast);
+  AddCohortBacktestJson(dir / "forecast.json", result);
   WriteParametersJson((dir / "forecast_parameters.json").string(), result.forecasts);
   if (result.backtest) WriteBacktestCsv(dir.string(), *result.backtest);
   if (result.customer_base) WriteCustomerBaseFiles(state, dir);

@@ -227,7 +227,10 @@ Json ForecastsJson(const RunData& run, const Segmentation& own) {
   return Json{{"run_id", run.run_id},
               {"series", series},
               {"interval", file.is_object() ? Number(file.value("interval", 0.0)) : Json(nullptr)},
-              {"horizon", file.is_object() ? Json(file.value("horizon", 0)) : Json(nullptr)}};
+              {"horizon", file.is_object() ? Json(file.value("horizon", 0)) : Json(nullptr)},
+              {"cohort_backtest", file.is_object() && file.contains("cohort_backtest")
+                                      ? Json::parse(file["cohort_backtest"].dump())
+                                      : Json(nullptr)}};
 }
 
 RunAssignments AssignmentsOf(const RunData& run) {

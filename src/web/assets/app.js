@@ -262,6 +262,31 @@
     return new Map(series ? series.points.filter((p) => !p.is_history).map((p) => [p.month, p.yhat]) : []);
   }
 
+  // The run's cohort backtest: the job re-run as of an earlier date, each segment scored on what
+  // its customers spent next. A warning when it did not beat naive or its intervals missed.
+  function renderCohortBacktest() {
+    const element = $('forecast-backtest');
+    const backtest = state.forecasts && state.forecasts.cohort_backtest;
+    element.classList.remove('warning');
+    if (!backtest) { element.textContent = ''; return; }
+    if (!backtest.scores) { element.textContent = backtest.note ? `No cohort backtest: ${backtest.note}.` : ''; return; }
+    const first = backtest.scores[0];
+    const pooled = backtest.scores[backtest.scores.length - 1];
+    const naive = Math.min(pooled.wape_naive_last, pooled.wape_naive_mean3);
+    const pct = (value) => `${Math.round(100 * value)}%`;
+    let text = `Cohort backtest: re-run as of ${first.origin}, the segment forecasts missed what the same` +
+      ` customers spent by ${pct(pooled.wape)} (WAPE), against ${pct(naive)} for the better naive forecast;` +
+      ` the intervals held ${pct(pooled.coverage)} of the actual months.`;
+    const warnings = [];
+    if (!backtest.beats_naive) warnings.push('the segment forecasts did not beat a naive forecast on this log');
+    if (!backtest.coverage_ok) warnings.push(`the intervals are ${pooled.coverage < 0.6 ? 'too narrow' : 'too wide'} for this log`);
+    if (warnings.length) {
+      text += ` Warning: ${warnings.join('; ')}. Use them with care.`;
+      element.classList.add('warning');
+    }
+    element.textContent = text;
+  }
+
   function renderForecast() {
     const select = $('forecast-select');
     const all = state.forecasts ? state.forecasts.series : [];
@@ -302,6 +327,7 @@
       (partial ? ` ${partial.month} is partial: ${partial.days_observed} of ${partial.days_in_month} days observed` +
         (partial.actual_to_date != null ? ` (${fmtMoney.format(partial.actual_to_date)} so far)` : '') +
         `, ${fitted ? 'not part of the fit' : 'included in its forecast'}.` : '');
+    renderCohortBacktest();
     const legend = ['actual', ...(fitted ? ['model'] : []), 'forecast', `${interval}% interval`,
       ...(parts ? ['existing customers', 'not yet acquired'] : [])];
     const partSeries = parts ? [

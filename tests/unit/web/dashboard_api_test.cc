@@ -362,6 +362,18 @@ TEST_CASE("forecasts and migration follow the run files", "[web]") {
     CHECK(segments_by_month.at(month) == Approx(existing_by_month.at(month)).epsilon(1e-9));
   }
   CHECK(checked == 12);
+  // The run's cohort backtest comes with the forecasts: its scores as cohort_backtest_scores.csv.
+  const auto& backtest = forecasts["cohort_backtest"];
+  REQUIRE(backtest.is_object());
+  const auto scores = ReadCsvRows(RunDir(runs.second_run) / "cohort_backtest_scores.csv");
+  REQUIRE(backtest["scores"].size() == scores.size());
+  for (size_t row = 0; row < scores.size(); ++row) {
+    CHECK(backtest["scores"][row]["origin"] == scores[row].at("origin"));
+    CHECK(backtest["scores"][row]["wape"].get<double>() == Approx(std::stod(scores[row].at("wape"))));
+    CHECK(backtest["scores"][row]["coverage"].get<double>() == Approx(std::stod(scores[row].at("coverage"))));
+  }
+  const auto& pooled = backtest["scores"].back();
+  CHECK(backtest["beats_naive"] == (pooled["ratio"].get<double>() < 1));
   const auto migration = GetJson("/api/runs/latest/migration");
   CHECK(migration["from_run"] == runs.first_run);
   CHECK(migration["to_run"] == runs.second_run);

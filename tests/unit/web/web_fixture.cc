@@ -46,6 +46,7 @@ const WebFixture& SampleRuns() {
     fixture.first_run = RunPipeline(first).run_id;
     RunOptions second = SampleOptions(fixture.output_dir);
     second.previous = (fixture.output_dir / "models" / fixture.first_run).string();
+    second.run_backtest = true;  // the dashboard shows the run's cohort backtest
     fixture.second_run = RunPipeline(second).run_id;
     fixture.store = first.store;
     return result;

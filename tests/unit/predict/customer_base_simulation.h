@@ -19,6 +19,20 @@ struct SimulatedCustomer {
   double mean_spend = 0; //!< mean of the repeat purchases' values (0 when x = 0)
 };
 
+//! One customer's purchase rate (per week), dropout probability and spend scale nu, drawn from
+//! the models' mixing distributions in that order.
+struct CustomerDraw {
+  double rate, dropout, nu;
+};
+inline CustomerDraw DrawCustomer(const BgNbdParameters& purchases, const GammaGammaParameters& spend,
+                                 std::mt19937_64& random) {
+  const double rate = std::gamma_distribution<double>(purchases.r, 1 / purchases.alpha)(random);
+  const double beta_x = std::gamma_distribution<double>(purchases.a, 1)(random);
+  const double beta_y = std::gamma_distribution<double>(purchases.b, 1)(random);
+  const double nu = std::gamma_distribution<double>(spend.q, 1 / spend.gamma)(random);
+  return {rate, beta_x / (beta_x + beta_y), nu};
+}
+
 //! Each customer: first purchase at 0, rate ~ Gamma(r, scale 1/alpha), dropout probability
 //! ~ Beta(a, b) applied after every repeat purchase; purchases counted over (0, age] and then
 //! (age, age + holdout]. Spend: nu ~ Gamma(q, scale 1/gamma), each purchase ~ Gamma(p, scale 1/nu).
@@ -29,11 +43,7 @@ inline std::vector<SimulatedCustomer> SimulateCustomers(const BgNbdParameters& p
   std::mt19937_64 random(seed);
   std::vector<SimulatedCustomer> result(customers);
   for (SimulatedCustomer& customer : result) {
-    const double rate = std::gamma_distribution<double>(purchases.r, 1 / purchases.alpha)(random);
-    const double beta_x = std::gamma_distribution<double>(purchases.a, 1)(random);
-    const double beta_y = std::gamma_distribution<double>(purchases.b, 1)(random);
-    const double dropout = beta_x / (beta_x + beta_y);
-    const double nu = std::gamma_distribution<double>(spend.q, 1 / spend.gamma)(random);
+    const auto [rate, dropout, nu] = DrawCustomer(purchases, spend, random);
     std::gamma_distribution<double> value(spend.p, 1 / nu);
     std::exponential_distribution<double> wait(rate);
     std::uniform_real_distribution<double> uniform(0, 1);
@@ -90,11 +100,7 @@ inline Transactions SimulateLog(const BgNbdParameters& purchases, const GammaGam
   std::uniform_real_distribution<double> uniform(0, 1);
   for (int customer = 0; customer < customers; ++customer) {
     log.customer_ids.push_back(std::to_string(100000 + customer));
-    const double rate = std::gamma_distribution<double>(purchases.r, 1 / purchases.alpha)(random);
-    const double beta_x = std::gamma_distribution<double>(purchases.a, 1)(random);
-    const double beta_y = std::gamma_distribution<double>(purchases.b, 1)(random);
-    const double dropout = beta_x / (beta_x + beta_y);
-    const double nu = std::gamma_distribution<double>(spend.q, 1 / spend.gamma)(random);
+    const auto [rate, dropout, nu] = DrawCustomer(purchases, spend, random);
     std::gamma_distribution<double> value(spend.p, 1 / nu);
     std::exponential_distribution<double> wait(rate);
     double day = first_day + acquired(random) + 0.5;

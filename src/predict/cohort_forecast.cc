@@ -676,6 +676,79 @@ void CorrectPredictions(const Frame& frame, CohortForecast& result) {
   }
 }
 
+// The customer-base model on everything before the as-of date, and each customer's segment.
+void FitExistingCustomers(const Transactions& transactions, const Frame& frame,
+                          const CohortForecastOptions& options, CohortForecast& result) {
+  result.histories = SummarizeCustomers(transactions, frame.as_of);
+  result.fit = FitCustomerBase(result.histories, options.customer_base);
+  result.predictions = PredictCustomers(result.histories, result.fit, options.customer_base);
+  result.segment.resize(result.histories.size());
+  for (int customer = 0; customer < result.histories.size(); ++customer) {
+    const int group = frame.group_of_customer[result.histories.customer_index[customer]];
+    result.segment[customer] = group >= 0 ? frame.segment_ids[group] : -1;
+  }
+  if (!result.fit.message.empty()) result.notes.push_back(result.fit.message + ".");
+}
+
+// Each group's (segments, then the unsegmented customers) forecast month by month: its members'
+// corrected expectations, plus their actual to date in a partial first month.
+std::vector<std::vector<double>> ExistingByGroup(const Frame& frame, const SeriesHistory& history,
+                                                 const CohortForecast& result) {
+  const int groups = static_cast<int>(frame.segment_ids.size()) + 1, horizon = frame.horizon;
+  const std::vector<double> expected = ExpectedByGroup(frame, result.histories, result.predictions);
+  std::vector<std::vector<double>> existing(groups, std::vector<double>(horizon, 0.0));
+  for (int group = 0; group < groups; ++group) {
+    for (int month = 0; month < horizon; ++month) {
+      existing[group][month] = expected[static_cast<size_t>(group) * horizon + month] +
+                               (month == 0 && frame.partial ? history.partial[group] : 0.0);
+    }
+  }
+  return existing;
+}
+
+// Compound Poisson variance of each group's monthly revenue: purchases ~ Poisson(mu), each
+// ~ Gamma(p) with mean `spend`, so the variance is the sum of mu spend^2 (1 + 1 / p).
+std::vector<double> ProcessVariance(const Frame& frame, const CohortForecast& result) {
+  const int segments = static_cast<int>(frame.segment_ids.size()), horizon = frame.horizon;
+  const double shape = result.fit.message.empty() && result.fit.repeat_customers >= 2
+                           ? result.fit.gamma_gamma.p
+                           : 1.0;
+  std::vector<double> variance(static_cast<size_t>(segments + 1) * horizon, 0.0);
+  for (int customer = 0; customer < result.histories.size(); ++customer) {
+    int group = frame.group_of_customer[result.histories.customer_index[customer]];
+    if (group < 0) group = segments;
+    const double spend = result.predictions.expected_spend[customer];
+    for (int month = 0; month < horizon; ++month) {
+      variance[static_cast<size_t>(group) * horizon + month] +=
+          result.predictions.monthly_purchases[static_cast<size_t>(customer) * horizon + month] *
+          spend * spend * (1 + 1 / shape);
+    }
+  }
+  return variance;
+}
+
+// The series in their order: total (= existing + new), existing (= every group), new, segments.
+void AssembleSeries(const Frame& frame, const SeriesHistory& history,
+                    const std::vector<std::vector<double>>& existing,
+                    const std::vector<double>& fresh, CohortForecast& result) {
+  const int segments = static_cast<int>(frame.segment_ids.size()), everyone = segments + 1;
+  std::vector<double> all(frame.horizon, 0.0), total(frame.horizon, 0.0);
+  for (int month = 0; month < frame.horizon; ++month) {
+    for (const std::vector<double>& group : existing) all[month] += group[month];
+    total[month] = all[month] + fresh[month];
+  }
+  result.forecasts.push_back(
+      MakeSeries("total", frame, history.Row(everyone), history.partial[everyone], total));
+  result.forecasts.push_back(
+      MakeSeries("existing", frame, history.Row(everyone), history.partial[everyone], all));
+  result.forecasts.push_back(MakeSeries("new", frame, nullptr, 0, fresh));
+  for (int group = 0; group < segments; ++group) {
+    result.forecasts.push_back(MakeSeries(SeriesIdOfSegment(frame.segment_ids[group]), frame,
+                                          history.Row(group), history.partial[group],
+                                          existing[group]));
+  }
+}
+
 }  // namespace
 
 CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
@@ -688,74 +761,21 @@ CohortForecast ForecastCohorts(const Transactions& transactions, Day as_of,
                               std::to_string(transactions.customer_count()) + " customers)",
                           {.field = "customer_segment", .expected = "one entry per customer"});
   }
-  const int horizon = options.customer_base.horizon;
-  const Frame frame = MakeFrame(transactions, as_of, customer_segment, horizon);
-  const int segments = static_cast<int>(frame.segment_ids.size());
+  const Frame frame =
+      MakeFrame(transactions, as_of, customer_segment, options.customer_base.horizon);
   CohortForecast result;
-
-  // 1. The customer-base model on everything before as_of.
-  result.histories = SummarizeCustomers(transactions, as_of);
-  result.fit = FitCustomerBase(result.histories, options.customer_base);
-  result.predictions = PredictCustomers(result.histories, result.fit, options.customer_base);
-  result.segment.resize(result.histories.size());
-  for (int customer = 0; customer < result.histories.size(); ++customer) {
-    const int group = frame.group_of_customer[result.histories.customer_index[customer]];
-    result.segment[customer] = group >= 0 ? frame.segment_ids[group] : -1;
-  }
-  if (!result.fit.message.empty()) result.notes.push_back(result.fit.message + ".");
-
-  // 2. Corrections read from the history: the rate factor and the yearly profile.
+  FitExistingCustomers(transactions, frame, options, result);
   const std::vector<double> seasonal = SeasonalProfile(transactions, frame, options, result);
   MeasureRate(transactions, frame, seasonal, options, result);
-
-  // 3. Existing customers by group, corrected; new customers; the total.
   CorrectPredictions(frame, result);
-  const std::vector<double> expected = ExpectedByGroup(frame, result.histories, result.predictions);
-  std::vector<std::vector<double>> future(segments + 3, std::vector<double>(horizon, 0.0));
   const SeriesHistory history = ReadHistory(transactions, frame);
-  std::vector<double> process_variance(static_cast<size_t>(segments + 1) * horizon, 0.0);
-  const double spend_shape = result.fit.message.empty() && result.fit.repeat_customers >= 2
-                                 ? result.fit.gamma_gamma.p
-                                 : 1.0;
-  for (int customer = 0; customer < result.histories.size(); ++customer) {
-    int group = frame.group_of_customer[result.histories.customer_index[customer]];
-    if (group < 0) group = segments;
-    const double spend = result.predictions.expected_spend[customer];
-    for (int month = 0; month < horizon; ++month) {
-      // Compound Poisson: purchases ~ Poisson(mu), each ~ Gamma(p) with mean `spend`.
-      process_variance[static_cast<size_t>(group) * horizon + month] +=
-          result.predictions.monthly_purchases[static_cast<size_t>(customer) * horizon + month] *
-          spend * spend * (1 + 1 / spend_shape);
-    }
-  }
-  for (int month = 0; month < horizon; ++month) {
-    double existing = 0;
-    for (int group = 0; group <= segments; ++group) {
-      double value = expected[static_cast<size_t>(group) * horizon + month];
-      if (month == 0 && frame.partial) value += history.partial[group];
-      if (group < segments) future[3 + group][month] = value;
-      existing += value;
-    }
-    future[1][month] = existing;
-  }
+  const std::vector<std::vector<double>> existing = ExistingByGroup(frame, history, result);
   double new_log_error = 0;
-  future[2] = ForecastNewCustomers(frame, options, result, &new_log_error);
-  for (int month = 0; month < horizon; ++month) future[0][month] = future[1][month] + future[2][month];
-
-  // 4. The series, with their history, then the simulated intervals.
-  const int everyone = segments + 1;
-  result.forecasts.push_back(MakeSeries("total", frame, history.Row(everyone),
-                                        history.partial[everyone], future[0]));
-  result.forecasts.push_back(MakeSeries("existing", frame, history.Row(everyone),
-                                        history.partial[everyone], future[1]));
-  result.forecasts.push_back(MakeSeries("new", frame, nullptr, 0, future[2]));
-  for (int group = 0; group < segments; ++group) {
-    result.forecasts.push_back(MakeSeries(SeriesIdOfSegment(frame.segment_ids[group]),
-                                          frame, history.Row(group), history.partial[group],
-                                          future[3 + group]));
-  }
+  const std::vector<double> fresh = ForecastNewCustomers(frame, options, result, &new_log_error);
+  AssembleSeries(frame, history, existing, fresh, result);
   IntervalSimulation(options, frame, result)
-      .Run(result.forecasts, process_variance, ParameterRatios(frame, result, options), new_log_error);
+      .Run(result.forecasts, ProcessVariance(frame, result), ParameterRatios(frame, result, options),
+           new_log_error);
   return result;
 }
 

@@ -40,7 +40,7 @@ void RenderCustomerBase(std::ostringstream& md, const RunState& state) {
   const CohortForecast& model = *state.result.customer_base;
   md << "\n\nEach segment's forecast is what its customers are expected to spend: the customer-base "
         "model (BG/NBD for purchases, Gamma-Gamma for spend per purchase) fitted on "
-     << model.histories.size() << " customers, summed over each segment's members. \"existing\" "
+     << WithThousands(model.histories.size()) << " customers, summed over each segment's members. \"existing\" "
         "is every customer known today, \"new\" the customers still to be acquired ("
      << Fixed(model.new_customers_per_month, 0) << " a month forecast, first purchase "
      << Money(model.first_purchase_value) << "), and total = existing + new. Per-customer "

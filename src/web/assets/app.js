@@ -317,7 +317,8 @@
     const existing = series.series === 'total' ? futureByMonth('existing') : new Map();
     const fresh = series.series === 'total' ? futureByMonth('new') : new Map();
     const parts = existing.size > 0 && fresh.size > 0;
-    $('forecast-title').textContent = forecastLabel(series).replace(/^Total/, 'total');
+    // The select names the parts of the total; the title stays short beside it.
+    $('forecast-title').textContent = series.series === 'total' ? 'total' : forecastLabel(series);
     const partial = series.partial_month;
     $('forecast-explain').textContent = `Monthly revenue (log currency): dots are actual months,` +
       (fitted ? ' the dashed line is the model over history,' : ' (the customer-base model fits no curve to the history),') +

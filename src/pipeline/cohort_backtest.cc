@@ -37,8 +37,7 @@ OriginSegments ClusterAtOrigin(const RunOptions& options, const Transactions& tr
   at_origin.log = nullptr;
   if (k > 0) at_origin.k = k;
   internal::RunState state(at_origin);
-  state.transactions = transactions;
-  internal::PanelStage(state);
+  internal::PanelStage(state, transactions);
   internal::ScaleStage(state);
   internal::ClusterStage(state);
   OriginSegments result;

@@ -80,14 +80,14 @@ void IngestStage(internal::RunState& state) {
 
 namespace internal {
 
-void PanelStage(internal::RunState& state) {
+void PanelStage(internal::RunState& state, const Transactions& transactions) {
   StageClock clock(state, "panel");
   PanelOptions panel = state.options.panel;
   if (state.options.cluster.metric == Metric::kEuclidean) {
     panel.pre_acquisition = PreAcquisition::kZero;  // Euclidean needs equal lengths
   }
-  state.panel = BuildPanel(state.transactions, panel);
-  state.rfm = ComputeRfm(state.transactions, {.as_of = state.panel.as_of});
+  state.panel = BuildPanel(transactions, panel);
+  state.rfm = ComputeRfm(transactions, {.as_of = state.panel.as_of});
   state.result.as_of = state.panel.as_of;
   state.result.customers = state.panel.customer_count();
   state.result.months = state.panel.month_count;
@@ -393,7 +393,7 @@ RunResult RunPipeline(const RunOptions& options) {
 
   internal::RunState state(options);
   IngestStage(state);
-  PanelStage(state);
+  PanelStage(state, state.transactions);
   state.result.run_id = options.run_id.empty() ? FormatDay(state.panel.as_of) : options.run_id;
   ScaleStage(state);
   if (!options.previous.empty()) {

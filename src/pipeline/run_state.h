@@ -47,9 +47,10 @@ struct RunState {
   }
 };
 
-//! Stage "panel": the LRFM panel and RFM table as of options.panel.as_of, with the customer
-//! levels personas read. Throws InputError with fewer than two customers.
-void PanelStage(RunState& state);
+//! Stage "panel": the LRFM panel and RFM table of `transactions` (the run's own, or a log the
+//! cohort backtest shares between origins without copying) as of options.panel.as_of, with the
+//! customer levels personas read. Throws InputError with fewer than two customers.
+void PanelStage(RunState& state, const Transactions& transactions);
 //! Stage "scale": the panel as scaled series for clustering.
 void ScaleStage(RunState& state);
 //! Stage "cluster": a fixed k (options.k, or the previous run's) or the k sweep; centroids in

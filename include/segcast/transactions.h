@@ -56,4 +56,7 @@ struct Transactions {
 //! Throws InvalidArgument on an empty table.
 Day DefaultAsOf(const Transactions& transactions);
 
+//! The day of the earliest accepted transaction. Throws InvalidArgument on an empty table.
+Day FirstPurchaseDay(const Transactions& transactions);
+
 }  // namespace segcast

@@ -109,8 +109,7 @@ std::optional<ForecastLogErrors> ErrorsBefore(const RunOptions& options,
                                               int months) {
   constexpr int kMinimumHistoryMonths = 3;
   if (months == 0) return std::nullopt;
-  const MonthIndex data_month =
-      MonthOfDay(*std::min_element(transactions.day.begin(), transactions.day.end()));
+  const MonthIndex data_month = MonthOfDay(FirstPurchaseDay(transactions));
   const MonthIndex earlier = MonthOfDay(origin) - months;
   if (earlier - data_month < kMinimumHistoryMonths) return std::nullopt;
   CohortBacktestOptions nested;
@@ -168,7 +167,7 @@ void BacktestOrigin(const RunOptions& options, const Transactions& transactions,
     if (id >= 0) ++members[id];
   }
   members[groups] = cohorts.histories.size();
-  const MonthIndex data_month = MonthOfDay(*std::min_element(transactions.day.begin(), transactions.day.end()));
+  const MonthIndex data_month = MonthOfDay(FirstPurchaseDay(transactions));
 
   for (const SeriesForecast& series : forecasts) {
     const int32_t id = SeriesSegment(series.series_id);

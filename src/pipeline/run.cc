@@ -295,8 +295,7 @@ void SeriesForecastStage(internal::RunState& state) {
 // The run's own cohort backtest: clustered with the run's k at an origin inside the history.
 void RunOwnCohortBacktest(internal::RunState& state) {
   const RunOptions& options = state.options;
-  const MonthIndex data_month = MonthOfDay(
-      *std::min_element(state.transactions.day.begin(), state.transactions.day.end()));
+  const MonthIndex data_month = MonthOfDay(FirstPurchaseDay(state.transactions));
   const MonthIndex origin = MonthOfDay(state.panel.as_of) - options.backtest.horizon;
   if (origin - data_month < 3) {
     state.result.cohort_backtest_note =

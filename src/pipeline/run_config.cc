@@ -218,13 +218,11 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
 
   if (const toml::table* forecast = Section(root, "forecast", reader)) {
     reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest", "calibrate", "segment_model"});
-    if (const toml::node* node = forecast->get("segment_model")) {
-      std::string name;
-      reader.Read(*forecast, "forecast", "segment_model", name, "customer-base or series");
-      const auto model = ParseSegmentForecast(name);
-      if (!model) throw ConfigError("unknown value", reader.Where(node, "forecast.segment_model", "customer-base or series"));
+    reader.Convert(*forecast, "forecast", "segment_model", [&](const toml::node* node) {
+      const auto model = ParseSegmentForecast(node->value<std::string>().value_or(""));
+      if (!model) throw InvalidArgument("unknown value");
       options.segment_forecast = *model;
-    }
+    }, "customer-base or series");
     reader.Read(*forecast, "forecast", "horizon", options.forecast.horizon, "months, 1..240");
     reader.Read(*forecast, "forecast", "interval", options.forecast.interval, "a probability in (0, 1)");
     reader.Read(*forecast, "forecast", "samples", options.forecast.samples, "an integer >= 0");
@@ -250,13 +248,11 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
     reader.Read(*base, "customer_base", "clv_months", cohort.customer_base.clv_months, "months, 1..240");
     reader.Read(*base, "customer_base", "monthly_discount", cohort.customer_base.monthly_discount,
                 "a rate in [0, 1]");
-    if (const toml::node* node = base->get("rate_adjustment")) {
-      std::string name;
-      reader.Read(*base, "customer_base", "rate_adjustment", name, "none, pooled or segment");
-      const auto adjustment = ParseRateAdjustment(name);
-      if (!adjustment) throw ConfigError("unknown value", reader.Where(node, "customer_base.rate_adjustment", "none, pooled or segment"));
+    reader.Convert(*base, "customer_base", "rate_adjustment", [&](const toml::node* node) {
+      const auto adjustment = ParseRateAdjustment(node->value<std::string>().value_or(""));
+      if (!adjustment) throw InvalidArgument("unknown value");
       cohort.rate_adjustment = *adjustment;
-    }
+    }, "none, pooled or segment");
   }
 
   if (const toml::table* output = Section(root, "output", reader)) {

@@ -38,9 +38,7 @@ Frame MakeFrame(const Transactions& transactions, Day as_of,
   frame.first_month = MonthOfDay(as_of);
   frame.horizon = horizon;
   frame.partial = as_of != FirstDayOfMonth(frame.first_month);
-  Day first_day = as_of;
-  for (Day day : transactions.day) first_day = std::min(first_day, day);
-  frame.data_month = MonthOfDay(first_day);
+  frame.data_month = MonthOfDay(std::min(FirstPurchaseDay(transactions), as_of));
   frame.history_months = frame.first_month - frame.data_month;
   std::vector<int32_t> ids;
   for (int32_t id : customer_segment) {

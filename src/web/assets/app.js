@@ -262,6 +262,17 @@
     return new Map(series ? series.points.filter((p) => !p.is_history).map((p) => [p.month, p.yhat]) : []);
   }
 
+  // One table cell per [text, field] pair; cells from index `firstNumeric` on are right-aligned.
+  function appendCells(tr, cells, firstNumeric) {
+    cells.forEach(([text, field], index) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      td.dataset.field = field;
+      if (index >= firstNumeric) td.className = 'num';
+      tr.appendChild(td);
+    });
+  }
+
   // The run's cohort backtest: the job re-run as of an earlier date, each segment scored on what
   // its customers spent next. A warning when it did not beat naive or its intervals missed.
   function renderCohortBacktest() {
@@ -434,13 +445,7 @@
       const cells = [[segmentLabel(s), 'segment'], [fmtInt.format(s.customers), 'customers'],
         [fmtMaybeMoney(v.expected_revenue), 'expected_revenue'], [fmtProbability(v.likely_lost_share), 'likely_lost_share'],
         [fmtProbability(v.mean_p_alive), 'mean_p_alive'], [fmtMaybeMoney(v.mean_clv), 'mean_clv']];
-      cells.forEach(([text, field], index) => {
-        const td = document.createElement('td');
-        td.textContent = text;
-        td.dataset.field = field;
-        if (index >= 1) td.className = 'num';
-        tr.appendChild(td);
-      });
+      appendCells(tr, cells, 1);
       return tr;
     }));
     draw('chart-value', {
@@ -596,13 +601,7 @@
         [fmtInt.format(c.frequency), 'frequency'], [fmtMoney.format(c.monetary), 'monetary'],
         [fmtProbability(c.p_alive), 'p_alive'], [fmtMaybeMoney(c.expected_revenue), 'expected_revenue'],
         [fmtMaybeMoney(c.clv), 'clv'], [c.distance == null ? '–' : fmt2.format(c.distance), 'distance']];
-      cells.forEach(([text, field], index) => {
-        const td = document.createElement('td');
-        td.textContent = text;
-        td.dataset.field = field;
-        if (index >= 2) td.className = 'num';
-        tr.appendChild(td);
-      });
+      appendCells(tr, cells, 2);
       return tr;
     });
     const base = state.kpis && state.kpis.customer_base;

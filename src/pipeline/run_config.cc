@@ -121,7 +121,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
                        .expected = "valid TOML"});
   }
   const ConfigReader reader(path);
-  reader.CheckKeys(root, "", {"input", "cluster", "personas", "forecast", "output", "run"});
+  reader.CheckKeys(root, "", {"input", "cluster", "personas", "forecast", "customer_base", "output", "run"});
 
   if (const toml::table* input = Section(root, "input", reader)) {
     reader.CheckKeys(*input, "input", {"path", "schema", "columns", "demographics", "addresses",

@@ -394,5 +394,26 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   std::ofstream(config) << "[forecast]\ncalibrate = true\n";
   LoadRunConfig(config.string(), scaled);
   CHECK(scaled.calibrate_intervals);
+
+  // The customer-base model's section and the segment model.
+  std::ofstream(config) << "[forecast]\nsegment_model = \"series\"\n\n[customer_base]\n"
+                           "holdout_months = 2\nrate_adjustment = \"none\"\nnew_customers = false\n"
+                           "clv_months = 24\nmonthly_discount = 0.02\n";
+  RunOptions base;
+  LoadRunConfig(config.string(), base);
+  CHECK(base.segment_forecast == SegmentForecast::kSeries);
+  CHECK(base.customer_base.holdout_months == 2);
+  CHECK(base.customer_base.rate_adjustment == RateAdjustment::kNone);
+  CHECK_FALSE(base.customer_base.new_customers);
+  CHECK(base.customer_base.customer_base.clv_months == 24);
+  CHECK(base.customer_base.customer_base.monthly_discount == 0.02);
+  std::ofstream(config) << "[customer_base]\nrate_adjustment = \"weekly\"\n";
+  try {
+    LoadRunConfig(config.string(), base);
+    FAIL("an unknown rate adjustment was accepted");
+  } catch (const ConfigError& error) {
+    CHECK(error.location().line == 2);
+    CHECK(error.location().field == "customer_base.rate_adjustment");
+  }
   fs::remove_all(dir);
 }

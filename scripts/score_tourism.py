@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Tourism monthly scorer (Athanasopoulos et al. 2011; h = 24 from each series' training part).
+"""Monthly competition scorer: tourism (Athanasopoulos et al. 2011; h = 24) and M1 (Makridakis et
+al. 1982; h = 18; --data ../shared/data/m1_monthly.csv.gz), scored from each series' training part.
 
   score_tourism.py write-train [--data ../shared/data/tourism_monthly.csv.gz] OUT.csv
       long CSV series_id,month,value of the 366 training parts (input to segcast forecast --series)
@@ -25,6 +26,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "data", "tourism_monthly.csv.gz"))
 
 
+# M1's export has no calendar start (start_year 0): its series begin at one fixed month, so their
+# month-of-year terms share an arbitrary phase.
+UNKNOWN_START = 2001 * 12
+
+
 def load(path):
     frame = pd.read_csv(path)
     series = {}
@@ -33,6 +39,8 @@ def load(path):
         n, horizon = int(record["n"]), int(record["horizon"])
         values = np.array([record["v%d" % i] for i in range(1, n + 1)], dtype=float)
         start = int(record["start_year"]) * 12 + int(record["start_month"]) - 1
+        if int(record["start_year"]) == 0:
+            start = UNKNOWN_START
         series[record["series_id"]] = (start, values[: n - horizon], values[n - horizon:])
     return series
 
@@ -101,11 +109,12 @@ def score(args):
         print(json.dumps(result, indent=2))
     else:
         m, s = result["model"], result["seasonal_naive"]
-        print("tourism monthly, h=24: %d series, %d points" % (result["series_scored"], points))
+        print("%s: %d series, %d points" % (os.path.basename(args.data), result["series_scored"], points))
         print("  model           sMAPE %6.2f  MASE %.3f  coverage %5.1f%%  width %.3f  negative %d"
               % (m["smape"], m["mase"], 100 * m["coverage"], m["relative_width"], m["negative_forecasts"]))
         print("  seasonal naive  sMAPE %6.2f  MASE %.3f" % (s["smape"], s["mase"]))
-        print("  issue's figures: ETS sMAPE 19.0 (85% coverage), Prophet sMAPE 26.8 (52%)")
+        if "tourism" in os.path.basename(args.data):
+            print("  issue's figures: ETS sMAPE 19.0 (85% coverage), Prophet sMAPE 26.8 (52%)")
 
 
 def main():

@@ -161,6 +161,23 @@ struct ForecastOptions {
   int validation_step = 6;
   //! Months forecast from each validation origin (at most `horizon`); 1 .. 36.
   int validation_horizon = 12;
+  //! Weight of the Theta method (Assimakopoulos & Nikolopoulos 2000: exponential smoothing with
+  //! half the least-squares drift, on the seasonally adjusted series) in the future point
+  //! forecasts; the rest goes to the additive model's combination. Its level adapts to the last
+  //! months where the additive model's fitted level lags. Linear growth only; 0 = off. 0 .. 1.
+  //! Chosen on rolling-origin folds of the tourism and M1 training parts (docs/forecasting.md).
+  double theta_weight = 0.4;
+  //! Intervals that calibrate themselves (ForecastAll and Backtest): every series is first
+  //! forecast from this many earlier origins, `calibration_step` months apart, the last one
+  //! `horizon` months before its end; the split-conformal factor of those forecasts' misses
+  //! (pooled over the run's series; per month ahead where each month has at least
+  //! `calibration_points_per_horizon` points) multiplies interval_scale_h1/slope. With fewer than
+  //! 30 points the fixed multiplier stays, and SeriesForecast::intervals says so. 0 = off. 0 .. 12.
+  int calibration_origins = 2;
+  //! Months between calibration origins; 1 .. 24.
+  int calibration_step = 6;
+  //! Points per month ahead needed for a factor per month ahead instead of one pooled factor; >= 30.
+  int calibration_points_per_horizon = 200;
   //! Clamp forecasts and bounds at 0 when the history has no negative value.
   bool nonnegative = true;
   //! Threads for ForecastAll; 0 = all cores.
@@ -222,6 +239,9 @@ struct SeriesForecast {
   //! Validation error (mean sMAPE over origins) of each candidate variant, when selected; with
   //! Combination::kLeaveOneOutBestHalf each member's leave-one-out sMAPE (names end in "_loo").
   std::vector<std::pair<std::string, double>> validation;
+  //! How the intervals were sized: "self-calibrated ..." with the factors and point count, or
+  //! "fixed multiplier" and why.
+  std::string intervals;
 };
 
 //! The segment a forecast series stands for, from its id: the stable id of "segment_<id>",

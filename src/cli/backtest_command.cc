@@ -103,6 +103,7 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
       char scale[32];
       std::snprintf(scale, sizeof scale, "%.6g", calibration->scale);
       report << "apply it: segcast forecast ... --interval-scale " << scale
+             << (options.forecast.calibration_origins > 0 ? " --calibration-origins 0" : "")
              << " (segcast run: --interval-scale or forecast.interval_scale)\n";
       summary["interval_calibration"] = CalibrationJson(*calibration);
     }

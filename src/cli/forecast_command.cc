@@ -73,6 +73,7 @@ void AddForecastCommand(CLI::App& app, CommandContext& context) {
               << " months, " << 100 * options.interval << "% intervals";
     if (degenerate > 0) std::cerr << ", " << degenerate << " with a warning (see forecast.json)";
     std::cerr << " -> " << output.string() << "/forecast.csv\n";
+    if (!forecasts.empty()) std::cerr << "forecast: intervals " << forecasts.front().intervals << "\n";
     if (flags->series.ingest.json) {
       summary["series"] = rows;
       summary["horizon"] = options.horizon;

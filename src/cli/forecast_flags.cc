@@ -60,6 +60,18 @@ void AddModelFlags(CLI::App& command, ModelFlags& flags) {
                      "Laplace scale of rate changes")->capture_default_str();
   command.add_option("--seasonality-prior-scale", o.seasonality_prior_scale,
                      "Prior sd of Fourier coefficients")->capture_default_str();
+  command.add_option("--theta-weight", o.theta_weight,
+                     "Weight of the Theta method in the point forecast; 0 = the additive model alone")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--calibration-origins", o.calibration_origins,
+                     "Earlier origins of each series whose errors size the intervals (split "
+                     "conformal, pooled over the series); 0 = the fixed multiplier")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 12));
+  command.add_option("--calibration-step", o.calibration_step, "Months between calibration origins")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24));
   command.add_option("--damping", o.trend_damping, "Trend damping per month beyond the data; 1 = none")
       ->capture_default_str();
 }
@@ -74,6 +86,7 @@ ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& f
     if (!keep("--changepoints")) options.changepoints = prophet.changepoints;
     if (!keep("--damping")) options.trend_damping = prophet.trend_damping;
     if (!keep("--selection")) options.selection = prophet.selection;
+    if (!keep("--theta-weight")) options.theta_weight = prophet.theta_weight;
     options.day_phase = prophet.day_phase;
     options.calibrated_intervals = prophet.calibrated_intervals;
     options.nonnegative = prophet.nonnegative;

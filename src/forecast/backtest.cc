@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "forecast/self_calibration.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 
@@ -62,17 +63,39 @@ void AddIntervalRatios(const std::vector<double>& actual, const std::vector<doub
 
 // Forecasts `full` from its first `cutoff` months with the model and every baseline; each
 // method's errors go to both its pooled and its per-origin accumulator.
-void ScoreOrigin(const MonthlySeries& full, int cutoff, int horizon, const ForecastOptions& model,
-                 AccuracyAccumulator* pooled, AccuracyAccumulator* at_origin,
-                 std::vector<IntervalRatio>& ratios) {
+MonthlySeries Head(const MonthlySeries& full, int cutoff) {
   MonthlySeries head;
   head.id = full.id;
   head.first_month = full.first_month;
-  head.values.assign(full.values.begin(), full.values.begin() + cutoff);
+  head.values.assign(full.values.begin(), full.values.begin() + std::max(0, cutoff));
+  return head;
+}
+
+// Self-calibrating intervals: at each origin, the factors a forecast made there would have had,
+// learned from the months before it (the same rule as ForecastAll). Index = origin.
+std::vector<internal::IntervalFactors> FactorsByOrigin(const std::vector<MonthlySeries>& series,
+                                                       const BacktestOptions& options,
+                                                       const ForecastOptions& model) {
+  std::vector<internal::IntervalFactors> factors(options.origins);
+  for (int origin = 0; origin < options.origins; ++origin) {
+    std::vector<MonthlySeries> heads;
+    for (const MonthlySeries& full : series) {
+      const int cutoff = full.size() - options.horizon - origin * options.step;
+      if (cutoff >= options.min_history) heads.push_back(Head(full, cutoff));
+    }
+    factors[origin] = internal::SelfCalibrate(heads, model);
+  }
+  return factors;
+}
+
+void ScoreOrigin(const MonthlySeries& full, int cutoff, int horizon, const ForecastOptions& model,
+                 const internal::IntervalFactors& factors, AccuracyAccumulator* pooled,
+                 AccuracyAccumulator* at_origin, std::vector<IntervalRatio>& ratios) {
+  const MonthlySeries head = Head(full, cutoff);
   const std::vector<double> actual(full.values.begin() + cutoff,
                                    full.values.begin() + cutoff + horizon);
   const double scale = MaseScale(head.values);
-  SeriesForecast forecast = ForecastSeries(head, model);
+  SeriesForecast forecast = internal::ForecastSeriesScaled(head, model, factors);
   std::vector<double> yhat, lower, upper;
   for (const ForecastPoint& point : forecast.points)
     if (!point.is_history) {
@@ -113,6 +136,9 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
   // Accumulator slots of one series: one per origin (0 = the last origin), then the pooled one.
   const int64_t slots = (origins + 1) * kMethods;
   const int threads = internal::ResolveThreads(options.threads);
+  model.threads = options.threads;
+  const std::vector<internal::IntervalFactors> factors = FactorsByOrigin(series, options, model);
+  model.threads = 1;
 
   BacktestResult result;
   result.interval = model.interval;
@@ -131,8 +157,8 @@ BacktestResult Backtest(const std::vector<MonthlySeries>& series, const Backtest
         for (int origin = origins - 1; origin >= 0; --origin) {
           const int cutoff = series[index].size() - options.horizon - origin * options.step;
           if (cutoff < options.min_history) continue;
-          ScoreOrigin(series[index], cutoff, options.horizon, model, own + origins * kMethods,
-                      own + origin * kMethods, ratios[index - begin]);
+          ScoreOrigin(series[index], cutoff, options.horizon, model, factors[origin],
+                      own + origins * kMethods, own + origin * kMethods, ratios[index - begin]);
           scored[(index - begin) * origins + origin] = 1;
         }
       });

@@ -10,6 +10,8 @@
 
 #include "forecast/model.h"
 #include "forecast/random.h"
+#include "forecast/self_calibration.h"
+#include "forecast/theta.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 
@@ -231,6 +233,11 @@ double IntervalScale(const ForecastOptions& options, int h) {
   return std::max(0.1, options.interval_scale_h1 + options.interval_scale_slope * (h - 1));
 }
 
+double FactorAt(const internal::IntervalFactors& factors, int h) {
+  if (factors.by_horizon.empty()) return 1.0;
+  return factors.by_horizon[std::min<size_t>(h, factors.by_horizon.size()) - 1];
+}
+
 // Equal weights, in every month, on the better half (rounded up) of the members with a finite
 // score (lower is better); ties keep member order so the choice is deterministic. Without any
 // finite score the weights are left as they are.
@@ -246,6 +253,19 @@ void WeighBetterHalf(const std::vector<double>& score, int total, std::vector<do
   for (int rank = 0; rank < kept; ++rank) row[order[rank]] = 1.0 / kept;
   for (int month = 0; month < total; ++month)
     std::copy(row.begin(), row.end(), weights.begin() + static_cast<size_t>(month) * count);
+}
+
+// Moves the future point forecasts `theta_weight` of the way to the Theta method's; false (and
+// `combined` unchanged) when it is off or the series is too short for it.
+bool BlendTheta(const MonthlySeries& series, const ForecastOptions& options,
+                std::vector<double>& combined) {
+  if (options.theta_weight <= 0 || options.growth != Growth::kLinear) return false;
+  const internal::ThetaResult theta =
+      internal::ThetaForecast(series.values, series.first_month, options.horizon);
+  if (!theta.usable) return false;
+  for (int h = 0; h < options.horizon; ++h)
+    combined[h] = (1.0 - options.theta_weight) * combined[h] + options.theta_weight * theta.mean[h];
+  return true;
 }
 
 SeriesForecast FlatForecast(const MonthlySeries& series, const ForecastOptions& options) {
@@ -281,6 +301,7 @@ ForecastOptions ForecastOptions::Prophet() {
   options.damping_spread = false;
   options.interval_scale_h1 = 1.0;
   options.interval_scale_slope = 0.0;
+  options.theta_weight = 0.0;
   return options;
 }
 
@@ -305,6 +326,10 @@ void ForecastOptions::Validate() const {
   Require(robust_rounds >= 0 && robust_rounds <= 5, "robust_rounds", "0 .. 5");
   Require(interval_scale_h1 > 0 && std::isfinite(interval_scale_h1), "interval_scale_h1", "> 0");
   Require(std::isfinite(interval_scale_slope), "interval_scale_slope", "a finite number");
+  Require(calibration_origins >= 0 && calibration_origins <= 12, "calibration_origins", "0 .. 12");
+  Require(calibration_step >= 1 && calibration_step <= 24, "calibration_step", "1 .. 24 months");
+  Require(calibration_points_per_horizon >= 30, "calibration_points_per_horizon", ">= 30");
+  Require(theta_weight >= 0 && theta_weight <= 1, "theta_weight", "0 .. 1");
   Require(validation_origins >= 1 && validation_origins <= 12, "validation_origins", "1 .. 12");
   Require(validation_step >= 1 && validation_step <= 24, "validation_step", "1 .. 24");
   Require(validation_horizon >= 1 && validation_horizon <= 36, "validation_horizon", "1 .. 36");
@@ -315,6 +340,13 @@ void ForecastOptions::Validate() const {
 }
 
 SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions& options) {
+  internal::IntervalFactors fixed;
+  fixed.description = "fixed multiplier (a single series; ForecastAll calibrates on the run's series)";
+  return internal::ForecastSeriesScaled(series, options, fixed);
+}
+
+SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const ForecastOptions& options,
+                                              const IntervalFactors& factors) {
   options.Validate();
   int finite = 0;
   bool has_negative = false;
@@ -334,6 +366,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   SeriesForecast result;
   result.series_id = series.id;
   result.partial = series.partial;
+  result.intervals = options.samples > 0 ? factors.description : "none (samples = 0)";
   const int n = series.size();
   const int horizon = options.horizon;
   std::vector<internal::ModelSpec> candidates = Candidates(options, has_negative);
@@ -428,6 +461,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     }
     if (used) drawing.push_back(member);
   }
+  const bool with_theta = BlendTheta(series, options, combined);
   std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
   if (options.samples > 0) {
     const int drawn = static_cast<int>(drawing.size());
@@ -440,7 +474,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
       const FittedMember& m = members[member];
       internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
                               seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
-      if (count > 1)
+      if (count > 1 || with_theta)
         for (int h = 0; h < horizon; ++h) {
           const double shift = combined[h] - unscaled[member][n + h];
           double* slice = paths.data() + static_cast<size_t>(h) * options.samples + offset;
@@ -457,7 +491,7 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
     // same factor, which keeps the simulated asymmetry (log members) and the nesting of
     // intervals of different levels.
     for (int h = 0; h < horizon; ++h) {
-      const double scale = IntervalScale(options, h + 1);
+      const double scale = IntervalScale(options, h + 1) * FactorAt(factors, h + 1);
       lower[h] = combined[h] - scale * (combined[h] - lower[h]);
       upper[h] = combined[h] + scale * (upper[h] - combined[h]);
       // With damping_spread every path of a strongly trending series can lie on one side of the
@@ -491,6 +525,11 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
       history_lower += weight * internal::Unscale(yhat_model - spread, m.history, m.spec);
       history_upper += weight * internal::Unscale(yhat_model + spread, m.history, m.spec);
     }
+    if (!point.is_history) {
+      // Theta's share moves the level: it belongs to the trend, the season stays the model's.
+      trend += combined[month - n] - yhat;
+      yhat = combined[month - n];
+    }
     point.yhat = clamped(yhat);
     point.trend = trend;
     point.seasonal = point.yhat - point.trend;
@@ -516,6 +555,11 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
                                                                          : "average(";
     result.parameters.variant = rule + names + ")";
   }
+  if (with_theta) {
+    char share[48];
+    std::snprintf(share, sizeof share, "%g*theta+%g*", options.theta_weight, 1.0 - options.theta_weight);
+    result.parameters.variant = share + result.parameters.variant;
+  }
   if (!result.converged) result.message = "solver hit its iteration limit";
   return result;
 }
@@ -523,12 +567,13 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
 std::vector<SeriesForecast> ForecastAll(const std::vector<MonthlySeries>& series,
                                         const ForecastOptions& options) {
   options.Validate();
+  const internal::IntervalFactors factors = internal::SelfCalibrate(series, options);
   std::vector<SeriesForecast> results(series.size());
   internal::ExceptionCapture capture;
   const int64_t count = static_cast<int64_t>(series.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(internal::ResolveThreads(options.threads))
   for (int64_t index = 0; index < count; ++index)
-    capture.Run([&] { results[index] = ForecastSeries(series[index], options); });
+    capture.Run([&] { results[index] = internal::ForecastSeriesScaled(series[index], options, factors); });
   capture.Rethrow();
   return results;
 }

@@ -93,6 +93,7 @@ void WriteForecastJson(const std::string& path, const std::vector<SeriesForecast
                             {"converged", forecast.converged},
                             {"iterations", forecast.iterations},
                             {"message", forecast.message},
+                            {"intervals", forecast.intervals},
                             {"points", points}};
     if (forecast.partial) {
       const PartialMonth& partial = *forecast.partial;

@@ -236,6 +236,7 @@ std::vector<double> SeasonalProfile(const Transactions& transactions, const Fram
   ForecastOptions series = options.series;
   series.yearly = Toggle::kOn;
   series.selection = Selection::kFixed;
+  series.theta_weight = 0.0;  // the profile is the additive model's own season
   series.horizon = frame.horizon;
   series.samples = 0;
   series.threads = 1;

@@ -34,6 +34,7 @@ inline ForecastOptions PlainOptions() {
   options.selection = Selection::kFixed;
   options.recency_half_life = 0.0;
   options.trend_damping = 1.0;
+  options.theta_weight = 0.0;
   return options;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -350,6 +351,8 @@ class SqliteStore : public ResultStore {
     }
     if (problems.size() == 1 && problems[0] == "ok") return;
     std::string first = problems.empty() ? "no answer" : problems[0];
+    // SQLite puts "*** in database main ***" on a line of its own: one line reads better.
+    std::replace(first.begin(), first.end(), '\n', ' ');
     throw DatabaseError(
         DamagedStoreMessage(path_, "PRAGMA quick_check reports " + std::to_string(problems.size()) +
                                        " problem" + (problems.size() == 1 ? "" : "s") + ", the first: " +

@@ -92,6 +92,14 @@ grep -qF "mv $work/corrupt/segcast.db $work/corrupt/segcast.db.damaged" "$work/s
   fail "the damaged store was written into"
 ! grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$work/stderr" || fail "control bytes on stderr"
 
+# A subtler damage: the header's freelist count disagrees with the freelist (the pages read).
+cp -a "$work/out" "$work/freelist"
+"$python" -c 'import sys; h = open(sys.argv[1], "r+b"); h.seek(36); h.write((7).to_bytes(4, "big"))' \
+  "$work/freelist/segcast.db"
+expect 5 "PRAGMA quick_check reports 1 problem, the first: *** in database main *** Main freelist" \
+  run -o "$work/freelist" --run-id r3
+[[ ! -e $work/freelist/runs/r3 ]] || fail "a run was published beside the damaged store"
+
 mkdir "$work/raw"
 "$python" - "$work/raw/segcast.db" <<'PY'
 import sqlite3, sys

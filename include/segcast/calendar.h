@@ -23,6 +23,10 @@ using Day = int32_t;
 //! year * 12 + (month - 1).
 using MonthIndex = int32_t;
 
+//! The years a Day or MonthIndex can hold: the range Boost.Date_Time supports.
+inline constexpr int kFirstCalendarYear = 1400;
+inline constexpr int kLastCalendarYear = 9999;
+
 //! A day written as year, month (1-12), day of month (1-31).
 struct CivilDate {
   int year = 1970;

@@ -26,6 +26,7 @@ enum class ErrorKind {
   kConfig,           //!< a configuration file (exit code 4)
   kDatabase,         //!< the SQLite or PostgreSQL store (exit code 5)
   kBusy,             //!< another run holds the store's lock (exit code 6)
+  kNoSpace,          //!< the disk or the user's quota is full while writing (exit code 7)
   kInternal,         //!< a broken invariant inside segcast: a bug (exit code 70)
 };
 
@@ -87,6 +88,27 @@ class BusyError : public Error {
   explicit BusyError(const std::string& message, ErrorLocation location = {})
       : Error(ErrorKind::kBusy, message, std::move(location)) {}
 };
+
+//! A write failed because the disk or the user's quota is full (ENOSPC, EDQUOT). `file` names
+//! what was being written; nothing was published.
+class NoSpaceError : public Error {
+ public:
+  explicit NoSpaceError(const std::string& message, ErrorLocation location = {})
+      : Error(ErrorKind::kNoSpace, message, std::move(location)) {}
+};
+
+//! Whether an errno value means the disk or the quota is full: ENOSPC or EDQUOT.
+bool IsNoSpaceErrno(int errnum);
+
+//! Throws the error of a failed write of `path`: NoSpaceError when `errnum` is ENOSPC or EDQUOT
+//! (the message says to free space), else InputError with strerror(errnum) when it is non-zero.
+//! `what` says what was being written, e.g. "writing the rejects file".
+[[noreturn]] void ThrowWriteFailure(const std::string& what, const std::string& path, int errnum);
+
+//! `text` safe to print in a message: bytes that are control characters or not part of valid
+//! UTF-8 (as a corrupt file or database may hold) become "\xNN"; at most `limit` bytes of
+//! `text` are kept, then "...".
+std::string PrintableText(const std::string& text, size_t limit = 200);
 
 //! The process exit code documented for an error kind (docs/errors.md).
 int ExitCodeFor(ErrorKind kind);

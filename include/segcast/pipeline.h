@@ -34,6 +34,7 @@
 #include "segcast/ingest.h"
 #include "segcast/k_selection.h"
 #include "segcast/migration.h"
+#include "segcast/output_paths.h"
 #include "segcast/panel.h"
 #include "segcast/personas.h"
 #include "segcast/quality.h"
@@ -127,7 +128,8 @@ struct RunOptions {
   //! so that every segment can keep its id from month to month. false sweeps as usual.
   bool keep_previous_k = true;
   //! Id of this run; "" = the as-of date, YYYY-MM-DD (so a monthly job re-run for the same month
-  //! replaces its own run).
+  //! replaces its own run). 1-128 characters of A-Z a-z 0-9 . _ -, not starting with '.', and
+  //! not a reserved name (IsReservedRunId: "latest").
   std::string run_id;
   //! Write lrfm.csv (customers x months rows); large panels may turn it off.
   bool write_panel = true;
@@ -198,6 +200,22 @@ struct RunResult {
 //! DatabaseError, BusyError, InvalidArgument); on any error the previous run's files, model and
 //! store rows are left as they were.
 RunResult RunPipeline(const RunOptions& options);
+
+//! The name of the link OUT/latest to the newest run folder, which the dashboard also accepts
+//! in place of a run id ("/api/runs/latest/...").
+inline constexpr const char* kLatestRunName = "latest";
+
+//! Whether `run_id` is a name the output folder or the dashboard gives another meaning: a run
+//! with that id could not be reached. Only kLatestRunName today.
+bool IsReservedRunId(const std::string& run_id);
+
+//! Throws InvalidArgument (RefuseOutputsOverInputs) when the run would write over one of its
+//! inputs: the log, the joined tables, the persona rules and `more_inputs` (e.g. the config
+//! file) against the store's files, OUT/latest and, given a run id, the run and model folders that
+//! publishing replaces whole. RunPipeline calls it before any work and again once the run id is
+//! known.
+void RefuseRunOverwrites(const RunOptions& options, const std::string& run_id,
+                         const std::vector<NamedPath>& more_inputs = {});
 
 //! Reads a TOML run configuration into `options` (keys documented in docs/pipeline.md; relative
 //! paths are resolved against the config file's folder). Throws ConfigError naming the file,

@@ -236,6 +236,10 @@ inline constexpr int kStoreSchemaVersion = 3;
 std::unique_ptr<ResultStore> OpenStore(const std::string& connection,
                                        const StoreOptions& options = {});
 
+//! The database file of an SQLite connection string ("sqlite:PATH", "sqlite:///abs/path" or a
+//! plain path), "" for PostgreSQL. OpenStore opens exactly this file.
+std::string SqliteStorePath(const std::string& connection);
+
 //! The connection string with any password replaced by "***" (URI user:password@, "password="
 //! keyword pairs, "?password=" query parameters).
 std::string RedactConnectionString(const std::string& connection);

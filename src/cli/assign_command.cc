@@ -20,6 +20,11 @@ struct AssignFlags {
 };
 
 void Run(const AssignFlags& flags) {
+  // The model may be given as its folder or as model.json: the file is what must survive.
+  const std::filesystem::path model_file =
+      std::filesystem::is_directory(flags.model) ? std::filesystem::path(flags.model) / kModelFileName
+                                                 : std::filesystem::path(flags.model);
+  RefuseOverwrites(flags.ingest, {{"--model", model_file.string()}}, flags.output, {"assignments.csv"});
   const SavedModel model = LoadModel(flags.model);
   IngestResult ingest = RunIngest(flags.ingest);
   RequireAcceptedRows(ingest.report);
@@ -30,15 +35,19 @@ void Run(const AssignFlags& flags) {
 
   std::filesystem::create_directories(flags.output);
   const std::filesystem::path path = std::filesystem::path(flags.output) / "assignments.csv";
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError("cannot create output file", {.file = path.string()});
-  out << "customer_id,segment,name,distance,runner_up_segment,runner_up_distance\n";
+  std::string text = "customer_id,segment,name,distance,runner_up_segment,runner_up_distance\n";
   for (const CustomerAssignment& row : result.rows) {
-    out << CsvField(row.customer_id) << ',' << row.segment_id << ',' << CsvField(row.name) << ','
-        << FormatNumber(row.distance) << ',' << row.runner_up_segment << ','
-        << (row.runner_up_segment >= 0 ? FormatNumber(row.runner_up_distance) : "") << '\n';
+    ((text += CsvField(row.customer_id)) += ',');
+    AppendInteger(text, row.segment_id);
+    ((text += ',') += CsvField(row.name)) += ',';
+    text += FormatNumber(row.distance);
+    text += ',';
+    AppendInteger(text, row.runner_up_segment);
+    text += ',';
+    if (row.runner_up_segment >= 0) text += FormatNumber(row.runner_up_distance);
+    text += '\n';
   }
-  if (!out) throw InputError("writing the assignments failed", {.file = path.string()});
+  WriteTextFile(path, text, "writing the assignments");
 
   std::cerr << ingest.report.BriefReport();
   std::cerr << "assign: " << result.rows.size() << " customers as of " << FormatDay(result.as_of)

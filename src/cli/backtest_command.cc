@@ -72,6 +72,9 @@ void AddBacktestCommand(CLI::App& app, CommandContext& context) {
     options.forecast = ResolveModelOptions(*command, flags->model);
     options.forecast.threads = flags->series.ingest.threads;
     options.threads = flags->series.ingest.threads;
+    RefuseOverwrites(flags->series.ingest,
+                     {{"--series", flags->series.series}, {"--assignments", flags->series.assignments}},
+                     flags->output, {"backtest.csv", "backtest_by_origin.csv", "backtest.json"});
     nlohmann::json summary;
     std::vector<MonthlySeries> series = LoadSeries(flags->series, summary);
     BacktestResult result = Backtest(series, options);

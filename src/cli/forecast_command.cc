@@ -30,6 +30,9 @@ void AddForecastCommand(CLI::App& app, CommandContext& context) {
   command->callback([flags, command, &context] {
     ForecastOptions options = ResolveModelOptions(*command, flags->model);
     options.threads = flags->series.ingest.threads;
+    RefuseOverwrites(flags->series.ingest,
+                     {{"--series", flags->series.series}, {"--assignments", flags->series.assignments}},
+                     flags->output, {"forecast.csv", "forecast.json", "parameters.json"});
     nlohmann::json summary;
     std::vector<MonthlySeries> series = LoadSeries(flags->series, summary);
     std::vector<SeriesForecast> forecasts = ForecastAll(series, options);

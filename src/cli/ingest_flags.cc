@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -18,14 +19,14 @@ namespace segcast::cli {
 namespace {
 
 void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rejects) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError("cannot write the rejects file", {.file = path, .expected = "a writable path"});
-  out << "line,reason,field,record\n";
+  std::string text = "line,reason,field,record\n";
   for (const RejectedRow& row : rejects) {
-    out << row.line << ',' << RejectReasonName(row.reason) << ',' << CsvField(row.field) << ','
-        << CsvField(row.record) << '\n';
+    AppendInteger(text, row.line);
+    ((text += ',') += RejectReasonName(row.reason)) += ',';
+    ((text += CsvField(row.field)) += ',') += CsvField(row.record);
+    text += '\n';
   }
-  if (!out) throw InputError("writing the rejects file failed", {.file = path});
+  WriteTextFile(path, text, "writing the rejects file");
 }
 
 // "\r[#####     ]  42%  19.8 of 47.1 MB" on a terminal, overwritten in place.
@@ -59,7 +60,24 @@ void AddIngestFlags(CLI::App& command, IngestFlags& flags) {
   command.add_flag("--json", flags.json, "Print a machine-readable summary on stdout");
 }
 
+void RefuseOverwrites(const IngestFlags& flags, std::vector<NamedPath> more_inputs,
+                      const std::string& output_dir, const std::vector<std::string>& file_names) {
+  std::vector<NamedPath> inputs = {
+      {"FILE", flags.file}, {"--demographics", flags.demographics}, {"--addresses", flags.addresses}};
+  inputs.insert(inputs.end(), more_inputs.begin(), more_inputs.end());
+  PlannedOutputs outputs;
+  outputs.files.push_back({"--rejects", flags.rejects});
+  if (!output_dir.empty()) {
+    for (const std::string& name : file_names) {
+      outputs.files.push_back({"-o", (std::filesystem::path(output_dir) / name).string()});
+    }
+  }
+  RefuseOutputsOverInputs(inputs, outputs);
+}
+
 IngestResult RunIngest(const IngestFlags& flags) {
+  // Every command checks its own outputs first; this keeps --rejects safe for any new caller.
+  RefuseOverwrites(flags, {}, "", {});
   IngestOptions options;
   options.path = flags.file;
   std::optional<SchemaPreset> preset = ParsePresetName(flags.schema);
@@ -185,14 +203,14 @@ void AppendInteger(std::string& out, int64_t value) {
   out.append(buffer, end);
 }
 
-void WriteTextFile(const std::filesystem::path& path, std::string_view text) {
+void WriteTextFile(const std::filesystem::path& path, std::string_view text, const std::string& what) {
+  // errno after a failed open or write tells a full disk (NoSpaceError) from a bad path.
+  errno = 0;
   std::ofstream out(path, std::ios::binary);
-  if (!out) {
-    throw InputError("cannot write", {.file = path.string(), .line = 0, .field = "", .expected = "a writable directory"});
-  }
+  if (!out) ThrowWriteFailure(what, path.string(), errno);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
-  if (!out) throw InputError("writing failed", {.file = path.string(), .line = 0, .field = "", .expected = ""});
+  if (!out) ThrowWriteFailure(what, path.string(), errno);
 }
 
 std::string FormatNumber(double value) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "segcast/ingest.h"
+#include "segcast/output_paths.h"
 #include "segcast/rfm.h"
 
 namespace segcast::cli {
@@ -29,6 +30,13 @@ struct IngestFlags {
 
 //! Adds FILE and the ingest flags to a subcommand.
 void AddIngestFlags(CLI::App& command, IngestFlags& flags);
+
+//! Refuses, before anything is read or written, outputs that are (or link to) an input: the
+//! ingest's inputs (FILE, --demographics, --addresses) and `more_inputs`, against --rejects and
+//! each of `file_names` in the folder `output_dir` (flag -o; skipped when empty). Throws
+//! InvalidArgument naming both paths (RefuseOutputsOverInputs).
+void RefuseOverwrites(const IngestFlags& flags, std::vector<NamedPath> more_inputs,
+                      const std::string& output_dir, const std::vector<std::string>& file_names);
 
 //! Runs Ingest() with a progress bar on stderr when it is a terminal, and writes --rejects.
 IngestResult RunIngest(const IngestFlags& flags);
@@ -56,7 +64,9 @@ std::string FormatNumber(double value);
 void AppendNumber(std::string& out, double value);
 //! Appends the decimal digits of `value` (as `std::ostream <<` writes them).
 void AppendInteger(std::string& out, int64_t value);
-//! Writes `text` as the whole file at `path`; throws InputError naming the file when it cannot.
-void WriteTextFile(const std::filesystem::path& path, std::string_view text);
+//! Writes `text` as the whole file at `path`; throws NoSpaceError when the disk or quota is full,
+//! else InputError naming the file when it cannot. `what` starts the message.
+void WriteTextFile(const std::filesystem::path& path, std::string_view text,
+                   const std::string& what = "writing");
 
 }  // namespace segcast::cli

@@ -66,6 +66,7 @@ void AddPanelCommand(CLI::App& app, CommandContext& context) {
     options.window = flags->window;
     options.pre_acquisition = flags->pre_acquisition == "zero" ? PreAcquisition::kZero : PreAcquisition::kAbsent;
     options.Validate();
+    RefuseOverwrites(flags->ingest, {}, flags->output, {"lrfm.csv", "rfm.csv"});
     IngestResult result = RunIngest(flags->ingest);
     RequireAcceptedRows(result.report);
     // Both texts are built before either file is written, so a failure leaves no partial output.

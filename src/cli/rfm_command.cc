@@ -33,6 +33,8 @@ void AddRfmCommand(CLI::App& app, CommandContext& context) {
   command->callback([flags, &context] {
     RfmOptions options;
     options.as_of = ParseAsOfFlag(flags->as_of);
+    RefuseOverwrites(flags->ingest, {}, flags->output,
+                     {"rfm.csv", "rfm_segments.csv", "rfm_centers.csv", "rfm_k_selection.csv"});
     IngestResult result = RunIngest(flags->ingest);
     RequireAcceptedRows(result.report);
     RfmTable rfm = ComputeRfm(result.transactions, options);

@@ -192,6 +192,13 @@ void RunCohortBacktestOnly(const RunCommand& run) {
     }
     backtest.origins.push_back(*day);
   }
+  const std::filesystem::path output(options.output_dir);
+  RefuseOutputsOverInputs({{"FILE", options.ingest.path},
+                           {"--demographics", options.ingest.demographics_path},
+                           {"--addresses", options.ingest.addresses_path},
+                           {"--config", run.flags.config}},
+                          {.files = {{"-o", (output / "cohort_backtest.csv").string()},
+                                     {"-o", (output / "cohort_backtest_scores.csv").string()}}});
   const CohortBacktestResult result = RunCohortBacktest(options, backtest);
   std::filesystem::create_directories(options.output_dir);
   WriteCohortBacktestCsv(options.output_dir, result);
@@ -267,7 +274,9 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
       context.exit_code = 0;
       return;
     }
-    const RunResult result = RunPipeline(ToOptions(*run));
+    const RunOptions options = ToOptions(*run);
+    RefuseRunOverwrites(options, options.run_id, {{"--config", run->flags.config}});
+    const RunResult result = RunPipeline(options);
     if (run->flags.json) {
       std::cout << SummaryJson(result).dump(2) << "\n";
     } else {

@@ -178,6 +178,8 @@ void Run(const SegmentFlags& flags) {
   silhouette.threads = flags.ingest.threads;
   silhouette.Validate();
 
+  RefuseOverwrites(flags.ingest, {{"--series", flags.series_file}}, flags.output,
+                   {"k_selection.csv", "assignments.csv", "centroids.csv", "summary.json"});
   Prepared prepared = Prepare(flags, fit.metric);
   const TimeSeriesSet& series = prepared.series;
   std::filesystem::create_directories(flags.output);

@@ -1,5 +1,6 @@
 #include "cli/segment_outputs.h"
 
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 
@@ -10,16 +11,15 @@ namespace segcast::cli {
 namespace {
 
 std::ofstream OpenOutput(const std::filesystem::path& path) {
+  errno = 0;  // a failed open or write sets it: a full disk becomes NoSpaceError
   std::ofstream out(path, std::ios::binary);
-  if (!out) {
-    throw InputError("cannot write", {path.string(), 0, "", "a writable output directory"});
-  }
+  if (!out) ThrowWriteFailure("creating the output file", path.string(), errno);
   return out;
 }
 
 void Finish(std::ofstream& out, const std::filesystem::path& path) {
   out.flush();
-  if (!out) throw InputError("writing failed", {path.string(), 0, "", "free disk space"});
+  if (!out) ThrowWriteFailure("writing the output file", path.string(), errno);
 }
 
 std::string Number(double value) { return std::isnan(value) ? "" : FormatNumber(value); }

@@ -80,6 +80,8 @@ TimeSeriesSet ReadLongCsvFile(const std::string& path) {
       fail("", "the row has " + std::to_string(fields.size()) + " fields",
            std::to_string(set.dims + 2) + " fields like the header");
     }
+    // An empty id cannot name a series in assignments.csv, and such rows would pool into one.
+    if (fields[0].empty()) fail("id", "empty series id", "a non-empty id");
     int64_t step = 0;
     {
       const std::string& text = fields[1];

@@ -1,4 +1,5 @@
 // backtest.csv and backtest_by_origin.csv.
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -20,7 +21,7 @@ std::string RowText(const BacktestRow& row) {
 
 void Finish(std::ofstream& out, const std::filesystem::path& path) {
   out.flush();
-  if (!out) throw InputError("could not write output file (disk full?)", {.file = path.string()});
+  if (!out) ThrowWriteFailure("writing the output file", path.string(), errno);
 }
 
 }  // namespace
@@ -28,14 +29,15 @@ void Finish(std::ofstream& out, const std::filesystem::path& path) {
 void WriteBacktestCsv(const std::string& directory, const BacktestResult& result) {
   const std::filesystem::path pooled_path = std::filesystem::path(directory) / "backtest.csv";
   const std::filesystem::path origin_path = std::filesystem::path(directory) / "backtest_by_origin.csv";
+  errno = 0;
   std::ofstream pooled(pooled_path, std::ios::binary);
-  if (!pooled) throw InputError("cannot create output file", {.file = pooled_path.string()});
+  if (!pooled) ThrowWriteFailure("creating the output file", pooled_path.string(), errno);
   pooled << kColumns << '\n';
   for (const BacktestRow& row : result.rows) pooled << RowText(row) << '\n';
   Finish(pooled, pooled_path);
 
   std::ofstream by_origin(origin_path, std::ios::binary);
-  if (!by_origin) throw InputError("cannot create output file", {.file = origin_path.string()});
+  if (!by_origin) ThrowWriteFailure("creating the output file", origin_path.string(), errno);
   by_origin << "months_before_end," << kColumns << '\n';
   for (const BacktestOriginResult& origin : result.by_origin)
     for (const BacktestRow& row : origin.rows)

@@ -1,4 +1,5 @@
 // forecast.csv, forecast.json and parameters.json.
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,9 +13,16 @@ namespace segcast {
 namespace {
 
 std::ofstream OpenOutput(const std::string& path) {
+  errno = 0;  // what the failed open sets tells a full disk from a bad path
   std::ofstream out(path);
-  if (!out) throw InputError("cannot write output file", ErrorLocation{path, 0, "", ""});
+  if (!out) ThrowWriteFailure("creating the output file", path, errno);
   return out;
+}
+
+// The buffer's last bytes reach the file at the flush: a full disk shows there.
+void Finish(std::ofstream& out, const std::string& path) {
+  out.flush();
+  if (!out) ThrowWriteFailure("writing the output file", path, errno);
 }
 
 // Shortest round-trip text of a double; NaN as an empty CSV field.
@@ -71,7 +79,7 @@ void WriteForecastCsv(const std::string& path, const std::vector<SeriesForecast>
           << Number(point.yhat) << ',' << Number(point.yhat_lower) << ',' << Number(point.yhat_upper)
           << ',' << Number(point.trend) << ',' << Number(point.seasonal) << ','
           << (point.is_history ? 1 : 0) << ',' << Number(point.actual) << '\n';
-  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+  Finish(out, path);
 }
 
 void WriteForecastJson(const std::string& path, const std::vector<SeriesForecast>& forecasts,
@@ -114,7 +122,7 @@ void WriteForecastJson(const std::string& path, const std::vector<SeriesForecast
                              {"series", series}};
   std::ofstream out = OpenOutput(path);
   out << document.dump(1) << '\n';
-  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+  Finish(out, path);
 }
 
 void WriteParametersJson(const std::string& path, const std::vector<SeriesForecast>& forecasts) {
@@ -123,7 +131,7 @@ void WriteParametersJson(const std::string& path, const std::vector<SeriesForeca
     document[forecast.series_id] = ParametersJson(forecast.parameters);
   std::ofstream out = OpenOutput(path);
   out << document.dump(1) << '\n';
-  if (!out) throw InputError("error while writing output file", ErrorLocation{path, 0, "", ""});
+  Finish(out, path);
 }
 
 int32_t SeriesSegment(const std::string& series_id) {

@@ -49,6 +49,19 @@ void Reject(MonthlySeriesSet& set, int64_t line, const std::string& reason) {
     set.reject_examples.push_back("line " + std::to_string(line) + ": " + reason);
 }
 
+// Why a month field does not parse: a well-formed month outside the calendar's years says so,
+// naming the year, rather than claiming the text is not YYYY-MM.
+std::string MonthProblem(const std::string& text) {
+  int year = 0, month = 0;
+  const bool shaped = text.size() >= 7 && text[4] == '-' && ParseInt(text.substr(0, 4), year) &&
+                      ParseInt(text.substr(5, 2), month) && month >= 1 && month <= 12;
+  if (shaped && (year < kFirstCalendarYear || year > kLastCalendarYear)) {
+    return "month '" + text + "': year " + std::to_string(year) + " is outside the supported range " +
+           std::to_string(kFirstCalendarYear) + "-" + std::to_string(kLastCalendarYear);
+  }
+  return "month '" + text + "' is not YYYY-MM";
+}
+
 }  // namespace
 
 MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
@@ -74,10 +87,15 @@ MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
       Reject(set, reader.number(), "too few fields");
       continue;
     }
+    if (fields[id_column].empty()) {
+      // An empty id cannot name a series in forecast.csv, and every such row would pool into one.
+      Reject(set, reader.number(), "empty series_id");
+      continue;
+    }
     const std::string& text = fields[month_column];
     std::optional<MonthIndex> month = ParseIsoMonth(text.substr(0, 7));
     if (!month || (text.size() != 7 && !ParseIsoDay(text))) {
-      Reject(set, reader.number(), "month '" + text + "' is not YYYY-MM");
+      Reject(set, reader.number(), MonthProblem(text));
       continue;
     }
     double value = kNaN;

@@ -1,6 +1,7 @@
 // A CSV output file of a run folder: header, typed rows, and an error when the disk is full.
 #pragma once
 
+#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +15,9 @@ namespace segcast::internal {
 
 class CsvFile {
  public:
-  CsvFile(const std::filesystem::path& path, const std::string& header) : path_(path), out_(path, std::ios::binary) {
-    if (!out_) throw InputError("cannot create output file", {.file = path.string()});
+  CsvFile(const std::filesystem::path& path, const std::string& header)
+      : path_(path), out_((errno = 0, path), std::ios::binary) {
+    if (!out_) ThrowWriteFailure("creating the output file", path.string(), errno);
     out_ << header << '\n';
   }
   template <typename... Fields>
@@ -23,11 +25,13 @@ class CsvFile {
     bool first = true;
     ((out_ << (first ? "" : ",") << Text(fields), first = false), ...);
     out_ << '\n';
+    // Checked at once: errno still holds the failed write's reason (a full disk: NoSpaceError).
+    if (!out_) ThrowWriteFailure("writing the output file", path_.string(), errno);
   }
   ~CsvFile() noexcept(false) {
     out_.flush();
     if (!out_ && std::uncaught_exceptions() == 0) {
-      throw InputError("could not write output file (disk full?)", {.file = path_.string()});
+      ThrowWriteFailure("writing the output file", path_.string(), errno);
     }
   }
 

@@ -18,6 +18,7 @@
 #include "segcast/interval_calibration.h"
 #include "segcast/model.h"
 #include "segcast/monthly_series.h"
+#include "segcast/output_paths.h"
 #include "segcast/store.h"
 #include "internal/text_output.h"
 
@@ -370,19 +371,160 @@ std::string ResolveStore(const RunOptions& options) {
   return options.store;
 }
 
+fs::path ModelsFolder(const RunOptions& options) {
+  return options.models_dir.empty() ? fs::path(options.output_dir) / "models" : fs::path(options.models_dir);
+}
+
+// What the run reads, named as the user gave it.
+std::vector<NamedPath> RunInputs(const RunOptions& options) {
+  return {{"FILE", options.ingest.path},
+          {"demographics", options.ingest.demographics_path},
+          {"addresses", options.ingest.addresses_path},
+          {"personas", options.persona_rules_path}};
+}
+
+// What the run writes: the store's files, OUT/latest and the lock; once the run id is known, the
+// run and model folders that publishing replaces whole.
+PlannedOutputs RunOutputs(const RunOptions& options, const std::string& run_id) {
+  const fs::path output(options.output_dir);
+  PlannedOutputs outputs;
+  outputs.files = {{"output_dir", (output / kLatestRunName).string()},
+                   {"output_dir", (output / ".segcast.lock").string()}};
+  const std::string database = options.store == "none" ? "" : SqliteStorePath(ResolveStore(options));
+  if (!database.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm", ".lock"}) outputs.files.push_back({"store", database + suffix});
+  }
+  if (!run_id.empty()) {
+    outputs.replaced_folders = {{"output_dir", (output / "runs" / run_id).string()},
+                                {"models_dir", (ModelsFolder(options) / run_id).string()}};
+  }
+  return outputs;
+}
+
+// OUT/latest is the link segcast points at the newest run folder; anything else there is the
+// user's, and replacing it (or failing on it after the store commit) would lose data or leave
+// the run half-published.
+void RequireLatestIsOurs(const fs::path& output) {
+  const fs::path latest = output / kLatestRunName;
+  std::error_code error;
+  const fs::file_status status = fs::symlink_status(latest, error);
+  if (!fs::exists(status)) return;
+  if (fs::is_symlink(status)) {
+    const fs::path target = fs::read_symlink(latest, error);
+    if (!error && target.parent_path() == "runs") return;
+  }
+  const std::string what = fs::is_symlink(status)  ? "a symbolic link to " + fs::read_symlink(latest, error).string()
+                           : fs::is_directory(status) ? std::string("a folder")
+                                                      : std::string("a file");
+  throw InvalidArgument(
+      "is " + what + " that segcast did not make: segcast keeps " + latest.string() +
+          " as its link to the newest run folder (runs/<run id>) and will not replace it; move it "
+          "away or choose another output folder",
+      {.file = latest.string(), .field = "output_dir", .expected = "no " + std::string(kLatestRunName) +
+                                                                 " there, or segcast's link"});
+}
+
+// Run folders with a manifest: runs this output folder has published.
+int CountRunFolders(const fs::path& runs) {
+  int count = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(runs, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.empty() && name[0] != '.' && fs::is_regular_file(entry.path() / "manifest.json", error)) ++count;
+  }
+  return count;
+}
+
+// SQLite takes a zero-byte file for a new database. Beside earlier run folders such a file was
+// truncated or replaced: writing into it would silently start the history of runs again.
+void RefuseEmptiedStore(const std::string& connection, const fs::path& output) {
+  const std::string path = SqliteStorePath(connection);
+  std::error_code error;
+  if (path.empty() || !fs::is_regular_file(path, error) || fs::file_size(path, error) != 0 || error) return;
+  const int earlier = CountRunFolders(output / "runs");
+  if (earlier == 0) return;
+  throw DatabaseError("the store file is empty (0 bytes) while " + (output / "runs").string() +
+                          " holds " + std::to_string(earlier) +
+                          " earlier run" + (earlier == 1 ? "" : "s") +
+                          ": it was truncated or replaced, and segcast will not start a new history "
+                          "in it. To recover, move it aside (mv " + path + " " + path +
+                          ".empty) and run again: a new store is created, and the earlier runs "
+                          "stay whole in their run folders, which the dashboard reads (docs/store.md)",
+                      {.file = "sqlite:" + path});
+}
+
+// Removes the staging folders of a run that fails before publishing them (a full disk needs the
+// space back at once; the next run would only clean them up later).
+class StagingGuard {
+ public:
+  ~StagingGuard() {
+    if (published_) return;
+    std::error_code ignored;
+    for (const fs::path& folder : folders_) fs::remove_all(folder, ignored);
+  }
+  void Add(const fs::path& folder) { folders_.push_back(folder); }
+  void Published() { published_ = true; }
+
+ private:
+  std::vector<fs::path> folders_;
+  bool published_ = false;
+};
+
+// Stages, stores and publishes the run's outputs: the run folder and the model are staged, the
+// store commits, then both are swapped in and OUT/latest follows.
+void PublishOutputs(internal::RunState& state, ResultStore* store) {
+  const RunOptions& options = state.options;
+  RunResult& result = state.result;
+  const fs::path output(options.output_dir);
+  const fs::path runs = output / "runs";
+  const fs::path models = ModelsFolder(options);
+  StagingGuard guard;
+  try {
+    const fs::path staging = internal::MakeStagingDirectory(runs, result.run_id);
+    guard.Add(staging);
+    internal::WriteRunFiles(state, staging.string());
+    // The model is staged as well and swapped in after the store commit, with the run folder: a
+    // kill before the commit must leave the previous model, not one of a run that never completed.
+    const fs::path model_staging = internal::MakeStagingDirectory(models, result.run_id);
+    guard.Add(model_staging);
+    SaveModel(internal::MakeModel(state), model_staging);
+    if (store) store->WriteRun(internal::MakeStoredRun(state, staging.string()));
+    internal::PublishDirectory(staging, runs / result.run_id);
+    internal::PublishDirectory(model_staging, models / result.run_id);
+    guard.Published();
+    internal::PointSymlink(output / kLatestRunName, fs::path("runs") / result.run_id);
+  } catch (const fs::filesystem_error& error) {
+    if (!IsNoSpaceErrno(error.code().value())) throw;
+    throw NoSpaceError("writing the run's outputs failed: " + error.code().message() +
+                           "; free disk space (or raise the quota) and run again. Nothing was "
+                           "published: the previous run is intact",
+                       {.file = error.path1().string()});
+  }
+}
+
 }  // namespace
+
+void RefuseRunOverwrites(const RunOptions& options, const std::string& run_id,
+                         const std::vector<NamedPath>& more_inputs) {
+  std::vector<NamedPath> inputs = RunInputs(options);
+  inputs.insert(inputs.end(), more_inputs.begin(), more_inputs.end());
+  RefuseOutputsOverInputs(inputs, RunOutputs(options, run_id));
+}
 
 RunResult RunPipeline(const RunOptions& options) {
   const auto start = Clock::now();
   options.Validate();
+  RefuseRunOverwrites(options, options.run_id);
   const fs::path output(options.output_dir);
   fs::create_directories(output);
   internal::DirectoryLock directory_lock(output);
+  RequireLatestIsOurs(output);
 
   // The store and its lock come first: a busy store must fail before minutes of work.
   std::unique_ptr<ResultStore> store;
   std::unique_ptr<StoreLock> store_lock;
   if (options.store != "none") {
+    RefuseEmptiedStore(ResolveStore(options), output);
     store = OpenStore(ResolveStore(options));
     store_lock = store->AcquireRunLock("segcast run pid " + std::to_string(::getpid()));
   }
@@ -394,6 +536,8 @@ RunResult RunPipeline(const RunOptions& options) {
   IngestStage(state);
   PanelStage(state, state.transactions);
   state.result.run_id = options.run_id.empty() ? FormatDay(state.panel.as_of) : options.run_id;
+  // Publishing replaces OUT/runs/<run id> and the model folder whole: no input may live there.
+  RefuseRunOverwrites(options, state.result.run_id);
   ScaleStage(state);
   if (!options.previous.empty()) {
     state.previous = internal::LoadPreviousRun(options.previous, store.get(), state.scaler);
@@ -415,23 +559,11 @@ RunResult RunPipeline(const RunOptions& options) {
 
   StageClock outputs_clock(state, "outputs");
   RunResult& result = state.result;
-  const fs::path runs = output / "runs";
-  const fs::path staging = internal::MakeStagingDirectory(runs, result.run_id);
-  const fs::path models =
-      options.models_dir.empty() ? output / "models" : fs::path(options.models_dir);
-  result.run_dir = (runs / result.run_id).string();
-  result.model_dir = (models / result.run_id).string();
+  result.run_dir = (output / "runs" / result.run_id).string();
+  result.model_dir = (ModelsFolder(options) / result.run_id).string();
   result.store = store ? store->Describe() : "";
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  internal::WriteRunFiles(state, staging.string());
-  // The model is staged as well and swapped in after the store commit, with the run folder: a
-  // kill before the commit must leave the previous model, not one of a run that never completed.
-  const fs::path model_staging = internal::MakeStagingDirectory(models, result.run_id);
-  SaveModel(internal::MakeModel(state), model_staging);
-  if (store) store->WriteRun(internal::MakeStoredRun(state, staging.string()));
-  internal::PublishDirectory(staging, runs / result.run_id);
-  internal::PublishDirectory(model_staging, models / result.run_id);
-  internal::PointSymlink(output / "latest", fs::path("runs") / result.run_id);
+  PublishOutputs(state, store.get());
   outputs_clock.Finish("run " + result.run_id + " in " + result.run_dir +
                        (store ? ", store " + result.store : ""));
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

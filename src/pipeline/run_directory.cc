@@ -99,17 +99,29 @@ void PointSymlink(const fs::path& link, const fs::path& target) {
   }
   fs::remove(temporary, ignored);
   fs::create_directory_symlink(target, temporary);
-  fs::rename(temporary, link);
+  std::error_code error;
+  fs::rename(temporary, link, error);
+  if (error) {
+    fs::remove(temporary, ignored);  // no .tmp-link-* left behind
+    throw fs::filesystem_error("cannot point " + link.string() + " at " + target.string(), link,
+                               error);
+  }
 }
 
 void WriteFileAtomically(const fs::path& path, const std::string& content) {
   const fs::path temporary =
       path.parent_path() / (".tmp-" + path.filename().string() + "-" + std::to_string(::getpid()));
   {
+    errno = 0;
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     file << content;
     file.flush();
-    if (!file) throw InputError("cannot write file", {.file = temporary.string()});
+    if (!file) {
+      const int reason = errno;
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      ThrowWriteFailure("writing the file", temporary.string(), reason);
+    }
   }
   fs::rename(temporary, path);
 }

@@ -19,6 +19,8 @@ bool IsSafeRunId(const std::string& id) {
 
 }  // namespace
 
+bool IsReservedRunId(const std::string& run_id) { return run_id == kLatestRunName; }
+
 void RunOptions::Validate() const {
   ingest.Validate();
   panel.Validate();
@@ -56,6 +58,12 @@ void RunOptions::Validate() const {
     throw InvalidArgument("run id '" + run_id + "' cannot name a folder",
                           {.field = "run_id",
                            .expected = "1-128 characters of A-Z a-z 0-9 . _ - not starting with '.'"});
+  }
+  if (IsReservedRunId(run_id)) {
+    throw InvalidArgument("run id '" + run_id + "' is reserved: OUT/" + kLatestRunName +
+                              " and the dashboard use it for the newest run, so a run of that id "
+                              "could not be reached",
+                          {.field = "run_id", .expected = "another id"});
   }
   if (threads < 0) throw InvalidArgument("must be >= 0", {.field = "threads"});
 }

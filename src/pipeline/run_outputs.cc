@@ -1,4 +1,5 @@
 // The files of a run folder: CSV for tables, JSON for nested results, report.md, manifest.json.
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,11 +19,16 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void WriteJson(const fs::path& path, const json& value) {
+void WriteText(const fs::path& path, const std::string& text) {
+  errno = 0;  // a failed open or write sets it: a full disk becomes NoSpaceError
   std::ofstream out(path, std::ios::binary);
-  out << value.dump(2) << '\n';
-  if (!out) throw InputError("cannot write output file", {.file = path.string()});
+  if (!out) ThrowWriteFailure("creating the output file", path.string(), errno);
+  out << text;
+  out.flush();
+  if (!out) ThrowWriteFailure("writing the output file", path.string(), errno);
 }
+
+void WriteJson(const fs::path& path, const json& value) { WriteText(path, value.dump(2) + '\n'); }
 
 json Number(double value) { return std::isfinite(value) ? json(value) : json(); }
 
@@ -420,14 +426,8 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
                 std::string(MoveKindName(move.kind)), move.previous_revenue, move.current_revenue);
     }
   }
-  {
-    std::ofstream report(dir / "report.md", std::ios::binary);
-    report << RenderReportMarkdown(state);
-  }
-  {
-    std::ofstream manifest(dir / "manifest.json", std::ios::binary);
-    manifest << ManifestJson(state) << '\n';
-  }
+  WriteText(dir / "report.md", RenderReportMarkdown(state));
+  WriteText(dir / "manifest.json", ManifestJson(state) + '\n');
 }
 
 }  // namespace segcast::internal

@@ -179,6 +179,8 @@ SavedModel MakeModel(const RunState& state) {
           ? "zero"
           : "absent";
   model.scaler.method = model.options.scaling;
+  model.scaler.per_series = state.scaler.options.scaling == PanelScaling::kSeriesMinMax ||
+                            state.scaler.options.scaling == PanelScaling::kZNormalize;
   for (int feature = 0; feature < kLrfmFeatures; ++feature) {
     model.scaler.log1p[feature] = state.scaler.options.log1p_frequency_monetary &&
                                   (feature == kFrequency || feature == kMonetary);

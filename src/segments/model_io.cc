@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -173,6 +174,36 @@ void SyncPath(const std::filesystem::path& path) {
   ::close(descriptor);
 }
 
+// Assignment scales new customers by options.scaling with the scaler's figures: a scaler of
+// another method (an edited or mixed-up model.json) would put every customer in the wrong place
+// without an error.
+void RequireScalerMatchesScaling(const SavedModel& model) {
+  const std::string& scaling = model.options.scaling;
+  const bool per_series = scaling == "series-minmax" || scaling == "znorm";
+  Require(per_series || scaling == "none" || scaling == "feature-minmax", "options.scaling",
+          "\"none\", \"feature-minmax\", \"series-minmax\" or \"znorm\"");
+  const ScalerParameters& scaler = model.scaler;
+  if (scaler.method != scaling) {
+    throw InvalidArgument("the model's scaler is '" + PrintableText(scaler.method, 40) +
+                              "' but its option scaling is '" + scaling +
+                              "': the file was edited or mixed up; save the model again with "
+                              "`segcast run`",
+                          {.field = "scaler.method", .expected = "\"" + scaling + "\" (options.scaling)"});
+  }
+  // Models saved before per_series was recorded hold false for every method; true is only
+  // consistent with a per-series scaling.
+  Require(!scaler.per_series || per_series, "scaler.per_series",
+          "false with scaling \"" + scaling + "\"");
+  if (scaling == "feature-minmax") return;
+  // Without global parameters the scaler must be the identity: anything else was fitted for
+  // another scaling.
+  for (int feature = 0; feature < 4; ++feature) {
+    const std::string index = "[" + std::to_string(feature) + "]";
+    Require(scaler.center[feature] == 0.0, "scaler.center" + index, "0 with scaling \"" + scaling + "\"");
+    Require(scaler.scale[feature] == 1.0, "scaler.scale" + index, "1 with scaling \"" + scaling + "\"");
+  }
+}
+
 }  // namespace
 
 void ValidateModel(const SavedModel& model) {
@@ -193,6 +224,7 @@ void ValidateModel(const SavedModel& model) {
     Require(std::isfinite(model.scaler.scale[feature]) && model.scaler.scale[feature] > 0,
             "scaler.scale" + index, "finite and > 0");
   }
+  RequireScalerMatchesScaling(model);
   std::set<int32_t> ids;
   for (size_t index = 0; index < model.centroids.size(); ++index) {
     const ModelCentroid& centroid = model.centroids[index];
@@ -222,13 +254,14 @@ void SaveModel(const SavedModel& model, const std::filesystem::path& directory) 
   const std::filesystem::path temporary =
       directory / (std::string(".") + kModelFileName + ".tmp." + std::to_string(::getpid()));
   {
+    errno = 0;
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << ToJson(copy).dump(2) << "\n";
     out.flush();
     if (!out) {
+      const int reason = errno;
       std::filesystem::remove(temporary, error);
-      throw InputError("cannot write the model file",
-                       {.file = temporary.string(), .expected = "a writable directory"});
+      ThrowWriteFailure("writing the model file", temporary.string(), reason);
     }
   }
   // Durable before visible: the data reaches the disk before the rename publishes it, and the

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -22,12 +23,31 @@
 namespace segcast::internal {
 namespace {
 
+// SQLite's message, which may quote bytes of a damaged file: made printable.
+std::string DriverMessage(sqlite3* db) { return PrintableText(sqlite3_errmsg(db)); }
+
+// SQLITE_FULL: the disk (or the quota) is full; nothing was committed.
+[[noreturn]] void ThrowFull(sqlite3* db, const std::string& where) {
+  throw NoSpaceError("the SQLite store cannot grow (" + DriverMessage(db) +
+                         "): free disk space (or raise the quota) and run again; nothing was "
+                         "written",
+                     {.file = where});
+}
+
+// How to get out of a damaged store; the run folders keep every earlier run whole.
+std::string DamagedStoreMessage(const std::string& path, const std::string& problem) {
+  return "the SQLite store is damaged (" + problem +
+         "); segcast will not write into it. To recover, move it aside (mv " + path + " " + path +
+         ".damaged, with its -wal and -shm files if present) and run again: a new store is "
+         "created, and every earlier run stays whole in its run folder (OUT/runs/<run id>), which "
+         "the dashboard reads (docs/store.md)";
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql, const std::string& where) : db_(db) {
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) {
-      throw DatabaseError(std::string("cannot prepare a statement: ") + sqlite3_errmsg(db),
-                          {.file = where});
+      throw DatabaseError("cannot prepare a statement: " + DriverMessage(db), {.file = where});
     }
   }
   ~Statement() { sqlite3_finalize(statement_); }
@@ -47,14 +67,15 @@ class Statement {
       status = sqlite3_bind_null(statement_, index);
     }
     if (status != SQLITE_OK)
-      throw DatabaseError(std::string("cannot bind a parameter: ") + sqlite3_errmsg(db_));
+      throw DatabaseError("cannot bind a parameter: " + DriverMessage(db_));
   }
   //! True when a row is available.
   bool Step() {
     const int status = sqlite3_step(statement_);
     if (status == SQLITE_ROW) return true;
     if (status == SQLITE_DONE) return false;
-    throw DatabaseError(std::string(sqlite3_errmsg(db_)));
+    if (status == SQLITE_FULL) ThrowFull(db_, "");
+    throw DatabaseError(DriverMessage(db_));
   }
   void Reset() {
     sqlite3_reset(statement_);
@@ -103,7 +124,7 @@ class SqliteStore : public ResultStore {
         sqlite3_open_v2(path_.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (status != SQLITE_OK) {
-      const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status);
+      const std::string reason = PrintableText(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status));
       sqlite3_close(db_);
       db_ = nullptr;
       throw DatabaseError("cannot open the SQLite store: " + reason,
@@ -124,6 +145,7 @@ class SqliteStore : public ResultStore {
  private:
   void Initialise() {
     sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout_seconds * 1000));
+    CheckIntegrity();
     Execute("PRAGMA foreign_keys = ON");
     // WAL lets a dashboard read while a run writes.
     if (path_ != ":memory:") Execute("PRAGMA journal_mode = WAL");
@@ -171,6 +193,11 @@ class SqliteStore : public ResultStore {
         }
       }
       Execute("COMMIT");
+    } catch (const NoSpaceError& error) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw NoSpaceError("writing run '" + run.info.run_id + "' failed, nothing was changed: " +
+                             error.message(),
+                         {.file = Describe()});
     } catch (const Error& error) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw DatabaseError(
@@ -286,9 +313,10 @@ class SqliteStore : public ResultStore {
   void Execute(const std::string& sql) {
     char* message = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string text = message ? message : "unknown error";
+      std::string text = PrintableText(message ? message : "unknown error");
       sqlite3_free(message);
       const int code = sqlite3_errcode(db_);
+      if (code == SQLITE_FULL) ThrowFull(db_, Describe());
       if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
         throw BusyError("the SQLite store stayed busy for " +
                             std::to_string(options_.busy_timeout_seconds) + " s: " + text,
@@ -296,6 +324,40 @@ class SqliteStore : public ResultStore {
       }
       throw DatabaseError(text, {.file = Describe()});
     }
+  }
+
+  // PRAGMA quick_check reads every page (O(N), without the index cross-checks of
+  // integrity_check): a damaged store is refused before a run adds rows to it, not found later
+  // by a reader. A file that is not a database at all fails the same way.
+  void CheckIntegrity() {
+    if (path_ == ":memory:") return;
+    std::vector<std::string> problems;
+    char* message = nullptr;
+    const auto collect = [](void* sink, int columns, char** values, char**) {
+      if (columns > 0 && values[0] != nullptr) static_cast<std::vector<std::string>*>(sink)->push_back(values[0]);
+      return 0;
+    };
+    const int status = sqlite3_exec(db_, "PRAGMA quick_check", collect, &problems, &message);
+    std::string text = message ? message : "";
+    sqlite3_free(message);
+    if (status == SQLITE_BUSY || status == SQLITE_LOCKED) {
+      throw BusyError("the SQLite store stayed busy for " +
+                          std::to_string(options_.busy_timeout_seconds) + " s: " + PrintableText(text),
+                      {.file = Describe()});
+    }
+    if (status != SQLITE_OK) {
+      throw DatabaseError(DamagedStoreMessage(path_, "it cannot be read: " + PrintableText(text)),
+                          {.file = Describe()});
+    }
+    if (problems.size() == 1 && problems[0] == "ok") return;
+    std::string first = problems.empty() ? "no answer" : problems[0];
+    // SQLite puts "*** in database main ***" on a line of its own: one line reads better.
+    std::replace(first.begin(), first.end(), '\n', ' ');
+    throw DatabaseError(
+        DamagedStoreMessage(path_, "PRAGMA quick_check reports " + std::to_string(problems.size()) +
+                                       " problem" + (problems.size() == 1 ? "" : "s") + ", the first: " +
+                                       PrintableText(first, 120)),
+        {.file = Describe()});
   }
 
   void DeleteRows(const std::string& run_id) {

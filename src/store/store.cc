@@ -16,14 +16,26 @@ void StoreOptions::Validate() const {
     throw InvalidArgument("out of range", {.field = "batch_rows", .expected = "1 to 500"});
 }
 
-std::unique_ptr<ResultStore> OpenStore(const std::string& connection, const StoreOptions& options) {
-  options.Validate();
-  if (connection.rfind("postgresql://", 0) == 0 || connection.rfind("postgres://", 0) == 0) {
-    return internal::OpenPostgresStore(connection, options);
-  }
+namespace {
+
+bool IsPostgres(const std::string& connection) {
+  return connection.rfind("postgresql://", 0) == 0 || connection.rfind("postgres://", 0) == 0;
+}
+
+}  // namespace
+
+std::string SqliteStorePath(const std::string& connection) {
+  if (IsPostgres(connection)) return "";
   std::string path = connection.rfind("sqlite:", 0) == 0 ? connection.substr(7) : connection;
   // "sqlite:///abs/path" is the URI spelling some tools use; accept it as the plain path.
   if (path.rfind("//", 0) == 0) path = path.substr(2);
+  return path;
+}
+
+std::unique_ptr<ResultStore> OpenStore(const std::string& connection, const StoreOptions& options) {
+  options.Validate();
+  if (IsPostgres(connection)) return internal::OpenPostgresStore(connection, options);
+  const std::string path = SqliteStorePath(connection);
   if (path.empty()) {
     throw InvalidArgument(
         "no database path given",

@@ -448,10 +448,10 @@ std::string SchemaUpgradeProblem(const std::string& recorded) {
   try {
     version = std::stoi(recorded);
   } catch (const std::exception&) {
-    return "the store records schema_version '" + recorded + "', not a number";
+    return "the store records schema_version '" + PrintableText(recorded, 40) + "', not a number";
   }
   if (version > kSchemaVersion) {
-    return "the store has schema version " + recorded + ", newer than this segcast's " +
+    return "the store has schema version " + PrintableText(recorded, 40) + ", newer than this segcast's " +
            std::to_string(kSchemaVersion) + ": use a newer segcast";
   }
   return "";

@@ -114,7 +114,24 @@ def run_case(binary, corpus, work, index, fields):
         path, skip = make_special(case, work)
     else:
         path, skip = os.path.join(corpus, case), None
-    arguments = [argument.replace("{out}", out) for argument in command.split()]
+    # {copy}: a copy of the case in the work folder, which the command must leave as it was
+    # (cases that would write over their input never touch the corpus); {symlink} and
+    # {hardlink}: a symbolic and a hard link to that copy; {corpus}: the corpus folder.
+    copy = None
+    if "{copy}" in command:
+        copy = os.path.join(work, "copy_%d" % index, os.path.basename(path))
+        os.makedirs(os.path.dirname(copy))
+        shutil.copyfile(path, copy)
+        os.symlink(copy, copy + ".symlink")
+        os.link(copy, copy + ".hardlink")
+        path = copy
+        with open(copy, "rb") as handle:
+            original = handle.read()
+    arguments = [argument.replace("{out}", out).replace("{corpus}", corpus)
+                 for argument in command.split()]
+    if copy is not None:
+        arguments = [argument.replace("{copy}", copy).replace("{symlink}", copy + ".symlink")
+                     .replace("{hardlink}", copy + ".hardlink") for argument in arguments]
     arguments = [path if argument == "{}" else argument for argument in arguments]
     full = [binary] + arguments
     rejects_path = os.path.join(work, "rejects_%d.csv" % index)
@@ -138,7 +155,12 @@ def run_case(binary, corpus, work, index, fields):
         problems.append("crashed or internal error")
     kind, _, spec = expect.partition(" ")
     if kind == "counts":
+        # "counts k=v ... || A | B": the counts, and substrings stderr must contain.
+        spec, _, also = spec.partition(" || ")
         check_counts(spec, stdout, problems)
+        for needle in filter(None, (item.strip() for item in also.split(" | "))):
+            if needle.replace("{file}", path) not in stderr:
+                problems.append("stderr lacks '%s'" % needle)
     elif kind == "error":
         for needle in spec.split(" | "):
             needle = needle.strip().replace("{file}", path)
@@ -148,6 +170,10 @@ def run_case(binary, corpus, work, index, fields):
         problems.append("bad expect column: " + expect)
     if rejects:
         check_rejects(rejects, rejects_path, problems)
+    if copy is not None:
+        with open(copy, "rb") as handle:
+            if handle.read() != original:
+                problems.append("the input was changed")
     if problems:
         last = stderr.strip().splitlines()[-1:] if stderr.strip() else [""]
         return "FAIL", "; ".join(problems) + " | stderr: " + last[0][:300]

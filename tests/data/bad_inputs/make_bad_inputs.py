@@ -8,6 +8,7 @@ need the file system at test time (a 1 MB field, a directory, an unreadable file
 are made by tests/integration/bad_inputs.py itself. Run: /usr/bin/python3 make_bad_inputs.py
 """
 import gzip
+import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -161,3 +162,22 @@ write("series_missing_value.ts", "@univariate true\n@classLabel false\n@data\n1,
 write("series_ragged_dims.ts", "@dimensions 2\n@classLabel false\n@data\n1,2:3,4\n1,2,3:4,5\n")
 write("series_repeated_step.csv", "id,step,value\nc1,0,1\nc1,1,2\nc1,1,3\nc2,0,4\n")
 write("series_nan_step.csv", "id,step,value\nc1,0,1\nc1,1,nan\nc2,0,4\n")
+GAPS = open(os.path.join(HERE, "series_gaps.csv")).read()
+# Well-formed months whose years the calendar cannot hold (it starts at 1400), and an empty id.
+write("series_year_1200.csv", GAPS + "s1,1200-03,11\ns1,1399-12,11\n")
+write("series_empty_id.csv", GAPS + ",2012-03,11\n")
+write("series_empty_id_steps.csv", "id,step,value\na,0,1\n,1,2\nb,0,3\nb,1,4\n")
+
+# --- a saved model (segcast assign -m) whose scaler was fitted by feature-minmax while its
+# option says znorm: assign would scale new customers one way and compare them with centroids
+# scaled the other ---
+write("model_scaler_mismatch.json", json.dumps({
+    "format_version": 1, "segcast_version": "0.1.0", "run_id": "2011-12-10", "as_of": "2011-12-10",
+    "options": {"metric": "dtw", "band": -1, "k": 2, "window": 0, "scaling": "znorm",
+                "pre_acquisition": "absent"},
+    "scaler": {"method": "feature-minmax", "per_series": False, "features": ["L", "R", "F", "M"],
+               "log1p": [False, False, True, True], "center": [0.0, 0.0, 0.0, 0.0],
+               "scale": [373.0, 373.0, 2.3, 8.1]},
+    "centroids": [{"segment_id": 0, "name": "A", "evidence": "", "months": 1, "values": [[0.5, 0.1, 0.2, 0.3]]},
+                  {"segment_id": 1, "name": "B", "evidence": "", "months": 1, "values": [[0.1, 0.9, 0.0, 0.1]]}]},
+    indent=2) + "\n")

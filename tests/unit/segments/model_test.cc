@@ -31,8 +31,8 @@ SavedModel ExampleModel() {
   model.options.band = 2;
   model.options.k = 2;
   model.options.window = 12;
-  model.options.scaling = "zscore";
-  model.scaler.method = "zscore";
+  model.options.scaling = "feature-minmax";
+  model.scaler.method = "feature-minmax";
   model.scaler.log1p = {false, false, true, true};
   model.scaler.center = {300.5, 90.25, 0.1, 4.75};
   model.scaler.scale = {120.0, 60.0, 0.5, 1.25};
@@ -92,9 +92,9 @@ TEST_CASE("a saved model loads back identical", "[segments][model]") {
   CHECK(loaded.options.band == 2);
   CHECK(loaded.options.k == 2);
   CHECK(loaded.options.window == 12);
-  CHECK(loaded.options.scaling == "zscore");
+  CHECK(loaded.options.scaling == "feature-minmax");
   CHECK(loaded.options.pre_acquisition == "absent");
-  CHECK(loaded.scaler.method == "zscore");
+  CHECK(loaded.scaler.method == "feature-minmax");
   CHECK_FALSE(loaded.scaler.per_series);
   CHECK(loaded.scaler.log1p == model.scaler.log1p);
   CHECK(loaded.scaler.center == model.scaler.center);
@@ -183,11 +183,48 @@ TEST_CASE("ApplyScaler follows the documented formula", "[segments][model]") {
 TEST_CASE("a per-series scaler round-trips", "[segments][model]") {
   const fs::path directory = TemporaryDirectory("per_series");
   SavedModel model = ExampleModel();
+  model.options.scaling = "znorm";
   model.scaler.method = "znorm";
   model.scaler.per_series = true;
+  model.scaler.center = {0, 0, 0, 0};
+  model.scaler.scale = {1, 1, 1, 1};
   SaveModel(model, directory);
   SavedModel loaded = LoadModel(directory);
   CHECK(loaded.scaler.per_series);
   CHECK(loaded.scaler.method == "znorm");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("a model whose scaler does not match its scaling option is refused", "[segments][model]") {
+  const fs::path directory = TemporaryDirectory("scaler_mismatch");
+  SaveModel(ExampleModel(), directory);
+  const std::string good = ReadText(directory / "model.json");
+
+  // The scaler was fitted by feature-minmax, the option says znorm: assign would scale each
+  // customer's series on its own and ignore the fitted figures.
+  WriteText(directory / "model.json",
+            Replace(good, "\"scaling\": \"feature-minmax\"", "\"scaling\": \"znorm\""));
+  ConfigError method = LoadError(directory);
+  CHECK(method.location().field == "scaler.method");
+  CHECK(method.message().find("the model's scaler is 'feature-minmax' but its option scaling is 'znorm'") == 0);
+
+  // Both say none, but the scaler holds min-max figures: not the identity that "none" means.
+  std::string none = Replace(good, "\"scaling\": \"feature-minmax\"", "\"scaling\": \"none\"");
+  none = Replace(none, "\"method\": \"feature-minmax\"", "\"method\": \"none\"");
+  WriteText(directory / "model.json", none);
+  CHECK(LoadError(directory).location().field == "scaler.center[0]");
+
+  // A per-series flag with a global scaling.
+  WriteText(directory / "model.json",
+            Replace(good, "\"per_series\": false", "\"per_series\": true"));
+  CHECK(LoadError(directory).location().field == "scaler.per_series");
+
+  WriteText(directory / "model.json",
+            Replace(good, "\"scaling\": \"feature-minmax\"", "\"scaling\": \"zscore\""));
+  CHECK(LoadError(directory).location().field == "options.scaling");
+
+  // The saved model itself loads: the checks refuse only what differs.
+  WriteText(directory / "model.json", good);
+  CHECK(LoadModel(directory).options.scaling == "feature-minmax");
   fs::remove_all(directory);
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "segcast/error.h"
@@ -219,5 +220,54 @@ TEST_CASE("SQLite: a run of the bundled sample stores clv.csv's rows as customer
           "[store][sqlite][customer_values]") {
   const fs::path directory = FreshDirectory("sample_values");
   testing::CheckSampleRunValues("sqlite:" + (directory / "segcast.db").string(), directory / "out");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("a damaged SQLite store is refused on open, with the way to recover", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("damaged");
+  const std::string path = (directory / "segcast.db").string();
+  {
+    auto store = OpenStore(path);
+    for (int run = 0; run < 4; ++run) store->WriteRun(testing::ExampleRun("r" + std::to_string(run), 300, 1.0));
+  }
+  const auto size = fs::file_size(path);
+  REQUIRE(size > 16 * 4096);
+  {
+    // Garbage over b-tree pages in the middle of the file (page 1, the header, stays).
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(size / 4 / 4096 * 4096));
+    for (uintmax_t index = 0; index < size / 2; ++index) file.put(static_cast<char>((index * 37 + 11) % 256));
+  }
+  const auto damaged_time = fs::last_write_time(path);
+  try {
+    OpenStore(path);
+    FAIL("a damaged store was opened");
+  } catch (const DatabaseError& error) {
+    const std::string message = error.what();
+    CHECK(message.rfind("sqlite:" + path + ": the SQLite store is damaged (", 0) == 0);
+    CHECK(message.find("mv " + path + " " + path + ".damaged") != std::string::npos);
+    CHECK(message.find("segcast will not write into it") != std::string::npos);
+    for (char c : message) CHECK_FALSE((static_cast<unsigned char>(c) < 0x20 || c == 0x7f));
+  }
+  CHECK(fs::last_write_time(path) == damaged_time);
+
+  // Not a database at all: the same refusal.
+  const std::string garbage = (directory / "garbage.db").string();
+  { std::ofstream(garbage, std::ios::binary) << std::string(8192, '\x1b'); }
+  CHECK_THROWS_WITH(OpenStore(garbage), Catch::Contains("the SQLite store is damaged (it cannot be read: "));
+  fs::remove_all(directory);
+}
+
+TEST_CASE("bytes of a store's schema_version are printed escaped", "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("raw_bytes");
+  const std::string path = (directory / "segcast.db").string();
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE segcast_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "INSERT INTO segcast_meta VALUES ('schema_version', '9' || char(27) || '[2J' || char(7));",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK_THROWS_WITH(OpenStore(path), Catch::Contains("the store has schema version 9\\x1B[2J\\x07, newer"));
   fs::remove_all(directory);
 }

@@ -12,6 +12,7 @@
 #include "segcast/pipeline.h"
 
 using namespace segcast;
+using segcast::internal::OptionsJson;
 namespace fs = std::filesystem;
 
 TEST_CASE("run configs: the ingest row options and their manifest entries", "[pipeline][config]") {

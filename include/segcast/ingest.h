@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,15 +45,32 @@ enum class RejectReason : int {
   kUnparseableNumber,     //!< "unparseable_number": quantity, price or amount is not a finite
                           //!< number, or quantity x price overflows
   kNonPositiveQuantity,   //!< "non_positive_quantity": quantity <= 0
-  kNonPositivePrice,      //!< "non_positive_price": price or amount <= 0
+  kNegativePrice,         //!< "negative_price": price or amount < 0 (an adjustment, not a sale)
+  kZeroPrice,             //!< "zero_price": price or amount is 0 (or -0): a free item, no revenue
   kUnparseableDate,       //!< "unparseable_date": not a date in a known format, or not a real
                           //!< date (2011-02-30) or time (25:00)
-  kDuplicate,             //!< "duplicate": every field equal to an earlier accepted row's
+  kDuplicate,             //!< "duplicate": every field equal to an earlier accepted row's, when
+                          //!< duplicates are dropped (IngestOptions::duplicates)
+  kCancelledByLaterInvoice,  //!< "cancelled_by_later_invoice": with net_cancellations, every unit
+                             //!< of the row is cancelled by later cancellation invoices
 };
-inline constexpr int kRejectReasonCount = 8;
+inline constexpr int kRejectReasonCount = 10;
 
 //! snake_case name of a reason, as in reports and rejects files.
 std::string_view RejectReasonName(RejectReason reason);
+
+//! What happens to a row whose every field equals an earlier accepted row's.
+enum class DuplicateRule {
+  //! Drop it when the log has an invoice column (an order id repeated with the same line is a
+  //! copy); keep it when it has none (identical rows are then repeat purchases).
+  kAuto,
+  kDrop,  //!< "drop": always rejected as `duplicate`
+  kKeep,  //!< "keep": always accepted, as a purchase of its own
+};
+//! "auto", "drop", "keep".
+std::string_view DuplicateRuleName(DuplicateRule rule);
+//! Inverse of DuplicateRuleName; nullopt for any other text.
+std::optional<DuplicateRule> ParseDuplicateRule(std::string_view name);
 
 //! Options of Ingest(). Defaults read an Online Retail log with every core.
 struct IngestOptions {
@@ -69,6 +87,22 @@ struct IngestOptions {
   std::string addresses_path;
   //! Column of the joined tables that holds the customer id. Default "customer_id".
   std::string join_key = "customer_id";
+  //! Exact duplicate rows: dropped, kept, or (kAuto) dropped only when the log has an invoice
+  //! column. Default kAuto.
+  DuplicateRule duplicates = DuplicateRule::kAuto;
+  //! Net cancellations against the purchases they cancel: each row of a cancellation invoice
+  //! (invoice starting with the cancel prefix) takes its units off the accepted rows of the same
+  //! customer and product (ColumnMapping::product) that come earlier in the file, latest first;
+  //! a row left with no units is rejected as `cancelled_by_later_invoice`, a row left with some
+  //! keeps them (revenue scaled to match). Needs invoice, product and a cancel prefix; otherwise
+  //! nothing is matched. Default false: purchases stay as sold and the report lists the largest
+  //! cancelled amounts left in revenue (IngestReport::cancellations).
+  bool net_cancellations = false;
+  //! Normalise customer ids: an id made of digits, optionally followed by '.' and zeros
+  //! ("00017850", "17850.0"), becomes its integer without leading zeros ("17850"); other ids are
+  //! kept as they are. Applied to the log and to the joined tables' key column. Surrounding
+  //! spaces and tabs are trimmed from every id whatever this says. Default false.
+  bool normalise_customer_ids = false;
   //! Keep every rejected row (line, reason, field, raw text) in IngestResult::rejects.
   bool collect_rejects = false;
   //! Parser threads; 0 = every core. The result is the same for any value.
@@ -90,6 +124,16 @@ struct RejectedRow {
   RejectReason reason = RejectReason::kMalformedRow;
   std::string field;        //!< header name of the offending column ("" for whole-row reasons)
   std::string record;       //!< the row as it appears in the file, without its line break
+};
+
+//! One cancellation row matched against earlier purchases (IngestReport::Cancellations).
+struct CancelledAmount {
+  int64_t line = 0;              //!< line of the cancellation row
+  std::string invoice;           //!< the cancellation invoice, e.g. "C581484"
+  std::string customer;          //!< the customer id
+  std::string original_invoice;  //!< invoice of the latest purchase row it matched
+  double quantity = 0;           //!< units matched (at most the units it cancels)
+  double revenue = 0;            //!< revenue of those units, at the purchases' prices
 };
 
 //! Row accounting and a profile of the accepted rows.
@@ -116,6 +160,19 @@ struct IngestReport {
     int64_t matched_customers = 0;
   };
   std::vector<Join> joins;
+  //! Duplicate rule applied: "drop" or "keep" (kAuto resolved against the log's columns).
+  std::string duplicates;
+  //! Cancellation rows (with a customer) matched against earlier purchases of the same customer
+  //! and product; filled whether or not they were netted.
+  struct Cancellations {
+    bool netted = false;      //!< IngestOptions::net_cancellations was on and could be applied
+    int64_t rows = 0;         //!< cancellation rows that matched at least one purchase row
+    double quantity = 0;      //!< units matched
+    double revenue = 0;       //!< revenue of the matched units: still in the table unless netted
+    //! The three largest matches by revenue (ties by line), largest first.
+    std::vector<CancelledAmount> largest;
+  };
+  Cancellations cancellations;
   int threads = 0;                  //!< parser threads used
   double seconds = 0;               //!< wall time of Ingest()
 

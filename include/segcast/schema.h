@@ -51,6 +51,9 @@ struct ColumnMapping {
   std::string status;
   //! Country column. Optional.
   std::string country;
+  //! Product (stock code) column. Optional: used only to match cancellations with the purchases
+  //! they cancel (IngestOptions::net_cancellations).
+  std::string product;
   //! Invoices starting with this prefix are cancellations; "" disables the rule. Default "".
   std::string cancel_prefix;
   //! The one status value (compared case-insensitively) that is not a cancellation.
@@ -71,7 +74,7 @@ std::optional<SchemaPreset> ParsePresetName(std::string_view name);
 std::string PresetNames();
 
 //! Parses "role=Column,role=Column,..." with roles customer, date, invoice, quantity, price,
-//! amount, status, country, cancel_prefix, accepted_status. Throws InvalidArgument (field
+//! amount, status, country, product, cancel_prefix, accepted_status. Throws InvalidArgument (field
 //! "columns") on an unknown role or a missing '='. The result is not validated.
 ColumnMapping ParseColumnMapping(std::string_view spec);
 

@@ -33,7 +33,8 @@ PRESETS = {
                  country=None, cancel_prefix=""),
 }
 REASONS = ["malformed_row", "missing_customer", "cancelled", "unparseable_number",
-           "non_positive_quantity", "non_positive_price", "unparseable_date", "duplicate"]
+           "non_positive_quantity", "negative_price", "zero_price", "unparseable_date", "duplicate",
+           "cancelled_by_later_invoice"]
 EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -170,13 +171,15 @@ def main():
         reject(np.isnan(quantity), 3)
     reject(np.isnan(price), 3)
     reject(quantity <= 0, 4)
-    reject(price <= 0, 5)
+    reject(price < 0, 5)
+    reject(price == 0, 6)
     days = per_unique(frame[col["date"]], parse_days, np.nan)
-    reject(np.isnan(days), 6)
+    reject(np.isnan(days), 7)
     clean = reason < 0
     duplicate = np.zeros(rows_read, dtype=bool)
-    duplicate[clean] = frame[clean].duplicated(keep="first").to_numpy()
-    reject(duplicate, 7)
+    if roles["invoice"]:  # segcast's default: identical rows without an order id are repeat purchases
+        duplicate[clean] = frame[clean].duplicated(keep="first").to_numpy()
+    reject(duplicate, 8)
     accepted = reason < 0
 
     rows = pd.DataFrame({

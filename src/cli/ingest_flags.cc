@@ -56,6 +56,15 @@ void AddIngestFlags(CLI::App& command, IngestFlags& flags) {
                      "Second per-customer table left-joined on --join-key (e.g. KPMG CustomerAddress)");
   command.add_option("--join-key", flags.join_key, "Customer id column of the joined tables")->capture_default_str();
   command.add_option("--rejects", flags.rejects, "Write every rejected row (line, reason, field, record) here");
+  command.add_option("--duplicates", flags.duplicates,
+                     "Exact duplicate rows: drop, keep, or auto (drop when the log has an invoice column, "
+                     "keep when it has none)")
+      ->capture_default_str();
+  command.add_flag("--net-cancellations", flags.net_cancellations,
+                   "Take cancellation invoices' units off the earlier purchases of the same customer and "
+                   "product (rows left with none: cancelled_by_later_invoice)");
+  command.add_flag("--normalise-customer-ids", flags.normalise_customer_ids,
+                   "Read numeric customer ids as integers: 017850, 17850.0 and 17850 are one customer");
   command.add_option("--threads", flags.threads, "Parser threads; 0 = every core")->capture_default_str();
   command.add_flag("--json", flags.json, "Print a machine-readable summary on stdout");
 }
@@ -97,6 +106,14 @@ IngestResult RunIngest(const IngestFlags& flags) {
   options.demographics_path = flags.demographics;
   options.addresses_path = flags.addresses;
   options.join_key = flags.join_key;
+  std::optional<DuplicateRule> duplicates = ParseDuplicateRule(flags.duplicates);
+  if (!duplicates) {
+    throw InvalidArgument("unknown duplicate rule '" + flags.duplicates + "'",
+                          {.field = "--duplicates", .expected = "auto, drop or keep"});
+  }
+  options.duplicates = *duplicates;
+  options.net_cancellations = flags.net_cancellations;
+  options.normalise_customer_ids = flags.normalise_customer_ids;
   options.threads = flags.threads;
   options.collect_rejects = !flags.rejects.empty();
   bool terminal = isatty(STDERR_FILENO) == 1;

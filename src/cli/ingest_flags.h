@@ -24,6 +24,9 @@ struct IngestFlags {
   std::string addresses;
   std::string join_key = "customer_id";
   std::string rejects;
+  std::string duplicates = "auto";
+  bool net_cancellations = false;
+  bool normalise_customer_ids = false;
   int threads = 0;
   bool json = false;
 };

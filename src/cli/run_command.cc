@@ -23,6 +23,9 @@ struct RunFlags {
   std::string schema;
   std::string demographics;
   std::string addresses;
+  std::string duplicates;
+  bool net_cancellations = false;
+  bool normalise_customer_ids = false;
   std::string as_of;
   int window = 0;
   int k = 0;
@@ -82,6 +85,16 @@ RunOptions ToOptions(const RunCommand& run) {
   }
   if (run.Given("--demographics")) options.ingest.demographics_path = flags.demographics;
   if (run.Given("--addresses")) options.ingest.addresses_path = flags.addresses;
+  if (run.Given("--duplicates")) {
+    const auto rule = ParseDuplicateRule(flags.duplicates);
+    if (!rule) {
+      throw InvalidArgument("unknown duplicate rule '" + flags.duplicates + "'",
+                            {.field = "--duplicates", .expected = "auto, drop or keep"});
+    }
+    options.ingest.duplicates = *rule;
+  }
+  if (flags.net_cancellations) options.ingest.net_cancellations = true;
+  if (flags.normalise_customer_ids) options.ingest.normalise_customer_ids = true;
   if (run.Given("--as-of")) {
     const auto day = ParseIsoDay(flags.as_of);
     if (!day) {
@@ -219,6 +232,12 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--schema", flags.schema, "Column preset: " + PresetNames());
   command->add_option("--demographics", flags.demographics, "Per-customer table to left-join");
   command->add_option("--addresses", flags.addresses, "Second per-customer table to left-join");
+  command->add_option("--duplicates", flags.duplicates,
+                      "Exact duplicate rows: drop, keep, or auto (default: drop when the log has an invoice column)");
+  command->add_flag("--net-cancellations", flags.net_cancellations,
+                    "Take cancellation invoices' units off the earlier purchases they cancel");
+  command->add_flag("--normalise-customer-ids", flags.normalise_customer_ids,
+                    "Read numeric customer ids as integers (017850 = 17850.0 = 17850)");
   command->add_option("--as-of", flags.as_of, "Reference date YYYY-MM-DD (default: day after the last purchase)");
   command->add_option("--window", flags.window, "Keep only the last N months (0 = all)");
   command->add_option("-k,--k", flags.k, "Fixed number of segments (default: choose in --k-range)");

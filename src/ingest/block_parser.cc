@@ -7,7 +7,9 @@
 #include "ingest/record_cursor.h"
 #include "ingest/text_util.h"
 
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include "segcast/error.h"
 
 #if defined(__SSE2__)
@@ -158,10 +160,12 @@ class RowParser {
       Reject(RejectReason::kMissingCustomer, layout_.customer, raw, record.line);
       return;
     }
+    if (layout_.normalise_customers) customer = NormaliseCustomerId(customer);
     if (layout_.invoice >= 0 && !layout_.cancel_prefix.empty() &&
         TrimSpaces(fields_[layout_.invoice]).substr(0, layout_.cancel_prefix.size()) ==
             layout_.cancel_prefix) {
       Reject(RejectReason::kCancelled, layout_.invoice, raw, record.line);
+      KeepCancellation(customer, record.line);
       return;
     }
     if (layout_.status >= 0 &&
@@ -191,8 +195,14 @@ class RowParser {
       Reject(RejectReason::kNonPositiveQuantity, layout_.quantity, raw, record.line);
       return;
     }
-    if (price <= 0) {
-      Reject(RejectReason::kNonPositivePrice, price_column, raw, record.line);
+    // A free item (price 0) and an accounting adjustment (price < 0) are different stories, so
+    // they get different names; -0 is a zero.
+    if (price < 0) {
+      Reject(RejectReason::kNegativePrice, price_column, raw, record.line);
+      return;
+    }
+    if (price == 0) {
+      Reject(RejectReason::kZeroPrice, price_column, raw, record.line);
       return;
     }
     std::optional<Day> day = dates_.Parse(fields_[layout_.date]);
@@ -214,11 +224,25 @@ class RowParser {
     out_.price.push_back(price);
     out_.revenue.push_back(layout_.price >= 0 ? quantity * price : price);
     out_.line.push_back(record.line);
-    out_.key.push_back(key_ready_ ? key_ : HashRow(raw));
+    if (layout_.hash_rows) out_.key.push_back(key_ready_ ? key_ : HashRow(raw));
+    if (layout_.match_cancellations) out_.product.push_back(ProductKey(TrimSpaces(fields_[layout_.product])));
     if (collect_) {
       out_.text_begin.push_back(static_cast<size_t>(raw.data() - text_base_));
       out_.text_size.push_back(raw.size());
     }
+  }
+
+  // A cancellation row is rejected like any other; with matching on, its customer, product and
+  // units are also kept. A quantity that is not a number, or 0, cancels nothing.
+  void KeepCancellation(std::string_view customer, int64_t line) {
+    if (!layout_.match_cancellations) return;
+    double quantity = 1;
+    if (layout_.quantity >= 0 && !ParseNumber(fields_[layout_.quantity], quantity)) return;
+    if (quantity == 0) return;
+    out_.cancellations.push_back(CancellationRow{line, std::string(customer),
+                                                 std::string(TrimSpaces(fields_[layout_.invoice])),
+                                                 ProductKey(TrimSpaces(fields_[layout_.product])),
+                                                 std::fabs(quantity)});
   }
 
   void Reject(RejectReason reason, int column, std::string_view raw, int64_t line) {
@@ -290,8 +314,12 @@ ColumnLayout ResolveLayout(const ColumnMapping& mapping, const std::vector<std::
   resolve(mapping.amount, layout.amount);
   resolve(mapping.status, layout.status);
   resolve(mapping.country, layout.country);
+  // A preset's product column only serves cancellation matching: a log without it is still read.
+  if (schema_name == "generic" || FindColumn(header, mapping.product) >= 0) resolve(mapping.product, layout.product);
   return layout;
 }
+
+uint64_t ProductKey(std::string_view product) { return std::hash<std::string_view>()(product); }
 
 int32_t LocalDictionary::Id(std::string_view text) {
   if (last_id_ >= 0 && text == last_) return last_id_;
@@ -326,6 +354,8 @@ void ParsedBlock::Clear() {
   revenue.clear();
   line.clear();
   key.clear();
+  product.clear();
+  cancellations.clear();
   text_begin.clear();
   text_size.clear();
   customer_names.clear();
@@ -351,7 +381,8 @@ void ParseBlock(const Block& block, size_t offset, int64_t line, const ColumnLay
   ReserveHuge(out.price, expected_rows);
   ReserveHuge(out.revenue, expected_rows);
   ReserveHuge(out.line, expected_rows);
-  ReserveHuge(out.key, expected_rows);
+  if (layout.hash_rows) ReserveHuge(out.key, expected_rows);
+  if (layout.match_cancellations) ReserveHuge(out.product, expected_rows);
   RowParser parser(layout, collect_rejects, out, split_path == SplitPath::kLibcsvOnly);
   const char* data = block.text().data();
   const size_t size = block.text().size();

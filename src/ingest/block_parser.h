@@ -29,8 +29,16 @@ struct ColumnLayout {
   int amount = -1;
   int status = -1;
   int country = -1;
+  int product = -1;
   std::string cancel_prefix;
   std::string accepted_status;
+  //! IngestOptions::normalise_customer_ids.
+  bool normalise_customers = false;
+  //! Hash accepted rows (ParsedBlock::key) for the duplicate rule; off when duplicates are kept.
+  bool hash_rows = true;
+  //! Keep cancellation rows and accepted rows' product keys, to match one with the other:
+  //! set when the log has invoice, product and a cancel prefix.
+  bool match_cancellations = false;
   std::vector<std::string> names;  //!< header fields, for RejectedRow::field
 };
 
@@ -38,6 +46,20 @@ struct ColumnLayout {
 //! column and the header found.
 ColumnLayout ResolveLayout(const ColumnMapping& mapping, const std::vector<std::string>& header,
                            const std::string& file, std::string_view schema_name);
+
+//! The key a product's text is matched on (64-bit hash of the trimmed text). A false match needs
+//! two products of one customer to share a hash: about p^2 / 2^65 for a customer with p products.
+uint64_t ProductKey(std::string_view product);
+
+//! A row of a cancellation invoice, kept (besides being rejected as `cancelled`) to match it with
+//! the purchases it cancels.
+struct CancellationRow {
+  int64_t line = 0;      //!< physical line, relative like ParsedBlock::line until merged
+  std::string customer;  //!< customer id as the log's accepted rows spell it (trimmed, normalised)
+  std::string invoice;   //!< trimmed invoice text, e.g. "C581484"
+  uint64_t product = 0;  //!< ProductKey of its product
+  double quantity = 0;   //!< units cancelled, > 0 (the absolute value of its quantity)
+};
 
 //! Distinct strings in order of first appearance, with ids 0, 1, 2, ...
 class LocalDictionary {
@@ -64,7 +86,9 @@ struct ParsedBlock {
   std::vector<double> price;
   std::vector<double> revenue;
   std::vector<int64_t> line;      //!< physical line, counted from the `line` given to ParseBlock
-  std::vector<RowKey> key;        //!< hash of the canonical row text
+  std::vector<RowKey> key;        //!< hash of the canonical row text (with layout.hash_rows)
+  std::vector<uint64_t> product;  //!< ProductKey (with layout.match_cancellations)
+  std::vector<CancellationRow> cancellations;  //!< with layout.match_cancellations
   std::vector<size_t> text_begin;  //!< with collect_rejects: the row's text in the block
   std::vector<size_t> text_size;
   std::vector<std::string> customer_names;

@@ -9,7 +9,7 @@
 
 namespace segcast::internal {
 
-IngestReport::Join JoinCustomerTable(const std::string& path, const std::string& key,
+IngestReport::Join JoinCustomerTable(const std::string& path, const std::string& key, bool normalise_ids,
                                      Transactions& table) {
   CsvTable joined = ReadCsvTable(path);
   int key_column = -1;
@@ -22,7 +22,10 @@ IngestReport::Join JoinCustomerTable(const std::string& path, const std::string&
   }
   std::unordered_map<std::string, size_t> row_of;
   for (size_t row = 0; row < joined.rows.size(); ++row) {
-    row_of.try_emplace(std::string(TrimSpaces(joined.rows[row][key_column])), row);
+    std::string_view id = TrimSpaces(joined.rows[row][key_column]);
+    // The log's ids were normalised: the table's must be too, or "017850" would never match.
+    if (normalise_ids) id = NormaliseCustomerId(id);
+    row_of.try_emplace(std::string(id), row);
   }
   CustomerAttributes& attributes = table.attributes;
   attributes.values.resize(table.customer_ids.size());

@@ -280,6 +280,23 @@ class OrderedPipeline {
   std::atomic<bool> stop_{false};
 };
 
+// Resolves the options that depend on the log's columns: whether identical rows are duplicates
+// (kAuto: only when an invoice column says which order a row belongs to) and whether
+// cancellations can be matched with purchases (they need an invoice, a cancel prefix, a product).
+internal::MergeSettings ConfigureRules(const IngestOptions& options, internal::ColumnLayout& layout) {
+  internal::MergeSettings settings;
+  settings.collect_rejects = options.collect_rejects;
+  settings.drop_duplicates = options.duplicates == DuplicateRule::kDrop ||
+                             (options.duplicates == DuplicateRule::kAuto && layout.invoice >= 0);
+  settings.match_cancellations = layout.invoice >= 0 && layout.product >= 0 && !layout.cancel_prefix.empty();
+  settings.net_cancellations = settings.match_cancellations && options.net_cancellations;
+  settings.revenue_is_quantity_times_price = layout.price >= 0;
+  layout.normalise_customers = options.normalise_customer_ids;
+  layout.hash_rows = settings.drop_duplicates;
+  layout.match_cancellations = settings.match_cancellations;
+  return settings;
+}
+
 IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const IngestOptions& options) {
   options.Validate();
   auto start = std::chrono::steady_clock::now();
@@ -303,8 +320,9 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
   report.schema = std::string(PresetName(preset));
   report.header = header.fields;
   report.text_bytes = header.skipped_bytes;
+  const internal::MergeSettings settings = ConfigureRules(options, layout);
 
-  internal::RowMerger merger(options.collect_rejects);
+  internal::RowMerger merger(settings);
   OrderedPipeline pipeline{reader, merger, layout, options, report};
   pipeline.Run(std::move(first), header, threads);
   merger.Finish(result.transactions, report, result.rejects);
@@ -314,11 +332,13 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
   }
   if (!options.demographics_path.empty()) {
     report.joins.push_back(
-        internal::JoinCustomerTable(options.demographics_path, options.join_key, result.transactions));
+        internal::JoinCustomerTable(options.demographics_path, options.join_key,
+                                    options.normalise_customer_ids, result.transactions));
   }
   if (!options.addresses_path.empty()) {
     report.joins.push_back(
-        internal::JoinCustomerTable(options.addresses_path, options.join_key, result.transactions));
+        internal::JoinCustomerTable(options.addresses_path, options.join_key,
+                                    options.normalise_customer_ids, result.transactions));
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

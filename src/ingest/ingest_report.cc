@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -11,6 +12,30 @@ namespace segcast {
 namespace {
 
 using internal::WithThousands;
+
+// 168469.6 -> "168,469.60": money as people read it in a report.
+std::string Money(double value) {
+  char digits[64];
+  std::snprintf(digits, sizeof digits, "%.2f", std::fabs(value));
+  const std::string_view text(digits);
+  const size_t point = text.find('.');
+  return internal::GroupThousands(text.substr(0, point), value < 0) + std::string(text.substr(point));
+}
+
+// The cancellations' lines of BriefReport: what netting removed, or what is left in revenue.
+std::string CancellationLines(const IngestReport::Cancellations& cancellations) {
+  if (cancellations.rows == 0) return {};
+  std::string text = cancellations.netted ? "cancellations netted: " : "cancellations left in revenue: ";
+  text += WithThousands(cancellations.rows) + " cancellation rows match earlier purchases of " +
+          Money(cancellations.revenue) +
+          (cancellations.netted ? " (removed from revenue)\n" : " (not netted: see --net-cancellations)\n");
+  for (const CancelledAmount& amount : cancellations.largest) {
+    text += "  " + amount.invoice + " (line " + std::to_string(amount.line) + ") customer " + amount.customer +
+            ": " + internal::FormatNumber(amount.quantity) + " units of invoice " + amount.original_invoice + ", " +
+            Money(amount.revenue) + "\n";
+  }
+  return text;
+}
 
 
 }  // namespace
@@ -49,6 +74,7 @@ std::string IngestReport::BriefReport() const {
                   WithThousands(rejected[reason]).c_str());
     text += line;
   }
+  text += CancellationLines(cancellations);
   text += WithThousands(customers) + " customers, " + WithThousands(invoices) + " invoices";
   if (rows_accepted > 0) text += ", " + FormatDay(first_day) + " .. " + FormatDay(last_day);
   text += "\n";
@@ -71,6 +97,15 @@ std::string IngestReport::ToJson(bool with_timing) const {
   for (const Join& join : joins) {
     join_rows.push_back({{"file", join.file}, {"rows", join.rows}, {"matched_customers", join.matched_customers}});
   }
+  nlohmann::json largest = nlohmann::json::array();
+  for (const CancelledAmount& amount : cancellations.largest) {
+    largest.push_back({{"line", amount.line},
+                       {"invoice", amount.invoice},
+                       {"customer", amount.customer},
+                       {"original_invoice", amount.original_invoice},
+                       {"quantity", amount.quantity},
+                       {"revenue", amount.revenue}});
+  }
   nlohmann::json json = {
       {"file", file},
       {"schema", schema},
@@ -85,6 +120,12 @@ std::string IngestReport::ToJson(bool with_timing) const {
       {"invoices", invoices},
       {"countries", country_rows},
       {"joins", join_rows},
+      {"duplicates", duplicates},
+      {"cancellations", {{"netted", cancellations.netted},
+                         {"rows", cancellations.rows},
+                         {"quantity", cancellations.quantity},
+                         {"revenue", cancellations.revenue},
+                         {"largest", largest}}},
   };
   if (rows_accepted > 0) {
     json["first_day"] = FormatDay(first_day);

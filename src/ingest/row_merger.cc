@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string_view>
 
+#include "ingest/cancellation_netting.h"
 #include "internal/huge_pages.h"
 
 namespace segcast::internal {
@@ -62,6 +63,19 @@ int32_t GlobalDictionary::Id(std::string&& text) {
   }
 }
 
+int32_t GlobalDictionary::Find(std::string_view text) const {
+  if (slots_.empty()) return -1;
+  const uint64_t hash = std::hash<std::string_view>()(text);
+  const uint64_t tag = hash << 32;
+  const size_t capacity = slots_.size();
+  for (size_t slot = ScaleToRange(hash, capacity);; slot = slot + 1 == capacity ? 0 : slot + 1) {
+    const uint64_t entry = slots_[slot];
+    if (entry == 0) return -1;
+    const auto id = static_cast<int32_t>(static_cast<uint32_t>(entry) - 1);
+    if ((entry & ~uint64_t{0xFFFFFFFF}) == tag && names_[id] == text) return id;
+  }
+}
+
 void GlobalDictionary::Reserve(size_t names) {
   if (names * 2 > slots_.size()) Rehash(names * 2);
   names_.reserve(names);
@@ -78,7 +92,7 @@ void GlobalDictionary::Rehash(size_t capacity) {
 }
 
 void RowMerger::Reserve(size_t rows, size_t keys) {
-  seen_.Reserve(keys);
+  if (settings_.drop_duplicates) seen_.Reserve(keys);
   // Names seen so far, scaled like the rows: an overestimate for customers (who come back), but
   // reserved names cost address space only, and the index a few bytes per name.
   const double growth = table_.size() > 0 ? static_cast<double>(keys) / static_cast<double>(table_.size()) : 1.0;
@@ -118,23 +132,35 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
   for (size_t local = 0; local < country_map.size(); ++local) {
     country_map[local] = countries_.Id(std::move(block.country_names[local]));
   }
+  for (CancellationRow& cancellation : block.cancellations) {
+    cancellation.line += line_offset;
+    cancellations_.push_back(std::move(cancellation));
+  }
+  const bool keep_text = collect_ && settings_.net_cancellations;
   size_t rows = block.day.size();
   // Slots are random in a table far larger than the cache: ask for them a few rows ahead.
   constexpr size_t kPrefetchDistance = 8;
   for (size_t row = 0; row < rows; ++row) {
-    if (row + kPrefetchDistance < rows) seen_.Prefetch(block.key[row + kPrefetchDistance]);
     const int64_t line = block.line[row] + line_offset;
-    // Without an invoice column each row is its own invoice, named by its line; named before the
-    // duplicate rule, in row order, as every block-local name is.
+    if (settings_.drop_duplicates) {
+      if (row + kPrefetchDistance < rows) seen_.Prefetch(block.key[row + kPrefetchDistance]);
+      if (!seen_.Insert(block.key[row])) {
+        ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
+        if (collect_) {
+          rejects_.push_back(RejectedRow{line, RejectReason::kDuplicate, std::string(),
+                                         std::string(text.substr(block.text_begin[row], block.text_size[row]))});
+        }
+        continue;
+      }
+    }
+    // Without an invoice column each row is its own invoice, named by its line, and only once it
+    // is accepted: naming rejected duplicates had counted invoices that no accepted row has.
     const int32_t invoice = block.invoice[row] >= 0 ? invoice_map[block.invoice[row]]
                                                     : invoices_.Id("line " + std::to_string(line));
-    if (!seen_.Insert(block.key[row])) {
-      ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
-      if (collect_) {
-        rejects_.push_back(RejectedRow{line, RejectReason::kDuplicate, std::string(),
-                                       std::string(text.substr(block.text_begin[row], block.text_size[row]))});
-      }
-      continue;
+    if (settings_.match_cancellations) product_.push_back(block.product[row]);
+    if (keep_text) {
+      row_text_.append(text.substr(block.text_begin[row], block.text_size[row]));
+      row_text_end_.push_back(row_text_.size());
     }
     table_.customer.push_back(customer_map[block.customer[row]]);
     table_.invoice.push_back(invoice);
@@ -164,7 +190,107 @@ std::vector<int32_t> CustomerOrder(const std::vector<std::string>& ids) {
   return order;
 }
 
+namespace {
+
+// Keeps the ids a column still uses, in their order, and renumbers the column.
+void DropUnusedNames(std::vector<int32_t>& column, std::vector<std::string>& names) {
+  std::vector<int32_t> renumbered(names.size(), -1);
+  for (int32_t id : column) {
+    if (id >= 0) renumbered[id] = 0;
+  }
+  int32_t next = 0;
+  for (size_t id = 0; id < names.size(); ++id) {
+    if (renumbered[id] < 0) continue;
+    renumbered[id] = next;
+    if (static_cast<size_t>(next) != id) names[next] = std::move(names[id]);  // a self-move empties it
+    ++next;
+  }
+  names.resize(next);
+  for (int32_t& id : column) {
+    if (id >= 0) id = renumbered[id];
+  }
+}
+
+template <typename Value>
+void EraseRows(std::vector<Value>& column, const std::vector<bool>& removed) {
+  size_t kept = 0;
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (!removed[row]) column[kept++] = column[row];
+  }
+  column.resize(kept);
+}
+
+}  // namespace
+
+void RowMerger::RemoveRows(const std::vector<bool>& removed) {
+  EraseRows(table_.customer, removed);
+  EraseRows(table_.invoice, removed);
+  EraseRows(table_.country, removed);
+  EraseRows(table_.day, removed);
+  EraseRows(table_.quantity, removed);
+  EraseRows(table_.price, removed);
+  EraseRows(table_.revenue, removed);
+  EraseRows(table_.line, removed);
+  // A customer, invoice or country whose every row was netted away is no longer in the log.
+  DropUnusedNames(table_.customer, customers_.names());
+  DropUnusedNames(table_.invoice, invoices_.names());
+  DropUnusedNames(table_.country, countries_.names());
+}
+
+void RowMerger::MatchAndNetCancellations(IngestReport::Cancellations& report) {
+  std::vector<Cancellation> resolved;
+  resolved.reserve(cancellations_.size());
+  for (const CancellationRow& row : cancellations_) {
+    resolved.push_back(Cancellation{row.line, customers_.Find(row.customer), row.product, row.quantity});
+  }
+  const MatchPlan plan = MatchCancellations(
+      PurchaseColumns{table_.customer, product_, table_.line, table_.quantity, table_.revenue}, resolved);
+  for (const CancellationMatch& match : plan.matches) {
+    ++report.rows;
+    report.quantity += match.quantity;
+    report.revenue += match.revenue;
+  }
+  std::vector<CancellationMatch> largest = plan.matches;
+  const size_t shown = std::min<size_t>(3, largest.size());
+  std::partial_sort(largest.begin(), largest.begin() + static_cast<std::ptrdiff_t>(shown), largest.end(),
+                    [](const CancellationMatch& a, const CancellationMatch& b) {
+                      return a.revenue != b.revenue ? a.revenue > b.revenue : a.cancellation < b.cancellation;
+                    });
+  for (size_t index = 0; index < shown; ++index) {
+    const CancellationMatch& match = largest[index];
+    const CancellationRow& row = cancellations_[match.cancellation];
+    report.largest.push_back(CancelledAmount{row.line, row.invoice, row.customer,
+                                             invoices_.names()[table_.invoice[match.latest_row]],
+                                             match.quantity, match.revenue});
+  }
+  if (!settings_.net_cancellations) return;
+  report.netted = true;
+  std::vector<bool> removed(table_.size(), false);
+  bool any_removed = false;
+  for (size_t row = 0; row < table_.size(); ++row) {
+    const double kept = plan.quantity[row];
+    if (kept == table_.quantity[row]) continue;
+    if (kept > 0) {
+      table_.revenue[row] = settings_.revenue_is_quantity_times_price
+                                ? kept * table_.price[row]
+                                : table_.revenue[row] / table_.quantity[row] * kept;
+      table_.quantity[row] = kept;
+      continue;
+    }
+    removed[row] = any_removed = true;
+    ++rejected_[static_cast<int>(RejectReason::kCancelledByLaterInvoice)];
+    if (collect_) {
+      const size_t begin = row == 0 ? 0 : row_text_end_[row - 1];
+      rejects_.push_back(RejectedRow{table_.line[row], RejectReason::kCancelledByLaterInvoice, std::string(),
+                                     row_text_.substr(begin, row_text_end_[row] - begin)});
+    }
+  }
+  if (any_removed) RemoveRows(removed);
+}
+
 void RowMerger::Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects) {
+  report.duplicates = settings_.drop_duplicates ? "drop" : "keep";
+  if (settings_.match_cancellations) MatchAndNetCancellations(report.cancellations);
   std::vector<std::string>& ids = customers_.names();
   std::vector<int32_t> order = CustomerOrder(ids);
   std::vector<int32_t> rank(ids.size());

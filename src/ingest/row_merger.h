@@ -1,6 +1,7 @@
 // Merges parsed blocks, in input order, into one Transactions table: applies the exact-duplicate
-// rule (a row whose every field equals an earlier accepted row's is rejected; the first is
-// kept), maps block-local dictionary ids to global ones, and at the end sorts customer ids.
+// rule (when duplicates are dropped, a row whose every field equals an earlier accepted row's is
+// rejected; the first is kept), maps block-local dictionary ids to global ones, and at the end
+// matches cancellations with purchases (and nets them if asked) and sorts customer ids.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,8 @@ class RowKeySet {
 class GlobalDictionary {
  public:
   int32_t Id(std::string&& text);
+  //! The id of `text`, or -1 when it has none (nothing is added).
+  int32_t Find(std::string_view text) const;
   //! Makes room for `names` names without rehashing or moving them.
   void Reserve(size_t names);
   size_t size() const { return names_.size(); }
@@ -61,9 +64,22 @@ class GlobalDictionary {
   std::vector<std::string> names_;
 };
 
+//! How the merge treats rows beyond mapping them.
+struct MergeSettings {
+  bool collect_rejects = false;
+  //! Reject exact duplicates (DuplicateRule resolved); the blocks then carry ParsedBlock::key.
+  bool drop_duplicates = true;
+  //! The blocks carry products and cancellation rows (ColumnLayout::match_cancellations).
+  bool match_cancellations = false;
+  //! Net the matches (IngestOptions::net_cancellations), not only report them.
+  bool net_cancellations = false;
+  //! Revenue is quantity x price (else the amount column, scaled when units are netted).
+  bool revenue_is_quantity_times_price = true;
+};
+
 class RowMerger {
  public:
-  explicit RowMerger(bool collect_rejects) : collect_(collect_rejects) {}
+  explicit RowMerger(const MergeSettings& settings) : settings_(settings), collect_(settings.collect_rejects) {}
 
   //! Appends one block's rows; `text` is the block's text (for duplicate rows' rejects);
   //! `line_offset` is added to the block's line numbers (of rows and rejects) to make them absolute.
@@ -71,11 +87,20 @@ class RowMerger {
   //! Reserves the columns for `rows` rows, faults in their pages for `keys` rows and sizes the
   //! duplicate set for `keys` rows (the rows expected to be accepted).
   void Reserve(size_t rows, size_t keys);
-  //! Sorts customer ids and fills the table, the report's counts and the rejects (by line).
+  //! Matches (and nets) cancellations, sorts customer ids and fills the table, the report's counts
+  //! and the rejects (by line).
   void Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects);
 
  private:
+  void MatchAndNetCancellations(IngestReport::Cancellations& report);
+  void RemoveRows(const std::vector<bool>& removed);
+
+  MergeSettings settings_;
   bool collect_;
+  std::vector<uint64_t> product_;        // ProductKey per accepted row, with match_cancellations
+  std::vector<CancellationRow> cancellations_;
+  std::string row_text_;                 // accepted rows' text, for the rejects of netted rows
+  std::vector<size_t> row_text_end_;
   Transactions table_;
   GlobalDictionary customers_;
   GlobalDictionary invoices_;

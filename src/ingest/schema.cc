@@ -73,6 +73,7 @@ ColumnMapping PresetMapping(SchemaPreset preset) {
       mapping.quantity = "Quantity";
       mapping.price = "Price";
       mapping.country = "Country";
+      mapping.product = "StockCode";
       mapping.cancel_prefix.assign(1, 'C');  // not = "C": GCC 12 false -Wrestrict (PR 105329)
       return mapping;
     case SchemaPreset::kOnlineRetail:
@@ -82,6 +83,7 @@ ColumnMapping PresetMapping(SchemaPreset preset) {
       mapping.quantity = "Quantity";
       mapping.price = "UnitPrice";
       mapping.country = "Country";
+      mapping.product = "StockCode";
       mapping.cancel_prefix.assign(1, 'C');  // not = "C": GCC 12 false -Wrestrict (PR 105329)
       return mapping;
     case SchemaPreset::kKpmg:
@@ -149,13 +151,14 @@ ColumnMapping ParseColumnMapping(std::string_view spec) {
     else if (role == "amount") target = &mapping.amount;
     else if (role == "status") target = &mapping.status;
     else if (role == "country") target = &mapping.country;
+    else if (role == "product") target = &mapping.product;
     else if (role == "cancel_prefix") target = &mapping.cancel_prefix;
     else if (role == "accepted_status") target = &mapping.accepted_status;
     if (target == nullptr) {
       throw InvalidArgument("unknown role '" + std::string(role) + "'",
                             {.field = "columns",
                              .expected = "customer, date, invoice, quantity, price, amount, status, "
-                                         "country, cancel_prefix or accepted_status"});
+                                         "country, product, cancel_prefix or accepted_status"});
     }
     *target = std::move(column);
     if (position > spec.size()) break;

@@ -16,6 +16,24 @@ inline std::string_view TrimSpaces(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
+//! IngestOptions::normalise_customer_ids on a trimmed id: digits with an optional '.' and zeros
+//! after them ("00017850", "17850.0") give the integer's digits without leading zeros ("17850",
+//! "0" for zero); any other id is returned as it is. The result is a view into `id`.
+inline std::string_view NormaliseCustomerId(std::string_view id) {
+  size_t digits = 0;
+  while (digits < id.size() && id[digits] >= '0' && id[digits] <= '9') ++digits;
+  if (digits == 0) return id;
+  if (digits < id.size()) {
+    if (id[digits] != '.') return id;
+    for (size_t rest = digits + 1; rest < id.size(); ++rest) {
+      if (id[rest] != '0') return id;
+    }
+  }
+  size_t first = 0;
+  while (first + 1 < digits && id[first] == '0') ++first;
+  return id.substr(first, digits - first);
+}
+
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t index = 0; index < a.size(); ++index) {

@@ -125,7 +125,8 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
 
   if (const toml::table* input = Section(root, "input", reader)) {
     reader.CheckKeys(*input, "input", {"path", "schema", "columns", "demographics", "addresses",
-                                       "join_key", "as_of", "window", "pre_acquisition"});
+                                       "join_key", "as_of", "window", "pre_acquisition", "duplicates",
+                                       "net_cancellations", "normalise_customer_ids"});
     std::string text;
     reader.Read(*input, "input", "path", text, "a file path");
     if (input->get("path")) options.ingest.path = reader.ResolvePath(text);
@@ -147,6 +148,14 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
       options.ingest.addresses_path = reader.ResolvePath(text);
     }
     reader.Read(*input, "input", "join_key", options.ingest.join_key, "a column name");
+    reader.Convert(*input, "input", "duplicates", [&](const toml::node* node) {
+      const auto rule = ParseDuplicateRule(node->value<std::string>().value_or(""));
+      if (!rule) throw InvalidArgument("unknown duplicate rule");
+      options.ingest.duplicates = *rule;
+    }, "\"auto\", \"drop\" or \"keep\"");
+    reader.Read(*input, "input", "net_cancellations", options.ingest.net_cancellations, "true or false");
+    reader.Read(*input, "input", "normalise_customer_ids", options.ingest.normalise_customer_ids,
+                "true or false");
     reader.Convert(*input, "input", "as_of", [&](const toml::node* node) {
       const auto day = ParseIsoDay(node->value<std::string>().value_or(""));
       if (!day) throw InvalidArgument("not a date");

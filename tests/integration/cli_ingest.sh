@@ -28,7 +28,7 @@ import csv, sys, collections
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 counts = collections.Counter(r["reason"] for r in rows)
 assert len(rows) == 49886 - 35148, len(rows)
-assert counts == {"missing_customer": 13508, "cancelled": 742, "non_positive_price": 4, "duplicate": 484}, counts
+assert counts == {"missing_customer": 13508, "cancelled": 742, "zero_price": 4, "duplicate": 484}, counts
 assert all(int(a["line"]) < int(b["line"]) for a, b in zip(rows, rows[1:]))
 print("rejects file: 14,738 rows in line order,", dict(counts))
 PY

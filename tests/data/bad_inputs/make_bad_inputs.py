@@ -138,6 +138,17 @@ write("online_retail_ii_all_rejected.csv", log(row(customer=""), row(invoice="C1
 # --- generic schema ---
 write("generic.csv", "client,day,total\nc1,2020-01-05,10\nc2,2020-01-06,abc\nc3,2020-01-07,5\n")
 
+# --- row options: duplicates without an order id, prices, cancellations, customer ids ---
+write("generic_repeat_purchases.csv", "customer,date,quantity,amount\nc1,2020-01-05,1,10\nc1,2020-01-05,1,10\n"
+                                      "c1,2020-01-05,1,10\nc2,2020-01-06,2,7\n")
+write("prices_zero_negative.csv", log(GOOD[0], row(invoice="536366", price="0"), row(invoice="A563185", price="-11062.06"),
+                                      row(invoice="536367", price="0.00")))
+write("cancellation_netting.csv", log(GOOD[0], row(invoice="C536380", quantity="-6", date="12/1/2010 9:00"), GOOD[1],
+                                      row(invoice="C536381", stock="22633", quantity="-2", date="12/1/2010 9:10",
+                                          price="1.85")))
+write("customer_ids_padded.csv", log(GOOD[0], row(invoice="536366", customer="017850"),
+                                     row(invoice="536367", customer="17850.0"), row(invoice="536368", customer=" 17850 ")))
+
 # --- run configuration files ---
 write("config_unknown_key.toml", "[input]\npath = \"x.csv\"\n\n[cluster]\nk = 3\nbogus_key = 1\n")
 write("config_wrong_type.toml", "[cluster]\nk = \"three\"\n")

@@ -133,7 +133,8 @@ TEST_CASE("the vectorised split gives exactly libcsv's rows and rejections", "[i
     CHECK(reference.day.size() > 100);
     for (RejectReason reason : {RejectReason::kMalformedRow, RejectReason::kMissingCustomer, RejectReason::kCancelled,
                                 RejectReason::kUnparseableNumber, RejectReason::kNonPositiveQuantity,
-                                RejectReason::kNonPositivePrice, RejectReason::kUnparseableDate}) {
+                                RejectReason::kNegativePrice, RejectReason::kZeroPrice,
+                                RejectReason::kUnparseableDate}) {
       CHECK(reference.rejected[static_cast<int>(reason)] > 0);
     }
     RequireSameRows(fast, reference);

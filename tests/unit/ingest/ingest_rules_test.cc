@@ -41,7 +41,8 @@ TEST_CASE("every rule is a named reason and every row is accounted for", "[inges
   CHECK(Rejected(result, RejectReason::kCancelled) == 1);
   CHECK(Rejected(result, RejectReason::kMissingCustomer) == 1);
   CHECK(Rejected(result, RejectReason::kNonPositiveQuantity) == 1);
-  CHECK(Rejected(result, RejectReason::kNonPositivePrice) == 2);
+  CHECK(Rejected(result, RejectReason::kZeroPrice) == 2);
+  CHECK(Rejected(result, RejectReason::kNegativePrice) == 0);
   CHECK(Rejected(result, RejectReason::kUnparseableDate) == 1);
   CHECK(Rejected(result, RejectReason::kUnparseableNumber) == 1);
   CHECK(Rejected(result, RejectReason::kMalformedRow) == 2);
@@ -83,7 +84,7 @@ TEST_CASE("rejected rows keep their line, reason, field and bytes", "[ingest][ru
   CHECK(result.rejects[7].reason == RejectReason::kMalformedRow);
   // A byte that is not UTF-8 (latin-1 pound sign) is kept as it is.
   CHECK(result.rejects[9].record.find("Only rejected \xA3") != std::string::npos);
-  CHECK(RejectReasonName(result.rejects[9].reason) == "non_positive_price");
+  CHECK(RejectReasonName(result.rejects[9].reason) == "zero_price");
 }
 
 TEST_CASE("a duplicate needs every field equal; quoting does not matter", "[ingest][rules]") {
@@ -146,7 +147,7 @@ TEST_CASE("a generic mapping: amount, no invoice column, US dates", "[ingest][sc
   IngestResult result = IngestString(log, options);
   CHECK(result.report.schema == "generic");
   CHECK(result.transactions.customer_ids == std::vector<std::string>{"a"});  // b's only row: -3
-  CHECK(Rejected(result, RejectReason::kNonPositivePrice) == 1);
+  CHECK(Rejected(result, RejectReason::kNegativePrice) == 1);
   // Without an invoice column every row is its own invoice.
   CHECK(result.transactions.invoice_ids.size() == 2);
   CHECK(result.transactions.customer_ids.size() == 1);

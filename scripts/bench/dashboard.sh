@@ -21,7 +21,7 @@ if [ ! -f "$shared/online_retail.csv.gz" ]; then
 fi
 if [ ! -e "$out/latest" ]; then
   echo "# running the pipeline on Online Retail into $out (once)" >&2
-  "$build_dir/segcast" run --config "$root/models/online_retail.toml" --output "$out" --db none \
+  "$build_dir/segcast" run "$shared/online_retail.csv.gz" --config "$root/models/online_retail.toml" --output "$out" --db none \
     --threads "$threads" --quiet >/dev/null
 fi
 echo "# machine: $(nproc) hardware threads, load $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
@@ -40,7 +40,7 @@ store_out="$out-store"
 store_db="sqlite:$store_out/segcast.db"
 if [ ! -e "$store_out/latest" ]; then
   echo "# running the pipeline on Online Retail into $store_out and $store_db (once)" >&2
-  "$build_dir/segcast" run --config "$root/models/online_retail.toml" --output "$store_out" \
+  "$build_dir/segcast" run "$shared/online_retail.csv.gz" --config "$root/models/online_retail.toml" --output "$store_out" \
     --db "$store_db" --threads "$threads" --quiet >/dev/null
 fi
 for rep in 1 2 3; do

@@ -21,6 +21,7 @@ struct RunFlags {
   std::string file;
   std::string output;
   std::string schema;
+  std::string columns;
   std::string demographics;
   std::string addresses;
   std::string duplicates;
@@ -70,6 +71,10 @@ RunOptions ToOptions(const RunCommand& run) {
   options.output_dir = "segcast-out";
   if (!flags.config.empty()) LoadRunConfig(flags.config, options);
   if (run.Given("FILE")) options.ingest.path = flags.file;
+  if (options.ingest.path.empty() && !flags.config.empty())
+    throw InvalidArgument("no transaction log: the config " + flags.config + " names no input.path",
+                          {.field = "FILE", .expected = "the log as `segcast run FILE --config " +
+                                                         flags.config + "`, or path under [input]"});
   if (options.ingest.path.empty()) {
     options.ingest.path = std::string(SEGCAST_DATA_DIR) + "/online_retail_sample.csv.gz";
     std::cerr << "run: no input given; using the bundled sample " << options.ingest.path << "\n";
@@ -82,6 +87,17 @@ RunOptions ToOptions(const RunCommand& run) {
                             {.field = "--schema", .expected = PresetNames()});
     }
     options.ingest.schema = *preset;
+  }
+  if (run.Given("--columns")) {
+    if (options.ingest.schema == SchemaPreset::kAuto) options.ingest.schema = SchemaPreset::kGeneric;
+    if (options.ingest.schema != SchemaPreset::kGeneric)
+      throw InvalidArgument("--columns goes with --schema generic", {.field = "--columns"});
+    options.ingest.mapping = ParseColumnMapping(flags.columns);
+  } else if (options.ingest.schema == SchemaPreset::kGeneric && options.ingest.mapping.customer.empty()) {
+    throw InvalidArgument("--schema generic needs a column mapping",
+                          {.field = "--columns",
+                           .expected = "--columns role=Column,... (e.g. customer=client,date=day,amount=total) "
+                                       "or columns under [input] in the run config"});
   }
   if (run.Given("--demographics")) options.ingest.demographics_path = flags.demographics;
   if (run.Given("--addresses")) options.ingest.addresses_path = flags.addresses;
@@ -230,6 +246,9 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-c,--config", flags.config, "TOML run configuration (docs/pipeline.md)");
   command->add_option("-o,--output", flags.output, "Output directory (default segcast-out)");
   command->add_option("--schema", flags.schema, "Column preset: " + PresetNames());
+  command->add_option("--columns", flags.columns,
+                      "Column mapping for --schema generic (implies it), e.g. customer=client,date=day,amount=total; "
+                      "config key: columns under [input]");
   command->add_option("--demographics", flags.demographics, "Per-customer table to left-join");
   command->add_option("--addresses", flags.addresses, "Second per-customer table to left-join");
   command->add_option("--duplicates", flags.duplicates,

@@ -152,6 +152,7 @@ write("customer_ids_padded.csv", log(GOOD[0], row(invoice="536366", customer="01
 # --- run configuration files ---
 write("config_unknown_key.toml", "[input]\npath = \"x.csv\"\n\n[cluster]\nk = 3\nbogus_key = 1\n")
 write("config_wrong_type.toml", "[cluster]\nk = \"three\"\n")
+write("config_no_input.toml", "# A run config with settings but no input.path: the log must come as FILE.\n[cluster]\nk = 2\n")
 write("config_syntax.toml", "[input]\npath = \"x.csv\n")
 write("config_bad_value.toml", "[cluster]\nk_range = \"8..2\"\n")
 write("config_huge_number.toml", "[cluster]\nmemory_budget_mib = 1e300\n")

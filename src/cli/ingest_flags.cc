@@ -55,8 +55,39 @@ void AddIngestFlags(CLI::App& command, IngestFlags& flags) {
                      "Second per-customer table left-joined on --join-key (e.g. KPMG CustomerAddress)");
   command.add_option("--join-key", flags.join_key, "Customer id column of the joined tables")->capture_default_str();
   command.add_option("--rejects", flags.rejects, "Write every rejected row (line, reason, field, record) here");
+  AddDateFlags(command, flags.date_order, flags.latest_date);
   command.add_option("--threads", flags.threads, "Parser threads; 0 = every core")->capture_default_str();
   command.add_flag("--json", flags.json, "Print a machine-readable summary on stdout");
+}
+
+void AddDateFlags(CLI::App& command, std::string& date_order, std::string& latest_date) {
+  command
+      .add_option(
+          "--date-order", date_order,
+          "Slash dates: auto (decided from the file: a first field above 12 means day first), "
+          "dmy (01/12/2010 = 1 December), mdy (12/1/2010 = 1 December) or ymd (2010/12/01)")
+      ->capture_default_str();
+  command.add_option("--latest-date", latest_date,
+                     "Rows dated after this day (YYYY-MM-DD) are rejected as future_date (default: "
+                     "tomorrow, UTC)");
+}
+
+DateOrder ParseDateOrderFlag(const std::string& text) {
+  const std::optional<DateOrder> order = ParseDateOrder(text);
+  if (!order) {
+    throw InvalidArgument("unknown date order '" + text + "'",
+                          {.field = "--date-order", .expected = "auto, dmy, mdy or ymd"});
+  }
+  return *order;
+}
+
+std::optional<Day> ParseLatestDateFlag(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const std::optional<Day> day = ParseIsoDay(text);
+  if (!day)
+    throw InvalidArgument("'" + text + "' is not a date",
+                          {.field = "--latest-date", .expected = "YYYY-MM-DD"});
+  return day;
 }
 
 IngestResult RunIngest(const IngestFlags& flags) {
@@ -80,6 +111,8 @@ IngestResult RunIngest(const IngestFlags& flags) {
   options.addresses_path = flags.addresses;
   options.join_key = flags.join_key;
   options.threads = flags.threads;
+  options.date_order = ParseDateOrderFlag(flags.date_order);
+  options.latest_day = ParseLatestDateFlag(flags.latest_date);
   options.collect_rejects = !flags.rejects.empty();
   bool terminal = isatty(STDERR_FILENO) == 1;
   if (terminal) options.progress = ShowProgress;

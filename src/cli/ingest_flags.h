@@ -23,6 +23,8 @@ struct IngestFlags {
   std::string addresses;
   std::string join_key = "customer_id";
   std::string rejects;
+  std::string date_order = "auto";
+  std::string latest_date;
   int threads = 0;
   bool json = false;
 };
@@ -35,6 +37,13 @@ IngestResult RunIngest(const IngestFlags& flags);
 
 //! Parses --as-of (YYYY-MM-DD); nullopt for "". Throws InvalidArgument naming --as-of.
 std::optional<Day> ParseAsOfFlag(const std::string& text);
+
+//! Adds --date-order and --latest-date (IngestOptions::date_order, latest_day) to a command.
+void AddDateFlags(CLI::App& command, std::string& date_order, std::string& latest_date);
+//! Parses --date-order; throws InvalidArgument naming it.
+DateOrder ParseDateOrderFlag(const std::string& text);
+//! Parses --latest-date (YYYY-MM-DD); nullopt for "" (the default). Throws InvalidArgument naming it.
+std::optional<Day> ParseLatestDateFlag(const std::string& text);
 
 //! The ingest report as JSON (rows, rejections by reason, customers, dates, countries, joins).
 nlohmann::json ReportJson(const IngestReport& report);

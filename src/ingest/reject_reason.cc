@@ -11,6 +11,7 @@ std::string_view RejectReasonName(RejectReason reason) {
     case RejectReason::kNonPositiveQuantity: return "non_positive_quantity";
     case RejectReason::kNonPositivePrice: return "non_positive_price";
     case RejectReason::kUnparseableDate: return "unparseable_date";
+    case RejectReason::kFutureDate: return "future_date";
     case RejectReason::kDuplicate: return "duplicate";
   }
   return "unknown";

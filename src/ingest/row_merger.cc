@@ -118,6 +118,8 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
   for (size_t local = 0; local < country_map.size(); ++local) {
     country_map[local] = countries_.Id(std::move(block.country_names[local]));
   }
+  dates_.Add(block.dates, line_offset);
+  auto day_first = block.day_first.begin();
   size_t rows = block.day.size();
   // Slots are random in a table far larger than the cache: ask for them a few rows ahead.
   constexpr size_t kPrefetchDistance = 8;
@@ -128,6 +130,9 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
     // duplicate rule, in row order, as every block-local name is.
     const int32_t invoice = block.invoice[row] >= 0 ? invoice_map[block.invoice[row]]
                                                     : invoices_.Id("line " + std::to_string(line));
+    const bool two_readings =
+        day_first != block.day_first.end() && day_first->first == static_cast<int32_t>(row);
+    const Day day_first_reading = two_readings ? (day_first++)->second : 0;
     if (!seen_.Insert(block.key[row])) {
       ++rejected_[static_cast<int>(RejectReason::kDuplicate)];
       if (collect_) {
@@ -136,6 +141,7 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
       }
       continue;
     }
+    if (two_readings) day_first_.emplace_back(table_.size(), day_first_reading);
     table_.customer.push_back(customer_map[block.customer[row]]);
     table_.invoice.push_back(invoice);
     table_.country.push_back(block.country[row] >= 0 ? country_map[block.country[row]] : -1);
@@ -162,6 +168,11 @@ std::vector<int32_t> CustomerOrder(const std::vector<std::string>& ids) {
     return ids[a] < ids[b];
   });
   return order;
+}
+
+void RowMerger::UseDayFirstReadings() {
+  for (const auto& [row, day] : day_first_) table_.day[row] = day;
+  day_first_.clear();
 }
 
 void RowMerger::Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects) {

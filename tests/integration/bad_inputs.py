@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 REASONS = ["malformed_row", "missing_customer", "cancelled", "unparseable_number",
-           "non_positive_quantity", "non_positive_price", "unparseable_date", "duplicate"]
+           "non_positive_quantity", "non_positive_price", "unparseable_date", "future_date", "duplicate"]
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
 
 

@@ -13,6 +13,10 @@
 // applies in the order of RejectReason, so rows_read = rows_accepted + sum(rejected) always.
 // Rejected rows can be kept (with line and reason) for a rejects file.
 //
+// Dates: slash dates (01/12/2010) are read in one order for the whole file, decided from all its
+// rows unless IngestOptions::date_order gives it; rows dated after IngestOptions::latest_day
+// (default: tomorrow) are rejected as future_date. IngestReport::dates says what was decided.
+//
 //   segcast::IngestOptions options;
 //   options.path = "online_retail.csv.gz";   // schema auto-detected from the header
 //   options.collect_rejects = true;
@@ -48,13 +52,16 @@ enum class RejectReason : int {
   kNegativePrice,         //!< "negative_price": price or amount < 0 (an adjustment, not a sale)
   kZeroPrice,             //!< "zero_price": price or amount is 0 (or -0): a free item, no revenue
   kUnparseableDate,       //!< "unparseable_date": not a date in a known format, or not a real
-                          //!< date (2011-02-30) or time (25:00)
+                          //!< date (2011-02-30) or time (25:00), or a slash date that is not
+                          //!< real in the date order in force (IngestOptions::date_order)
+  kFutureDate,            //!< "future_date": dated after IngestOptions::latest_day (a mistyped
+                          //!< year such as 2099 or 9011)
   kDuplicate,             //!< "duplicate": every field equal to an earlier accepted row's, when
                           //!< duplicates are dropped (IngestOptions::duplicates)
   kCancelledByLaterInvoice,  //!< "cancelled_by_later_invoice": with net_cancellations, every unit
                              //!< of the row is cancelled by later cancellation invoices
 };
-inline constexpr int kRejectReasonCount = 10;
+inline constexpr int kRejectReasonCount = 11;
 
 //! snake_case name of a reason, as in reports and rejects files.
 std::string_view RejectReasonName(RejectReason reason);
@@ -71,6 +78,27 @@ enum class DuplicateRule {
 std::string_view DuplicateRuleName(DuplicateRule rule);
 //! Inverse of DuplicateRuleName; nullopt for any other text.
 std::optional<DuplicateRule> ParseDuplicateRule(std::string_view name);
+
+//! Order of the fields of a slash date such as 01/12/2010. ISO dates and Excel serials are not
+//! affected.
+enum class DateOrder {
+  //! Decided for the whole file from its dates: day first when some first field is above 12,
+  //! month first when some second field is, month first when none is (ambiguous; the report says
+  //! so); a file with both is refused (InputError naming a line of each). Year-first slash dates
+  //! (2010/12/01) are read as such.
+  kAuto,
+  kMonthFirst,  //!< "mdy": 12/1/2010 is 1 December 2010 (US; Excel's US export)
+  kDayFirst,    //!< "dmy": 01/12/2010 is 1 December 2010 (UK, most of Europe)
+  kYearFirst,   //!< "ymd": 2010/12/01
+};
+
+//! "auto", "mdy", "dmy" or "ymd".
+std::string_view DateOrderName(DateOrder order);
+//! The order named by DateOrderName(); nullopt for any other text.
+std::optional<DateOrder> ParseDateOrder(std::string_view name);
+//! Tomorrow's date by the system clock in UTC: the default IngestOptions::latest_day, so that a
+//! log written today in any time zone (up to UTC+14) passes.
+Day DefaultLatestDay();
 
 //! Options of Ingest(). Defaults read an Online Retail log with every core.
 struct IngestOptions {
@@ -109,12 +137,20 @@ struct IngestOptions {
   int threads = 0;
   //! Bytes of input per parse block, >= 4096. Larger blocks mean fewer merges, more memory.
   int64_t block_bytes = int64_t{4} << 20;
+  //! Order of day and month in slash dates; rows whose slash date is not real in a given order
+  //! are rejected as unparseable_date. IngestReport::dates says what was decided and why.
+  DateOrder date_order = DateOrder::kAuto;
+  //! The last plausible purchase day: rows dated after it are rejected as future_date, so that one
+  //! mistyped year cannot stretch the panel over centuries. nullopt = DefaultLatestDay() at the
+  //! call. Must lie in 1400-01-01 .. 9998-12-31 (the calendar's range, less a year of margin for
+  //! the months after it).
+  std::optional<Day> latest_day;
   //! Called after each merged block, from one thread at a time (not always the caller's), with
   //! (bytes of the file consumed, file size in bytes); the size is 0 when unknown. Optional.
   std::function<void(int64_t, int64_t)> progress;
 
-  //! Throws InvalidArgument naming the field: empty path, threads < 0, block_bytes < 4096, and
-  //! for kGeneric the mapping's own Validate().
+  //! Throws InvalidArgument naming the field: empty path, threads < 0, block_bytes < 4096,
+  //! latest_day out of range, and for kGeneric the mapping's own Validate().
   void Validate() const;
 };
 
@@ -151,6 +187,21 @@ struct IngestReport {
   int64_t invoices = 0;             //!< distinct invoices among accepted rows
   Day first_day = 0;                //!< earliest accepted purchase (0 when none accepted)
   Day last_day = 0;                 //!< latest accepted purchase (0 when none accepted)
+  //! How the dates were read: the slash-date order and its evidence, and the future_date limit.
+  struct Dates {
+    //! Order of the slash dates: "mdy", "dmy" or "ymd"; "" when no row reaching the date rule has
+    //! a slash date and no order was given.
+    std::string order;
+    //! Why: "given" (IngestOptions::date_order), "detected" (a field above 12 decided it),
+    //! "ambiguous" (no field above 12: read month first, the default), "" (no slash date).
+    std::string source;
+    int64_t slash_rows = 0;        //!< rows reaching the date rule whose date is a slash date
+    int64_t day_first_only = 0;    //!< of which only day/month is a real date (first field > 12)
+    int64_t month_first_only = 0;  //!< of which only month/day is a real date (second field > 12)
+    Day latest_day = 0;            //!< rows dated after this day were rejected as future_date
+    int64_t first_future_line = 0;  //!< line of the first future_date row (0 when none)
+  };
+  Dates dates;
   //! Accepted rows per country, most rows first (ties by name); empty without a country column.
   std::vector<std::pair<std::string, int64_t>> countries;
   //! Per joined table: path, rows read, customers of the log matched.
@@ -179,6 +230,9 @@ struct IngestReport {
   int64_t rejected_total() const;
   //! A few human-readable lines: rows, rejections by reason, customers, date range.
   std::string BriefReport() const;
+  //! BriefReport()'s lines on dates, each ending in a line break: a warning when rows were
+  //! rejected as future_date, and how slash dates were read. Empty for a log without either.
+  std::string DatesNote() const;
   //! The report as a JSON object (rows, rejections by reason, customers, invoices, dates,
   //! countries, joins). `with_timing` adds threads and seconds, which vary from run to run.
   std::string ToJson(bool with_timing = true) const;
@@ -194,7 +248,8 @@ struct IngestResult {
 //! Reads, cleans and encodes the log. Throws InputError (file, line, field, expected) when the
 //! file cannot be read as a whole: missing or unreadable file, empty file, no data rows, missing
 //! required column (listing the header found), ambiguous schema, corrupt or truncated gzip, a
-//! quoted field still open at the end of the file. Bad rows are counted, never thrown.
+//! quoted field still open at the end of the file, slash dates that contradict each other under
+//! DateOrder::kAuto. Bad rows are counted, never thrown.
 IngestResult Ingest(const IngestOptions& options);
 
 //! Ingest() on CSV text already in memory; `options.path` only names it in messages and reports

@@ -6,13 +6,15 @@ tests/integration/reference_diff.sh can compare the two outputs (counts and days
 1e-9 relative). Run it with Debian's interpreter, which has python3-pandas:
 
     /usr/bin/python3 scripts/reference/lrfm_reference.py LOG.csv.gz -o OUTDIR [--as-of YYYY-MM-DD]
-        [--window N] [--pre-acquisition absent|zero] [--schema NAME]
+        [--window N] [--pre-acquisition absent|zero] [--schema NAME] [--date-order auto|dmy|mdy|ymd]
+        [--latest-date YYYY-MM-DD]
 
 Writes OUTDIR/rfm.csv, OUTDIR/lrfm.csv (same columns as `segcast rfm` / `segcast panel`) and
 OUTDIR/summary.json (row accounting). Scope: well-formed CSV (pandas' C parser; a row with too many
 fields stops it, too few are counted as malformed), the three presets; no joins.
 """
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -33,8 +35,8 @@ PRESETS = {
                  country=None, cancel_prefix=""),
 }
 REASONS = ["malformed_row", "missing_customer", "cancelled", "unparseable_number",
-           "non_positive_quantity", "negative_price", "zero_price", "unparseable_date", "duplicate",
-           "cancelled_by_later_invoice"]
+           "non_positive_quantity", "negative_price", "zero_price", "unparseable_date",
+           "future_date", "duplicate", "cancelled_by_later_invoice"]
 EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -61,35 +63,77 @@ def per_unique(series, function, fill):
     return out
 
 
+TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?: ?([AaPp][Mm]))?)?$"
+
+
+def civil_day(year, month, day):
+    """Days since 1970-01-01 of a real date in 1400-01-01 .. 9999-12-31 (segcast's calendar range,
+    wider than pandas' timestamps), else NaN."""
+    if not 1400 <= year <= 9999:
+        return np.nan
+    try:
+        return float((datetime.date(year, month, day) - datetime.date(1970, 1, 1)).days)
+    except ValueError:
+        return np.nan
+
+
+def readings(parts, y, m, d):
+    """Day numbers of the extracted parts read as (year, month, day) columns y, m, d; NaN where the
+    date or the time is not real (hour 1-12 with AM/PM, else 0-23)."""
+    hour = pd.to_numeric(parts[3]).fillna(0)
+    minute = pd.to_numeric(parts[4]).fillna(0)
+    second = pd.to_numeric(parts[5]).fillna(0)
+    twelve = parts[6].notna()
+    good_time = ((minute <= 59) & (second <= 60) &
+                 ((~twelve & (hour <= 23)) | (twelve & (hour >= 1) & (hour <= 12))))
+    days = pd.Series([civil_day(int(a), int(b), int(c)) for a, b, c in zip(parts[y], parts[m], parts[d])],
+                     index=parts.index, dtype=float)
+    return days.where(good_time)
+
+
 def parse_days(text):
-    """Day numbers (days since 1970-01-01) of date strings; NaN where not a date."""
+    """Day numbers of date strings, as a frame of three readings per row: `fixed` (ISO, YYYY/M/D,
+    Excel serial), `mdy` and `dmy` (A/B/YYYY month first and day first); NaN where not a date."""
     unique = pd.Series(pd.unique(text))
     stripped = strip(unique)
-    days = pd.Series(np.nan, index=unique.index)
+    out = pd.DataFrame(np.nan, index=unique.index, columns=["fixed", "ymd", "mdy", "dmy"])
     patterns = [
-        (r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$", (0, 1, 2)),
-        (r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: +(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$", (2, 0, 1)),
+        ("fixed", r"^(\d{4})-(\d{2})-(\d{2})" + TIME, (0, 1, 2)),
+        ("ymd", r"^(\d{4})/(\d{1,2})/(\d{1,2})" + TIME.replace("[ T]", "[ ]"), (0, 1, 2)),
+        ("mdy", r"^(\d{1,2})/(\d{1,2})/(\d{4})" + TIME.replace("[ T]", "[ ]"), (2, 0, 1)),
+        ("dmy", r"^(\d{1,2})/(\d{1,2})/(\d{4})" + TIME.replace("[ T]", "[ ]"), (2, 1, 0)),
     ]
-    for pattern, (y, m, d) in patterns:
+    for column, pattern, (y, m, d) in patterns:
         parts = stripped.str.extract(pattern)
         ok = parts[0].notna()
-        if not ok.any():
-            continue
-        p = parts[ok]
-        hour = pd.to_numeric(p[3]).fillna(0)
-        minute = pd.to_numeric(p[4]).fillna(0)
-        second = pd.to_numeric(p[5]).fillna(0)
-        good_time = (hour <= 23) & (minute <= 59) & (second <= 60)
-        stamp = pd.to_datetime(dict(year=pd.to_numeric(p[y]), month=pd.to_numeric(p[m]),
-                                    day=pd.to_numeric(p[d])), errors="coerce")
-        value = (stamp - EPOCH).dt.days.where(good_time)
-        days[ok] = value
+        if ok.any():
+            out.loc[ok, column] = readings(parts[ok], y, m, d)
     serial = stripped.str.extract(r"^(\d{1,7})(?:\.\d*)?$")[0]
     serial_value = pd.to_numeric(serial)
     use = serial_value.notna() & (serial_value >= 1) & (serial_value <= 2958465)
-    days[use] = serial_value[use] - 25569
-    mapping = pd.Series(days.values, index=unique.values)
-    return text.map(mapping).to_numpy(dtype=float)
+    out.loc[use, "fixed"] = serial_value[use] - 25569
+    codes = pd.Index(unique.values).get_indexer(text)
+    return {column: out[column].to_numpy(dtype=float)[codes] for column in out.columns}
+
+
+def choose_days(readings, live, order):
+    """The day of each row in the slash-date order (docs/ingest.md, "Dates"): `auto` decides it
+    from the rows still live, refusing a file with both day-first and month-first evidence."""
+    mdy, dmy = readings["mdy"], readings["dmy"]
+    day_first = live & ~np.isnan(dmy) & np.isnan(mdy)
+    month_first = live & np.isnan(dmy) & ~np.isnan(mdy)
+    ymd = readings["ymd"]
+    if order == "auto":
+        if day_first.any() and month_first.any():
+            sys.exit("reference: the slash dates contradict each other")
+        order = "dmy" if day_first.any() else "mdy"
+    else:
+        ymd = ymd if order == "ymd" else np.full(len(ymd), np.nan)
+    slash = {"mdy": mdy, "dmy": dmy, "ymd": np.full(len(mdy), np.nan)}[order]
+    days = readings["fixed"].copy()
+    for candidate in (ymd, slash):
+        days = np.where(np.isnan(days), candidate, days)
+    return days
 
 
 def stripped(series):
@@ -126,6 +170,8 @@ def main():
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--schema", default="auto")
     parser.add_argument("--as-of")
+    parser.add_argument("--date-order", choices=["auto", "dmy", "mdy", "ymd"], default="auto")
+    parser.add_argument("--latest-date")
     parser.add_argument("--window", type=int, default=0)
     parser.add_argument("--pre-acquisition", choices=["absent", "zero"], default="absent")
     args = parser.parse_args()
@@ -173,13 +219,18 @@ def main():
     reject(quantity <= 0, 4)
     reject(price < 0, 5)
     reject(price == 0, 6)
-    days = per_unique(frame[col["date"]], parse_days, np.nan)
+    days = choose_days(parse_days(frame[col["date"]]), reason < 0, args.date_order)
     reject(np.isnan(days), 7)
+    if args.latest_date:
+        latest = (pd.Timestamp(args.latest_date) - EPOCH).days
+    else:
+        latest = (pd.Timestamp.now(tz="UTC").normalize().tz_localize(None) - EPOCH).days + 1
+    reject(days > latest, 8)
     clean = reason < 0
     duplicate = np.zeros(rows_read, dtype=bool)
     if roles["invoice"]:  # segcast's default: identical rows without an order id are repeat purchases
         duplicate[clean] = frame[clean].duplicated(keep="first").to_numpy()
-    reject(duplicate, 8)
+    reject(duplicate, 9)
     accepted = reason < 0
 
     rows = pd.DataFrame({

@@ -65,6 +65,7 @@ void AddIngestFlags(CLI::App& command, IngestFlags& flags) {
                    "product (rows left with none: cancelled_by_later_invoice)");
   command.add_flag("--normalise-customer-ids", flags.normalise_customer_ids,
                    "Read numeric customer ids as integers: 017850, 17850.0 and 17850 are one customer");
+  AddDateFlags(command, flags.date_order, flags.latest_date);
   command.add_option("--threads", flags.threads, "Parser threads; 0 = every core")->capture_default_str();
   command.add_flag("--json", flags.json, "Print a machine-readable summary on stdout");
 }
@@ -82,6 +83,34 @@ void RefuseOverwrites(const IngestFlags& flags, std::vector<NamedPath> more_inpu
     }
   }
   RefuseOutputsOverInputs(inputs, outputs);
+void AddDateFlags(CLI::App& command, std::string& date_order, std::string& latest_date) {
+  command
+      .add_option(
+          "--date-order", date_order,
+          "Slash dates: auto (decided from the file: a first field above 12 means day first), "
+          "dmy (01/12/2010 = 1 December), mdy (12/1/2010 = 1 December) or ymd (2010/12/01)")
+      ->capture_default_str();
+  command.add_option("--latest-date", latest_date,
+                     "Rows dated after this day (YYYY-MM-DD) are rejected as future_date (default: "
+                     "tomorrow, UTC)");
+}
+
+DateOrder ParseDateOrderFlag(const std::string& text) {
+  const std::optional<DateOrder> order = ParseDateOrder(text);
+  if (!order) {
+    throw InvalidArgument("unknown date order '" + text + "'",
+                          {.field = "--date-order", .expected = "auto, dmy, mdy or ymd"});
+  }
+  return *order;
+}
+
+std::optional<Day> ParseLatestDateFlag(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const std::optional<Day> day = ParseIsoDay(text);
+  if (!day)
+    throw InvalidArgument("'" + text + "' is not a date",
+                          {.field = "--latest-date", .expected = "YYYY-MM-DD"});
+  return day;
 }
 
 IngestResult RunIngest(const IngestFlags& flags) {
@@ -115,6 +144,8 @@ IngestResult RunIngest(const IngestFlags& flags) {
   options.net_cancellations = flags.net_cancellations;
   options.normalise_customer_ids = flags.normalise_customer_ids;
   options.threads = flags.threads;
+  options.date_order = ParseDateOrderFlag(flags.date_order);
+  options.latest_day = ParseLatestDateFlag(flags.latest_date);
   options.collect_rejects = !flags.rejects.empty();
   bool terminal = isatty(STDERR_FILENO) == 1;
   if (terminal) options.progress = ShowProgress;

@@ -27,6 +27,8 @@ struct IngestFlags {
   std::string duplicates = "auto";
   bool net_cancellations = false;
   bool normalise_customer_ids = false;
+  std::string date_order = "auto";
+  std::string latest_date;
   int threads = 0;
   bool json = false;
 };
@@ -46,6 +48,13 @@ IngestResult RunIngest(const IngestFlags& flags);
 
 //! Parses --as-of (YYYY-MM-DD); nullopt for "". Throws InvalidArgument naming --as-of.
 std::optional<Day> ParseAsOfFlag(const std::string& text);
+
+//! Adds --date-order and --latest-date (IngestOptions::date_order, latest_day) to a command.
+void AddDateFlags(CLI::App& command, std::string& date_order, std::string& latest_date);
+//! Parses --date-order; throws InvalidArgument naming it.
+DateOrder ParseDateOrderFlag(const std::string& text);
+//! Parses --latest-date (YYYY-MM-DD); nullopt for "" (the default). Throws InvalidArgument naming it.
+std::optional<Day> ParseLatestDateFlag(const std::string& text);
 
 //! The ingest report as JSON (rows, rejections by reason, customers, dates, countries, joins).
 nlohmann::json ReportJson(const IngestReport& report);

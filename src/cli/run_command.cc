@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/ingest_flags.h"
 #include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
@@ -28,6 +29,8 @@ struct RunFlags {
   bool net_cancellations = false;
   bool normalise_customer_ids = false;
   std::string as_of;
+  std::string date_order = "auto";
+  std::string latest_date;
   int window = 0;
   int k = 0;
   std::string k_range;
@@ -119,6 +122,8 @@ RunOptions ToOptions(const RunCommand& run) {
     }
     options.panel.as_of = *day;
   }
+  if (run.Given("--date-order")) options.ingest.date_order = ParseDateOrderFlag(flags.date_order);
+  if (run.Given("--latest-date")) options.ingest.latest_day = ParseLatestDateFlag(flags.latest_date);
   if (run.Given("--window")) options.panel.window = flags.window;
   if (run.Given("--k")) options.k = flags.k;
   if (run.Given("--k-range")) {
@@ -258,6 +263,7 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_flag("--normalise-customer-ids", flags.normalise_customer_ids,
                     "Read numeric customer ids as integers (017850 = 17850.0 = 17850)");
   command->add_option("--as-of", flags.as_of, "Reference date YYYY-MM-DD (default: day after the last purchase)");
+  AddDateFlags(*command, flags.date_order, flags.latest_date);
   command->add_option("--window", flags.window, "Keep only the last N months (0 = all)");
   command->add_option("-k,--k", flags.k, "Fixed number of segments (default: choose in --k-range)");
   command->add_option("--k-range", flags.k_range, "Range of k searched by silhouette (default 2..8)");

@@ -34,7 +34,8 @@ class RowParser {
         collect_(collect_rejects),
         libcsv_only_(libcsv_only),
         out_(out),
-        fields_(layout.field_count + 1) {}
+        fields_(layout.field_count + 1),
+        dates_(layout.date_order) {}
 
   //! Splits the line starting at `begin` if it needs no libcsv, finding its end in the same pass:
   //! returns the offset where its content ends (before its LF, or CRLF, or at `size`), or npos
@@ -205,11 +206,28 @@ class RowParser {
       Reject(RejectReason::kZeroPrice, price_column, raw, record.line);
       return;
     }
-    std::optional<Day> day = dates_.Parse(fields_[layout_.date]);
-    if (!day) {
+    const DateReading date = dates_.Read(fields_[layout_.date]);
+    if (date.slash != SlashDate::kNone) Tally(date.slash, record.line);
+    if (!date.ok) {
       Reject(RejectReason::kUnparseableDate, layout_.date, raw, record.line);
       return;
     }
+    if (date.ambiguous) {
+      // The order is decided after the last block: keep both readings, unless both are too late.
+      const bool month_first_future = date.day > layout_.latest_day;
+      const bool day_first_future = date.day_first > layout_.latest_day;
+      if (month_first_future && day_first_future) {
+        RejectFuture(raw, record.line);
+        return;
+      }
+      out_.dates.future_if_month_first += month_first_future ? 1 : 0;
+      out_.dates.future_if_day_first += day_first_future ? 1 : 0;
+      out_.day_first.emplace_back(static_cast<int32_t>(out_.day.size()), date.day_first);
+    } else if (date.day > layout_.latest_day) {
+      RejectFuture(raw, record.line);
+      return;
+    }
+    const Day day = date.day;
     out_.customer.push_back(customers_.Id(customer));
     if (layout_.invoice >= 0) {
       out_.invoice.push_back(invoices_.Id(TrimSpaces(fields_[layout_.invoice])));
@@ -219,7 +237,7 @@ class RowParser {
       out_.invoice.push_back(-1);
     }
     out_.country.push_back(layout_.country >= 0 ? countries_.Id(TrimSpaces(fields_[layout_.country])) : -1);
-    out_.day.push_back(*day);
+    out_.day.push_back(day);
     out_.quantity.push_back(quantity);
     out_.price.push_back(price);
     out_.revenue.push_back(layout_.price >= 0 ? quantity * price : price);
@@ -243,6 +261,30 @@ class RowParser {
                                                  std::string(TrimSpaces(fields_[layout_.invoice])),
                                                  ProductKey(TrimSpaces(fields_[layout_.product])),
                                                  std::fabs(quantity)});
+  }
+
+  void RejectFuture(std::string_view raw, int64_t line) {
+    if (out_.dates.first_future_line < 0) out_.dates.first_future_line = line;
+    Reject(RejectReason::kFutureDate, layout_.date, raw, line);
+  }
+
+  // Counts a slash date's evidence of the order, keeping the first of each kind for messages.
+  void Tally(SlashDate slash, int64_t line) {
+    DateTally& tally = out_.dates;
+    ++tally.slash_rows;
+    tally.year_first += slash == SlashDate::kYearFirst ? 1 : 0;
+    tally.either += slash == SlashDate::kEither ? 1 : 0;
+    if (slash == SlashDate::kDayFirstOnly) {
+      if (tally.day_first_only++ == 0) {
+        tally.first_day_first_line = line;
+        tally.first_day_first_text = Printable(TrimSpaces(fields_[layout_.date]));
+      }
+    } else if (slash == SlashDate::kMonthFirstOnly) {
+      if (tally.month_first_only++ == 0) {
+        tally.first_month_first_line = line;
+        tally.first_month_first_text = Printable(TrimSpaces(fields_[layout_.date]));
+      }
+    }
   }
 
   void Reject(RejectReason reason, int column, std::string_view raw, int64_t line) {
@@ -346,6 +388,28 @@ std::vector<std::string> LocalDictionary::TakeNames() {
   return names;
 }
 
+void DateTally::Add(const DateTally& next, int64_t line_offset) {
+  slash_rows += next.slash_rows;
+  year_first += next.year_first;
+  either += next.either;
+  day_first_only += next.day_first_only;
+  month_first_only += next.month_first_only;
+  future_if_month_first += next.future_if_month_first;
+  future_if_day_first += next.future_if_day_first;
+  // Blocks come in input order, so the first block that has one has the file's first.
+  if (first_day_first_line < 0 && next.first_day_first_line >= 0) {
+    first_day_first_line = next.first_day_first_line + line_offset;
+    first_day_first_text = next.first_day_first_text;
+  }
+  if (first_month_first_line < 0 && next.first_month_first_line >= 0) {
+    first_month_first_line = next.first_month_first_line + line_offset;
+    first_month_first_text = next.first_month_first_text;
+  }
+  if (first_future_line < 0 && next.first_future_line >= 0) {
+    first_future_line = next.first_future_line + line_offset;
+  }
+}
+
 void ParsedBlock::Clear() {
   for (auto* column : {&customer, &invoice, &country}) column->clear();
   day.clear();
@@ -364,6 +428,8 @@ void ParsedBlock::Clear() {
   rows_read = 0;
   rejected = {};
   rejects.clear();
+  dates = DateTally{};
+  day_first.clear();
   open_quote = false;
   open_quote_line = 0;
   open_quote_offset = 0;

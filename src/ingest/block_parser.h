@@ -7,9 +7,11 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ingest/block_reader.h"
@@ -39,6 +41,8 @@ struct ColumnLayout {
   //! Keep cancellation rows and accepted rows' product keys, to match one with the other:
   //! set when the log has invoice, product and a cancel prefix.
   bool match_cancellations = false;
+  DateOrder date_order = DateOrder::kAuto;  //!< of slash dates (date_parser.h)
+  Day latest_day = std::numeric_limits<Day>::max();  //!< later rows are future_date
   std::vector<std::string> names;  //!< header fields, for RejectedRow::field
 };
 
@@ -75,6 +79,28 @@ class LocalDictionary {
   std::string_view last_;
 };
 
+//! What the dates of the rows reaching the date rule say about the slash-date order, summed
+//! over blocks in input order. Lines are -1 when there is none.
+struct DateTally {
+  int64_t slash_rows = 0;
+  int64_t year_first = 0;        //!< SlashDate::kYearFirst
+  int64_t either = 0;            //!< SlashDate::kEither
+  int64_t day_first_only = 0;    //!< SlashDate::kDayFirstOnly
+  int64_t month_first_only = 0;  //!< SlashDate::kMonthFirstOnly
+  int64_t first_day_first_line = -1;
+  std::string first_day_first_text;
+  int64_t first_month_first_line = -1;
+  std::string first_month_first_text;
+  //! DateOrder::kAuto: ambiguous rows accepted with one reading after latest_day, by the order
+  //! whose reading it is. Should that order be chosen, the file is read again in it.
+  int64_t future_if_month_first = 0;
+  int64_t future_if_day_first = 0;
+  int64_t first_future_line = -1;
+
+  //! Adds the tally of the next block, whose lines start at `line_offset`.
+  void Add(const DateTally& next, int64_t line_offset);
+};
+
 struct ParsedBlock {
   // Rows that passed every rule but the duplicate one, in input order.
   std::vector<int32_t> customer;  //!< local id: customer_names
@@ -97,6 +123,10 @@ struct ParsedBlock {
   int64_t rows_read = 0;
   std::array<int64_t, kRejectReasonCount> rejected{};
   std::vector<RejectedRow> rejects;  //!< with collect_rejects
+  DateTally dates;
+  //! DateOrder::kAuto: (row, its day-first reading) for the rows above whose slash date reads as
+  //! two different days; `day` holds their month-first reading until the order is decided.
+  std::vector<std::pair<int32_t, Day>> day_first;
   bool open_quote = false;           //!< the block ended inside a quoted field
   int64_t open_quote_line = 0;       //!< line where that record starts
   size_t open_quote_offset = 0;      //!< offset in the block's text where that record starts

@@ -1,5 +1,7 @@
 #include "ingest/date_parser.h"
 
+#include <chrono>
+
 #include "ingest/text_util.h"
 
 namespace segcast::internal {
@@ -27,19 +29,59 @@ std::optional<Day> ParseIso(std::string_view date) {
   return TryDayFromCivil(year, month, day);
 }
 
-std::optional<Day> ParseUs(std::string_view date) {
+// A slash date: A/B/YYYY in either order of day and month, or YYYY/M/D. `day` is the reading in
+// `order` (kAuto: month first when that is real, else day first); `day_first` the day-first one.
+DateReading ReadSlash(std::string_view date, DateOrder order) {
+  DateReading reading;
   size_t first = date.find('/');
   size_t second = date.find('/', first + 1);
   if (second == std::string_view::npos || date.find('/', second + 1) != std::string_view::npos) {
-    return std::nullopt;
+    return reading;
   }
-  int month = 0, day = 0, year = 0;
-  if (!ParseDigits(date.substr(0, first), 1, 2, month) ||
-      !ParseDigits(date.substr(first + 1, second - first - 1), 1, 2, day) ||
-      !ParseDigits(date.substr(second + 1), 4, 4, year)) {
-    return std::nullopt;
+  const std::string_view a = date.substr(0, first);
+  const std::string_view b = date.substr(first + 1, second - first - 1);
+  const std::string_view c = date.substr(second + 1);
+  int year = 0, x = 0, y = 0;
+  if (a.size() == 4) {
+    if (!ParseDigits(a, 4, 4, year) || !ParseDigits(b, 1, 2, x) || !ParseDigits(c, 1, 2, y)) {
+      return reading;
+    }
+    reading.slash = SlashDate::kYearFirst;
+    const std::optional<Day> day = TryDayFromCivil(year, x, y);
+    if (day && (order == DateOrder::kAuto || order == DateOrder::kYearFirst)) {
+      reading.ok = true;
+      reading.day = *day;
+    }
+    return reading;
   }
-  return TryDayFromCivil(year, month, day);
+  if (!ParseDigits(a, 1, 2, x) || !ParseDigits(b, 1, 2, y) || !ParseDigits(c, 4, 4, year)) {
+    return reading;
+  }
+  const std::optional<Day> month_first = TryDayFromCivil(year, x, y);
+  const std::optional<Day> day_first = TryDayFromCivil(year, y, x);
+  reading.slash = month_first ? (day_first ? SlashDate::kEither : SlashDate::kMonthFirstOnly)
+                              : (day_first ? SlashDate::kDayFirstOnly : SlashDate::kNeither);
+  switch (order) {
+    case DateOrder::kMonthFirst:
+      reading.ok = month_first.has_value();
+      reading.day = month_first.value_or(0);
+      break;
+    case DateOrder::kDayFirst:
+      reading.ok = day_first.has_value();
+      reading.day = day_first.value_or(0);
+      break;
+    case DateOrder::kYearFirst:
+      break;
+    case DateOrder::kAuto:
+      reading.ok = month_first || day_first;
+      reading.day = month_first ? *month_first : day_first.value_or(0);
+      if (month_first && day_first && *month_first != *day_first) {
+        reading.ambiguous = true;
+        reading.day_first = *day_first;
+      }
+      break;
+  }
+  return reading;
 }
 
 // Serial days as Excel stores them; a fraction is the time of day and is dropped.
@@ -63,10 +105,21 @@ std::optional<Day> ParseExcelSerial(std::string_view text) {
 }  // namespace
 
 bool IsValidTimeOfDay(std::string_view text) {
+  // A 12-hour clock ends in AM or PM, maybe after a space: 8:26 PM, 08:26:00am.
+  bool twelve_hour = false;
+  if (text.size() >= 2) {
+    const std::string_view suffix = text.substr(text.size() - 2);
+    if (EqualsIgnoreCase(suffix, "AM") || EqualsIgnoreCase(suffix, "PM")) {
+      twelve_hour = true;
+      text = text.substr(0, text.size() - 2);
+      if (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    }
+  }
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) return false;
   int hour = 0, minute = 0, second = 0;
-  if (!ParseDigits(text.substr(0, colon), 1, 2, hour) || hour > 23) return false;
+  if (!ParseDigits(text.substr(0, colon), 1, 2, hour)) return false;
+  if (twelve_hour ? (hour < 1 || hour > 12) : hour > 23) return false;
   std::string_view rest = text.substr(colon + 1);
   size_t second_colon = rest.find(':');
   if (!ParseDigits(rest.substr(0, second_colon), 2, 2, minute) || minute > 59) return false;
@@ -83,43 +136,46 @@ bool IsValidTimeOfDay(std::string_view text) {
   return true;
 }
 
-std::optional<Day> DateParser::ParseDatePart(std::string_view date) {
-  if (date.size() == cached_size_ && date.size() <= kCacheBytes &&
+DateReading DateParser::ReadDatePart(std::string_view date) {
+  if (date.size() == cached_size_ && date.size() <= kCacheBytes && cached_size_ > 0 &&
       std::memcmp(date.data(), cached_text_, date.size()) == 0) {
-    return cached_day_;
+    return cached_reading_;
   }
-  std::optional<Day> day;
+  DateReading reading;
   if (date.size() == 10 && date[4] == '-' && date[7] == '-') {
-    day = ParseIso(date);
+    if (std::optional<Day> day = ParseIso(date)) {
+      reading.ok = true;
+      reading.day = *day;
+    }
   } else if (date.find('/') != std::string_view::npos) {
-    day = ParseUs(date);
+    reading = ReadSlash(date, order_);
   }
-  if (day && date.size() <= kCacheBytes) {
+  if (date.size() <= kCacheBytes) {
     std::memcpy(cached_text_, date.data(), date.size());
     cached_size_ = date.size();
-    cached_day_ = *day;
+    cached_reading_ = reading;
   }
-  return day;
+  return reading;
 }
 
-std::optional<Day> DateParser::Parse(std::string_view text) {
+DateReading DateParser::Read(std::string_view text) {
   // Rows of one invoice repeat its date-time text exactly: the whole text is the first cache.
   if (text.size() == whole_size_ && text.size() <= kWholeBytes && whole_size_ > 0 &&
       std::memcmp(text.data(), whole_text_, text.size()) == 0) {
-    return whole_day_;
+    return whole_reading_;
   }
-  std::optional<Day> day = ParseUncached(text);
-  if (day && text.size() <= kWholeBytes) {
+  const DateReading reading = ReadUncached(text);
+  if (text.size() <= kWholeBytes) {
     std::memcpy(whole_text_, text.data(), text.size());
     whole_size_ = text.size();
-    whole_day_ = *day;
+    whole_reading_ = reading;
   }
-  return day;
+  return reading;
 }
 
-std::optional<Day> DateParser::ParseUncached(std::string_view text) {
+DateReading DateParser::ReadUncached(std::string_view text) {
   text = TrimSpaces(text);
-  if (text.empty()) return std::nullopt;
+  if (text.empty()) return {};
   size_t split = text.find(' ');
   // ISO 8601 may separate date and time with 'T'.
   if (split == std::string_view::npos && text.size() > 10 && text[10] == 'T' && text[4] == '-') {
@@ -127,13 +183,52 @@ std::optional<Day> DateParser::ParseUncached(std::string_view text) {
   }
   if (split == std::string_view::npos) {
     if (text.find('-') == std::string_view::npos && text.find('/') == std::string_view::npos) {
-      return ParseExcelSerial(text);
+      DateReading reading;
+      if (std::optional<Day> day = ParseExcelSerial(text)) {
+        reading.ok = true;
+        reading.day = *day;
+      }
+      return reading;
     }
-    return ParseDatePart(text);
+    return ReadDatePart(text);
   }
   std::string_view time = TrimSpaces(text.substr(split + 1));
-  if (!IsValidTimeOfDay(time)) return std::nullopt;
-  return ParseDatePart(text.substr(0, split));
+  // A bad time makes the whole text no date, and no evidence of a date order either.
+  if (!IsValidTimeOfDay(time)) return {};
+  return ReadDatePart(text.substr(0, split));
 }
 
 }  // namespace segcast::internal
+
+namespace segcast {
+
+std::string_view DateOrderName(DateOrder order) {
+  switch (order) {
+    case DateOrder::kAuto:
+      return "auto";
+    case DateOrder::kMonthFirst:
+      return "mdy";
+    case DateOrder::kDayFirst:
+      return "dmy";
+    case DateOrder::kYearFirst:
+      return "ymd";
+  }
+  return "auto";
+}
+
+std::optional<DateOrder> ParseDateOrder(std::string_view name) {
+  for (DateOrder order :
+       {DateOrder::kAuto, DateOrder::kMonthFirst, DateOrder::kDayFirst, DateOrder::kYearFirst}) {
+    if (name == DateOrderName(order)) return order;
+  }
+  return std::nullopt;
+}
+
+Day DefaultLatestDay() {
+  // Days since the epoch of the system clock, which counts UTC without leap seconds.
+  const auto now = std::chrono::system_clock::now();
+  const auto today = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+  return static_cast<Day>(today) + 1;
+}
+
+}  // namespace segcast

@@ -1,8 +1,10 @@
 #include "segcast/ingest.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -14,6 +16,7 @@
 #include "ingest/record_cursor.h"
 #include "ingest/row_merger.h"
 #include "internal/parallel.h"
+#include "internal/text_output.h"
 #include "segcast/error.h"
 
 namespace segcast {
@@ -22,6 +25,7 @@ namespace {
 using internal::Block;
 using internal::BlockReader;
 using internal::ParsedBlock;
+using internal::WithThousands;
 
 struct HeaderInfo {
   std::vector<std::string> fields;
@@ -297,9 +301,52 @@ internal::MergeSettings ConfigureRules(const IngestOptions& options, internal::C
   return settings;
 }
 
-IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const IngestOptions& options) {
-  options.Validate();
-  auto start = std::chrono::steady_clock::now();
+using SourceOpener = std::function<std::unique_ptr<internal::ByteSource>()>;
+
+// The slash-date order of a file read under DateOrder::kAuto, from the evidence of all its rows
+// (so the same for any thread count or block size), and the words the report gives for it.
+struct DecidedOrder {
+  DateOrder order = DateOrder::kMonthFirst;
+  std::string source;  // IngestReport::Dates::source
+};
+
+DecidedOrder DecideDateOrder(const internal::DateTally& tally, const std::string& file,
+                             const std::string& column) {
+  if (tally.day_first_only > 0 && tally.month_first_only > 0) {
+    const bool day_first_earlier = tally.first_day_first_line < tally.first_month_first_line;
+    auto such = [](int64_t count) {
+      return "(" + WithThousands(count) + (count == 1 ? " such row)" : " such rows)");
+    };
+    throw InputError(
+        "the slash dates contradict each other: line " +
+            std::to_string(tally.first_day_first_line) + " has " + tally.first_day_first_text +
+            ", a real date only day first " + such(tally.day_first_only) + ", and line " +
+            std::to_string(tally.first_month_first_line) + " has " + tally.first_month_first_text +
+            ", a real date only month first " + such(tally.month_first_only) +
+            ". Choose the order with --date-order dmy or --date-order mdy (date_order in a run "
+            "config's "
+            "[input]); the rows that do not fit it are then rejected as unparseable_date",
+        {.file = file,
+         .line = day_first_earlier ? tally.first_day_first_line : tally.first_month_first_line,
+         .field = column,
+         .expected = "slash dates in one order, day/month/year or month/day/year"});
+  }
+  if (tally.day_first_only > 0) return {DateOrder::kDayFirst, "detected"};
+  if (tally.month_first_only > 0) return {DateOrder::kMonthFirst, "detected"};
+  // No field above 12: month first, as segcast has always read them (the US form).
+  if (tally.either > 0 || tally.slash_rows > tally.year_first)
+    return {DateOrder::kMonthFirst, "ambiguous"};
+  if (tally.year_first > 0) return {DateOrder::kYearFirst, "detected"};
+  return {DateOrder::kMonthFirst, ""};
+}
+
+// One pass over the log, with dates after `latest_day` rejected. Under DateOrder::kAuto the
+// slash-date order is decided at the end and the ambiguous rows take that reading; if one of
+// them would then be after latest_day (accepted on the other reading), the pass is void and
+// `read_again` says in which order to read the file instead, so that the rows accepted are
+// exactly those of an explicit --date-order.
+IngestResult ReadLog(std::unique_ptr<internal::ByteSource> source, const IngestOptions& options,
+                     Day latest_day, std::optional<DecidedOrder>& read_again) {
   const int threads = internal::ResolveThreads(options.threads);
   IngestResult result;
   IngestReport& report = result.report;
@@ -317,6 +364,8 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
   ColumnMapping mapping = preset == SchemaPreset::kGeneric ? options.mapping : PresetMapping(preset);
   internal::ColumnLayout layout =
       internal::ResolveLayout(mapping, header.fields, options.path, PresetName(preset));
+  layout.date_order = options.date_order;
+  layout.latest_day = latest_day;
   report.schema = std::string(PresetName(preset));
   report.header = header.fields;
   report.text_bytes = header.skipped_bytes;
@@ -325,11 +374,49 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
   internal::RowMerger merger(settings);
   OrderedPipeline pipeline{reader, merger, layout, options, report};
   pipeline.Run(std::move(first), header, threads);
+  const internal::DateTally& tally = merger.dates();
+  DecidedOrder decided{options.date_order, "given"};
+  if (options.date_order == DateOrder::kAuto) {
+    decided = DecideDateOrder(tally, options.path, layout.names[layout.date]);
+    if ((decided.order == DateOrder::kMonthFirst && tally.future_if_month_first > 0) ||
+        (decided.order == DateOrder::kDayFirst && tally.future_if_day_first > 0)) {
+      read_again = decided;
+      return result;
+    }
+    if (decided.order == DateOrder::kDayFirst) merger.UseDayFirstReadings();
+  }
   merger.Finish(result.transactions, report, result.rejects);
   if (report.rows_read == 0) {
     throw InputError("the file has a header but no data rows",
                      {.file = options.path, .line = 2, .expected = "at least one data row"});
   }
+  IngestReport::Dates& dates = report.dates;
+  dates.order = decided.source.empty() ? "" : std::string(DateOrderName(decided.order));
+  dates.source = decided.source;
+  dates.slash_rows = tally.slash_rows;
+  dates.day_first_only = tally.day_first_only;
+  dates.month_first_only = tally.month_first_only;
+  dates.latest_day = latest_day;
+  dates.first_future_line = std::max<int64_t>(tally.first_future_line, 0);
+  return result;
+}
+
+IngestResult RunIngest(const SourceOpener& open, const IngestOptions& options) {
+  options.Validate();
+  auto start = std::chrono::steady_clock::now();
+  const Day latest_day = options.latest_day ? *options.latest_day : DefaultLatestDay();
+  std::optional<DecidedOrder> read_again;
+  IngestResult result = ReadLog(open(), options, latest_day, read_again);
+  if (read_again) {
+    // Rare (an ambiguous date near latest_day): the file is read again in the decided order.
+    result = IngestResult{};
+    IngestOptions again = options;
+    again.date_order = read_again->order;
+    std::optional<DecidedOrder> unused;
+    result = ReadLog(open(), again, latest_day, unused);
+    result.report.dates.source = read_again->source;
+  }
+  IngestReport& report = result.report;
   if (!options.demographics_path.empty()) {
     report.joins.push_back(
         internal::JoinCustomerTable(options.demographics_path, options.join_key,
@@ -348,12 +435,12 @@ IngestResult RunIngest(std::unique_ptr<internal::ByteSource> source, const Inges
 
 IngestResult Ingest(const IngestOptions& options) {
   options.Validate();
-  return RunIngest(internal::OpenByteSource(options.path), options);
+  return RunIngest([&] { return internal::OpenByteSource(options.path); }, options);
 }
 
 IngestResult IngestText(std::string_view text, const IngestOptions& options) {
   options.Validate();
-  return RunIngest(internal::MemoryByteSource(text, options.path), options);
+  return RunIngest([&] { return internal::MemoryByteSource(text, options.path); }, options);
 }
 
 }  // namespace segcast

@@ -54,11 +54,64 @@ void IngestOptions::Validate() const {
   if (join_key.empty() && (!demographics_path.empty() || !addresses_path.empty())) {
     throw InvalidArgument("joined tables need a key column", {.field = "join_key", .expected = "a column name"});
   }
+  if (latest_day &&
+      (*latest_day < DayFromCivil(1400, 1, 1) || *latest_day > DayFromCivil(9998, 12, 31))) {
+    const bool printable =
+        *latest_day >= DayFromCivil(1400, 1, 1) && *latest_day <= DayFromCivil(9999, 12, 31);
+    throw InvalidArgument(
+        "latest_day " + (printable ? FormatDay(*latest_day) : std::to_string(*latest_day)) +
+            " is out of range",
+        {.field = "latest_day", .expected = "a date between 1400-01-01 and 9998-12-31"});
+  }
   if (schema == SchemaPreset::kGeneric) mapping.Validate();
 }
 
 int64_t IngestReport::rejected_total() const {
   return std::accumulate(rejected.begin(), rejected.end(), int64_t{0});
+}
+
+std::string IngestReport::DatesNote() const {
+  std::string text;
+  const int64_t future = rejected[static_cast<int>(RejectReason::kFutureDate)];
+  if (future > 0) {
+    text += "warning: " + WithThousands(future) + (future == 1 ? " row is" : " rows are") +
+            " dated after " + FormatDay(dates.latest_day) + " (the first at line " +
+            std::to_string(dates.first_future_line) +
+            "), rejected as future_date: a mistyped year? The rejects file lists them\n";
+  }
+  const std::string words = dates.order == "dmy"   ? "day first (dmy)"
+                            : dates.order == "mdy" ? "month first (mdy)"
+                                                   : "year first (ymd)";
+  auto rows = [](int64_t count, const char* one, const char* many) {
+    return WithThousands(count) + (count == 1 ? one : many);
+  };
+  if (dates.source == "given" && dates.slash_rows > 0) {
+    text += "dates: slash dates read " + words + ", as given";
+    const int64_t other = dates.order == "dmy"   ? dates.month_first_only
+                          : dates.order == "mdy" ? dates.day_first_only
+                                                 : 0;
+    if (other > 0) {
+      text += std::string("; ") +
+              rows(other, " row that is a real date", " rows that are real dates") + " only " +
+              (dates.order == "dmy" ? "month first" : "day first") +
+              (other == 1 ? " was" : " were") + " rejected as unparseable_date";
+    }
+    text += "\n";
+  } else if (dates.source == "detected") {
+    text += "dates: slash dates read " + words;
+    if (dates.order == "dmy") {
+      text += ": " + rows(dates.day_first_only, " row has", " rows have") + " a first field above 12";
+    } else if (dates.order == "mdy") {
+      text += ": " + rows(dates.month_first_only, " row has", " rows have") +
+              " a second field above 12";
+    }
+    text += "\n";
+  } else if (dates.source == "ambiguous") {
+    text += "dates: slash dates ambiguous (no field above 12 in " +
+            rows(dates.slash_rows, " row", " rows") +
+            "), read month first (mdy); --date-order dmy if they are day first\n";
+  }
+  return text;
 }
 
 std::string IngestReport::BriefReport() const {
@@ -75,6 +128,7 @@ std::string IngestReport::BriefReport() const {
     text += line;
   }
   text += CancellationLines(cancellations);
+  text += DatesNote();
   text += WithThousands(customers) + " customers, " + WithThousands(invoices) + " invoices";
   if (rows_accepted > 0) text += ", " + FormatDay(first_day) + " .. " + FormatDay(last_day);
   text += "\n";
@@ -130,6 +184,16 @@ std::string IngestReport::ToJson(bool with_timing) const {
   if (rows_accepted > 0) {
     json["first_day"] = FormatDay(first_day);
     json["last_day"] = FormatDay(last_day);
+  }
+  json["date_order"] = dates.order;
+  json["date_order_source"] = dates.source;
+  json["slash_dates"] = dates.slash_rows;
+  json["day_first_only"] = dates.day_first_only;
+  json["month_first_only"] = dates.month_first_only;
+  // The limit moves with the clock when not given: shown when it rejected something.
+  if (rejected[static_cast<int>(RejectReason::kFutureDate)] > 0) {
+    json["latest_day"] = FormatDay(dates.latest_day);
+    json["first_future_line"] = dates.first_future_line;
   }
   if (with_timing) {
     json["threads"] = threads;

@@ -12,6 +12,7 @@ std::string_view RejectReasonName(RejectReason reason) {
     case RejectReason::kNegativePrice: return "negative_price";
     case RejectReason::kZeroPrice: return "zero_price";
     case RejectReason::kUnparseableDate: return "unparseable_date";
+    case RejectReason::kFutureDate: return "future_date";
     case RejectReason::kDuplicate: return "duplicate";
     case RejectReason::kCancelledByLaterInvoice: return "cancelled_by_later_invoice";
   }

@@ -137,11 +137,16 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
     cancellations_.push_back(std::move(cancellation));
   }
   const bool keep_text = collect_ && settings_.net_cancellations;
+  dates_.Add(block.dates, line_offset);
+  auto day_first = block.day_first.begin();
   size_t rows = block.day.size();
   // Slots are random in a table far larger than the cache: ask for them a few rows ahead.
   constexpr size_t kPrefetchDistance = 8;
   for (size_t row = 0; row < rows; ++row) {
     const int64_t line = block.line[row] + line_offset;
+    const bool two_readings =
+        day_first != block.day_first.end() && day_first->first == static_cast<int32_t>(row);
+    const Day day_first_reading = two_readings ? (day_first++)->second : 0;
     if (settings_.drop_duplicates) {
       if (row + kPrefetchDistance < rows) seen_.Prefetch(block.key[row + kPrefetchDistance]);
       if (!seen_.Insert(block.key[row])) {
@@ -162,6 +167,7 @@ void RowMerger::Merge(ParsedBlock& block, std::string_view text, int64_t line_of
       row_text_.append(text.substr(block.text_begin[row], block.text_size[row]));
       row_text_end_.push_back(row_text_.size());
     }
+    if (two_readings) day_first_.emplace_back(table_.size(), day_first_reading);
     table_.customer.push_back(customer_map[block.customer[row]]);
     table_.invoice.push_back(invoice);
     table_.country.push_back(block.country[row] >= 0 ? country_map[block.country[row]] : -1);
@@ -286,6 +292,11 @@ void RowMerger::MatchAndNetCancellations(IngestReport::Cancellations& report) {
     }
   }
   if (any_removed) RemoveRows(removed);
+  }
+
+void RowMerger::UseDayFirstReadings() {
+  for (const auto& [row, day] : day_first_) table_.day[row] = day;
+  day_first_.clear();
 }
 
 void RowMerger::Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects) {

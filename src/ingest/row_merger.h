@@ -87,6 +87,11 @@ class RowMerger {
   //! Reserves the columns for `rows` rows, faults in their pages for `keys` rows and sizes the
   //! duplicate set for `keys` rows (the rows expected to be accepted).
   void Reserve(size_t rows, size_t keys);
+  //! The date evidence of the blocks merged so far.
+  const DateTally& dates() const { return dates_; }
+  //! Gives the accepted rows whose slash date reads as two days (DateOrder::kAuto) their day-first
+  //! reading; before Finish, once the order is decided to be day first.
+  void UseDayFirstReadings();
   //! Matches (and nets) cancellations, sorts customer ids and fills the table, the report's counts
   //! and the rejects (by line).
   void Finish(Transactions& table, IngestReport& report, std::vector<RejectedRow>& rejects);
@@ -109,6 +114,8 @@ class RowMerger {
   int64_t rows_read_ = 0;
   std::array<int64_t, kRejectReasonCount> rejected_{};
   std::vector<RejectedRow> rejects_;
+  DateTally dates_;
+  std::vector<std::pair<size_t, Day>> day_first_;  // (table row, day-first reading)
 };
 
 //! Order of customer ids: numeric when every id is an integer, else byte-wise.

@@ -92,6 +92,9 @@ std::string RenderReportMarkdown(const RunState& state) {
      << ingest.rejected_total() << " rejected; " << result.customers << " customers over "
      << result.months << " months from " << FormatMonth(state.panel.first_month) << ".\n\n";
 
+  // The notes on dates (future_date rows, the slash-date order), one paragraph each.
+  std::istringstream notes(ingest.DatesNote());
+  for (std::string note; std::getline(notes, note);) md << note << "\n\n";
   md << "## Rows rejected\n\n| reason | rows |\n|---|---:|\n";
   for (int reason = 0; reason < kRejectReasonCount; ++reason) {
     md << "| " << RejectReasonName(static_cast<RejectReason>(reason)) << " | "

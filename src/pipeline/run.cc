@@ -73,8 +73,12 @@ void IngestStage(internal::RunState& state) {
   state.rejects = std::move(result.rejects);
   state.result.ingest = std::move(result.report);
   const IngestReport& report = state.result.ingest;
+  // The notes on dates (future_date rows, the slash-date order) go on the log line too.
+  std::string notes = report.DatesNote();
+  for (char& c : notes) c = c == '\n' ? ';' : c;
+  if (!notes.empty()) notes = " (" + notes.substr(0, notes.size() - 1) + ")";
   clock.Finish(WithThousands(report.rows_accepted) + " of " + WithThousands(report.rows_read) +
-               " rows accepted, " + WithThousands(report.customers) + " customers");
+               " rows accepted, " + WithThousands(report.customers) + " customers" + notes);
 }
 
 }  // namespace

@@ -126,7 +126,8 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   if (const toml::table* input = Section(root, "input", reader)) {
     reader.CheckKeys(*input, "input", {"path", "schema", "columns", "demographics", "addresses",
                                        "join_key", "as_of", "window", "pre_acquisition", "duplicates",
-                                       "net_cancellations", "normalise_customer_ids"});
+                                       "net_cancellations", "normalise_customer_ids", "date_order",
+                                       "latest_date"});
     std::string text;
     reader.Read(*input, "input", "path", text, "a file path");
     if (input->get("path")) options.ingest.path = reader.ResolvePath(text);
@@ -160,6 +161,16 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
       const auto day = ParseIsoDay(node->value<std::string>().value_or(""));
       if (!day) throw InvalidArgument("not a date");
       options.panel.as_of = *day;
+    }, "a date YYYY-MM-DD");
+    reader.Convert(*input, "input", "date_order", [&](const toml::node* node) {
+      const auto order = ParseDateOrder(node->value<std::string>().value_or(""));
+      if (!order) throw InvalidArgument("unknown date order");
+      options.ingest.date_order = *order;
+    }, "\"auto\", \"dmy\", \"mdy\" or \"ymd\"");
+    reader.Convert(*input, "input", "latest_date", [&](const toml::node* node) {
+      const auto day = ParseIsoDay(node->value<std::string>().value_or(""));
+      if (!day) throw InvalidArgument("not a date");
+      options.ingest.latest_day = *day;
     }, "a date YYYY-MM-DD");
     reader.Read(*input, "input", "window", options.panel.window, "months, an integer >= 0");
     reader.Convert(*input, "input", "pre_acquisition", [&](const toml::node* node) {

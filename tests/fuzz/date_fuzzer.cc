@@ -26,6 +26,24 @@ void CheckLine(std::string_view line, segcast::internal::DateParser& warm) {
   static const segcast::Day kLast = segcast::DayFromCivil(9999, 12, 31);
   if (fresh && (*fresh < kFirst || *fresh > kLast)) segcast::fuzz::Fail("DateParser day out of range");
 
+  // Every explicit order: a warm cache reads as a cold parser, and an ambiguous reading only
+  // under kAuto, for a slash date real both ways.
+  for (segcast::DateOrder order : {segcast::DateOrder::kAuto, segcast::DateOrder::kDayFirst,
+                                   segcast::DateOrder::kMonthFirst, segcast::DateOrder::kYearFirst}) {
+    segcast::internal::DateParser cold_order(order);
+    const segcast::internal::DateReading a = cold_order.Read(line);
+    const segcast::internal::DateReading b = cold_order.Read(line);
+    if (a.ok != b.ok || a.day != b.day || a.ambiguous != b.ambiguous || a.day_first != b.day_first ||
+        a.slash != b.slash) {
+      segcast::fuzz::Fail("DateParser reads a text differently from its cache");
+    }
+    if (a.ok && (a.day < kFirst || a.day > kLast)) segcast::fuzz::Fail("DateParser day out of range");
+    if (a.ambiguous && (order != segcast::DateOrder::kAuto || a.slash != segcast::internal::SlashDate::kEither ||
+                        a.day_first < kFirst || a.day_first > kLast || a.day_first == a.day)) {
+      segcast::fuzz::Fail("an ambiguous reading that is not two real days of one slash date");
+    }
+  }
+
   if (const std::optional<segcast::Day> iso = segcast::ParseIsoDay(line)) {
     if (segcast::FormatDay(*iso) != line) segcast::fuzz::Fail("ParseIsoDay/FormatDay round trip");
     if (fresh != iso) segcast::fuzz::Fail("DateParser and ParseIsoDay disagree on an ISO date");

@@ -66,12 +66,17 @@ write("ingest", "retail_truncated_gzip", bytes([2 | 8]) + gz(RETAIL)[:-12])
 write("ingest", "retail_latin1", bytes([2 | 32]) + RETAIL.replace("WHITE METAL", "CR\xc8ME").encode("latin-1"))
 write("ingest", "retail_threads_blocks", bytes([2 | 16 | 64 | 32]) + (RETAIL + RETAIL[RETAIL.index("\n") + 1:] * 40).encode())
 write("ingest", "retail_open_quote", bytes([2]) + (RETAIL + "536369,1,\"never closed,1,12/1/2010 9:00,1,1,UK\n").encode())
+write("ingest", "retail_day_first", bytes([2 | 32]) + RETAIL.replace("12/1/2010", "13/12/2010").encode())
+write("ingest", "retail_contradicting", bytes([2]) + (RETAIL + "536370,1,x,1,13/12/2010 9:00,1,1,UK\n"
+                                                            "536371,1,x,1,12/13/2010 9:00,1,1,UK\n").encode())
 write("ingest", "header_only", bytes([0]) + RETAIL.split("\n")[0].encode() + b"\n")
 
 # Dates: one per line, as the date target splits them.
 write("date", "formats", "2009-12-01 07:45:00\n12/1/2010 8:26\n2017-02-25\n41245\n41245.5\n"
                          "2011-02-30\n2011-12-10T23:59:60.5\n1/1/1400\n9999-12-31\n2958465\n")
 write("date", "bad", "2100-13-45\n1399-12-31\n12/1/10 8:26\n2011-02-28 24:00\n 2011-01-01 \n0\n-5\n")
+write("date", "slash_orders", "01/12/2010 08:26\n13/01/2011\n01/13/2011\n2010/12/01\n12/1/2010 8:26 PM\n"
+                              "12/1/2010 12:00:00 am\n31/02/2011\n12/1/2010 13:26 PM\n5/5/2011\n")
 write("date", "mapping", "customer=client,date=day,amount=total,cancel_prefix=C")
 write("date", "preset", "online-retail-ii")
 

@@ -20,8 +20,8 @@ import sys
 import tempfile
 
 REASONS = ["malformed_row", "missing_customer", "cancelled", "unparseable_number",
-           "non_positive_quantity", "negative_price", "zero_price", "unparseable_date", "duplicate",
-           "cancelled_by_later_invoice"]
+           "non_positive_quantity", "negative_price", "zero_price", "unparseable_date",
+           "future_date", "duplicate", "cancelled_by_later_invoice"]
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
 
 

@@ -94,6 +94,21 @@ write("date_feb30.csv", log(GOOD[0], row(invoice="536366", date="2011-02-30"), r
 write("date_bad_time.csv", log(GOOD[0], row(invoice="536366", date="12/1/2010 25:00"),
                                row(invoice="536368", date="2010-12-01 10:61:00"), GOOD[2]))
 write("date_text.csv", log(GOOD[0], row(invoice="536366", date="yesterday"), row(invoice="536368", date=""), GOOD[2]))
+# Slash dates in day-first order (UK and European exports), detected from the 13th; ambiguous ones
+# (no field above 12); both orders in one file (refused); Excel's US export with AM/PM.
+write("date_day_first.csv", log(row(date="01/12/2010 08:26"), row(invoice="536366", date="13/12/2010 09:00"),
+                                row(invoice="536367", customer="13047", date="09/01/2011 10:00", price="3.39")))
+write("date_ambiguous.csv", log(row(date="01/12/2010 08:26"), row(invoice="536366", date="02/12/2010 09:00")))
+write("date_contradicting.csv", log(row(date="01/12/2010 08:26"), row(invoice="536366", date="12/13/2010 08:26"),
+                                    row(invoice="536367", customer="13047", date="25/12/2010 10:00", price="3.39")))
+write("date_am_pm.csv", log(row(date="12/1/2010 8:26 AM"), row(invoice="536366", date="12/1/2010 8:26 PM"),
+                            row(invoice="536367", customer="13047", date="12/13/2010 12:00:00 am", price="3.39"),
+                            row(invoice="536368", date="12/1/2010 13:26 PM")))
+# Mistyped years: each row once took the whole panel (and run) down; now future_date.
+write("date_future_typo.csv", log(*GOOD, row(invoice="536368", date="12/1/2099 8:26"),
+                                  row(invoice="536369", customer="13047", date="9011-12-09 12:50:00"),
+                                  row(invoice="536370", date="9999-12-31 23:59:59"),
+                                  row(invoice="536371", customer="12583", date="12/9/2010 9:00")))
 write("kpmg_excel_serial.csv", "\n".join([
     KPMG,
     "1,2,2950,2017-02-25,False,Approved,Solex,Standard,medium,medium,71.49,53.62,41245",
@@ -157,6 +172,7 @@ write("config_syntax.toml", "[input]\npath = \"x.csv\n")
 write("config_bad_value.toml", "[cluster]\nk_range = \"8..2\"\n")
 write("config_huge_number.toml", "[cluster]\nmemory_budget_mib = 1e300\n")
 write("config_unknown_section.toml", "[inptu]\npath = \"x.csv\"\n")
+write("config_bad_date_order.toml", "[input]\ndate_order = \"yyyy\"\n")
 
 # --- series files (forecast long CSV; clustering .ts and long CSV) ---
 write("series_gaps.csv", "series_id,month,value\ns1,2011-01,10\ns1,2011-02,12\ns1,2011-05,9\n"

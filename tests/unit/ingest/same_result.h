@@ -14,6 +14,11 @@ inline void RequireSameResult(const IngestResult& a, const IngestResult& b) {
   CHECK(a.report.rows_accepted == b.report.rows_accepted);
   CHECK(a.report.rejected == b.report.rejected);
   CHECK(a.report.text_bytes == b.report.text_bytes);
+  CHECK(a.report.dates.order == b.report.dates.order);
+  CHECK(a.report.dates.slash_rows == b.report.dates.slash_rows);
+  CHECK(a.report.dates.day_first_only == b.report.dates.day_first_only);
+  CHECK(a.report.dates.month_first_only == b.report.dates.month_first_only);
+  CHECK(a.report.dates.first_future_line == b.report.dates.first_future_line);
   CHECK(a.transactions.customer_ids == b.transactions.customer_ids);
   CHECK(a.transactions.invoice_ids == b.transactions.invoice_ids);
   CHECK(a.transactions.countries == b.transactions.countries);

@@ -83,6 +83,8 @@ void RefuseOverwrites(const IngestFlags& flags, std::vector<NamedPath> more_inpu
     }
   }
   RefuseOutputsOverInputs(inputs, outputs);
+}
+
 void AddDateFlags(CLI::App& command, std::string& date_order, std::string& latest_date) {
   command
       .add_option(

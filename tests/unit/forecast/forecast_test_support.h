@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "forecast/random.h"
 #include "segcast/forecast.h"
@@ -24,6 +25,19 @@ inline MonthlySeries MakeSeries(const std::string& id, int months, double level,
                    amplitude * std::sin(2.0 * std::numbers::pi * month / 12.0 + phase);
     if (kink >= 0 && month > kink) value += slope_change * (month - kink);
     series.values.push_back(value + noise * random.Normal());
+  }
+  return series;
+}
+
+//! `count` series of min_months .. min_months + 12 months: level 100 to 160, gentle slopes and
+//! seasons, iid noise; far from zero, so no bound is cut. Deterministic in `seed`.
+inline std::vector<MonthlySeries> SmoothSeries(int count, uint64_t seed, int min_months = 60) {
+  std::vector<MonthlySeries> series;
+  for (int i = 0; i < count; ++i) {
+    const uint64_t s = seed + 7919 * i;
+    series.push_back(MakeSeries(std::to_string(i), min_months + i % 13, 100.0 + (s % 61),
+                                0.05 * static_cast<double>(s % 9) - 0.2, 5.0 + (s % 11), 0.3 * (s % 7),
+                                3.0 + (s % 5), s));
   }
   return series;
 }

@@ -11,6 +11,7 @@
 
 using namespace segcast;
 using segcast::testing::MakeSeries;
+using segcast::testing::SmoothSeries;
 
 namespace {
 
@@ -25,18 +26,6 @@ IntervalCalibrationOptions AnyCount() {
   IntervalCalibrationOptions options;
   options.min_points = 1;
   return options;
-}
-
-// Level 100 to 160, gentle slopes and seasons, iid noise: far from zero, so no bound is cut.
-std::vector<MonthlySeries> SmoothSeries(int count, uint64_t seed) {
-  std::vector<MonthlySeries> series;
-  for (int i = 0; i < count; ++i) {
-    const uint64_t s = seed + 7919 * i;
-    series.push_back(MakeSeries(std::to_string(i), 60 + i % 13, 100.0 + (s % 61),
-                                0.05 * static_cast<double>(s % 9) - 0.2, 5.0 + (s % 11), 0.3 * (s % 7),
-                                3.0 + (s % 5), s));
-  }
-  return series;
 }
 
 BacktestOptions SixMonthsAhead(const ForecastOptions& forecast) {

@@ -11,19 +11,9 @@
 
 using namespace segcast;
 using segcast::testing::MakeSeries;
+using segcast::testing::SmoothSeries;
 
 namespace {
-
-std::vector<MonthlySeries> NoisySeries(int count, uint64_t seed) {
-  std::vector<MonthlySeries> series;
-  for (int i = 0; i < count; ++i) {
-    const uint64_t s = seed + 7919 * i;
-    series.push_back(MakeSeries(std::to_string(i), 72 + i % 13, 100.0 + (s % 61),
-                                0.05 * static_cast<double>(s % 9) - 0.2, 5.0 + (s % 11), 0.3 * (s % 7),
-                                3.0 + (s % 5), s));
-  }
-  return series;
-}
 
 BacktestOptions SixMonthsAhead(double fixed_scale, int calibration_origins) {
   BacktestOptions options;
@@ -43,7 +33,7 @@ BacktestOptions SixMonthsAhead(double fixed_scale, int calibration_origins) {
 
 TEST_CASE("self-calibrated intervals cover near the nominal share whatever the fixed multiplier",
           "[forecast][calibration]") {
-  const std::vector<MonthlySeries> series = NoisySeries(90, 5);
+  const std::vector<MonthlySeries> series = SmoothSeries(90, 5, 72);
   for (double fixed_scale : {0.3, 3.0}) {
     const BacktestResult fixed = Backtest(series, SixMonthsAhead(fixed_scale, 0));
     const BacktestResult calibrated = Backtest(series, SixMonthsAhead(fixed_scale, 2));
@@ -57,7 +47,7 @@ TEST_CASE("self-calibrated intervals cover near the nominal share whatever the f
 }
 
 TEST_CASE("ForecastAll's factor is the conformal factor of the series' own backtest", "[forecast][calibration]") {
-  const std::vector<MonthlySeries> series = NoisySeries(40, 77);
+  const std::vector<MonthlySeries> series = SmoothSeries(40, 77, 72);
   ForecastOptions options = SixMonthsAhead(1.0, 2).forecast;
   const internal::IntervalFactors factors = internal::SelfCalibrate(series, options);
   // 40 series x 2 origins x 6 months = 480 points, under 200 a month: one pooled factor.

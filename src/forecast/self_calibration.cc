@@ -77,14 +77,19 @@ IntervalFactors SelfCalibrate(const std::vector<MonthlySeries>& series, const Fo
     } else {
       factors.by_horizon.push_back(FactorOf(backtest, 0));
     }
-  } catch (const InputError& too_few) {
+  } catch (const InputError&) {
     // Too few points, or intervals collapsed onto the forecasts: nothing to learn a factor from.
     factors.by_horizon.clear();
     char text[160];
-    std::snprintf(text, sizeof text,
-                  "fixed multiplier: %lld backtest points of the series' own history, %lld needed to "
-                  "self-calibrate",
-                  static_cast<long long>(points), static_cast<long long>(kMinPoints));
+    if (points < kMinPoints)
+      std::snprintf(text, sizeof text,
+                    "fixed multiplier: %lld backtest points of the series' own history, %lld needed "
+                    "to self-calibrate",
+                    static_cast<long long>(points), static_cast<long long>(kMinPoints));
+    else
+      std::snprintf(text, sizeof text,
+                    "fixed multiplier: the backtest's intervals sit on its forecasts (%lld points)",
+                    static_cast<long long>(points));
     factors.description = text;
     return factors;
   }

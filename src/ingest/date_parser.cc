@@ -166,7 +166,8 @@ DateReading DateParser::Read(std::string_view text) {
   }
   const DateReading reading = ReadUncached(text);
   if (text.size() <= kWholeBytes) {
-    std::memcpy(whole_text_, text.data(), text.size());
+    // An empty view may have a null data pointer, which memcpy must not be given.
+    if (!text.empty()) std::memcpy(whole_text_, text.data(), text.size());
     whole_size_ = text.size();
     whole_reading_ = reading;
   }

@@ -176,6 +176,11 @@ struct ForecastOptions {
   int calibration_origins = 2;
   //! Months between calibration origins; 1 .. 24.
   int calibration_step = 6;
+  //! Simulated paths of each calibration forecast. Only the distance from forecast to bound is
+  //! kept from them, and the factor pools thousands of such distances, so a quarter of `samples`
+  //! sizes the intervals as well at a quarter of the simulation's cost (docs/forecasting.md);
+  //! at most `samples`. 20 .. 100000.
+  int calibration_samples = 250;
   //! Points per month ahead needed for a factor per month ahead instead of one pooled factor; >= 30.
   int calibration_points_per_horizon = 200;
   //! Clamp forecasts and bounds at 0 when the history has no negative value.

@@ -72,6 +72,10 @@ void AddModelFlags(CLI::App& command, ModelFlags& flags) {
   command.add_option("--calibration-step", o.calibration_step, "Months between calibration origins")
       ->capture_default_str()
       ->check(CLI::Range(1, 24));
+  command.add_option("--calibration-samples", o.calibration_samples,
+                     "Simulated paths of each calibration forecast (at most --samples)")
+      ->capture_default_str()
+      ->check(CLI::Range(20, 100000));
   command.add_option("--damping", o.trend_damping, "Trend damping per month beyond the data; 1 = none")
       ->capture_default_str();
 }

@@ -328,6 +328,8 @@ void ForecastOptions::Validate() const {
   Require(std::isfinite(interval_scale_slope), "interval_scale_slope", "a finite number");
   Require(calibration_origins >= 0 && calibration_origins <= 12, "calibration_origins", "0 .. 12");
   Require(calibration_step >= 1 && calibration_step <= 24, "calibration_step", "1 .. 24 months");
+  Require(calibration_samples >= 20 && calibration_samples <= 100000, "calibration_samples",
+          "20 .. 100000 paths");
   Require(calibration_points_per_horizon >= 30, "calibration_points_per_horizon", ">= 30");
   Require(theta_weight >= 0 && theta_weight <= 1, "theta_weight", "0 .. 1");
   Require(validation_origins >= 1 && validation_origins <= 12, "validation_origins", "1 .. 12");

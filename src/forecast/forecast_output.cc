@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
+#include <string>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "segcast/error.h"
@@ -42,6 +45,63 @@ std::string CsvField(const std::string& text) {
 
 nlohmann::json JsonNumber(double value) {
   return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+// Shortest text that reads back as the same double; null for NaN and infinities.
+void WriteJsonNumber(std::ostream& out, double value) {
+  if (!std::isfinite(value)) {
+    out << "null";
+    return;
+  }
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  out.write(text, end - text);
+}
+
+// Ids come from user files: bytes that are not UTF-8 are replaced rather than refused.
+std::string JsonText(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void WritePointJson(std::ostream& out, const ForecastPoint& point) {
+  const std::pair<const char*, double> fields[] = {
+      {"yhat", point.yhat},   {"yhat_lower", point.yhat_lower}, {"yhat_upper", point.yhat_upper},
+      {"trend", point.trend}, {"seasonal", point.seasonal},     {"actual", point.actual}};
+  out << "{\"month\": \"" << FormatMonth(point.month) << "\", \"is_history\": "
+      << (point.is_history ? "true" : "false");
+  for (const auto& [name, value] : fields) {
+    out << ", \"" << name << "\": ";
+    WriteJsonNumber(out, value);
+  }
+  out << '}';
+}
+
+void WriteSeriesJson(std::ostream& out, const SeriesForecast& forecast) {
+  nlohmann::json header = {{"series", forecast.series_id},
+                           {"variant", forecast.parameters.variant},
+                           {"converged", forecast.converged},
+                           {"iterations", forecast.iterations},
+                           {"message", forecast.message},
+                           {"intervals", forecast.intervals}};
+  if (forecast.partial) {
+    const PartialMonth& partial = *forecast.partial;
+    header["partial_month"] = {{"month", FormatMonth(partial.month)},
+                               {"actual_to_date", partial.actual_to_date},
+                               {"days_observed", partial.days_observed},
+                               {"days_in_month", partial.days_in_month}};
+  }
+  nlohmann::json validation = nlohmann::json::object();
+  for (const auto& [name, score] : forecast.validation) validation[name] = JsonNumber(score);
+  header["validation_smape"] = validation;
+  out << "  {";
+  for (auto field = header.begin(); field != header.end(); ++field)
+    out << JsonText(field.key()) << ": " << JsonText(field.value()) << ", ";
+  out << "\"points\": [";
+  for (size_t index = 0; index < forecast.points.size(); ++index) {
+    out << (index == 0 ? "\n   " : ",\n   ");
+    WritePointJson(out, forecast.points[index]);
+  }
+  out << (forecast.points.empty() ? "]}" : "\n  ]}");
 }
 
 const char* TransformName(Transform transform) { return transform == Transform::kLog ? "log" : "none"; }
@@ -84,44 +144,19 @@ void WriteForecastCsv(const std::string& path, const std::vector<SeriesForecast>
 
 void WriteForecastJson(const std::string& path, const std::vector<SeriesForecast>& forecasts,
                        const ForecastOptions& options) {
-  nlohmann::json series = nlohmann::json::array();
-  for (const SeriesForecast& forecast : forecasts) {
-    nlohmann::json points = nlohmann::json::array();
-    for (const ForecastPoint& point : forecast.points)
-      points.push_back({{"month", FormatMonth(point.month)},
-                        {"yhat", JsonNumber(point.yhat)},
-                        {"yhat_lower", JsonNumber(point.yhat_lower)},
-                        {"yhat_upper", JsonNumber(point.yhat_upper)},
-                        {"trend", JsonNumber(point.trend)},
-                        {"seasonal", JsonNumber(point.seasonal)},
-                        {"is_history", point.is_history},
-                        {"actual", JsonNumber(point.actual)}});
-    nlohmann::json entry = {{"series", forecast.series_id},
-                            {"variant", forecast.parameters.variant},
-                            {"converged", forecast.converged},
-                            {"iterations", forecast.iterations},
-                            {"message", forecast.message},
-                            {"intervals", forecast.intervals},
-                            {"points", points}};
-    if (forecast.partial) {
-      const PartialMonth& partial = *forecast.partial;
-      entry["partial_month"] = {{"month", FormatMonth(partial.month)},
-                                {"actual_to_date", partial.actual_to_date},
-                                {"days_observed", partial.days_observed},
-                                {"days_in_month", partial.days_in_month}};
-    }
-    nlohmann::json validation = nlohmann::json::object();
-    for (const auto& [name, score] : forecast.validation) validation[name] = JsonNumber(score);
-    entry["validation_smape"] = validation;
-    series.push_back(std::move(entry));
-  }
-  nlohmann::json document = {{"horizon", options.horizon},
-                             {"interval", options.interval},
-                             {"samples", options.samples},
-                             {"seed", options.seed},
-                             {"series", series}};
+  // Streamed, one line per point: a document object of every point of every series cost more
+  // than the forecasts themselves (docs/benchmarks/forecasting.md), and a line per point keeps
+  // the file readable.
   std::ofstream out = OpenOutput(path);
-  out << document.dump(1) << '\n';
+  out << "{\n \"horizon\": " << options.horizon << ",\n \"interval\": ";
+  WriteJsonNumber(out, options.interval);
+  out << ",\n \"samples\": " << options.samples << ",\n \"seed\": " << options.seed
+      << ",\n \"series\": [";
+  for (size_t index = 0; index < forecasts.size(); ++index) {
+    out << (index == 0 ? "\n" : ",\n");
+    WriteSeriesJson(out, forecasts[index]);
+  }
+  out << (forecasts.empty() ? "]\n}\n" : "\n ]\n}\n");
   Finish(out, path);
 }
 

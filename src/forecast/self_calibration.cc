@@ -23,6 +23,7 @@ BacktestResult OwnBacktest(const std::vector<MonthlySeries>& series, const Forec
   BacktestOptions backtest;
   backtest.forecast = options;
   backtest.forecast.calibration_origins = 0;
+  backtest.forecast.samples = std::min(options.samples, options.calibration_samples);
   backtest.origins = options.calibration_origins;
   backtest.step = options.calibration_step;
   backtest.horizon = options.horizon;

@@ -158,6 +158,7 @@ std::string OptionsJson(const RunOptions& options) {
                     {"theta_weight", options.forecast.theta_weight},
                     {"calibration_origins", options.forecast.calibration_origins},
                     {"calibration_step", options.forecast.calibration_step},
+                    {"calibration_samples", options.forecast.calibration_samples},
                     {"backtest", options.run_backtest},
                     {"calibrate_intervals", options.calibrate_intervals},
                     {"segment_model", SegmentForecastName(options.segment_forecast)}}},

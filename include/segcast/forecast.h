@@ -138,7 +138,7 @@ struct ForecastOptions {
   //! Calibration of the simulated intervals by horizon: the distance from the point forecast to
   //! each bound h months ahead is multiplied by interval_scale_h1 + interval_scale_slope * (h - 1)
   //! (floored at 0.1). 1 and 0 leave the simulated quantiles as they are. > 0.
-  //! Default learned on the tourism validation folds (scripts/bench/forecast_calibration.py).
+  //! Default learned on the tourism validation folds (scripts/bench/studies/forecast_calibration.py).
   double interval_scale_h1 = 0.90;
   //! Change of that multiplier per month of horizon (see interval_scale_h1); any finite value.
   double interval_scale_slope = 0.017;

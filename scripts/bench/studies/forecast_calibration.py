@@ -2,7 +2,7 @@
 """Learns the horizon calibration of the forecast intervals (ForecastOptions::interval_scale_h1
 and interval_scale_slope) on the tourism validation folds only, and checks it fold by fold.
 
-  scripts/bench/forecast_calibration.py BENCH ["extra forecast_bench args"] [--out DIR]
+  scripts/bench/studies/forecast_calibration.py BENCH ["extra forecast_bench args"] [--out DIR]
 
 For each fold (cut 24, 36, 48, 60: fit on the training part minus CUT months, score the next
 24; the test parts are not read) forecast_bench writes every scored point with the calibration

@@ -2,10 +2,10 @@
 """Checks the horizon calibration of the forecast intervals in time order, on the tourism
 validation folds and the synthetic set only (the test parts are never read).
 
-  scripts/bench/forecast_calibration_time.py BENCH ["extra forecast_bench args"] [--out DIR]
+  scripts/bench/studies/forecast_calibration_time.py BENCH ["extra forecast_bench args"] [--out DIR]
                                              [--reuse] [--default A,B]
 
-Like scripts/bench/forecast_calibration.py, forecast_bench writes every scored point of the four
+Like scripts/bench/studies/forecast_calibration.py, forecast_bench writes every scored point of the four
 folds (cut 60, 48, 36, 24: oldest to newest origin) and of the synthetic set with the multiplier
 switched off, so the coverage under any s(h) = a + b (h - 1) is known exactly without refitting.
 Printed:

@@ -5,7 +5,7 @@ origin and at the four validation folds, for segcast's model and for methods who
 never calibrated on these data (naive, seasonal naive and drift with textbook intervals, from
 `segcast backtest`; optionally R's forecast::ets from scripts/reference/ets_periods.R).
 
-  scripts/bench/coverage_by_period.py SEGCAST [--ets ETS.csv] [--data TOURISM.csv.gz]
+  scripts/bench/studies/coverage_by_period.py SEGCAST [--ets ETS.csv] [--data TOURISM.csv.gz]
                                       [--cuts 60,48,36,24] [--threads 2]
 
 Origin "cut C" fits the training part minus its last C months and scores the 24 months after,
@@ -25,10 +25,10 @@ import tempfile
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 from score_tourism import load, month_text  # noqa: E402  (one reader of the tourism file)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
 HORIZON = 24
 

@@ -8,7 +8,7 @@ For each data set the last H months of every series are held out. On the rest (t
 and both forecasts are scored on the held-out months: coverage of the 80% interval and relative
 width (mean width / mean |actual|). The held-out months play no part in choosing the scale.
 
-  scripts/bench/interval_calibration.py SEGCAST [--sets gaussian,student_t,local_level,tourism]
+  scripts/bench/studies/interval_calibration.py SEGCAST [--sets gaussian,student_t,local_level,tourism]
                                         [--series 500] [--seed 1] [--threads 2] [--keep DIR]
 
 --keep DIR leaves the head series (SET_head.csv) and forecasts there instead of a temporary folder.
@@ -30,7 +30,7 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 from score_tourism import DEFAULT_DATA, load, month_text  # noqa: E402
 
 SYNTHETIC = ("gaussian", "student_t", "local_level")

@@ -3,7 +3,7 @@
 # and M), the k = 2..8 DTW sweep (silhouette per k, in that scaling's own space) and a k = 4 fit
 # whose segments are scored on unscaled business quantities: the share of the variance of
 # log(1 + total revenue), log(1 + invoices) and the final recency explained by the segments (eta^2).
-#   scripts/bench/scaling_evidence.sh SEGCAST_BIN TRANSACTIONS.csv.gz OUT_DIR
+#   scripts/bench/studies/scaling_evidence.sh SEGCAST_BIN TRANSACTIONS.csv.gz OUT_DIR
 set -euo pipefail
 bin=$1
 log=$2

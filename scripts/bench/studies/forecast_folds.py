@@ -4,7 +4,7 @@ docs/forecasting.md ("Protocol"): a candidate is compared with a baseline on the
 (fit on the training part minus CUT months, score the 24 months after; the test parts are
 never read by this script's runs), and on the synthetic set.
 
-  scripts/bench/forecast_folds.py BENCH "candidate args" ["baseline args"] [--synthetic]
+  scripts/bench/studies/forecast_folds.py BENCH "candidate args" ["baseline args"] [--synthetic]
                                   [--cuts 24,36,48,60] [--threads 2]
 
 Prints, per fold, sMAPE, MASE, 80% coverage and coverage by horizon band (1-6, 7-12, 13-18,
@@ -17,7 +17,7 @@ import json
 import os
 import subprocess
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
 BANDS = [(1, 6), (7, 12), (13, 18), (19, 24)]
 

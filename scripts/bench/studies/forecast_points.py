@@ -12,7 +12,7 @@ import subprocess
 import numpy as np
 import pandas as pd
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 TOURISM = os.path.join(ROOT, "..", "shared", "data", "tourism_monthly.csv.gz")
 A_GRID = np.round(np.arange(0.60, 1.30 + 1e-9, 0.01), 2)
 B_GRID = np.round(np.arange(-0.010, 0.050 + 1e-9, 0.001), 3)

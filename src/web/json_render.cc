@@ -158,6 +158,9 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
     segments.push_back({{"segment_id", view.segment_id},
                         {"name", view.name},
                         {"evidence", view.evidence},
+                        {"description", view.description},
+                        {"action", view.action_name.empty() ? Json(nullptr)
+                                                            : Json{{"name", view.action_name}, {"why", view.action_why}}},
                         {"customers", view.customers},
                         {"customer_share", Number(view.customer_share)},
                         {"revenue", Number(view.revenue)},
@@ -186,6 +189,7 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
               {"silhouette", Number(segmentation.silhouette)},
               {"silhouette_sample", segmentation.silhouette_sample},
               {"population", Lrfm(segmentation.population)},
+              {"mix_note", segmentation.mix_note.empty() ? Json(nullptr) : Json(segmentation.mix_note)},
               {"segments", segments}};
 }
 

@@ -276,8 +276,14 @@ Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunD
               {"gone", migration.gone}};
 }
 
+const std::vector<std::string>& CustomerOrderColumns() {
+  static const std::vector<std::string> columns = {"customer_id", "country", "recency", "frequency", "monetary",
+                                                   "p_alive", "expected_revenue", "clv", "distance"};
+  return columns;
+}
+
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
-                                  const std::string& query) {
+                                  const std::string& query, const CustomerOrder& order) {
   const std::string needle = Lower(query);
   std::vector<int> matching;
   for (size_t index = 0; index < run.customers.size(); ++index) {
@@ -289,10 +295,33 @@ std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmen
     }
     matching.push_back(static_cast<int>(index));
   }
-  std::sort(matching.begin(), matching.end(), [&run](int a, int b) {
+  // A number per customer for the numeric columns; NaN (no value) sorts last in both directions.
+  auto number = [&](int index) -> double {
+    const RunCustomer& customer = run.customers[index];
+    const std::string& column = order.column;
+    if (column == "recency") return customer.recency;
+    if (column == "frequency") return customer.frequency;
+    if (column == "monetary") return customer.monetary;
+    if (column == "distance") return segmentation.distance[index];
+    if (!customer.value) return std::nan("");
+    if (column == "p_alive") return customer.value->p_alive;
+    if (column == "expected_revenue") return customer.value->expected_revenue;
+    if (column == "clv") return customer.value->clv;
+    return std::nan("");
+  };
+  const bool text = order.column == "customer_id" || order.column == "country";
+  std::sort(matching.begin(), matching.end(), [&](int a, int b) {
     const RunCustomer& x = run.customers[a];
     const RunCustomer& y = run.customers[b];
-    if (x.monetary != y.monetary) return x.monetary > y.monetary;
+    if (text) {
+      const std::string& left = order.column == "country" ? x.country : x.id;
+      const std::string& right = order.column == "country" ? y.country : y.id;
+      if (left != right) return order.descending ? left > right : left < right;
+    } else {
+      const double left = number(a), right = number(b);
+      if (std::isnan(left) != std::isnan(right)) return std::isnan(right);
+      if (!std::isnan(left) && left != right) return order.descending ? left > right : left < right;
+    }
     return x.id < y.id;
   });
   return matching;

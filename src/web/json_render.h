@@ -33,10 +33,21 @@ Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunD
 //! Run assignments of a run as BuildMigration wants them (revenue: the panel's M).
 RunAssignments AssignmentsOf(const RunData& run);
 
-//! Customers of one segment matching `query` (case-insensitive substring of id or country), by
-//! monetary descending then id: indices into run.customers.
+//! The order of a segment's customer list: a column of the customer table and its direction.
+struct CustomerOrder {
+  //! customer_id, country, recency, frequency, monetary, p_alive, expected_revenue, clv or
+  //! distance. Default: monetary.
+  std::string column = "monetary";
+  bool descending = true;  //!< default: highest first
+};
+//! The columns CustomerOrder::column accepts, for the API's error message.
+const std::vector<std::string>& CustomerOrderColumns();
+
+//! Customers of one segment matching `query` (case-insensitive substring of id or country), in
+//! `order` (customers without a value, e.g. no P(alive), last either way), ties by id ascending:
+//! indices into run.customers.
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
-                                  const std::string& query);
+                                  const std::string& query, const CustomerOrder& order = {});
 Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
                       const std::vector<int>& matching, int page, int page_size);
 //! customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv; every

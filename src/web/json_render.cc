@@ -283,12 +283,37 @@ const std::vector<std::string>& CustomerOrderColumns() {
 }
 
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
-                                  const std::string& query, const CustomerOrder& order) {
+                                  const std::string& query, const CustomerOrder& order,
+                                  const CustomerFilter& filter) {
   const std::string needle = Lower(query);
+  int attribute = -1;
+  if (!filter.column.empty() && filter.column != "country") {
+    const auto& columns = run.attributes.columns;
+    attribute = static_cast<int>(std::find(columns.begin(), columns.end(), filter.column) - columns.begin());
+  }
+  const LrfmPanel& panel = run.panel;
+  // Active in the months asked for: a purchase (F > 0) in one of them. Customers before index
+  // panel.customer_count() are the panel's, in its order.
+  auto active = [&](size_t index) {
+    if (!filter.active_from && !filter.active_to) return true;
+    if (static_cast<int>(index) >= panel.customer_count()) return false;
+    const int first = std::max(0, filter.active_from ? *filter.active_from - panel.first_month : 0);
+    const int last = std::min(panel.month_count - 1,
+                              filter.active_to ? *filter.active_to - panel.first_month : panel.month_count - 1);
+    for (int month = std::max(first, static_cast<int>(panel.start[index])); month <= last; ++month) {
+      if (panel.At(static_cast<int>(index), month, kFrequency) > 0) return true;
+    }
+    return false;
+  };
   std::vector<int> matching;
   for (size_t index = 0; index < run.customers.size(); ++index) {
     if (segmentation.segment[index] != segment) continue;
     const RunCustomer& customer = run.customers[index];
+    if (!filter.column.empty()) {
+      const std::string& value = attribute < 0 ? customer.country : run.attributes.values[index][attribute];
+      if (value != filter.value) continue;
+    }
+    if (!active(index)) continue;
     if (!needle.empty() && Lower(customer.id).find(needle) == std::string::npos &&
         Lower(customer.country).find(needle) == std::string::npos) {
       continue;

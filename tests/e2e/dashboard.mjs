@@ -507,6 +507,24 @@ try {
   await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
     tableApi.customers[0].customer_id, { timeout: kActionTimeout });
 
+  // Filtering the table: a country of the segment, then months of activity, as the API filters them.
+  await page.locator('#filter-column').selectOption('country');
+  const chosen = await page.locator('#filter-value').inputValue();
+  const fromMonth = kpis.last_month.slice(0, 5) + String(Math.max(1, Number(kpis.last_month.slice(5)) - 2)).padStart(2, '0');
+  await page.locator('#filter-from').fill(fromMonth);
+  const filtered = await getJson(`${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25` +
+    `&where=country&value=${encodeURIComponent(chosen)}&active_from=${fromMonth}&k=${newK}&metric=${otherMetric}`);
+  const filteredIds = filtered.customers.map((c) => c.customer_id).join(',');
+  await page.waitForFunction((ids) => [...document.querySelectorAll('#customer-table tbody tr')].map((r) => r.dataset.customerId || '').join(',') === ids,
+    filteredIds, { timeout: kActionTimeout }).then(() => check(true, `filter country = ${chosen}, active from ${fromMonth}: the API's ${filtered.total} customers`),
+    () => check(false, `filter country = ${chosen}, active from ${fromMonth}: the API's ${filtered.total} customers`));
+  check(filtered.customers.every((c) => c.country === chosen) && (await text('#page-info')).includes(`${filtered.total.toLocaleString('en-GB')} customers`),
+    'filtered rows all have the chosen country and the pager counts them');
+  check((await page.locator('#export-csv').getAttribute('href')).includes(`active_from=${fromMonth}`), 'the CSV export carries the filter');
+  await page.locator('#filter-clear').click();
+  await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
+    tableApi.customers[0].customer_id, { timeout: kActionTimeout });
+
   const firstId = tableApi.customers[0].customer_id;
   const needle = firstId.slice(0, Math.max(1, firstId.length - 1));
   await page.locator('#customer-search').fill(needle);

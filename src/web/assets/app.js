@@ -42,6 +42,7 @@
     page: 1,
     query: '',
     sort: { column: 'monetary', order: 'desc' },   // the customer table's order (server side)
+    filter: { column: '', value: '', from: '', to: '' },   // the customer table's filter (server side)
     customer: null,
     segmentsRequest: 0,
     tableRequest: 0,
@@ -652,6 +653,7 @@
     renderSegmentSelect();
     renderClusterStatus();
     renderPersona();
+    renderFilterControls();
     renderScopeNotes();
     renderSizes();
     renderRadar();
@@ -661,6 +663,7 @@
   }
   function renderFocusViews() {
     renderPersona();
+    renderFilterControls();
     renderRadar();
     renderMix();
     renderTrajectories();
@@ -671,6 +674,32 @@
   function segmentPath(suffix, params) {
     return `${runPath()}/segments/${encodeURIComponent(state.focus)}/${suffix}${query(params)}`;
   }
+  // The table's filter: a value of a column (the run's mix columns: country, joined demographics)
+  // and months of activity; "(missing)" in a mix is the empty value on the server.
+  function filterParams() {
+    const f = state.filter;
+    const params = {};
+    if (f.column) Object.assign(params, { where: f.column, value: f.value === '(missing)' ? '' : f.value });
+    if (f.from) params.active_from = f.from;
+    if (f.to) params.active_to = f.to;
+    return params;
+  }
+  // The filter's choices: the focused segment's mix columns and their values, the run's months.
+  function renderFilterControls() {
+    const mix = focusSegment().mix || {};
+    const columns = Object.keys(mix);
+    if (state.filter.column && !columns.includes(state.filter.column)) state.filter.column = '';
+    const values = state.filter.column ? mix[state.filter.column].map((e) => e.value).filter((v) => v !== '(other)') : [];
+    if (state.filter.column && !values.includes(state.filter.value)) state.filter.value = values[0] || '';
+    $('filter-column').replaceChildren(new Option('all customers', '', false, !state.filter.column),
+      ...columns.map((c) => new Option(`${c} =`, c, false, c === state.filter.column)));
+    $('filter-value').replaceChildren(...values.map((v) => new Option(v, v, false, v === state.filter.value)));
+    $('filter-value').disabled = !state.filter.column;
+    const k = state.kpis;
+    for (const id of ['filter-from', 'filter-to']) {
+      if (k && k.first_month) { $(id).min = k.first_month; $(id).max = k.last_month; }
+    }
+  }
   // The default order (revenue, highest first) sends no parameter.
   function sortParams() {
     const { column, order } = state.sort;
@@ -678,7 +707,7 @@
   }
   async function loadTable() {
     const request = ++state.tableRequest;
-    const params = { page: state.page, page_size: kPageSize, q: state.query, ...sortParams(), ...clusterParams() };
+    const params = { page: state.page, page_size: kPageSize, q: state.query, ...sortParams(), ...filterParams(), ...clusterParams() };
     const data = await api(segmentPath('customers', params));
     if (request !== state.tableRequest) return;
     const focus = focusSegment();
@@ -717,7 +746,8 @@
       tr.className = 'empty';
       const td = document.createElement('td');
       td.colSpan = 9;
-      td.textContent = state.query ? `No customer of this segment matches "${state.query}".` : 'This segment has no customers.';
+      td.textContent = state.query || filterParams().where || filterParams().active_from || filterParams().active_to
+        ? 'No customer of this segment matches the search and filters.' : 'This segment has no customers.';
       tr.appendChild(td);
       rows.push(tr);
     }
@@ -726,7 +756,7 @@
     $('page-info').textContent = `page ${data.page} of ${pages} · ${fmtInt.format(data.total)} customers`;
     $('page-prev').disabled = data.page <= 1;
     $('page-next').disabled = data.page >= pages;
-    $('export-csv').href = segmentPath('customers.csv', { q: state.query, ...sortParams(), ...clusterParams() });
+    $('export-csv').href = segmentPath('customers.csv', { q: state.query, ...sortParams(), ...filterParams(), ...clusterParams() });
     $('export-csv').setAttribute('download', `segment-${state.focus}.csv`);
   }
 
@@ -895,6 +925,9 @@
     state.customer = null;
     state.query = '';
     $('customer-search').value = '';
+    state.filter = { column: '', value: '', from: '', to: '' };
+    $('filter-from').value = '';
+    $('filter-to').value = '';
     $('customer-detail').hidden = true;
     const [kpis, own, forecasts] = await Promise.all([
       api(`${runPath()}/kpis`), api(`${runPath()}/segments`), api(`${runPath()}/forecasts`)]);
@@ -992,6 +1025,21 @@
         state.page = 1;
         await loadTable();
       })));
+    const refilter = guarded(async () => {
+      state.filter = { column: $('filter-column').value, value: $('filter-value').value, from: $('filter-from').value, to: $('filter-to').value };
+      renderFilterControls();
+      state.page = 1;
+      await loadTable();
+    });
+    ['filter-column', 'filter-value', 'filter-from', 'filter-to'].forEach((id) => $(id).addEventListener('change', refilter));
+    $('filter-clear').addEventListener('click', guarded(async () => {
+      state.filter = { column: '', value: '', from: '', to: '' };
+      $('filter-from').value = '';
+      $('filter-to').value = '';
+      renderFilterControls();
+      state.page = 1;
+      await loadTable();
+    }));
     $('page-prev').addEventListener('click', guarded(async () => { state.page = Math.max(1, state.page - 1); await loadTable(); }));
     $('page-next').addEventListener('click', guarded(async () => { state.page += 1; await loadTable(); }));
     $('customer-table').addEventListener('click', guarded(async (e) => {

@@ -636,3 +636,49 @@ TEST_CASE("customer pages sort by any column of the table, both ways", "[web][so
 }
 
 }  // namespace segcast
+
+namespace segcast {
+
+TEST_CASE("customer pages filter by a column's value and by months of activity", "[web][filter]") {
+  const std::string run = SampleRuns().second_run;
+  const std::string path = "/api/runs/" + run + "/segments/0/customers";
+  // Expected from the run files: segment 0's members, their country, the months they bought in.
+  std::map<std::string, std::string> country;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "rfm.csv")) country[row.at("customer_id")] = row.at("country");
+  std::map<std::string, std::set<std::string>> bought;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "lrfm.csv")) {
+    if (std::stod(row.at("F")) > 0) bought[row.at("customer_id")].insert(row.at("month"));
+  }
+  std::set<std::string> members;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "assignments.csv")) {
+    if (row.at("segment") == "0") members.insert(row.at("customer_id"));
+  }
+  auto ids = [](const nlohmann::json& answer) {
+    std::set<std::string> result;
+    for (const auto& row : answer["customers"]) result.insert(row["customer_id"].get<std::string>());
+    return result;
+  };
+  std::set<std::string> british, active, both;
+  for (const std::string& id : members) {
+    const bool uk = country[id] == "United Kingdom";
+    bool in_range = false;
+    for (const std::string& month : bought[id]) in_range = in_range || (month >= "2011-09" && month <= "2011-11");
+    if (uk) british.insert(id);
+    if (in_range) active.insert(id);
+    if (uk && in_range) both.insert(id);
+  }
+  REQUIRE(!british.empty());
+  REQUIRE(british.size() < members.size());
+  CHECK(ids(GetJson(path, {{"page_size", "500"}, {"where", "country"}, {"value", "United Kingdom"}})) == british);
+  CHECK(ids(GetJson(path, {{"page_size", "500"}, {"active_from", "2011-09"}, {"active_to", "2011-11"}})) == active);
+  const auto combined = GetJson(path, {{"page_size", "500"}, {"where", "country"}, {"value", "United Kingdom"},
+                                       {"active_from", "2011-09"}, {"active_to", "2011-11"}});
+  CHECK(ids(combined) == both);
+  CHECK(combined["total"].get<size_t>() == both.size());
+  const ApiResponse csv = SampleDashboard().Get(path + ".csv", {{"where", "country"}, {"value", "United Kingdom"}});
+  CHECK(ParseCsvText(csv.body).size() == british.size());
+  CHECK(GetJson(path, {{"where", "gender"}, {"value", "F"}}, 400)["error"]["field"] == "where");
+  CHECK(GetJson(path, {{"active_from", "2011-13"}}, 400)["error"]["field"] == "active_from");
+}
+
+}  // namespace segcast

@@ -8,8 +8,10 @@
 // shown in the tables and the customer page are those of the run's clv.csv and segments.json, that
 // the forecast draws the actuals without a fitted line and the total as existing + new customers,
 // that the older run says it has no previous run, that a store-only server (`serve --db`) shows the
-// same customer values, that the console stayed clean and that no request left the loopback
-// interface. Screenshots go to $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
+// same customer values, the persona card, the CSV and PNG exports, one request per slider drag with
+// a loading note, the focused persona kept across a re-clustering, header sorting and the table's
+// filters, a 390 px layout without sideways scrolling and the print stylesheet, that the console
+// stayed clean and that no request left the loopback interface. Screenshots go to $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
 //
 // Environment: SEGCAST_BIN (required), SEGCAST_SOURCE_DIR (default: two folders up),
 // SEGCAST_CHROMIUM (default /usr/bin/chromium), SEGCAST_E2E_ARTIFACTS.
@@ -403,8 +405,10 @@ try {
   check(reclusterRequests - requestsBefore === 1, `dragging the slider over 2 x 12 steps sent one request (${reclusterRequests - requestsBefore})`);
   const sawLoading = await page.evaluate(() => window.sawLoading);
   check(sawLoading.includes(`Re-clustering k = ${newK}`), `a loading note showed while re-clustering ("${sawLoading.slice(0, 60)}")`);
+  // The charts are drawn first, then the new segment's customer table loads: the note stays until both.
+  await page.waitForFunction(() => document.body.dataset.loading === '0', null, { timeout: kActionTimeout }).catch(() => {});
   check(await page.locator('#loading-note').isHidden() && (await page.locator('#segment-views').getAttribute('aria-busy')) === 'false',
-    'the loading note is gone once the charts are redrawn');
+    'the loading note is gone once the charts and the customer table are redrawn');
   const reclustered = await getJson(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${(await sizesState()).metric}`);
   const rule = (name) => name.replace(/ \(\d+\)$/, '');
   const samePersona = reclustered.segments.find((s) => s.name === focusName) || reclustered.segments.find((s) => rule(s.name) === rule(focusName));

@@ -1,5 +1,6 @@
 // Dashboard::Get: routes an API path to its answer, parses and checks the query parameters, and
 // turns every failure into a JSON error with its status.
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <sstream>
@@ -104,6 +105,52 @@ struct Dashboard::Impl {
     return cache.Get(RunKey(run), 0, run.fit.metric, [&run] { return internal::RunSegmentation(run); }, &cached);
   }
 
+  // `sort` (a column of the customer table) and `order` (asc or desc; default desc).
+  static internal::CustomerOrder ParseOrder(const Query& query) {
+    internal::CustomerOrder order;
+    if (const std::string* column = Param(query, "sort")) {
+      const auto& allowed = internal::CustomerOrderColumns();
+      if (std::find(allowed.begin(), allowed.end(), *column) == allowed.end()) {
+        std::string names;
+        for (const std::string& name : allowed) names += (names.empty() ? "" : ", ") + name;
+        throw ApiError(400, "sort must be one of " + names, "sort");
+      }
+      order.column = *column;
+    }
+    if (const std::string* direction = Param(query, "order")) {
+      if (*direction != "asc" && *direction != "desc") throw ApiError(400, "order must be asc or desc", "order");
+      order.descending = *direction == "desc";
+    }
+    return order;
+  }
+
+  // `where=COLUMN` with `value=TEXT` (country or a joined column of the run), `active_from` and
+  // `active_to` (YYYY-MM, inclusive).
+  static internal::CustomerFilter ParseFilter(const RunData& run, const Query& query) {
+    internal::CustomerFilter filter;
+    if (const std::string* column = Param(query, "where")) {
+      const auto& joined = run.attributes.columns;
+      const bool known = (*column == "country" && run.has_countries) ||
+                         (!run.attributes.values.empty() && std::find(joined.begin(), joined.end(), *column) != joined.end());
+      if (!known) {
+        std::string names = run.has_countries ? "country" : "";
+        for (const std::string& name : joined) names += (names.empty() ? "" : ", ") + name;
+        throw ApiError(400, "where must name a column of the run (" + (names.empty() ? "none" : names) + ")", "where");
+      }
+      filter.column = *column;
+      const std::string* value = Param(query, "value");
+      filter.value = value ? *value : "";
+    }
+    for (const char* name : {"active_from", "active_to"}) {
+      const std::string* text = Param(query, name);
+      if (!text) continue;
+      const auto month = ParseIsoMonth(*text);
+      if (!month) throw ApiError(400, std::string(name) + " must be a month YYYY-MM", name);
+      (std::string(name) == "active_from" ? filter.active_from : filter.active_to) = *month;
+    }
+    return filter;
+  }
+
   // The run's own segmentation, or with k / metric a re-clustering (cached).
   std::shared_ptr<const Segmentation> Choose(const RunData& run, const Query& query, bool* cached) const {
     const std::string* metric_text = Param(query, "metric");
@@ -170,7 +217,8 @@ struct Dashboard::Impl {
       const int32_t segment = ParseSegment(*segmentation, parts[4]);
       const std::string* text = Param(query, "q");
       const std::vector<int> matching =
-          internal::SegmentCustomers(*run, *segmentation, segment, text ? *text : "");
+          internal::SegmentCustomers(*run, *segmentation, segment, text ? *text : "", ParseOrder(query),
+                                     ParseFilter(*run, query));
       if (parts[5] == "customers.csv") {
         return {200, "text/csv; charset=utf-8", internal::CustomersCsv(*run, *segmentation, matching),
                 {{"Content-Disposition", "attachment; filename=\"segment-" + std::to_string(segment) + ".csv\""}}};

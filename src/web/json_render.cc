@@ -158,6 +158,9 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
     segments.push_back({{"segment_id", view.segment_id},
                         {"name", view.name},
                         {"evidence", view.evidence},
+                        {"description", view.description},
+                        {"action", view.action_name.empty() ? Json(nullptr)
+                                                            : Json{{"name", view.action_name}, {"why", view.action_why}}},
                         {"customers", view.customers},
                         {"customer_share", Number(view.customer_share)},
                         {"revenue", Number(view.revenue)},
@@ -186,6 +189,7 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
               {"silhouette", Number(segmentation.silhouette)},
               {"silhouette_sample", segmentation.silhouette_sample},
               {"population", Lrfm(segmentation.population)},
+              {"mix_note", segmentation.mix_note.empty() ? Json(nullptr) : Json(segmentation.mix_note)},
               {"segments", segments}};
 }
 
@@ -272,23 +276,77 @@ Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunD
               {"gone", migration.gone}};
 }
 
+const std::vector<std::string>& CustomerOrderColumns() {
+  static const std::vector<std::string> columns = {"customer_id", "country", "recency", "frequency", "monetary",
+                                                   "p_alive", "expected_revenue", "clv", "distance"};
+  return columns;
+}
+
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
-                                  const std::string& query) {
+                                  const std::string& query, const CustomerOrder& order,
+                                  const CustomerFilter& filter) {
   const std::string needle = Lower(query);
+  int attribute = -1;
+  if (!filter.column.empty() && filter.column != "country") {
+    const auto& columns = run.attributes.columns;
+    attribute = static_cast<int>(std::find(columns.begin(), columns.end(), filter.column) - columns.begin());
+  }
+  const LrfmPanel& panel = run.panel;
+  // Active in the months asked for: a purchase (F > 0) in one of them. Customers before index
+  // panel.customer_count() are the panel's, in its order.
+  auto active = [&](size_t index) {
+    if (!filter.active_from && !filter.active_to) return true;
+    if (static_cast<int>(index) >= panel.customer_count()) return false;
+    const int first = std::max(0, filter.active_from ? *filter.active_from - panel.first_month : 0);
+    const int last = std::min(panel.month_count - 1,
+                              filter.active_to ? *filter.active_to - panel.first_month : panel.month_count - 1);
+    for (int month = std::max(first, static_cast<int>(panel.start[index])); month <= last; ++month) {
+      if (panel.At(static_cast<int>(index), month, kFrequency) > 0) return true;
+    }
+    return false;
+  };
   std::vector<int> matching;
   for (size_t index = 0; index < run.customers.size(); ++index) {
     if (segmentation.segment[index] != segment) continue;
     const RunCustomer& customer = run.customers[index];
+    if (!filter.column.empty()) {
+      const std::string& value = attribute < 0 ? customer.country : run.attributes.values[index][attribute];
+      if (value != filter.value) continue;
+    }
+    if (!active(index)) continue;
     if (!needle.empty() && Lower(customer.id).find(needle) == std::string::npos &&
         Lower(customer.country).find(needle) == std::string::npos) {
       continue;
     }
     matching.push_back(static_cast<int>(index));
   }
-  std::sort(matching.begin(), matching.end(), [&run](int a, int b) {
+  // A number per customer for the numeric columns; NaN (no value) sorts last in both directions.
+  auto number = [&](int index) -> double {
+    const RunCustomer& customer = run.customers[index];
+    const std::string& column = order.column;
+    if (column == "recency") return customer.recency;
+    if (column == "frequency") return customer.frequency;
+    if (column == "monetary") return customer.monetary;
+    if (column == "distance") return segmentation.distance[index];
+    if (!customer.value) return std::nan("");
+    if (column == "p_alive") return customer.value->p_alive;
+    if (column == "expected_revenue") return customer.value->expected_revenue;
+    if (column == "clv") return customer.value->clv;
+    return std::nan("");
+  };
+  const bool text = order.column == "customer_id" || order.column == "country";
+  std::sort(matching.begin(), matching.end(), [&](int a, int b) {
     const RunCustomer& x = run.customers[a];
     const RunCustomer& y = run.customers[b];
-    if (x.monetary != y.monetary) return x.monetary > y.monetary;
+    if (text) {
+      const std::string& left = order.column == "country" ? x.country : x.id;
+      const std::string& right = order.column == "country" ? y.country : y.id;
+      if (left != right) return order.descending ? left > right : left < right;
+    } else {
+      const double left = number(a), right = number(b);
+      if (std::isnan(left) != std::isnan(right)) return std::isnan(right);
+      if (!std::isnan(left) && left != right) return order.descending ? left > right : left < right;
+    }
     return x.id < y.id;
   });
   return matching;

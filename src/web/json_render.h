@@ -2,6 +2,7 @@
 // contract of docs/dashboard.md. Pure functions of loaded data.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,30 @@ Json MigrationJson(const RunData& from, const Segmentation& from_own, const RunD
 //! Run assignments of a run as BuildMigration wants them (revenue: the panel's M).
 RunAssignments AssignmentsOf(const RunData& run);
 
-//! Customers of one segment matching `query` (case-insensitive substring of id or country), by
-//! monetary descending then id: indices into run.customers.
+//! The order of a segment's customer list: a column of the customer table and its direction.
+struct CustomerOrder {
+  //! customer_id, country, recency, frequency, monetary, p_alive, expected_revenue, clv or
+  //! distance. Default: monetary.
+  std::string column = "monetary";
+  bool descending = true;  //!< default: highest first
+};
+//! Which customers of a segment the table lists: those with a value of a column (country or a
+//! joined column) and/or those active (a purchase, F > 0) in a range of panel months.
+struct CustomerFilter {
+  std::string column;  //!< "country" or a column of RunData::attributes; "" = no value filter
+  std::string value;   //!< the exact value ("" matches customers without one)
+  std::optional<MonthIndex> active_from, active_to;  //!< inclusive calendar months; nullopt = open
+};
+
+//! The columns CustomerOrder::column accepts, for the API's error message.
+const std::vector<std::string>& CustomerOrderColumns();
+
+//! Customers of one segment matching `query` (case-insensitive substring of id or country), in
+//! `order` (customers without a value, e.g. no P(alive), last either way), ties by id ascending:
+//! indices into run.customers.
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
-                                  const std::string& query);
+                                  const std::string& query, const CustomerOrder& order = {},
+                                  const CustomerFilter& filter = {});
 Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
                       const std::vector<int>& matching, int page, int page_size);
 //! customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv; every

@@ -11,6 +11,7 @@
 
 #include "segcast/calendar.h"
 #include "segcast/error.h"
+#include "ingest/customer_join.h"
 #include "web/run_csv.h"
 
 namespace segcast::internal {
@@ -289,6 +290,72 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
   }
 }
 
+// The joined columns the run's own segments are broken down by: segments.json keeps only each
+// segment's mix, so a re-clustering needs the per-customer values again. They are re-joined from
+// the tables the manifest names, with the join the pipeline used; a table that moved or changed
+// since the run (its size differs from the manifest's record) is not used, and the note says so.
+void LoadJoinedAttributes(const json& manifest, RunData& run) {
+  std::vector<std::string> wanted;
+  for (const json& segment : run.segments_json.value("segments", json::array())) {
+    for (const json& mix : segment.value("mixes", json::array())) {
+      const std::string column = mix.value("column", "");
+      if (column.empty() || (column == "country" && run.has_countries)) continue;
+      if (std::find(wanted.begin(), wanted.end(), column) == wanted.end()) wanted.push_back(column);
+    }
+  }
+  if (wanted.empty()) return;
+  const json options = manifest.value("options", json::object());
+  const json input = options.value("input", json::object());
+  std::vector<std::string> paths;
+  for (const char* key : {"demographics", "addresses"}) {
+    const std::string path = JsonOr<std::string>(input, key, "");
+    if (!path.empty()) paths.push_back(path);
+  }
+  std::string missing;
+  for (const std::string& column : wanted) missing += (missing.empty() ? "" : ", ") + column;
+  if (paths.empty()) {
+    run.attributes_note = "the run's manifest names no joined table for " + missing;
+    return;
+  }
+  Transactions table;
+  for (const RunCustomer& customer : run.customers) table.customer_ids.push_back(customer.id);
+  try {
+    for (const std::string& path : paths) {
+      std::error_code error;
+      const auto bytes = fs::file_size(path, error);
+      if (error) throw InputError("not found", {.file = path});
+      for (const json& recorded : manifest.value("inputs", json::array())) {
+        if (recorded.value("path", "") == path && recorded.value("bytes", int64_t{-1}) >= 0 &&
+            recorded.value("bytes", int64_t{-1}) != static_cast<int64_t>(bytes)) {
+          throw InputError("changed since the run (" + std::to_string(bytes) + " bytes, the run read " +
+                               std::to_string(recorded.value("bytes", int64_t{0})) + ")",
+                           {.file = path});
+        }
+      }
+      JoinCustomerTable(path, JsonOr<std::string>(input, "join_key", "customer_id"),
+                        JsonOr<bool>(input, "normalise_customer_ids", false), table);
+    }
+  } catch (const Error& error) {
+    run.attributes_note = "the joined tables of the run could not be read again (" + std::string(error.what()) +
+                          "), so a re-clustering has no " + missing + " mix";
+    return;
+  }
+  std::vector<size_t> keep;
+  for (const std::string& column : wanted) {
+    const auto found = std::find(table.attributes.columns.begin(), table.attributes.columns.end(), column);
+    if (found == table.attributes.columns.end()) continue;
+    run.attributes.columns.push_back(column);
+    keep.push_back(static_cast<size_t>(found - table.attributes.columns.begin()));
+  }
+  run.attributes.values.resize(run.customers.size());
+  for (size_t customer = 0; customer < run.customers.size(); ++customer) {
+    for (size_t column : keep) run.attributes.values[customer].push_back(table.attributes.values[customer][column]);
+  }
+  if (run.attributes.columns.size() < wanted.size()) {
+    run.attributes_note = "the joined tables no longer hold every column the run's segments are broken down by";
+  }
+}
+
 // What both sources share once the manifest, segments.json and forecast.json are parsed.
 void FillRun(const json& manifest, const std::string& settings_dir, const CustomerTables& tables, RunData& run) {
   run.as_of = JsonOr<std::string>(manifest, "as_of", "");
@@ -308,6 +375,7 @@ void FillRun(const json& manifest, const std::string& settings_dir, const Custom
   if (run.HasPanel()) {
     run.series = PanelToSeries(PanelForMetric(run, Metric::kDtw), run.scale, nullptr);
   }
+  LoadJoinedAttributes(manifest, run);
 }
 
 json ParseStoredJson(const std::string& text, const std::string& what) {

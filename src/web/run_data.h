@@ -17,6 +17,7 @@
 #include "segcast/scale.h"
 #include "segcast/series.h"
 #include "segcast/store.h"
+#include "segcast/transactions.h"
 #include "segcast/ts_kmeans.h"
 
 namespace segcast::internal {
@@ -75,6 +76,13 @@ struct RunData {
   std::optional<CustomerBaseSettings> customer_base;
   std::unordered_map<std::string, int> index_of;  //!< customer id -> index
   bool has_countries = false;
+  //! The joined per-customer columns the run's own segments are broken down by (segments.json
+  //! mixes other than country), re-read from the tables its manifest names so that a
+  //! re-clustering can show the same mixes; values[customer] is indexed like `customers`. Empty
+  //! when the run joined nothing or the tables could not be read (then attributes_note says why).
+  CustomerAttributes attributes;
+  //! Why the run's joined columns are missing from `attributes` ("" when none is missing).
+  std::string attributes_note;
 
   //! The monthly panel rebuilt from lrfm.csv: customer c is customers[c]. month_count == 0 when
   //! the run folder has no lrfm.csv (written with write_panel off).

@@ -71,6 +71,11 @@ Segmentation RunSegmentation(const RunData& run) {
     view.segment_id = segment.value("segment", 0);
     view.name = segment.value("name", "");
     view.evidence = segment.value("evidence", "");
+    view.description = segment.value("description", "");
+    if (const auto action = segment.find("action"); action != segment.end() && action->is_object()) {
+      view.action_name = action->value("name", "");
+      view.action_why = action->value("why", "");
+    }
     view.customers = segment.value("customers", int64_t{0});
     view.customer_share = segment.value("customer_share", 0.0);
     view.revenue = segment.value("revenue", 0.0);
@@ -172,7 +177,10 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
     input.revenue.push_back(customer.revenue);
     input.lrfm.push_back(customer.levels);
     if (run.has_countries) input.country.push_back(customer.country);
+    if (!run.attributes.columns.empty()) input.attributes.values.push_back(run.attributes.values[customer_of_series[index]]);
   }
+  if (!run.attributes.columns.empty()) input.attributes.columns = run.attributes.columns;
+  result.mix_note = run.attributes_note;
   input.centroids = MemberTrajectories(panel, clustering.labels, request.k);
   const SegmentReport report = BuildSegmentReport(input, {});
   const std::vector<Persona> personas =
@@ -185,6 +193,7 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
       if (persona.segment_id != summary.segment_id) continue;
       view.name = persona.name;
       view.evidence = persona.evidence;
+      view.description = persona.description;
     }
     view.customers = summary.customers;
     view.customer_share = summary.customer_share;

@@ -19,6 +19,9 @@ struct SegmentView {
   int32_t segment_id = 0;
   std::string name;
   std::string evidence;
+  std::string description;  //!< what the persona means, in words
+  //! The recommended action (segments.json "action": {"name", "why"}); empty when the run wrote none.
+  std::string action_name, action_why;
   int64_t customers = 0;
   double customer_share = 0;
   double revenue = 0;
@@ -49,6 +52,8 @@ struct Segmentation {
   std::vector<SegmentView> segments;  //!< by segment id ascending
   std::vector<int32_t> segment;       //!< per RunData customer, -1 when unassigned
   std::vector<double> distance;       //!< per RunData customer, to its centroid (scaled units)
+  //! Why a re-clustering lacks mixes the run's own segments have ("" when it has them all).
+  std::string mix_note;
 
   //! The segment with this id, or nullptr.
   const SegmentView* Find(int32_t segment_id) const;

@@ -8,8 +8,10 @@
 // shown in the tables and the customer page are those of the run's clv.csv and segments.json, that
 // the forecast draws the actuals without a fitted line and the total as existing + new customers,
 // that the older run says it has no previous run, that a store-only server (`serve --db`) shows the
-// same customer values, that the console stayed clean and that no request left the loopback
-// interface. Screenshots go to $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
+// same customer values, the persona card, the CSV and PNG exports, one request per slider drag with
+// a loading note, the focused persona kept across a re-clustering, header sorting and the table's
+// filters, a 390 px layout without sideways scrolling and the print stylesheet, that the console
+// stayed clean and that no request left the loopback interface. Screenshots go to $SEGCAST_E2E_ARTIFACTS (default: ./e2e-artifacts).
 //
 // Environment: SEGCAST_BIN (required), SEGCAST_SOURCE_DIR (default: two folders up),
 // SEGCAST_CHROMIUM (default /usr/bin/chromium), SEGCAST_E2E_ARTIFACTS.
@@ -119,9 +121,10 @@ try {
 console.log(`server: ${baseUrl} (run folders), ${storeUrl} (store alone)`);
 
 // The run files the page's figures must come from.
-function readCsv(file) {
+function readCsv(file) { return readCsvText(fs.readFileSync(file)); }
+function readCsvText(bytes) {
   // RFC 4180: quoted fields may hold commas, quotes ("") and line breaks.
-  const text = fs.readFileSync(file, 'utf8');
+  const text = bytes.toString('utf8');
   const records = [[]];
   let field = '';
   let quoted = false;
@@ -202,6 +205,18 @@ try {
     const el = document.getElementById('chart-sizes');
     return { k: el.dataset.segmentsK, metric: el.dataset.segmentsMetric, counts: el.dataset.segmentCounts };
   });
+
+  // Clicks a control that downloads a file and returns the file's bytes (saved in the artifacts).
+  const downloadOf = async (locator, name) => {
+    const pending = page.waitForEvent('download', { timeout: kActionTimeout });
+    await locator.click();
+    const file = path.join(artifacts, name);
+    await (await pending).saveAs(file);
+    return fs.readFileSync(file);
+  };
+  // Re-clustering requests the page sends (GET .../segments?k=...).
+  let reclusterRequests = 0;
+  page.on('request', (request) => { if (/\/segments\?(.*&)?k=/.test(request.url())) reclusterRequests += 1; });
 
   // ------------------------------------------------------------ first load
   console.log('page load:');
@@ -309,6 +324,53 @@ try {
   check(drawn === moved, `migration heatmap holds all ${moved} customers of the API's cells`);
   const sizesOption = await optionOf('chart-sizes');
   check(sizesOption.xAxis[0].data.length === kpis.segments, `sizes chart has ${kpis.segments} segments`);
+  // The persona card: the focused segment's description and evidence as segments.json has them,
+  // and its recommended action when the run wrote one.
+  const focusedId = Number(await page.locator('#segment-select').inputValue());
+  const focusedFile = segmentsFile.segments.find((s) => s.segment === focusedId);
+  check((await text('#persona-name')).includes(focusedFile.name), `persona card names the focused segment (${focusedFile.name})`);
+  check(focusedFile.description && (await text('#persona-description')) === focusedFile.description,
+    `persona card shows its description ("${focusedFile.description}")`);
+  check((await page.locator('#persona-evidence').textContent()) === focusedFile.evidence, 'persona card holds its evidence');
+  if (focusedFile.action) {
+    check((await text('#persona-action-name')) === focusedFile.action.name && (await text('#persona-action-why')) === focusedFile.action.why,
+      `persona card shows the recommended action (${focusedFile.action.name})`);
+  } else {
+    check(await page.locator('#persona-action').isHidden(), 'no recommended action in segments.json: none shown');
+  }
+  // Exports: the segment summary and the forecasts as CSV, a chart as PNG.
+  const summaryCsv = readCsvText(await downloadOf(page.locator('#export-segments'), 'segments-summary.csv'));
+  check(summaryCsv.length === segmentsFile.segments.length && summaryCsv.every((row) => {
+    const written = segmentsFile.segments.find((s) => String(s.segment) === row.segment_id);
+    return written && row.name === written.name && Number(row.customers) === written.customers &&
+      Number(row.revenue) === written.revenue && Number(row.expected_revenue) === written.value.expected_revenue &&
+      row.description === written.description;
+  }), `segment summary CSV: ${summaryCsv.length} rows with segments.json's names, customers, revenue and expected revenue`);
+  const forecastCsv = readCsvText(await downloadOf(page.locator('#export-forecast'), 'forecasts.csv'));
+  const forecastPoints = forecastApi.series.reduce((sum, series) => sum + series.points.length, 0);
+  const totalRows = forecastCsv.filter((row) => row.series === 'total');
+  check(forecastCsv.length === forecastPoints && totalRows.length === total.points.length &&
+    totalRows.every((row, index) => (total.points[index].yhat == null ? row.yhat === '' : Number(row.yhat) === total.points[index].yhat)),
+  `forecast CSV: all ${forecastPoints} points of ${forecastApi.series.length} series, the total's as the API gives them`);
+  const png = await downloadOf(page.locator('.png-export[data-chart="chart-sizes"]'), 'export-sizes.png');
+  check(png.length > 2000 && png.subarray(1, 4).toString() === 'PNG', `PNG export of the sizes chart (${png.length} bytes)`);
+  // One "other" slice at most: the server's folded tail and the donut's own are one slice.
+  const slices = (await page.locator('#chart-mix').getAttribute('data-mix-slices')).split('|');
+  check(slices.filter((slice) => /^\(?other\)?:/.test(slice)).length <= 1 && !slices.some((slice) => slice.startsWith('(other)')),
+    `mix donut has at most one "other" slice (${slices.length} slices)`);
+  const sizesAxis = (await page.evaluate(() => echarts.getInstanceByDom(document.getElementById('chart-sizes')).getOption()));
+  check(sizesAxis.grid[0].containLabel === true && sizesAxis.xAxis[0].axisLabel.overflow !== 'truncate',
+    'sizes chart: the grid holds the axis labels, none is truncated');
+  // A segment that kept its id while its persona changed counts as moved.
+  const fromName = new Map(migrationApi.segments_from.map((s) => [s.segment_id, s.name]));
+  const toName = new Map(migrationApi.segments_to.map((s) => [s.segment_id, s.name]));
+  const personaChanged = migrationApi.cells.filter((c) => c.from >= 0 && c.from === c.to && fromName.get(c.from) !== toName.get(c.to))
+    .reduce((sum, c) => sum + c.customers, 0);
+  check(Number(await page.locator('#chart-migration').getAttribute('data-persona-changed')) === personaChanged &&
+    (await text('#migration-explain')).includes(`${(migrationApi.moved + personaChanged).toLocaleString('en-GB')} changed persona`),
+  `migration counts ${personaChanged} customers whose segment kept its id but changed persona as moved`);
+  check(await page.locator('#forecast-scope').isHidden(), 'no scope note on the forecast for the run\'s own segments');
+
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
   for (const id of chartIds) await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `${id}.png`) });
@@ -318,10 +380,47 @@ try {
   const initial = await sizesState();
   check(Number(initial.k) === latest.k, `initial segmentation has the run's k = ${latest.k}`);
   const newK = latest.k === 4 ? 5 : 4;
+  const focusName = (await text('#persona-name')).replace(/^\d+ /, '');
+  // Whether the loading state showed while the server worked.
+  await page.evaluate(() => {
+    window.sawLoading = '';
+    new MutationObserver(() => {
+      if (document.body.dataset.loading === '1') window.sawLoading = document.getElementById('loading-note').textContent;
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-loading'] });
+  });
+  // A real drag with the mouse: to k = 8, back to the new k, then released. Every step fires an
+  // "input" event; only the release may send a request.
+  const box = await page.locator('#k-slider').boundingBox();
+  const thumbX = (k) => box.x + 8 + ((k - 2) / 6) * (box.width - 16);
+  const requestsBefore = reclusterRequests;
   let start = process.hrtime.bigint();
-  await page.locator('#k-slider').fill(String(newK));
+  await page.mouse.move(thumbX(latest.k), box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(thumbX(8), box.y + box.height / 2, { steps: 12 });
+  await page.mouse.move(thumbX(newK), box.y + box.height / 2, { steps: 12 });
+  check((await text('#k-value')) === String(newK), `the k label follows the drag (${await text('#k-value')})`);
+  await page.mouse.up();
   await page.waitForFunction((k) => document.getElementById('chart-sizes').dataset.segmentsK === String(k), newK, { timeout: kActionTimeout });
-  console.log(`  k ${latest.k} -> ${newK}: charts redrawn after ${elapsed(start).toFixed(0)} ms (includes the 200 ms slider debounce)`);
+  console.log(`  k ${latest.k} -> ${newK}: charts redrawn after ${elapsed(start).toFixed(0)} ms (drag and release)`);
+  check(reclusterRequests - requestsBefore === 1, `dragging the slider over 2 x 12 steps sent one request (${reclusterRequests - requestsBefore})`);
+  const sawLoading = await page.evaluate(() => window.sawLoading);
+  check(sawLoading.includes(`Re-clustering k = ${newK}`), `a loading note showed while re-clustering ("${sawLoading.slice(0, 60)}")`);
+  // The charts are drawn first, then the new segment's customer table loads: the note stays until both.
+  await page.waitForFunction(() => document.body.dataset.loading === '0', null, { timeout: kActionTimeout }).catch(() => {});
+  check(await page.locator('#loading-note').isHidden() && (await page.locator('#segment-views').getAttribute('aria-busy')) === 'false',
+    'the loading note is gone once the charts and the customer table are redrawn');
+  const reclustered = await getJson(`${baseUrl}api/runs/latest/segments?k=${newK}&metric=${(await sizesState()).metric}`);
+  const rule = (name) => name.replace(/ \(\d+\)$/, '');
+  const samePersona = reclustered.segments.find((s) => s.name === focusName) || reclustered.segments.find((s) => rule(s.name) === rule(focusName));
+  if (samePersona) {
+    check(Number(await page.locator('#segment-select').inputValue()) === samePersona.segment_id,
+      `the focused persona "${focusName}" stays in focus (segment ${samePersona.segment_id} of the re-clustering)`);
+  } else {
+    check((await text('#persona-scope')).includes(`"${focusName}" is not among`), `the page says "${focusName}" is gone from the re-clustering`);
+  }
+  check(await page.locator('#forecast-scope').isVisible() && (await text('#forecast-scope')).includes(`run's own ${latest.k} segments`) &&
+    (await text('#migration-scope')).includes(`run's own ${latest.k} segments`),
+  'forecast and migration say they describe the run\'s own segments');
   const afterK = await sizesState();
   const countsK = afterK.counts.split(',').map(Number);
   check(countsK.length === newK, `${newK} segments after moving the slider (${afterK.counts})`);
@@ -396,6 +495,40 @@ try {
   check(exported.every((row) => clv.has(row.customer_id) && Number(row.clv) === Number(clv.get(row.customer_id).clv) &&
     Number(row.p_alive) === Number(clv.get(row.customer_id).p_alive)), 'CSV export: the CLV and P(alive) of clv.csv for every row');
 
+  // Sorting by a column header: first highest first, again lowest first, as the API orders them.
+  for (const order of ['desc', 'asc']) {
+    const sorted = await getJson(`${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25` +
+      `&sort=recency&order=${order}&k=${newK}&metric=${otherMetric}`);
+    await page.locator('#customer-table th[data-sort="recency"] button').click();
+    const wanted = sorted.customers.map((c) => c.customer_id).join(',');
+    await page.waitForFunction((ids) => [...document.querySelectorAll('#customer-table tbody tr')].map((r) => r.dataset.customerId).join(',') === ids,
+      wanted, { timeout: kActionTimeout }).then(() => check(true, `sorted by recency ${order}: the API's order`),
+      () => check(false, `sorted by recency ${order}: the API's order`));
+    check((await page.locator('#customer-table th[data-sort="recency"]').getAttribute('aria-sort')) === (order === 'asc' ? 'ascending' : 'descending'),
+      `the recency header says ${order === 'asc' ? 'ascending' : 'descending'}`);
+  }
+  await page.locator('#customer-table th[data-sort="monetary"] button').click();
+  await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
+    tableApi.customers[0].customer_id, { timeout: kActionTimeout });
+
+  // Filtering the table: a country of the segment, then months of activity, as the API filters them.
+  await page.locator('#filter-column').selectOption('country');
+  const chosen = await page.locator('#filter-value').inputValue();
+  const fromMonth = kpis.last_month.slice(0, 5) + String(Math.max(1, Number(kpis.last_month.slice(5)) - 2)).padStart(2, '0');
+  await page.locator('#filter-from').fill(fromMonth);
+  const filtered = await getJson(`${baseUrl}api/runs/latest/segments/${focus}/customers?page=1&page_size=25` +
+    `&where=country&value=${encodeURIComponent(chosen)}&active_from=${fromMonth}&k=${newK}&metric=${otherMetric}`);
+  const filteredIds = filtered.customers.map((c) => c.customer_id).join(',');
+  await page.waitForFunction((ids) => [...document.querySelectorAll('#customer-table tbody tr')].map((r) => r.dataset.customerId || '').join(',') === ids,
+    filteredIds, { timeout: kActionTimeout }).then(() => check(true, `filter country = ${chosen}, active from ${fromMonth}: the API's ${filtered.total} customers`),
+    () => check(false, `filter country = ${chosen}, active from ${fromMonth}: the API's ${filtered.total} customers`));
+  check(filtered.customers.every((c) => c.country === chosen) && (await text('#page-info')).includes(`${filtered.total.toLocaleString('en-GB')} customers`),
+    'filtered rows all have the chosen country and the pager counts them');
+  check((await page.locator('#export-csv').getAttribute('href')).includes(`active_from=${fromMonth}`), 'the CSV export carries the filter');
+  await page.locator('#filter-clear').click();
+  await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
+    tableApi.customers[0].customer_id, { timeout: kActionTimeout });
+
   const firstId = tableApi.customers[0].customer_id;
   const needle = firstId.slice(0, Math.max(1, firstId.length - 1));
   await page.locator('#customer-search').fill(needle);
@@ -469,6 +602,25 @@ try {
   check(await storePage.locator('#error-banner').isHidden(), 'store-only page: no error banner');
   await storePage.screenshot({ path: path.join(artifacts, 'dashboard-store.png'), fullPage: true });
   await storePage.close();
+
+  // ------------------------------------------------------------ a phone and paper
+  console.log('390 px and print:');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: kLoadTimeout });
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  check(widths[0] <= widths[1], `no sideways scrolling at 390 px (page ${widths[0]} px in a ${widths[1]} px window)`);
+  for (const id of ['chart-sizes', 'chart-mix', 'chart-forecast']) {
+    const { ink } = await inkOf(id);
+    check(ink >= kMinInkPixels, `#${id} drawn at 390 px (${ink} ink pixels)`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-390.png'), fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => ({ sidebar: getComputedStyle(document.querySelector('.sidebar')).display,
+    tools: getComputedStyle(document.querySelector('.card > .chart-tools')).display }));
+  check(printed.sidebar === 'none' && printed.tools === 'none', 'print stylesheet leaves the controls off the page');
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // ------------------------------------------------------------ a second load (cached assets)
   const reloadStart = process.hrtime.bigint();

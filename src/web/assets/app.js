@@ -31,6 +31,7 @@
     k: null,
     metric: 'dtw',
     focus: null,         // segment_id in focus
+    focusName: null,     // its persona name, kept in focus across re-clusterings
     feature: 'monetary',
     customerFeature: 'monetary',
     mixColumn: 'country',
@@ -40,6 +41,8 @@
     migrationError: null,
     page: 1,
     query: '',
+    sort: { column: 'monetary', order: 'desc' },   // the customer table's order (server side)
+    filter: { column: '', value: '', from: '', to: '' },   // the customer table's filter (server side)
     customer: null,
     segmentsRequest: 0,
     tableRequest: 0,
@@ -114,6 +117,15 @@
     };
   }
 
+  // Segment names under a bar chart: every label shown in full. Beyond four segments they are
+  // slanted and wrapped onto two lines, and the grid (containLabel) grows to hold them instead of
+  // cutting them off.
+  function categoryLabels(count) {
+    return count > 4
+      ? { interval: 0, rotate: 30, width: 120, overflow: 'break', fontSize: 11, lineHeight: 13 }
+      : { interval: 0, rotate: 0, width: 150, overflow: 'break' };
+  }
+
   function renderSizes() {
     const segs = state.segments.segments;
     const el = $('chart-sizes');
@@ -130,9 +142,8 @@
             `<br>revenue ${fmtMoney.format(s.revenue)} (${fmtPct.format(s.revenue_share)})`;
         } },
       legend: { top: 0, data: ['customers', 'revenue'] },
-      grid: { left: 52, right: 14, top: 34, bottom: 64 },
-      xAxis: { type: 'category', data: segs.map(segmentLabel),
-        axisLabel: { interval: 0, rotate: segs.length > 4 ? 28 : 0, width: 110, overflow: 'truncate' } },
+      grid: { left: 52, right: 14, top: 34, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: segs.map(segmentLabel), axisLabel: categoryLabels(segs.length) },
       yAxis: { type: 'value', name: 'share (%)', nameGap: 12, axisLabel: { formatter: '{value}%' } },
       series: [
         { name: 'customers', type: 'bar', data: segs.map((s) => +(100 * s.customer_share).toFixed(2)),
@@ -195,14 +206,25 @@
     select.disabled = columns.length < 2;
     $('mix-title').textContent = `${state.mixColumn || 'none'} of ${segmentLabel(focus)}`;
     $('mix-column').textContent = state.mixColumn || 'a mix column';
+    const el = $('chart-mix');
     if (!state.mixColumn) {
-      draw('chart-mix', messageOption('This run has no country or demographic\ncolumn to break the segment down by.'), true);
+      el.dataset.mixSlices = '0';
+      // A re-clustering without the run's joined tables says why; only a run without any such
+      // column has nothing to break down by.
+      const note = state.segments.mix_note;
+      draw('chart-mix', messageOption(note ? `No mix for this re-clustering:\n${wrapText(note, 46)}`
+        : 'This run has no country or demographic\ncolumn to break the segment down by.'), true);
       return;
     }
+    // The server folds a long tail into "(other)" already: it joins the values past the seventh
+    // in one "other" slice, so the donut never shows two.
     const entries = [...mix[state.mixColumn]].sort((a, b) => b.customers - a.customers);
-    const shown = entries.slice(0, kMixTop).map((e) => ({ name: String(e.value), value: e.customers }));
-    const rest = entries.slice(kMixTop).reduce((sum, e) => sum + e.customers, 0);
+    const named = entries.filter((e) => e.value !== '(other)');
+    const shown = named.slice(0, kMixTop).map((e) => ({ name: String(e.value), value: e.customers }));
+    const rest = named.slice(kMixTop).reduce((sum, e) => sum + e.customers, 0) +
+      entries.filter((e) => e.value === '(other)').reduce((sum, e) => sum + e.customers, 0);
     if (rest > 0) shown.push({ name: 'other', value: rest, itemStyle: { color: '#c8ccd4' } });
+    el.dataset.mixSlices = shown.map((slice) => `${slice.name}:${slice.value}`).join('|');
     draw('chart-mix', {
       textStyle: baseText,
       color: kMixPalette,
@@ -214,6 +236,16 @@
           textBorderColor: 'rgba(0,0,0,0.55)', textBorderWidth: 2 },
         itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
     }, true);
+  }
+
+  // Breaks a long sentence into lines of at most `width` characters for a chart's message.
+  function wrapText(text, width) {
+    const lines = [''];
+    text.split(' ').forEach((word) => {
+      if (lines[lines.length - 1].length + word.length + 1 > width && lines[lines.length - 1]) lines.push('');
+      lines[lines.length - 1] += (lines[lines.length - 1] ? ' ' : '') + word;
+    });
+    return lines.join('\n');
   }
 
   function monthsOf(series) {
@@ -458,9 +490,8 @@
             `<br>mean P(alive) ${fmtProbability(s.value.mean_p_alive)}<br>mean CLV ${fmtMaybeMoney(s.value.mean_clv)}`;
         } },
       legend: { top: 0, data: ['expected revenue', 'likely lost'] },
-      grid: { left: 62, right: 52, top: 34, bottom: 64 },
-      xAxis: { type: 'category', data: valued.map(segmentLabel),
-        axisLabel: { interval: 0, rotate: valued.length > 4 ? 28 : 0, width: 110, overflow: 'truncate' } },
+      grid: { left: 62, right: 52, top: 34, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: valued.map(segmentLabel), axisLabel: categoryLabels(valued.length) },
       yAxis: [
         { type: 'value', name: 'expected revenue', nameGap: 12, nameTextStyle: { align: 'left' },
           axisLabel: { formatter: (v) => fmtCompact.format(v) } },
@@ -507,9 +538,21 @@
     const moved = m.moved != null ? m.moved : sumOf((c) => c.from >= 0 && c.to >= 0 && c.from !== c.to);
     const entered = m.new != null ? m.new : sumOf((c) => c.from < 0);
     const gone = m.gone != null ? m.gone : sumOf((c) => c.to < 0);
+    // A segment can keep its id across runs while its persona changes ("Champions" becomes "At
+    // risk"): its customers did not change segment id, but they did change persona, so they count
+    // as moved.
+    const nameFrom = new Map(m.segments_from.map((s) => [s.segment_id, s.name]));
+    const nameTo = new Map(m.segments_to.map((s) => [s.segment_id, s.name]));
+    const renamed = m.cells.filter((c) => c.from >= 0 && c.from === c.to && c.customers > 0 &&
+      nameFrom.get(c.from) !== nameTo.get(c.to));
+    const renamedCount = renamed.reduce((sum, c) => sum + c.customers, 0);
+    el.dataset.personaChanged = String(renamedCount);
     explain.textContent = `Customers moving from each segment of run ${m.from_run} (rows) to each segment of run` +
-      ` ${m.to_run} (columns), darker = more: ${fmtInt.format(stayed)} stayed, ${fmtInt.format(moved)} moved,` +
-      ` ${fmtInt.format(entered)} new (first seen after ${m.from_run}), ${fmtInt.format(gone)} gone.`;
+      ` ${m.to_run} (columns), darker = more: ${fmtInt.format(stayed - renamedCount)} stayed in their persona,` +
+      ` ${fmtInt.format(moved + renamedCount)} changed persona` +
+      (renamedCount ? ` (of whom ${fmtInt.format(renamedCount)} kept their segment id while its persona changed: ` +
+        renamed.map((c) => `${c.from} "${nameFrom.get(c.from)}" → "${nameTo.get(c.to)}"`).join(', ') + ')' : '') +
+      `, ${fmtInt.format(entered)} new (first seen after ${m.from_run}), ${fmtInt.format(gone)} gone.`;
     draw('chart-migration', {
       textStyle: baseText,
       tooltip: { formatter: (p) => `<b>${rows[p.value[1]]} → ${columns[p.value[0]]}</b><br>${fmtInt.format(p.value[2])} customers` +
@@ -546,12 +589,24 @@
       (s.silhouette != null ? `, silhouette ${fmt2.format(s.silhouette)}` : '') +
       (s.source === 'recluster' ? ' (re-clustered)' : ' (the run\'s own)');
   }
+  // "Occasional buyers (2)" -> "Occasional buyers": the persona rule a numbered name comes from.
+  const personaRule = (name) => String(name || '').replace(/ \(\d+\)$/, '');
   function renderSegmentSelect() {
     const segs = state.segments.segments;
+    // Segment ids are only labels of one clustering: across a re-clustering the persona in focus
+    // is what stays, found by its name, else by the rule it was named after.
+    state.focusLost = null;
+    if (state.focusName) {
+      const same = segs.find((s) => s.name === state.focusName) ||
+        segs.find((s) => personaRule(s.name) === personaRule(state.focusName));
+      if (same) state.focus = same.segment_id;
+      else { state.focusLost = state.focusName; state.focus = null; }
+    }
     if (!segs.some((s) => s.segment_id === state.focus)) {
       // Focus the segment with the largest revenue by default: the one an analyst usually asks about.
       state.focus = [...segs].sort((a, b) => b.revenue - a.revenue)[0].segment_id;
     }
+    state.focusName = focusSegment().name;
     $('segment-select').replaceChildren(...segs.map((s) => new Option(
       `${segmentLabel(s)} (${fmtInt.format(s.customers)})`, String(s.segment_id), false, s.segment_id === state.focus)));
   }
@@ -563,10 +618,43 @@
       ? `k = ${s.k}, ${metric}: re-clustered on the server in ${seconds(s.seconds)}${s.cached ? ' (cached)' : ''}.`
       : `k = ${s.k}, ${metric}: the run's own segmentation.`;
   }
+  // The focused persona in words: what it means, the evidence behind its name and, when the run's
+  // persona rules recommend one, what to do about it.
+  function renderPersona() {
+    const focus = focusSegment();
+    $('persona-name').textContent = segmentLabel(focus);
+    $('persona-scope').textContent = (state.focusLost
+      ? `"${state.focusLost}" is not among the segments of this re-clustering; showing the largest by revenue. ` : '') +
+      `${fmtInt.format(focus.customers)} customers (${fmtPct.format(focus.customer_share)}), ` +
+      `${fmtPct.format(focus.revenue_share)} of revenue`;
+    $('persona-description').textContent = focus.description || 'No description for this persona.';
+    $('persona-evidence').textContent = focus.evidence || 'No evidence recorded.';
+    const action = focus.action;
+    $('persona-action').hidden = !(action && action.name);
+    $('persona-action-name').textContent = action && action.name ? action.name : '';
+    $('persona-action-why').textContent = action && action.why ? action.why : '';
+  }
+  // Forecasts and migration exist for the run's own segments only: under a re-clustering each
+  // card says plainly which segments it describes.
+  function renderScopeNotes() {
+    const own = state.runSegments;
+    const recluster = state.segments && state.segments.source === 'recluster' && own;
+    const metricName = (m) => (m === 'dtw' ? 'DTW' : 'Euclidean');
+    const text = recluster ? `describes the run's own ${own.k} segments (${metricName(own.metric)}), not the` +
+      ` re-clustering shown elsewhere (k = ${state.segments.k}, ${metricName(state.segments.metric)}), which has no` +
+      ` forecast or history of its own; set k = ${own.k} and ${metricName(own.metric)} to line them up.` : '';
+    for (const [id, what] of [['forecast-scope', 'This forecast'], ['migration-scope', 'This migration']]) {
+      $(id).hidden = !recluster;
+      $(id).textContent = recluster ? `${what} ${text}` : '';
+    }
+  }
   function renderSegmentViews() {
     renderSegmentCount();
     renderSegmentSelect();
     renderClusterStatus();
+    renderPersona();
+    renderFilterControls();
+    renderScopeNotes();
     renderSizes();
     renderRadar();
     renderMix();
@@ -574,6 +662,8 @@
     renderValue();
   }
   function renderFocusViews() {
+    renderPersona();
+    renderFilterControls();
     renderRadar();
     renderMix();
     renderTrajectories();
@@ -584,9 +674,40 @@
   function segmentPath(suffix, params) {
     return `${runPath()}/segments/${encodeURIComponent(state.focus)}/${suffix}${query(params)}`;
   }
+  // The table's filter: a value of a column (the run's mix columns: country, joined demographics)
+  // and months of activity; "(missing)" in a mix is the empty value on the server.
+  function filterParams() {
+    const f = state.filter;
+    const params = {};
+    if (f.column) Object.assign(params, { where: f.column, value: f.value === '(missing)' ? '' : f.value });
+    if (f.from) params.active_from = f.from;
+    if (f.to) params.active_to = f.to;
+    return params;
+  }
+  // The filter's choices: the focused segment's mix columns and their values, the run's months.
+  function renderFilterControls() {
+    const mix = focusSegment().mix || {};
+    const columns = Object.keys(mix);
+    if (state.filter.column && !columns.includes(state.filter.column)) state.filter.column = '';
+    const values = state.filter.column ? mix[state.filter.column].map((e) => e.value).filter((v) => v !== '(other)') : [];
+    if (state.filter.column && !values.includes(state.filter.value)) state.filter.value = values[0] || '';
+    $('filter-column').replaceChildren(new Option('all customers', '', false, !state.filter.column),
+      ...columns.map((c) => new Option(`${c} =`, c, false, c === state.filter.column)));
+    $('filter-value').replaceChildren(...values.map((v) => new Option(v, v, false, v === state.filter.value)));
+    $('filter-value').disabled = !state.filter.column;
+    const k = state.kpis;
+    for (const id of ['filter-from', 'filter-to']) {
+      if (k && k.first_month) { $(id).min = k.first_month; $(id).max = k.last_month; }
+    }
+  }
+  // The default order (revenue, highest first) sends no parameter.
+  function sortParams() {
+    const { column, order } = state.sort;
+    return column === 'monetary' && order === 'desc' ? {} : { sort: column, order };
+  }
   async function loadTable() {
     const request = ++state.tableRequest;
-    const params = { page: state.page, page_size: kPageSize, q: state.query, ...clusterParams() };
+    const params = { page: state.page, page_size: kPageSize, q: state.query, ...sortParams(), ...filterParams(), ...clusterParams() };
     const data = await api(segmentPath('customers', params));
     if (request !== state.tableRequest) return;
     const focus = focusSegment();
@@ -607,7 +728,13 @@
     const base = state.kpis && state.kpis.customer_base;
     $('th-expected').textContent = `Expected revenue (${horizonText()})`;
     $('th-clv').textContent = base && base.clv_months ? `CLV (${base.clv_months} months)` : 'CLV';
-    $('table-explain').textContent = 'Sorted by revenue, highest first. ' + (base
+    document.querySelectorAll('#customer-table th[data-sort]').forEach((th) => {
+      if (th.dataset.sort === state.sort.column) th.setAttribute('aria-sort', state.sort.order === 'asc' ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    });
+    const sortedBy = document.querySelector(`#customer-table th[data-sort="${state.sort.column}"]`).textContent.trim();
+    $('table-explain').textContent = `Sorted by ${sortedBy}, ${state.sort.order === 'asc' ? 'lowest' : 'highest'} first` +
+      ' (click a column header to sort by it, again to reverse). ' + (base
       ? `P(alive) is the probability that the customer is still active, expected revenue the customer-base model's` +
         ` expectation over the ${horizonText()} (with the run's rate factor, as the segment forecasts), CLV the` +
         ` discounted revenue over ${clvText()}. `
@@ -619,7 +746,8 @@
       tr.className = 'empty';
       const td = document.createElement('td');
       td.colSpan = 9;
-      td.textContent = state.query ? `No customer of this segment matches "${state.query}".` : 'This segment has no customers.';
+      td.textContent = state.query || filterParams().where || filterParams().active_from || filterParams().active_to
+        ? 'No customer of this segment matches the search and filters.' : 'This segment has no customers.';
       tr.appendChild(td);
       rows.push(tr);
     }
@@ -628,7 +756,7 @@
     $('page-info').textContent = `page ${data.page} of ${pages} · ${fmtInt.format(data.total)} customers`;
     $('page-prev').disabled = data.page <= 1;
     $('page-next').disabled = data.page >= pages;
-    $('export-csv').href = segmentPath('customers.csv', { q: state.query, ...clusterParams() });
+    $('export-csv').href = segmentPath('customers.csv', { q: state.query, ...sortParams(), ...filterParams(), ...clusterParams() });
     $('export-csv').setAttribute('download', `segment-${state.focus}.csv`);
   }
 
@@ -713,18 +841,83 @@
     }, true);
   }
 
+  // ---------------------------------------------------------------- exports
+  function csvField(value) {
+    if (value == null || (typeof value === 'number' && !isFinite(value))) return '';
+    const text = String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+  function download(name, url) {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+  function downloadCsv(name, header, rows) {
+    const text = [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    download(name, url);
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+  // The segmentation shown (the run's own or a re-clustering), one row per segment; the
+  // customer-base figures exist for the run's own segments only.
+  function exportSegments() {
+    const s = state.segments;
+    const header = ['segment_id', 'name', 'customers', 'customer_share', 'revenue', 'revenue_share', 'mean_L', 'mean_R',
+      'mean_F', 'mean_M', 'expected_revenue', 'likely_lost_share', 'mean_p_alive', 'mean_clv', 'description',
+      'action', 'action_why', 'source', 'k', 'metric'];
+    const rows = s.segments.map((x) => {
+      const v = x.value || {};
+      return [x.segment_id, x.name, x.customers, x.customer_share, x.revenue, x.revenue_share, x.mean.length, x.mean.recency,
+        x.mean.frequency, x.mean.monetary, v.expected_revenue, v.likely_lost_share, v.mean_p_alive, v.mean_clv,
+        x.description, x.action ? x.action.name : null, x.action ? x.action.why : null, s.source, s.k, s.metric];
+    });
+    downloadCsv(`segments-${state.runId}-k${s.k}-${s.metric}.csv`, header, rows);
+  }
+  // Every forecast series of the run, month by month (actuals and forecasts with their interval).
+  function exportForecasts() {
+    const header = ['series', 'name', 'segment_id', 'month', 'is_history', 'actual', 'yhat', 'lower', 'upper'];
+    const rows = [];
+    (state.forecasts ? state.forecasts.series : []).forEach((series) => series.points.forEach((p) => rows.push(
+      [series.series, forecastLabel(series), series.segment_id, p.month, p.is_history, p.actual, p.yhat, p.lower, p.upper])));
+    downloadCsv(`forecasts-${state.runId}.csv`, header, rows);
+  }
+  function exportPng(id) {
+    const url = chart(id).getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
+    download(`${id.replace(/^chart-/, '')}-${state.runId}.png`, url);
+  }
+
   // ---------------------------------------------------------------- loading
+  // While the server re-clusters (k = 8 under DTW can take seconds on a busy machine) the charts
+  // of the previous segmentation are dimmed under a note, so nobody reads them as the new ones.
+  function setLoading(text) {
+    const views = $('segment-views');
+    views.classList.toggle('loading', Boolean(text));
+    views.setAttribute('aria-busy', text ? 'true' : 'false');
+    document.body.dataset.loading = text ? '1' : '0';
+    $('loading-note').hidden = !text;
+    $('loading-note').textContent = text || '';
+  }
   async function loadSegments() {
     const request = ++state.segmentsRequest;
     const params = clusterParams();
-    $('cluster-status').textContent = params.k ? `re-clustering k = ${params.k}, ${params.metric === 'dtw' ? 'DTW' : 'Euclidean'}…` : '';
-    const segments = await api(`${runPath()}/segments${query(params)}`);
-    if (request !== state.segmentsRequest) return false;   // a newer request is under way
-    state.segments = segments;
-    renderSegmentViews();
-    state.page = 1;
-    await loadTable();
-    return true;
+    const what = params.k ? `Re-clustering k = ${params.k}, ${params.metric === 'dtw' ? 'DTW' : 'Euclidean'} on the server…`
+      : 'Loading the run\'s own segments…';
+    $('cluster-status').textContent = what;
+    setLoading(`${what} The charts below still show the previous segmentation.`);
+    try {
+      const segments = await api(`${runPath()}/segments${query(params)}`);
+      if (request !== state.segmentsRequest) return false;   // a newer request is under way
+      state.segments = segments;
+      renderSegmentViews();
+      state.page = 1;
+      await loadTable();
+      return true;
+    } finally {
+      if (request === state.segmentsRequest) setLoading(null);
+    }
   }
 
   async function loadRun(runId) {
@@ -732,6 +925,9 @@
     state.customer = null;
     state.query = '';
     $('customer-search').value = '';
+    state.filter = { column: '', value: '', from: '', to: '' };
+    $('filter-from').value = '';
+    $('filter-to').value = '';
     $('customer-detail').hidden = true;
     const [kpis, own, forecasts] = await Promise.all([
       api(`${runPath()}/kpis`), api(`${runPath()}/segments`), api(`${runPath()}/forecasts`)]);
@@ -750,7 +946,7 @@
       }
     }
     Object.assign(state, { kpis, runSegments: own, segments: own, forecasts, migration, migrationError,
-      k: own.k, metric: own.metric, page: 1, focus: null });
+      k: own.k, metric: own.metric, page: 1, focus: null, focusName: null });
     $('k-slider').value = String(own.k);
     $('k-value').textContent = String(own.k);
     $(own.metric === 'euclidean' ? 'metric-euclidean' : 'metric-dtw').checked = true;
@@ -782,9 +978,10 @@
       state.k = k;
       await loadSegments();
     });
-    const reclusterSoon = debounce(recluster, 200);
-    slider.addEventListener('input', () => { $('k-value').textContent = slider.value; reclusterSoon(); });
-    slider.addEventListener('change', () => { $('k-value').textContent = slider.value; reclusterSoon(); });
+    // Dragging fires "input" at every step: it only moves the number. "change" fires once, when
+    // the slider is released (or per arrow key), and that sends the one request.
+    slider.addEventListener('input', () => { $('k-value').textContent = slider.value; });
+    slider.addEventListener('change', () => { $('k-value').textContent = slider.value; recluster(); });
     document.querySelectorAll('input[name="metric"]').forEach((radio) => radio.addEventListener('change', guarded(async () => {
       if (!radio.checked) return;
       state.metric = radio.value;
@@ -792,6 +989,8 @@
     })));
     $('segment-select').addEventListener('change', guarded(async (e) => {
       state.focus = Number(e.target.value);
+      state.focusName = focusSegment().name;
+      state.focusLost = null;
       state.page = 1;
       renderFocusViews();
       await loadTable();
@@ -816,6 +1015,31 @@
       state.page = 1;
       await loadTable();
     }), 250));
+    document.querySelectorAll('#customer-table th[data-sort] button').forEach((button) => button.addEventListener('click',
+      guarded(async () => {
+        const column = button.closest('th').dataset.sort;
+        // A new column starts with what an analyst looks for first: names A to Z, figures highest first.
+        const text = column === 'customer_id' || column === 'country';
+        state.sort = state.sort.column === column ? { column, order: state.sort.order === 'asc' ? 'desc' : 'asc' }
+          : { column, order: text ? 'asc' : 'desc' };
+        state.page = 1;
+        await loadTable();
+      })));
+    const refilter = guarded(async () => {
+      state.filter = { column: $('filter-column').value, value: $('filter-value').value, from: $('filter-from').value, to: $('filter-to').value };
+      renderFilterControls();
+      state.page = 1;
+      await loadTable();
+    });
+    ['filter-column', 'filter-value', 'filter-from', 'filter-to'].forEach((id) => $(id).addEventListener('change', refilter));
+    $('filter-clear').addEventListener('click', guarded(async () => {
+      state.filter = { column: '', value: '', from: '', to: '' };
+      $('filter-from').value = '';
+      $('filter-to').value = '';
+      renderFilterControls();
+      state.page = 1;
+      await loadTable();
+    }));
     $('page-prev').addEventListener('click', guarded(async () => { state.page = Math.max(1, state.page - 1); await loadTable(); }));
     $('page-next').addEventListener('click', guarded(async () => { state.page += 1; await loadTable(); }));
     $('customer-table').addEventListener('click', guarded(async (e) => {
@@ -838,6 +1062,9 @@
       const wanted = state.forecasts && state.forecasts.series.find((s) => s.segment_id === state.focus);
       if (wanted && state.segments.source === 'run') { state.forecastSeries = wanted.series; renderForecast(); }
     });
+    $('export-segments').addEventListener('click', exportSegments);
+    $('export-forecast').addEventListener('click', exportForecasts);
+    document.querySelectorAll('.png-export').forEach((b) => b.addEventListener('click', () => exportPng(b.dataset.chart)));
     window.addEventListener('resize', debounce(() => Object.values(charts).forEach((c) => c.resize()), 100));
   }
 

@@ -600,3 +600,85 @@ TEST_CASE("a re-clustering does not depend on the thread count", "[web]") {
 }
 
 }  // namespace segcast
+
+namespace segcast {
+
+TEST_CASE("customer pages sort by any column of the table, both ways", "[web][sort]") {
+  const std::string path = "/api/runs/latest/segments/0/customers";
+  const auto by_revenue = GetJson(path, {{"page_size", "200"}});
+  for (const char* column : {"recency", "frequency", "monetary", "p_alive", "expected_revenue", "clv", "distance"}) {
+    for (const char* order : {"asc", "desc"}) {
+      const auto answer = GetJson(path, {{"page_size", "200"}, {"sort", column}, {"order", order}});
+      INFO(column << " " << order);
+      CHECK(answer["total"] == by_revenue["total"]);
+      const auto& rows = answer["customers"];
+      REQUIRE(rows.size() >= 2);
+      for (size_t row = 1; row < rows.size(); ++row) {
+        const double before = rows[row - 1][column].get<double>(), after = rows[row][column].get<double>();
+        if (std::string(order) == "asc") CHECK(before <= after);
+        else CHECK(before >= after);
+      }
+    }
+  }
+  const auto by_id = GetJson(path, {{"page_size", "200"}, {"sort", "customer_id"}, {"order", "asc"}});
+  for (size_t row = 1; row < by_id["customers"].size(); ++row)
+    CHECK(by_id["customers"][row - 1]["customer_id"].get<std::string>() < by_id["customers"][row]["customer_id"].get<std::string>());
+  // The default is revenue (monetary), highest first; the CSV export follows the same order.
+  CHECK(GetJson(path, {{"page_size", "200"}, {"sort", "monetary"}})["customers"] == by_revenue["customers"]);
+  const ApiResponse csv = SampleDashboard().Get(path + ".csv", {{"sort", "recency"}, {"order", "asc"}});
+  const auto rows = ParseCsvText(csv.body);
+  const auto first = GetJson(path, {{"page_size", "1"}, {"sort", "recency"}, {"order", "asc"}});
+  REQUIRE(!rows.empty());
+  CHECK(rows[0].at("customer_id") == first["customers"][0]["customer_id"].get<std::string>());
+  const auto bad = GetJson(path, {{"sort", "name"}}, 400);
+  CHECK(bad["error"]["field"] == "sort");
+  CHECK(GetJson(path, {{"order", "up"}}, 400)["error"]["field"] == "order");
+}
+
+}  // namespace segcast
+
+namespace segcast {
+
+TEST_CASE("customer pages filter by a column's value and by months of activity", "[web][filter]") {
+  const std::string run = SampleRuns().second_run;
+  const std::string path = "/api/runs/" + run + "/segments/0/customers";
+  // Expected from the run files: segment 0's members, their country, the months they bought in.
+  std::map<std::string, std::string> country;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "rfm.csv")) country[row.at("customer_id")] = row.at("country");
+  std::map<std::string, std::set<std::string>> bought;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "lrfm.csv")) {
+    if (std::stod(row.at("F")) > 0) bought[row.at("customer_id")].insert(row.at("month"));
+  }
+  std::set<std::string> members;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "assignments.csv")) {
+    if (row.at("segment") == "0") members.insert(row.at("customer_id"));
+  }
+  auto ids = [](const nlohmann::json& answer) {
+    std::set<std::string> result;
+    for (const auto& row : answer["customers"]) result.insert(row["customer_id"].get<std::string>());
+    return result;
+  };
+  std::set<std::string> british, active, both;
+  for (const std::string& id : members) {
+    const bool uk = country[id] == "United Kingdom";
+    bool in_range = false;
+    for (const std::string& month : bought[id]) in_range = in_range || (month >= "2011-09" && month <= "2011-11");
+    if (uk) british.insert(id);
+    if (in_range) active.insert(id);
+    if (uk && in_range) both.insert(id);
+  }
+  REQUIRE(!british.empty());
+  REQUIRE(british.size() < members.size());
+  CHECK(ids(GetJson(path, {{"page_size", "500"}, {"where", "country"}, {"value", "United Kingdom"}})) == british);
+  CHECK(ids(GetJson(path, {{"page_size", "500"}, {"active_from", "2011-09"}, {"active_to", "2011-11"}})) == active);
+  const auto combined = GetJson(path, {{"page_size", "500"}, {"where", "country"}, {"value", "United Kingdom"},
+                                       {"active_from", "2011-09"}, {"active_to", "2011-11"}});
+  CHECK(ids(combined) == both);
+  CHECK(combined["total"].get<size_t>() == both.size());
+  const ApiResponse csv = SampleDashboard().Get(path + ".csv", {{"where", "country"}, {"value", "United Kingdom"}});
+  CHECK(ParseCsvText(csv.body).size() == british.size());
+  CHECK(GetJson(path, {{"where", "gender"}, {"value", "F"}}, 400)["error"]["field"] == "where");
+  CHECK(GetJson(path, {{"active_from", "2011-13"}}, 400)["error"]["field"] == "active_from");
+}
+
+}  // namespace segcast

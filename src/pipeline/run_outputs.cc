@@ -85,6 +85,8 @@ json SegmentsJson(const RunState& state) {
                         {"rule", segment ? segment->persona.rule : ""},
                         {"description", segment ? segment->persona.description : ""},
                         {"evidence", segment ? segment->persona.evidence : ""},
+                        {"action", {{"name", segment ? segment->persona.action.name : ""},
+                                    {"why", segment ? segment->persona.action.why : ""}}},
                         {"tie_broken", segment ? segment->persona.tie_broken : false},
                         {"tie_note", segment ? segment->persona.tie_note : ""},
                         {"previous_segment", segment ? segment->previous_segment_id : -1},

@@ -123,10 +123,30 @@ class RulesReader {
     }
     const toml::table* bounds = node.as_table();
     if (!bounds) Fail("bad level", &node, field, kLevelWords);
-    for (const auto& [key_view, bound] : *bounds) {
+    ReadBounds(*bounds, field, condition);
+    return condition;
+  }
+
+  // `value = { R = { above = 180 } }`: bounds in the feature's own unit, so a rule can say "no
+  // purchase in 180 days" whatever the rest of the population does.
+  LevelCondition ReadValue(int feature, const toml::node& node, const std::string& field) const {
+    LevelCondition condition;
+    condition.feature = feature;
+    condition.absolute = true;
+    const toml::table* bounds = node.as_table();
+    if (!bounds) Fail("bad value bounds", &node, field, "a table { above = x, below = y }");
+    ReadBounds(*bounds, field, condition);
+    return condition;
+  }
+
+  // { above = x, below = y } into the condition's bounds, and the text errors quote.
+  void ReadBounds(const toml::table& bounds, const std::string& field,
+                  LevelCondition& condition) const {
+    const toml::node& node = bounds;
+    for (const auto& [key_view, bound] : bounds) {
       const std::string key(key_view.str());
       const double value = Number(bound, field + "." + key);
-      if (value <= 0.0) Fail("ratio must be positive", &bound, field + "." + key, "> 0");
+      if (value <= 0.0) Fail("bound must be positive", &bound, field + "." + key, "> 0");
       if (key == "above") {
         condition.min_ratio = value;
       } else if (key == "below") {
@@ -139,12 +159,12 @@ class RulesReader {
       Fail("empty level table", &node, field, "above and/or below");
     if (condition.max_ratio > 0.0 && condition.min_ratio >= condition.max_ratio)
       Fail("above must be less than below", &node, field, "above < below");
+    const char* unit = condition.absolute ? "" : "x";
     std::ostringstream text;
-    if (condition.min_ratio > 0.0) text << "above " << condition.min_ratio << "x";
+    if (condition.min_ratio > 0.0) text << "above " << condition.min_ratio << unit;
     if (condition.min_ratio > 0.0 && condition.max_ratio > 0.0) text << " and ";
-    if (condition.max_ratio > 0.0) text << "below " << condition.max_ratio << "x";
+    if (condition.max_ratio > 0.0) text << "below " << condition.max_ratio << unit;
     condition.text = text.str();
-    return condition;
   }
 
   TrendCondition ReadTrend(int feature, const toml::node& node, const std::string& field) const {
@@ -179,7 +199,11 @@ class RulesReader {
         if (rule.name.empty()) Fail("empty name", &node, field, "a non-empty name");
       } else if (key == "description") {
         rule.description = String(node, field);
-      } else if (key == "level" || key == "trend") {
+      } else if (key == "action") {
+        rule.action.name = String(node, field);
+      } else if (key == "why") {
+        rule.action.why = String(node, field);
+      } else if (key == "level" || key == "value" || key == "trend") {
         const toml::table* conditions = node.as_table();
         if (!conditions) Fail("not a table", &node, field, "{ R = \"...\", ... }");
         for (const auto& [feature_view, condition] : *conditions) {
@@ -188,12 +212,14 @@ class RulesReader {
           const int feature = Feature(feature_name, condition, condition_field);
           if (key == "level") {
             rule.levels.push_back(ReadLevel(feature, condition, condition_field, rules));
+          } else if (key == "value") {
+            rule.levels.push_back(ReadValue(feature, condition, condition_field));
           } else {
             rule.trends.push_back(ReadTrend(feature, condition, condition_field));
           }
         }
       } else {
-        Fail("unknown key", &node, field, "name, description, level or trend");
+        Fail("unknown key", &node, field, "name, description, action, why, level, value or trend");
       }
     }
     if (rule.name.empty())

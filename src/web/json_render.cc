@@ -158,6 +158,7 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
     segments.push_back({{"segment_id", view.segment_id},
                         {"name", view.name},
                         {"evidence", view.evidence},
+                        {"action", {{"name", view.action.name}, {"why", view.action.why}}},
                         {"customers", view.customers},
                         {"customer_share", Number(view.customer_share)},
                         {"revenue", Number(view.revenue)},

@@ -71,6 +71,9 @@ Segmentation RunSegmentation(const RunData& run) {
     view.segment_id = segment.value("segment", 0);
     view.name = segment.value("name", "");
     view.evidence = segment.value("evidence", "");
+    if (const auto action = segment.find("action"); action != segment.end() && action->is_object()) {
+      view.action = {action->value("name", ""), action->value("why", "")};
+    }
     view.customers = segment.value("customers", int64_t{0});
     view.customer_share = segment.value("customer_share", 0.0);
     view.revenue = segment.value("revenue", 0.0);
@@ -185,6 +188,7 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
       if (persona.segment_id != summary.segment_id) continue;
       view.name = persona.name;
       view.evidence = persona.evidence;
+      view.action = persona.action;
     }
     view.customers = summary.customers;
     view.customer_share = summary.customer_share;

@@ -19,6 +19,7 @@ struct SegmentView {
   int32_t segment_id = 0;
   std::string name;
   std::string evidence;
+  PersonaAction action;  //!< recommended action (segments.json "action")
   int64_t customers = 0;
   double customer_share = 0;
   double revenue = 0;

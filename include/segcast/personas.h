@@ -30,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +119,33 @@ struct PersonaRule {
   bool IsFallback() const { return levels.empty() && trends.empty(); }
 };
 
+//! How joined attribute columns are cleaned and chosen for the segments' mixes; the `[mix]`
+//! section of the rules file:
+//!
+//!   [mix]
+//!   exclude = ["deceased_indicator", "first_name"]   # never a mix
+//!   similar_distance = 0.1
+//!   [mix.values.gender]                              # column, then value = "canonical value"
+//!   F = "Female"
+//!   Femal = "Female"
+struct MixRules {
+  //! Per column, raw value -> canonical value. Columns and values match case-insensitively after
+  //! trimming spaces; values not listed are kept as they are.
+  std::map<std::string, std::map<std::string, std::string>> values;
+  //! Columns never reported as mixes when they are chosen automatically (identifiers, names,
+  //! flags that describe the record rather than the customer). Matched case-insensitively.
+  std::vector<std::string> exclude;
+  //! A column's mix "does not differ between segments" when no segment's mix is further than this
+  //! from all customers' mix, as a total variation distance (the share of the segment that would
+  //! have to change value to match); in [0, 1]. Default 0.1.
+  double similar_distance = 0.1;
+
+  //! The canonical spelling of `value` in `column`.
+  std::string Canonical(const std::string& column, const std::string& value) const;
+  //! True when `column` is listed in `exclude`.
+  bool Excluded(const std::string& column) const;
+};
+
 struct PersonaRules {
   //! Trailing centroid months examined for trends; 2..60. Default 4.
   int trend_months = 4;
@@ -138,6 +166,8 @@ struct PersonaRules {
   double trend_floor = 0.5;
   //! Rules in priority order; at least one. Put a fallback (no conditions) last.
   std::vector<PersonaRule> personas;
+  //! Cleaning of the demographic mixes reported beside the personas.
+  MixRules mix;
   //! The file the rules came from, for messages ("" when parsed from text).
   std::string source;
 

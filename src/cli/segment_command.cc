@@ -211,6 +211,7 @@ void Run(const SegmentFlags& flags) {
     chosen = sweep.fits[sweep.best_index];
     summary["k_range"] = flags.k_range;
     summary["best_k"] = sweep.best_k();
+    summary["k_choice"] = sweep.choice;
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& row : sweep.rows) {
       rows.push_back({{"k", row.k},
@@ -219,7 +220,8 @@ void Run(const SegmentFlags& flags) {
                       {"davies_bouldin", row.davies_bouldin},
                       {"iterations", row.iterations},
                       {"converged", row.converged},
-                      {"seconds_fit", row.seconds_fit}});
+                      {"seconds_fit", row.seconds_fit},
+                      {"min_segment_share", row.min_segment_share}});
     }
     summary["k_selection"] = rows;
     summary["silhouette"] = {{"used_matrix", sweep.silhouette.used_matrix},

@@ -2,6 +2,8 @@
 // file, the line and the key, because users edit this file by hand.
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -13,6 +15,10 @@
 #include "segcast/personas.h"
 
 namespace segcast {
+namespace internal {
+// Trimmed, lower-case: how mix columns and values are matched.
+std::string MixKey(const std::string& text);
+}  // namespace internal
 namespace {
 
 constexpr const char* kFeatureKeys = "one of L, R, F, M";
@@ -167,6 +173,39 @@ class RulesReader {
     condition.text = text.str();
   }
 
+  MixRules ReadMix(const toml::table& mix) const {
+    MixRules rules;
+    for (const auto& [key_view, node] : mix) {
+      const std::string key(key_view.str());
+      const std::string field = "mix." + key;
+      if (key == "exclude") {
+        const toml::array* columns = node.as_array();
+        if (!columns) Fail("not an array", &node, field, "[\"column\", ...]");
+        for (const toml::node& column : *columns) rules.exclude.push_back(String(column, field));
+      } else if (key == "similar_distance") {
+        rules.similar_distance = Number(node, field);
+        if (rules.similar_distance < 0.0 || rules.similar_distance > 1.0)
+          Fail("out of range", &node, field, "0..1");
+      } else if (key == "values") {
+        const toml::table* columns = node.as_table();
+        if (!columns) Fail("not a table", &node, field, "[mix.values.COLUMN] tables");
+        for (const auto& [column_view, column_node] : *columns) {
+          const std::string column(column_view.str());
+          const std::string column_field = field + "." + column;
+          const toml::table* mapping = column_node.as_table();
+          if (!mapping) Fail("not a table", &column_node, column_field, "raw = \"canonical\"");
+          for (const auto& [raw_view, canonical] : *mapping) {
+            rules.values[internal::MixKey(column)][internal::MixKey(std::string(raw_view.str()))] =
+                String(canonical, column_field + "." + std::string(raw_view.str()));
+          }
+        }
+      } else {
+        Fail("unknown key", &node, field, "exclude, similar_distance or values");
+      }
+    }
+    return rules;
+  }
+
   TrendCondition ReadTrend(int feature, const toml::node& node, const std::string& field) const {
     const std::string word = String(node, field);
     TrendCondition condition;
@@ -232,8 +271,13 @@ class RulesReader {
     rules.source = source_;
     for (const auto& [key_view, node] : root) {
       const std::string key(key_view.str());
-      if (key != "settings" && key != "persona")
-        Fail("unknown key", &node, key, "[settings] or [[persona]]");
+      if (key != "settings" && key != "persona" && key != "mix")
+        Fail("unknown key", &node, key, "[settings], [mix] or [[persona]]");
+    }
+    if (const toml::node* mix = root.get("mix")) {
+      const toml::table* table = mix->as_table();
+      if (!table) Fail("not a table", mix, "mix", "a [mix] table");
+      rules.mix = ReadMix(*table);
     }
     if (const toml::node* settings = root.get("settings")) {
       const toml::table* table = settings->as_table();
@@ -264,6 +308,32 @@ class RulesReader {
 };
 
 }  // namespace
+
+namespace internal {
+
+std::string MixKey(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  const size_t end = text.find_last_not_of(" \t");
+  std::string key = text.substr(begin, end - begin + 1);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+}  // namespace internal
+
+std::string MixRules::Canonical(const std::string& column, const std::string& value) const {
+  const auto mapping = values.find(internal::MixKey(column));
+  if (mapping == values.end()) return value;
+  const auto found = mapping->second.find(internal::MixKey(value));
+  return found == mapping->second.end() ? value : found->second;
+}
+
+bool MixRules::Excluded(const std::string& column) const {
+  const std::string key = internal::MixKey(column);
+  return std::any_of(exclude.begin(), exclude.end(),
+                     [&](const std::string& excluded) { return internal::MixKey(excluded) == key; });
+}
 
 void PersonaRules::Validate() const {
   auto fail = [](const std::string& field, const std::string& expected) {

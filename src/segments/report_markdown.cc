@@ -106,6 +106,7 @@ std::string RenderSegmentReportMarkdown(const SegmentReport& report,
       out << "\n";
     }
   }
+  if (!report.mix_statement.empty()) out << "\n### Mixes\n\n" << report.mix_statement << "\n";
 
   out << "\n## Revenue concentration\n\n"
       << "| segment | % customers | % revenue | lift | cumulative % customers | cumulative % "

@@ -177,7 +177,9 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
     if (run.has_countries) input.country.push_back(customer.country);
   }
   input.centroids = MemberTrajectories(panel, clustering.labels, request.k);
-  const SegmentReport report = BuildSegmentReport(input, {});
+  SegmentReportOptions report_options;
+  report_options.mix = run.persona_rules.mix;
+  const SegmentReport report = BuildSegmentReport(input, report_options);
   const std::vector<Persona> personas =
       AssignPersonas(report.Profiles(), report.Population(), run.persona_rules);
   result.population = report.population_mean;

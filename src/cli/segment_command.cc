@@ -282,7 +282,7 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
                       "Cluster these series instead: UCR/UEA .ts[.gz] or long CSV id,step,dims...");
   command->add_option("-o,--output", flags->output, "Output directory")->required();
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
-  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8), keep the best silhouette");
+  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within 10% of the best silhouette with every segment >= 5% (docs/clustering.md)");
   command->add_option("--metric", flags->metric, "dtw or euclidean")
       ->check(CLI::IsMember({"dtw", "euclidean"}))
       ->capture_default_str();

@@ -238,7 +238,7 @@ void ClusterStage(internal::RunState& state) {
   std::ostringstream detail;
   detail.precision(3);
   detail << "k = " << k
-         << (options.k > 0 ? "" : fixed_k > 0 ? " (the previous run's)" : " (best silhouette)")
+         << (options.k > 0 ? "" : fixed_k > 0 ? " (the previous run's)" : " (k rule, see report.md)")
          << ", silhouette "
          << result.silhouette << ", Davies-Bouldin " << result.davies_bouldin << ", "
          << MetricName(fit.metric) << ", " << result.fit.iterations << " iterations";

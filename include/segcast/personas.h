@@ -8,13 +8,19 @@
 //   trend_months = 4          # trailing centroid months examined for trends
 //   [[persona]]
 //   name = "At risk"
-//   level = { F = "not_low" }
+//   action = "win back"
+//   why = "They used to spend well; an offer now costs less than winning them back later."
+//   level = { M = { above = 1.0 } }      # relative to the mean of all customers
+//   value = { R = { above = 30 } }       # absolute, in the feature's own unit (days here)
 //   trend = { R = "rising" }
 //
 // Rules are tried in file order. When several segments match the same rule, the one that fits
-// it best keeps the name and the others fall through to their next matching rule; a segment whose
-// every matching rule is taken gets its first rule's name with an ordinal ("At risk (2)") and
-// `tie_broken = true`. Names are therefore unique and the result depends only on the inputs.
+// it best keeps the name and the others fall through to their next matching rule (and are marked
+// `tie_broken`). A segment whose every matching rule is taken keeps its first rule's name with a
+// qualifier its own numbers support against the segment holding that name ("Occasional buyers,
+// higher spend"); an ordinal is the last resort. Names are therefore unique and the result depends
+// only on the inputs. Evidence is plain words ("last bought 14 days ago on average, against 62
+// days for all customers"); scores and tie-breaks stay in the diagnostic `tie_note`.
 //
 //   segcast::PersonaRules rules = segcast::LoadPersonaRules("models/personas.toml");
 //   std::vector<segcast::Persona> personas = segcast::AssignPersonas(profiles, population, rules);
@@ -24,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,13 +75,16 @@ struct PopulationProfile {
 };
 
 //! A level condition: the segment mean divided by the population mean lies in [min_ratio,
-//! max_ratio). Written in the rules file as "low", "moderate", "high", "not_low", "not_high" or
-//! as a table { above = 1.5, below = 3.0 }.
+//! max_ratio). Written in the rules file under `level` as "low", "moderate", "high", "not_low",
+//! "not_high" or as a table { above = 1.5, below = 3.0 }. Under `value` the bounds are absolute
+//! values in the feature's unit instead (`absolute`), e.g. { R = { above = 180 } }: "no purchase
+//! in 180 days" holds even when most customers have churned and the mean moved with them.
 struct LevelCondition {
   int feature = 0;         //!< LrfmFeature, 0..3
-  double min_ratio = 0.0;  //!< inclusive lower bound on the ratio; 0 = none
-  double max_ratio = 0.0;  //!< exclusive upper bound; 0 = none
-  std::string text;        //!< as written in the file, for evidence and errors
+  double min_ratio = 0.0;  //!< inclusive lower bound (ratio, or value when absolute); 0 = none
+  double max_ratio = 0.0;  //!< exclusive upper bound (ratio, or value when absolute); 0 = none
+  bool absolute = false;   //!< bounds are values in days, purchases a month or spend a month
+  std::string text;        //!< as written in the file, for errors
 };
 
 //! Direction of a trend over the last `trend_months` centroid months.
@@ -91,15 +101,49 @@ struct TrendCondition {
   Trend trend = Trend::kSteady;
 };
 
+//! What to do about a segment: a verb a marketer acts on and the reason, one sentence.
+struct PersonaAction {
+  std::string name;  //!< e.g. "retain", "win back", "upsell", "nurture", "reactivate"; may be empty
+  std::string why;   //!< one sentence; may be empty
+};
+
 //! One named persona: its conditions all have to hold.
 struct PersonaRule {
   std::string name;         //!< unique, non-empty
   std::string description;  //!< one sentence for reports; may be empty
-  std::vector<LevelCondition> levels;
+  PersonaAction action;     //!< recommended action (keys `action` and `why` in the file)
+  std::vector<LevelCondition> levels;  //!< relative (`level`) and absolute (`value`) conditions
   std::vector<TrendCondition> trends;
   int64_t line = 0;  //!< line of the [[persona]] header in the rules file, 0 if unknown
   //! True when the rule has no conditions: it matches every segment (a catch-all).
   bool IsFallback() const { return levels.empty() && trends.empty(); }
+};
+
+//! How joined attribute columns are cleaned and chosen for the segments' mixes; the `[mix]`
+//! section of the rules file:
+//!
+//!   [mix]
+//!   exclude = ["deceased_indicator", "first_name"]   # never a mix
+//!   similar_distance = 0.1
+//!   [mix.values.gender]                              # column, then value = "canonical value"
+//!   F = "Female"
+//!   Femal = "Female"
+struct MixRules {
+  //! Per column, raw value -> canonical value. Columns and values match case-insensitively after
+  //! trimming spaces; values not listed are kept as they are.
+  std::map<std::string, std::map<std::string, std::string>> values;
+  //! Columns never reported as mixes when they are chosen automatically (identifiers, names,
+  //! flags that describe the record rather than the customer). Matched case-insensitively.
+  std::vector<std::string> exclude;
+  //! A column's mix "does not differ between segments" when no segment's mix is further than this
+  //! from all customers' mix, as a total variation distance (the share of the segment that would
+  //! have to change value to match); in [0, 1]. Default 0.1.
+  double similar_distance = 0.1;
+
+  //! The canonical spelling of `value` in `column`.
+  std::string Canonical(const std::string& column, const std::string& value) const;
+  //! True when `column` is listed in `exclude`.
+  bool Excluded(const std::string& column) const;
 };
 
 struct PersonaRules {
@@ -122,6 +166,8 @@ struct PersonaRules {
   double trend_floor = 0.5;
   //! Rules in priority order; at least one. Put a fallback (no conditions) last.
   std::vector<PersonaRule> personas;
+  //! Cleaning of the demographic mixes reported beside the personas.
+  MixRules mix;
   //! The file the rules came from, for messages ("" when parsed from text).
   std::string source;
 
@@ -144,14 +190,16 @@ struct Persona {
   std::string name;         //!< unique among the segments of one call
   std::string rule;         //!< the rule the name comes from (name without ordinal)
   std::string description;  //!< the rule's description
-  //! Evidence in words, e.g. "R rose from 24 to 131 days over the last 4 months; M fell 80%".
+  PersonaAction action;     //!< the rule's recommended action
+  //! Evidence in plain words, one sentence, e.g. "Time since last purchase grew from 24 to 131
+  //! days over the last 4 months; spend 350 a month on average, against 300 for all customers."
   std::string evidence;
   //! How well the segment fits its rule: sum of the margins by which conditions hold (>= 0).
   double score = 0.0;
   //! True when the segment did not get the first rule it matched because another segment fitted
   //! that rule better (it fell through to a later rule, or received an ordinal).
   bool tie_broken = false;
-  //! Why, when tie_broken: which segment kept the contested name and with what scores.
+  //! Diagnostic only, not for end users: which segment kept a contested name, with fit scores.
   std::string tie_note;
 };
 

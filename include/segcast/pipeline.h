@@ -169,6 +169,7 @@ struct RunResult {
   int months = 0;
   int k = 0;
   std::vector<KSelectionRow> k_selection;  //!< empty for a fixed k
+  std::string k_choice;                    //!< why the sweep chose k (KSelectionResult::choice)
   double silhouette = 0;                   //!< of the chosen k; NaN when not computed
   double davies_bouldin = 0;
   TsKMeansResult fit;                      //!< labels are the clustering's own (not stable ids)

@@ -56,6 +56,9 @@ struct SegmentReportOptions {
   //! Keep at most this many values per attribute or country mix, the rest summed as "(other)";
   //! >= 1. Default 12.
   int max_mix_values = 12;
+  //! Canonical spellings of attribute values and the "mixes do not differ" threshold (usually
+  //! PersonaRules::mix, from the rules file).
+  MixRules mix;
 
   void Validate() const;  // throws InvalidArgument naming the field
 };
@@ -102,6 +105,16 @@ struct ConcentrationRow {
   std::string statement;
 };
 
+//! How far the segments' mixes of one column are from all customers' mix.
+struct MixDifference {
+  std::string column;
+  //! Largest total variation distance of a segment's mix from all customers' (0 = identical, 1 =
+  //! no value in common): the share of that segment that would have to change value to match.
+  double max_distance = 0.0;
+  int32_t segment_id = 0;  //!< the segment where it is largest
+  bool differs = false;    //!< max_distance > MixRules::similar_distance
+};
+
 struct SegmentReport {
   int64_t customers = 0;                 //!< all customers of the input
   double revenue = 0.0;                  //!< their total revenue (returns included)
@@ -114,6 +127,10 @@ struct SegmentReport {
   double customers_for_revenue_share = 0.0;
   //! The two Pareto statements in words, joined by "; ".
   std::string pareto_statement;
+  //! One per mix column, in the segments' mix order; empty without mixes.
+  std::vector<MixDifference> mix_differences;
+  //! Which mixes differ between segments, in words; "" without mixes.
+  std::string mix_statement;
 
   //! The profiles AssignPersonas expects, in segment order.
   std::vector<SegmentProfile> Profiles() const;

@@ -13,7 +13,7 @@ namespace segcast::cli {
 
 void AddRfmClusteringFlags(CLI::App& command, RfmClusteringFlags& flags) {
   command.add_option("--k", flags.k, "Static K-Means of the RFM table with this many segments");
-  command.add_option("--k-range", flags.k_range, "Sweep k over MIN..MAX, keep the best silhouette");
+  command.add_option("--k-range", flags.k_range, "Sweep k over MIN..MAX; k chosen by silhouette as in segcast segment --k-range");
   command.add_option("--scaler", flags.scaler, "none, minmax, standard or robust")
       ->check(CLI::IsMember({"none", "minmax", "standard", "robust"}))
       ->capture_default_str();

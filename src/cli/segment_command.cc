@@ -211,6 +211,7 @@ void Run(const SegmentFlags& flags) {
     chosen = sweep.fits[sweep.best_index];
     summary["k_range"] = flags.k_range;
     summary["best_k"] = sweep.best_k();
+    summary["k_choice"] = sweep.choice;
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& row : sweep.rows) {
       rows.push_back({{"k", row.k},
@@ -219,7 +220,8 @@ void Run(const SegmentFlags& flags) {
                       {"davies_bouldin", row.davies_bouldin},
                       {"iterations", row.iterations},
                       {"converged", row.converged},
-                      {"seconds_fit", row.seconds_fit}});
+                      {"seconds_fit", row.seconds_fit},
+                      {"min_segment_share", row.min_segment_share}});
     }
     summary["k_selection"] = rows;
     summary["silhouette"] = {{"used_matrix", sweep.silhouette.used_matrix},
@@ -280,7 +282,7 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
                       "Cluster these series instead: UCR/UEA .ts[.gz] or long CSV id,step,dims...");
   command->add_option("-o,--output", flags->output, "Output directory")->required();
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
-  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8), keep the best silhouette");
+  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within 10% of the best silhouette with every segment >= 5% (docs/clustering.md)");
   command->add_option("--metric", flags->metric, "dtw or euclidean")
       ->check(CLI::IsMember({"dtw", "euclidean"}))
       ->capture_default_str();

@@ -66,11 +66,13 @@ void WriteCentroids(const std::filesystem::path& path, const TsKMeansResult& fit
 
 void WriteKSelection(const std::filesystem::path& path, const std::vector<KSelectionRow>& rows) {
   std::ofstream out = OpenOutput(path);
-  out << "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit\n";
+  out << "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit,"
+         "min_segment_share\n";
   for (const auto& row : rows) {
     out << row.k << ',' << Number(row.inertia) << ',' << Number(row.silhouette) << ','
         << Number(row.davies_bouldin) << ',' << row.iterations << ','
-        << (row.converged ? "true" : "false") << ',' << FormatNumber(row.seconds_fit) << '\n';
+        << (row.converged ? "true" : "false") << ',' << FormatNumber(row.seconds_fit) << ','
+        << Number(row.min_segment_share) << '\n';
   }
   Finish(out, path);
 }

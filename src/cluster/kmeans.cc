@@ -183,6 +183,7 @@ StaticKSelection SelectStaticK(const Eigen::MatrixXd& points, int k_min, int k_m
     row.inertia = model.inertia;
     row.iterations = model.iterations;
     row.converged = model.converged;
+    row.min_segment_share = MinClusterShare(model.labels, k);
     std::vector<double> centers(model.centers.size());
     for (Eigen::Index cluster = 0; cluster < model.centers.rows(); ++cluster) {
       for (Eigen::Index column = 0; column < model.centers.cols(); ++column) {
@@ -202,7 +203,8 @@ StaticKSelection SelectStaticK(const Eigen::MatrixXd& points, int k_min, int k_m
   for (size_t index = 0; index < result.rows.size(); ++index) {
     result.rows[index].silhouette = scores.scores[index];
   }
-  result.best_index = BestRow(result.rows, true);
+  // The same rule as the trajectory sweep, so both baselines choose k alike.
+  result.best_index = ChooseRow(result.rows, KChoiceRule{});
   return result;
 }
 

@@ -112,11 +112,14 @@ std::string RenderReportMarkdown(const RunState& state) {
   md << RenderSegmentReportMarkdown(result.report, personas);
 
   if (!result.k_selection.empty()) {
-    md << "\n## Choosing k\n\n| k | silhouette | Davies-Bouldin | inertia |\n|---:|---:|---:|---:|\n";
+    md << "\n## Choosing k\n\n";
+    if (!result.k_choice.empty()) md << "Chosen: " << result.k_choice << ".\n\n";
+    md << "| k | silhouette | Davies-Bouldin | inertia | smallest segment |\n"
+       << "|---:|---:|---:|---:|---:|\n";
     for (const KSelectionRow& row : result.k_selection) {
       md << "| " << row.k << (row.k == result.k ? " (chosen)" : "") << " | "
          << Fixed(row.silhouette, 3) << " | " << Fixed(row.davies_bouldin, 3) << " | "
-         << Fixed(row.inertia, 4) << " |\n";
+         << Fixed(row.inertia, 4) << " | " << Fixed(100.0 * row.min_segment_share, 1) << "% |\n";
     }
   }
 

@@ -183,6 +183,7 @@ void ClusterStage(internal::RunState& state) {
     }
     KSelectionResult sweep = SelectTsK(state.series, sweep_options);
     result.k_selection = sweep.rows;
+    result.k_choice = sweep.choice;
     result.silhouette = sweep.rows[sweep.best_index].silhouette;
     result.fit = std::move(sweep.fits[sweep.best_index]);
   }
@@ -237,7 +238,7 @@ void ClusterStage(internal::RunState& state) {
   std::ostringstream detail;
   detail.precision(3);
   detail << "k = " << k
-         << (options.k > 0 ? "" : fixed_k > 0 ? " (the previous run's)" : " (best silhouette)")
+         << (options.k > 0 ? "" : fixed_k > 0 ? " (the previous run's)" : " (k rule, see report.md)")
          << ", silhouette "
          << result.silhouette << ", Davies-Bouldin " << result.davies_bouldin << ", "
          << MetricName(fit.metric) << ", " << result.fit.iterations << " iterations";
@@ -555,7 +556,7 @@ RunResult RunPipeline(const RunOptions& options) {
   }
   {
     StageClock clock(state, "align");
-    internal::AlignWithPrevious(state);
+    internal::AlignWithPrevious(state, rules);
     internal::BuildRunMigration(state);
     clock.Finish(state.result.alignment.empty() ? "no previous run" : state.result.alignment);
   }

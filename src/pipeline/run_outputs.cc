@@ -60,6 +60,17 @@ std::vector<SegmentValue> SegmentValues(const RunResult& result) {
                               : std::vector<SegmentValue>{};
 }
 
+json MixDifferencesJson(const SegmentReport& report) {
+  json differences = json::array();
+  for (const MixDifference& difference : report.mix_differences) {
+    differences.push_back({{"column", difference.column},
+                           {"max_distance", difference.max_distance},
+                           {"segment", difference.segment_id},
+                           {"differs", difference.differs}});
+  }
+  return differences;
+}
+
 json SegmentsJson(const RunState& state) {
   const RunResult& result = state.result;
   const std::vector<SegmentValue> values = SegmentValues(result);
@@ -85,6 +96,8 @@ json SegmentsJson(const RunState& state) {
                         {"rule", segment ? segment->persona.rule : ""},
                         {"description", segment ? segment->persona.description : ""},
                         {"evidence", segment ? segment->persona.evidence : ""},
+                        {"action", {{"name", segment ? segment->persona.action.name : ""},
+                                    {"why", segment ? segment->persona.action.why : ""}}},
                         {"tie_broken", segment ? segment->persona.tie_broken : false},
                         {"tie_note", segment ? segment->persona.tie_note : ""},
                         {"previous_segment", segment ? segment->previous_segment_id : -1},
@@ -114,8 +127,11 @@ json SegmentsJson(const RunState& state) {
           {"revenue", result.report.revenue},
           {"population_mean", {{"L", population[0]}, {"R", population[1]}, {"F", population[2]}, {"M", population[3]}}},
           {"silhouette", Number(result.silhouette)},
+          {"k_choice", result.k_choice},
           {"davies_bouldin", Number(result.davies_bouldin)},
           {"pareto", result.report.pareto_statement},
+          {"mix_differences", MixDifferencesJson(result.report)},
+          {"mix_statement", result.report.mix_statement},
           {"segments", segments},
           {"concentration", concentration}};
 }
@@ -405,10 +421,11 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   }
   if (!result.k_selection.empty()) {
     CsvFile selection(dir / "k_selection.csv",
-                      "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit");
+                      "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit,"
+                      "min_segment_share");
     for (const KSelectionRow& row : result.k_selection) {
       selection.Row(row.k, row.inertia, row.silhouette, row.davies_bouldin, row.iterations,
-                    row.converged, row.seconds_fit);
+                    row.converged, row.seconds_fit, row.min_segment_share);
     }
   }
   WriteForecastCsv((dir / "forecast.csv").string(), result.forecasts);

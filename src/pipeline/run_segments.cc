@@ -16,9 +16,10 @@ namespace {
 // More distinct values than this and a column is an identifier or free text, not a mix.
 constexpr size_t kMaxMixValues = 20;
 
-// Indices of the joined columns reported as mixes: the ones named, or the categorical ones.
+// Indices of the joined columns reported as mixes: the ones named, or the categorical ones the
+// rules file does not exclude (record flags such as deceased_indicator are not attributes).
 std::vector<int> MixColumns(const CustomerAttributes& attributes,
-                            const std::vector<std::string>& requested) {
+                            const std::vector<std::string>& requested, const MixRules& rules) {
   std::vector<int> columns;
   for (size_t column = 0; column < attributes.columns.size(); ++column) {
     if (!requested.empty()) {
@@ -27,6 +28,7 @@ std::vector<int> MixColumns(const CustomerAttributes& attributes,
       }
       continue;
     }
+    if (rules.Excluded(attributes.columns[column])) continue;
     std::set<std::string> distinct;
     for (const auto& row : attributes.values) {
       if (!row[column].empty()) distinct.insert(row[column]);
@@ -47,14 +49,15 @@ std::vector<int> MixColumns(const CustomerAttributes& attributes,
 }
 
 // `id_of_label[label]` names each cluster in the report (clustering labels or stable ids).
-SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int32_t>& id_of_label) {
+SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int32_t>& id_of_label,
+                                   const MixRules& mix_rules) {
   const TsKMeansResult& fit = state.result.fit;
   std::vector<int> rfm_row(state.transactions.customer_count(), -1);
   for (size_t row = 0; row < state.rfm.size(); ++row) {
     rfm_row[state.rfm.customer_index[row]] = static_cast<int>(row);
   }
   const CustomerAttributes& attributes = state.transactions.attributes;
-  const std::vector<int> mix_columns = MixColumns(attributes, state.options.mix_columns);
+  const std::vector<int> mix_columns = MixColumns(attributes, state.options.mix_columns, mix_rules);
   const bool has_country = !state.transactions.countries.empty();
   SegmentReportInput input;
   for (int column : mix_columns) input.attributes.columns.push_back(attributes.columns[column]);
@@ -80,6 +83,12 @@ SegmentReportInput MakeReportInput(const RunState& state, const std::vector<int3
   return input;
 }
 
+SegmentReportOptions ReportOptions(const PersonaRules& rules) {
+  SegmentReportOptions options;
+  options.mix = rules.mix;
+  return options;
+}
+
 std::vector<double> ScaledCentroid(const TsKMeansResult& fit, int cluster) {
   const size_t size = static_cast<size_t>(fit.length) * fit.dims;
   return std::vector<double>(fit.centroids.begin() + cluster * size,
@@ -92,7 +101,8 @@ void BuildSegments(RunState& state, const PersonaRules& rules) {
   const int k = state.result.fit.k;
   std::vector<int32_t> identity(k);
   std::iota(identity.begin(), identity.end(), 0);
-  state.result.report = BuildSegmentReport(MakeReportInput(state, identity), {});
+  state.result.report = BuildSegmentReport(MakeReportInput(state, identity, rules.mix),
+                                           ReportOptions(rules));
   const std::vector<Persona> personas =
       AssignPersonas(state.result.report.Profiles(), state.result.report.Population(), rules);
   state.result.segments.clear();
@@ -101,7 +111,7 @@ void BuildSegments(RunState& state, const PersonaRules& rules) {
   }
 }
 
-void AlignWithPrevious(RunState& state) {
+void AlignWithPrevious(RunState& state, const PersonaRules& rules) {
   RunResult& result = state.result;
   const int k = result.fit.k;
   // Segments are still keyed by clustering label here (BuildSegments used the identity).
@@ -148,7 +158,8 @@ void AlignWithPrevious(RunState& state) {
   }
   std::sort(result.segments.begin(), result.segments.end(),
             [](const RunSegment& a, const RunSegment& b) { return a.segment_id < b.segment_id; });
-  result.report = BuildSegmentReport(MakeReportInput(state, result.stable_ids), {});
+  result.report = BuildSegmentReport(MakeReportInput(state, result.stable_ids, rules.mix),
+                                     ReportOptions(rules));
 }
 
 void BuildRunMigration(RunState& state) {

@@ -59,7 +59,7 @@ void ClusterStage(RunState& state);
 //! Stage "personas": the segment report and persona names (by clustering label).
 void BuildSegments(RunState& state, const PersonaRules& rules);
 //! Stage "align": stable ids and names from state.previous (or identity without one).
-void AlignWithPrevious(RunState& state);
+void AlignWithPrevious(RunState& state, const PersonaRules& rules);
 //! Migration between the previous run's assignments and this one's.
 void BuildRunMigration(RunState& state);
 //! The saved model of this run.

@@ -2,6 +2,8 @@
 // file, the line and the key, because users edit this file by hand.
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -13,6 +15,10 @@
 #include "segcast/personas.h"
 
 namespace segcast {
+namespace internal {
+// Trimmed, lower-case: how mix columns and values are matched.
+std::string MixKey(const std::string& text);
+}  // namespace internal
 namespace {
 
 constexpr const char* kFeatureKeys = "one of L, R, F, M";
@@ -123,10 +129,30 @@ class RulesReader {
     }
     const toml::table* bounds = node.as_table();
     if (!bounds) Fail("bad level", &node, field, kLevelWords);
-    for (const auto& [key_view, bound] : *bounds) {
+    ReadBounds(*bounds, field, condition);
+    return condition;
+  }
+
+  // `value = { R = { above = 180 } }`: bounds in the feature's own unit, so a rule can say "no
+  // purchase in 180 days" whatever the rest of the population does.
+  LevelCondition ReadValue(int feature, const toml::node& node, const std::string& field) const {
+    LevelCondition condition;
+    condition.feature = feature;
+    condition.absolute = true;
+    const toml::table* bounds = node.as_table();
+    if (!bounds) Fail("bad value bounds", &node, field, "a table { above = x, below = y }");
+    ReadBounds(*bounds, field, condition);
+    return condition;
+  }
+
+  // { above = x, below = y } into the condition's bounds, and the text errors quote.
+  void ReadBounds(const toml::table& bounds, const std::string& field,
+                  LevelCondition& condition) const {
+    const toml::node& node = bounds;
+    for (const auto& [key_view, bound] : bounds) {
       const std::string key(key_view.str());
       const double value = Number(bound, field + "." + key);
-      if (value <= 0.0) Fail("ratio must be positive", &bound, field + "." + key, "> 0");
+      if (value <= 0.0) Fail("bound must be positive", &bound, field + "." + key, "> 0");
       if (key == "above") {
         condition.min_ratio = value;
       } else if (key == "below") {
@@ -139,12 +165,45 @@ class RulesReader {
       Fail("empty level table", &node, field, "above and/or below");
     if (condition.max_ratio > 0.0 && condition.min_ratio >= condition.max_ratio)
       Fail("above must be less than below", &node, field, "above < below");
+    const char* unit = condition.absolute ? "" : "x";
     std::ostringstream text;
-    if (condition.min_ratio > 0.0) text << "above " << condition.min_ratio << "x";
+    if (condition.min_ratio > 0.0) text << "above " << condition.min_ratio << unit;
     if (condition.min_ratio > 0.0 && condition.max_ratio > 0.0) text << " and ";
-    if (condition.max_ratio > 0.0) text << "below " << condition.max_ratio << "x";
+    if (condition.max_ratio > 0.0) text << "below " << condition.max_ratio << unit;
     condition.text = text.str();
-    return condition;
+  }
+
+  MixRules ReadMix(const toml::table& mix) const {
+    MixRules rules;
+    for (const auto& [key_view, node] : mix) {
+      const std::string key(key_view.str());
+      const std::string field = "mix." + key;
+      if (key == "exclude") {
+        const toml::array* columns = node.as_array();
+        if (!columns) Fail("not an array", &node, field, "[\"column\", ...]");
+        for (const toml::node& column : *columns) rules.exclude.push_back(String(column, field));
+      } else if (key == "similar_distance") {
+        rules.similar_distance = Number(node, field);
+        if (rules.similar_distance < 0.0 || rules.similar_distance > 1.0)
+          Fail("out of range", &node, field, "0..1");
+      } else if (key == "values") {
+        const toml::table* columns = node.as_table();
+        if (!columns) Fail("not a table", &node, field, "[mix.values.COLUMN] tables");
+        for (const auto& [column_view, column_node] : *columns) {
+          const std::string column(column_view.str());
+          const std::string column_field = field + "." + column;
+          const toml::table* mapping = column_node.as_table();
+          if (!mapping) Fail("not a table", &column_node, column_field, "raw = \"canonical\"");
+          for (const auto& [raw_view, canonical] : *mapping) {
+            rules.values[internal::MixKey(column)][internal::MixKey(std::string(raw_view.str()))] =
+                String(canonical, column_field + "." + std::string(raw_view.str()));
+          }
+        }
+      } else {
+        Fail("unknown key", &node, field, "exclude, similar_distance or values");
+      }
+    }
+    return rules;
   }
 
   TrendCondition ReadTrend(int feature, const toml::node& node, const std::string& field) const {
@@ -179,7 +238,11 @@ class RulesReader {
         if (rule.name.empty()) Fail("empty name", &node, field, "a non-empty name");
       } else if (key == "description") {
         rule.description = String(node, field);
-      } else if (key == "level" || key == "trend") {
+      } else if (key == "action") {
+        rule.action.name = String(node, field);
+      } else if (key == "why") {
+        rule.action.why = String(node, field);
+      } else if (key == "level" || key == "value" || key == "trend") {
         const toml::table* conditions = node.as_table();
         if (!conditions) Fail("not a table", &node, field, "{ R = \"...\", ... }");
         for (const auto& [feature_view, condition] : *conditions) {
@@ -188,12 +251,14 @@ class RulesReader {
           const int feature = Feature(feature_name, condition, condition_field);
           if (key == "level") {
             rule.levels.push_back(ReadLevel(feature, condition, condition_field, rules));
+          } else if (key == "value") {
+            rule.levels.push_back(ReadValue(feature, condition, condition_field));
           } else {
             rule.trends.push_back(ReadTrend(feature, condition, condition_field));
           }
         }
       } else {
-        Fail("unknown key", &node, field, "name, description, level or trend");
+        Fail("unknown key", &node, field, "name, description, action, why, level, value or trend");
       }
     }
     if (rule.name.empty())
@@ -206,8 +271,13 @@ class RulesReader {
     rules.source = source_;
     for (const auto& [key_view, node] : root) {
       const std::string key(key_view.str());
-      if (key != "settings" && key != "persona")
-        Fail("unknown key", &node, key, "[settings] or [[persona]]");
+      if (key != "settings" && key != "persona" && key != "mix")
+        Fail("unknown key", &node, key, "[settings], [mix] or [[persona]]");
+    }
+    if (const toml::node* mix = root.get("mix")) {
+      const toml::table* table = mix->as_table();
+      if (!table) Fail("not a table", mix, "mix", "a [mix] table");
+      rules.mix = ReadMix(*table);
     }
     if (const toml::node* settings = root.get("settings")) {
       const toml::table* table = settings->as_table();
@@ -238,6 +308,32 @@ class RulesReader {
 };
 
 }  // namespace
+
+namespace internal {
+
+std::string MixKey(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  const size_t end = text.find_last_not_of(" \t");
+  std::string key = text.substr(begin, end - begin + 1);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+}  // namespace internal
+
+std::string MixRules::Canonical(const std::string& column, const std::string& value) const {
+  const auto mapping = values.find(internal::MixKey(column));
+  if (mapping == values.end()) return value;
+  const auto found = mapping->second.find(internal::MixKey(value));
+  return found == mapping->second.end() ? value : found->second;
+}
+
+bool MixRules::Excluded(const std::string& column) const {
+  const std::string key = internal::MixKey(column);
+  return std::any_of(exclude.begin(), exclude.end(),
+                     [&](const std::string& excluded) { return internal::MixKey(excluded) == key; });
+}
 
 void PersonaRules::Validate() const {
   auto fail = [](const std::string& field, const std::string& expected) {

@@ -43,13 +43,49 @@ double TrendFloor(int feature, const PopulationProfile& population, const Person
 
 std::string FeatureUnit(int feature) { return feature <= kRecency ? " days" : ""; }
 
-std::string RatioText(double ratio) { return FormatGrouped(ratio, ratio < 10.0 ? 1 : 0) + "x"; }
+// A segment's level in words a marketer reads: "last bought 14 days ago", "0.63 purchases a
+// month", "spend 697 a month".
+std::string LevelPhrase(int feature, double value) {
+  const std::string number = FormatFeature(feature, value);
+  switch (feature) {
+    case kLength:
+      return "first bought " + number + " days ago";
+    case kRecency:
+      return "last bought " + number + " days ago";
+    case kFrequency:
+      return number + " purchases a month";
+    default:
+      return "spend " + number + " a month";
+  }
+}
+
+// "last bought 14 days ago on average, against 62 days for all customers".
+std::string CompareWithPopulation(int feature, double value, double reference) {
+  return LevelPhrase(feature, value) + " on average, against " +
+         FormatFeature(feature, reference) + FeatureUnit(feature) + " for all customers";
+}
+
+// "last bought 481 days ago on average (over 180 days)".
+std::string CompareWithBounds(const LevelCondition& condition, double value) {
+  const int feature = condition.feature;
+  auto bound = [&](double limit) { return FormatFeature(feature, limit) + FeatureUnit(feature); };
+  std::string range;
+  if (condition.min_ratio > 0.0 && condition.max_ratio > 0.0) {
+    range = "between " + bound(condition.min_ratio) + " and " + bound(condition.max_ratio);
+  } else if (condition.min_ratio > 0.0) {
+    range = "over " + bound(condition.min_ratio);
+  } else {
+    range = "under " + bound(condition.max_ratio);
+  }
+  return LevelPhrase(feature, value) + " on average (" + range + ")";
+}
 
 ConditionOutcome CheckLevel(const LevelCondition& condition, const SegmentProfile& profile,
                             const PopulationProfile& population) {
   ConditionOutcome outcome;
   const int feature = condition.feature;
-  const double reference = population.mean[feature];
+  // Absolute bounds compare the value itself: the reference is one unit.
+  const double reference = condition.absolute ? 1.0 : population.mean[feature];
   if (!(reference > 0.0)) return outcome;  // no meaningful ratio against a zero population mean
   const double ratio = profile.mean[feature] / reference;
   const double positive_ratio = std::max(ratio, kTinyRatio);
@@ -62,10 +98,10 @@ ConditionOutcome CheckLevel(const LevelCondition& condition, const SegmentProfil
   outcome.holds = true;
   // A one-sided bound far exceeded should not swamp every other condition.
   outcome.margin = std::min(margin, 3.0);
-  outcome.evidence = std::string(kLrfmFeatureNames[feature]) + " is " + condition.text + ": " +
-                     FormatFeature(feature, profile.mean[feature]) + FeatureUnit(feature) + " vs " +
-                     FormatFeature(feature, reference) + FeatureUnit(feature) +
-                     " for all customers (" + RatioText(ratio) + ")";
+  outcome.evidence =
+      condition.absolute
+          ? CompareWithBounds(condition, profile.mean[feature])
+          : CompareWithPopulation(feature, profile.mean[feature], population.mean[feature]);
   return outcome;
 }
 
@@ -83,11 +119,19 @@ std::string MonthsText(const TrendMeasure& measure) {
   return "over the last " + std::to_string(measure.months) + " months";
 }
 
-// "R rose from 24 to 131 days over the last 4 months" for days; "M fell 80% (from 512 to 102)
-// over the last 4 months" for counts and money, where the percentage is what readers look for.
+// What a trend is of, in words: the trajectory's L is the time since the first purchase.
+std::string TrendNoun(int feature) {
+  constexpr const char* kNouns[] = {"time since first purchase", "time since last purchase",
+                                    "purchases a month", "monthly spend"};
+  return kNouns[feature];
+}
+
+// "time since last purchase rose from 24 to 131 days over the last 4 months" for days; "monthly
+// spend fell 80% (from 512 to 102) over the last 4 months" for counts and money, where the
+// percentage is what readers look for.
 std::string DescribeTrend(int feature, const TrendMeasure& measure, double floor,
                           bool with_period) {
-  const std::string name = kLrfmFeatureNames[feature];
+  const std::string name = TrendNoun(feature);
   const double change = measure.relative_change;
   const std::string verb = change > 0 ? "rose" : change < 0 ? "fell" : "held";
   std::string text;
@@ -142,9 +186,8 @@ ConditionOutcome CheckTrend(const TrendCondition& condition, const SegmentProfil
   if (!outcome.holds) return outcome;
   outcome.margin = std::clamp(outcome.margin, 0.0, 3.0);
   if (condition.trend == Trend::kSteady) {
-    outcome.evidence = std::string(kLrfmFeatureNames[feature]) + " held steady (" +
-                       (change >= 0 ? "+" : "-") + FormatGrouped(std::fabs(change) * 100.0, 0) +
-                       "%, " + FormatFeature(feature, measure.first) + " to " +
+    outcome.evidence = TrendNoun(feature) + " held steady (" +
+                       FormatFeature(feature, measure.first) + " to " +
                        FormatFeature(feature, measure.last) + FeatureUnit(feature) + ") " +
                        MonthsText(measure);
   } else {
@@ -196,15 +239,13 @@ std::vector<std::string> OtherTrends(const PersonaRule* rule, const SegmentProfi
   return notes;
 }
 
-// Without a matching rule (no catch-all in the file), evidence lists every level.
+// Without a condition to explain (a catch-all rule, or none matched), evidence lists every level.
 std::string DescribeLevels(const SegmentProfile& profile, const PopulationProfile& population) {
   std::string text;
   for (int feature = 0; feature < kLrfmFeatures; ++feature) {
     if (!(population.mean[feature] > 0.0)) continue;
     if (!text.empty()) text += "; ";
-    text += std::string(kLrfmFeatureNames[feature]) + " " +
-            FormatFeature(feature, profile.mean[feature]) + FeatureUnit(feature) + " (" +
-            RatioText(profile.mean[feature] / population.mean[feature]) + " the population mean)";
+    text += CompareWithPopulation(feature, profile.mean[feature], population.mean[feature]);
   }
   return text;
 }
@@ -220,6 +261,63 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
 }
 
 std::string ScoreText(double score) { return FormatGrouped(score, 2); }
+
+// Evidence reads as one sentence: capital first letter, full stop at the end.
+std::string Sentence(std::string text) {
+  if (text.empty()) return text;
+  if (text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  if (text.back() != '.') text += '.';
+  return text;
+}
+
+// `base`, or `base (2)`, `base (3)`... the first not taken; the last resort for a unique name.
+std::string UniqueName(const std::string& base, std::set<std::string>& taken) {
+  std::string name = base;
+  for (int ordinal = 2; taken.count(name); ++ordinal)
+    name = base + " (" + std::to_string(ordinal) + ")";
+  taken.insert(name);
+  return name;
+}
+
+struct Qualifier {
+  std::string name;      // "Occasional buyers, higher spend"
+  std::string evidence;  // "spend 714 a month on average, against 697 in "Occasional buyers""
+};
+
+// Smallest difference between two segments' levels that a qualifier may state (5%): below it the
+// words "higher spend" would not be supported by the numbers.
+constexpr double kMinQualifierRatio = 1.05;
+
+// What sets `segment` apart from `holder`, the segment that kept the name `base`: the feature
+// whose levels differ most (as a ratio), worded as the segment's side of the difference. Returns
+// nullopt when no feature differs by kMinQualifierRatio or every such name is taken.
+std::optional<Qualifier> Distinguish(const SegmentProfile& segment, const SegmentProfile& holder,
+                                     const std::string& base,
+                                     const std::set<std::string>& taken) {
+  // Index 0: the segment's value is higher; 1: lower.
+  constexpr const char* kWords[kLrfmFeatures][2] = {{"long-standing", "newer"},
+                                                    {"less recent", "more recent"},
+                                                    {"more frequent", "less frequent"},
+                                                    {"higher spend", "lower spend"}};
+  std::vector<std::pair<double, int>> differences;
+  for (int feature = 0; feature < kLrfmFeatures; ++feature) {
+    const double mine = segment.mean[feature], theirs = holder.mean[feature];
+    if (!(mine > 0.0 && theirs > 0.0)) continue;
+    const double log_ratio = std::log(mine / theirs);
+    if (std::fabs(log_ratio) >= std::log(kMinQualifierRatio))
+      differences.emplace_back(-std::fabs(log_ratio), feature);
+  }
+  std::sort(differences.begin(), differences.end());
+  for (const auto& [negative_size, feature] : differences) {
+    const bool higher = segment.mean[feature] > holder.mean[feature];
+    const std::string name = base + ", " + kWords[feature][higher ? 0 : 1];
+    if (taken.count(name)) continue;
+    return Qualifier{name, LevelPhrase(feature, segment.mean[feature]) + " on average, against " +
+                               FormatFeature(feature, holder.mean[feature]) +
+                               FeatureUnit(feature) + " in \"" + base + "\""};
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -287,10 +385,20 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
   std::vector<Persona> personas(count);
   std::vector<const RuleMatch*> chosen(count, nullptr);
   std::vector<std::vector<std::string>> contest_notes(count);
+  // A catch-all says nothing about a segment: one that matched a rule with conditions keeps that
+  // rule's name with a qualifier rather than fall back to it (a recent, above-average segment is
+  // not "Occasional buyers" just because another segment was more so).
+  auto has_specific_match = [&](size_t segment) {
+    return std::any_of(matches[segment].begin(), matches[segment].end(),
+                       [&](const RuleMatch& match) {
+                         return !rules.personas[match.rule].IsFallback();
+                       });
+  };
   for (size_t rule = 0; rule < rules.personas.size(); ++rule) {
+    const bool fallback = rules.personas[rule].IsFallback();
     std::vector<std::pair<size_t, const RuleMatch*>> candidates;
     for (size_t segment = 0; segment < count; ++segment) {
-      if (chosen[segment]) continue;
+      if (chosen[segment] || (fallback && has_specific_match(segment))) continue;
       for (const RuleMatch& match : matches[segment])
         if (match.rule == static_cast<int>(rule)) candidates.emplace_back(segment, &match);
     }
@@ -311,13 +419,16 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
     }
   }
 
+  std::vector<int> holder_of_rule(rules.personas.size(), -1);
   std::set<std::string> taken;
   for (size_t segment = 0; segment < count; ++segment) {
-    if (chosen[segment]) taken.insert(rules.personas[chosen[segment]->rule].name);
+    if (!chosen[segment]) continue;
+    holder_of_rule[chosen[segment]->rule] = static_cast<int>(segment);
+    taken.insert(rules.personas[chosen[segment]->rule].name);
   }
 
-  // Segments whose every matching rule went elsewhere: their first rule's name with an ordinal,
-  // handed out in order of rule priority and then fit.
+  // Segments whose every matching rule went elsewhere keep their first rule's name with what sets
+  // them apart from the segment holding it, handed out in order of rule priority and then fit.
   std::vector<size_t> leftover;
   for (size_t segment = 0; segment < count; ++segment)
     if (!chosen[segment]) leftover.push_back(segment);
@@ -332,17 +443,26 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
     if (first_rule(a) != first_rule(b)) return first_rule(a) < first_rule(b);
     return better(a, first_score(a), b, first_score(b));
   });
-  std::vector<std::string> ordinal_name(count);
+  std::vector<std::string> leftover_name(count);
+  std::vector<std::string> leftover_evidence(count);
   for (size_t segment : leftover) {
-    const std::string base = matches[segment].empty()
-                                 ? "Segment " + std::to_string(profiles[segment].segment_id)
-                                 : rules.personas[matches[segment].front().rule].name;
-    std::string name = base;
-    for (int ordinal = 2; taken.count(name); ++ordinal)
-      name = base + " (" + std::to_string(ordinal) + ")";
-    taken.insert(name);
-    ordinal_name[segment] = name;
     chosen[segment] = matches[segment].empty() ? nullptr : &matches[segment].front();
+    if (!chosen[segment]) {
+      leftover_name[segment] = UniqueName("Segment " + std::to_string(profiles[segment].segment_id),
+                                          taken);
+      continue;
+    }
+    const std::string& base = rules.personas[chosen[segment]->rule].name;
+    const int holder = holder_of_rule[chosen[segment]->rule];
+    std::optional<Qualifier> qualifier;
+    if (holder >= 0) qualifier = Distinguish(profiles[segment], profiles[holder], base, taken);
+    if (qualifier) {
+      leftover_name[segment] = qualifier->name;
+      leftover_evidence[segment] = qualifier->evidence;
+      taken.insert(qualifier->name);
+    } else {
+      leftover_name[segment] = UniqueName(base, taken);
+    }
   }
 
   for (size_t segment = 0; segment < count; ++segment) {
@@ -353,21 +473,22 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
     const PersonaRule* rule = match ? &rules.personas[match->rule] : nullptr;
     persona.rule = rule ? rule->name : "";
     persona.description = rule ? rule->description : "";
-    persona.name = ordinal_name[segment].empty() ? persona.rule : ordinal_name[segment];
+    persona.action = rule ? rule->action : PersonaAction{};
+    persona.name = leftover_name[segment].empty() ? persona.rule : leftover_name[segment];
     persona.score = match ? match->score : 0.0;
     std::vector<std::string> parts;
     if (match) {
       parts = match->evidence;
       if (rule->IsFallback()) parts.push_back(DescribeLevels(profile, population));
     } else {
-      parts.push_back("no rule matched; " + DescribeLevels(profile, population));
+      parts.push_back(DescribeLevels(profile, population));
     }
+    parts.push_back(leftover_evidence[segment]);
     std::vector<std::string> others = OtherTrends(rule, profile, population, rules);
     parts.insert(parts.end(), others.begin(), others.end());
     persona.tie_broken = !contest_notes[segment].empty();
     persona.tie_note = Join(contest_notes[segment], "; ");
-    if (persona.tie_broken) parts.push_back("tie broken: " + persona.tie_note);
-    persona.evidence = Join(parts, "; ");
+    persona.evidence = Sentence(Join(parts, "; "));
   }
   return personas;
 }

@@ -74,6 +74,10 @@ std::string RenderSegmentReportMarkdown(const SegmentReport& report,
       const Persona& persona = *found->second;
       if (!persona.description.empty()) out << persona.description << "\n\n";
       out << "Evidence: " << persona.evidence << "\n\n";
+      if (!persona.action.name.empty()) {
+        out << "Recommended action: **" << persona.action.name << "**"
+            << (persona.action.why.empty() ? "" : ". " + persona.action.why) << "\n\n";
+      }
     }
     out << FormatGrouped(static_cast<double>(segment.customers), 0) << " customers ("
         << FormatShare(segment.customer_share) << "), " << FormatShare(segment.revenue_share)
@@ -102,6 +106,7 @@ std::string RenderSegmentReportMarkdown(const SegmentReport& report,
       out << "\n";
     }
   }
+  if (!report.mix_statement.empty()) out << "\n### Mixes\n\n" << report.mix_statement << "\n";
 
   out << "\n## Revenue concentration\n\n"
       << "| segment | % customers | % revenue | lift | cumulative % customers | cumulative % "

@@ -20,13 +20,92 @@ namespace {
 constexpr const char* kMissing = "(missing)";
 constexpr const char* kOther = "(other)";
 
-AttributeMix BuildMix(const std::string& column, const std::vector<size_t>& members,
-                      const std::function<const std::string&(size_t)>& value_of, int max_values) {
-  std::map<std::string, int64_t> counts;
-  for (size_t customer : members) {
-    const std::string& value = value_of(customer);
-    ++counts[value.empty() ? std::string(kMissing) : value];
+// One categorical column: its name and each customer's value, already in canonical spelling.
+struct MixSource {
+  std::string column;
+  std::vector<std::string> values;
+};
+
+std::vector<MixSource> MixSources(const SegmentReportInput& input, const MixRules& rules) {
+  std::vector<MixSource> sources;
+  auto add = [&](const std::string& column, auto value_of) {
+    MixSource source{column, {}};
+    source.values.reserve(input.segment.size());
+    for (size_t customer = 0; customer < input.segment.size(); ++customer) {
+      const std::string value = rules.Canonical(column, value_of(customer));
+      source.values.push_back(value.empty() ? std::string(kMissing) : value);
+    }
+    sources.push_back(std::move(source));
+  };
+  if (!input.country.empty()) add("country", [&](size_t customer) { return input.country[customer]; });
+  if (!input.attributes.values.empty()) {
+    for (size_t column = 0; column < input.attributes.columns.size(); ++column) {
+      add(input.attributes.columns[column],
+          [&](size_t customer) { return input.attributes.values[customer][column]; });
+    }
   }
+  return sources;
+}
+
+std::map<std::string, int64_t> CountValues(const MixSource& source,
+                                           const std::vector<size_t>& members) {
+  std::map<std::string, int64_t> counts;
+  for (size_t customer : members) ++counts[source.values[customer]];
+  return counts;
+}
+
+// Total variation distance between two distributions given as counts: half the sum of the
+// absolute differences of the shares.
+double TotalVariation(const std::map<std::string, int64_t>& a, int64_t a_total,
+                      const std::map<std::string, int64_t>& b, int64_t b_total) {
+  std::set<std::string> keys;
+  for (const auto& [value, count] : a) keys.insert(value);
+  for (const auto& [value, count] : b) keys.insert(value);
+  double sum = 0.0;
+  for (const std::string& key : keys) {
+    const auto in_a = a.find(key), in_b = b.find(key);
+    const double share_a = in_a == a.end() ? 0.0 : static_cast<double>(in_a->second) / a_total;
+    const double share_b = in_b == b.end() ? 0.0 : static_cast<double>(in_b->second) / b_total;
+    sum += std::fabs(share_a - share_b);
+  }
+  return 0.5 * sum;
+}
+
+// "The gender and state mixes hardly differ between segments (no segment is more than 10% away
+// from all customers); wealth_segment differs most in segment 3 (24%)."
+std::string MixStatement(const std::vector<MixDifference>& differences, double threshold) {
+  std::vector<std::string> similar, different;
+  for (const MixDifference& difference : differences) {
+    (difference.differs ? different : similar).push_back(difference.column);
+  }
+  auto list = [](const std::vector<std::string>& columns) {
+    std::string text;
+    for (size_t index = 0; index < columns.size(); ++index) {
+      if (index > 0) text += index + 1 == columns.size() ? " and " : ", ";
+      text += columns[index];
+    }
+    return text;
+  };
+  std::string text;
+  if (!similar.empty()) {
+    text = "The " + list(similar) + (similar.size() > 1 ? " mixes do" : " mix does") +
+           " not differ between segments (no segment's mix is more than " +
+           internal::FormatShare(threshold) + " away from all customers')";
+  }
+  for (const MixDifference& difference : differences) {
+    if (!difference.differs) continue;
+    text += text.empty() ? "The " : "; the ";
+    text += difference.column + " mix differs most in segment " +
+            std::to_string(difference.segment_id) + " (" +
+            internal::FormatShare(difference.max_distance) + " of it away from all customers')";
+  }
+  return text.empty() ? text : text + ".";
+}
+
+AttributeMix BuildMix(const MixSource& source, const std::vector<size_t>& members,
+                      int max_values) {
+  const std::string& column = source.column;
+  const std::map<std::string, int64_t> counts = CountValues(source, members);
   std::vector<MixEntry> entries;
   for (const auto& [value, customers] : counts) entries.push_back({value, customers, 0.0});
   std::sort(entries.begin(), entries.end(), [](const MixEntry& a, const MixEntry& b) {
@@ -50,6 +129,32 @@ std::vector<double> SortedRevenue(const std::vector<double>& revenue) {
   std::vector<double> sorted = revenue;
   std::sort(sorted.begin(), sorted.end(), std::greater<double>());
   return sorted;
+}
+
+// For each mix column, how far the furthest segment is from all customers, and the statement.
+void CompareMixes(const std::vector<MixSource>& sources,
+                  const std::map<int32_t, std::vector<size_t>>& members, const MixRules& rules,
+                  SegmentReport& report) {
+  if (sources.empty() || report.customers == 0) return;
+  std::vector<size_t> everyone(static_cast<size_t>(report.customers));
+  std::iota(everyone.begin(), everyone.end(), size_t{0});
+  for (const MixSource& source : sources) {
+    const std::map<std::string, int64_t> all = CountValues(source, everyone);
+    MixDifference difference;
+    difference.column = source.column;
+    for (const auto& [segment_id, rows] : members) {
+      const double distance = TotalVariation(CountValues(source, rows),
+                                             static_cast<int64_t>(rows.size()), all,
+                                             report.customers);
+      if (distance > difference.max_distance) {
+        difference.max_distance = distance;
+        difference.segment_id = segment_id;
+      }
+    }
+    difference.differs = difference.max_distance > rules.similar_distance;
+    report.mix_differences.push_back(difference);
+  }
+  report.mix_statement = MixStatement(report.mix_differences, rules.similar_distance);
 }
 
 }  // namespace
@@ -114,6 +219,7 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
   if (count > 0)
     for (double& mean : report.population_mean) mean /= static_cast<double>(count);
 
+  const std::vector<MixSource> sources = MixSources(input, options.mix);
   auto share = [](double part, double whole) { return whole != 0.0 ? part / whole : 0.0; };
   for (const auto& [segment_id, rows] : members) {
     SegmentSummary summary;
@@ -131,24 +237,11 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
       summary.trajectory = found->second->trajectory;
       summary.first_month = found->second->first_month;
     }
-    if (!input.country.empty()) {
-      summary.mixes.push_back(BuildMix(
-          "country", rows,
-          [&](size_t customer) -> const std::string& { return input.country[customer]; },
-          options.max_mix_values));
-    }
-    if (!input.attributes.values.empty()) {
-      for (size_t column = 0; column < input.attributes.columns.size(); ++column) {
-        summary.mixes.push_back(BuildMix(
-            input.attributes.columns[column], rows,
-            [&](size_t customer) -> const std::string& {
-              return input.attributes.values[customer][column];
-            },
-            options.max_mix_values));
-      }
-    }
+    for (const MixSource& source : sources)
+      summary.mixes.push_back(BuildMix(source, rows, options.max_mix_values));
     report.segments.push_back(std::move(summary));
   }
+  CompareMixes(sources, members, options.mix, report);
 
   for (const SegmentSummary& summary : report.segments) {
     ConcentrationRow row;

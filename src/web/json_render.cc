@@ -159,8 +159,9 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
                         {"name", view.name},
                         {"evidence", view.evidence},
                         {"description", view.description},
-                        {"action", view.action_name.empty() ? Json(nullptr)
-                                                            : Json{{"name", view.action_name}, {"why", view.action_why}}},
+                        {"action", view.action.name.empty()
+                                       ? Json(nullptr)
+                                       : Json{{"name", view.action.name}, {"why", view.action.why}}},
                         {"customers", view.customers},
                         {"customer_share", Number(view.customer_share)},
                         {"revenue", Number(view.revenue)},

@@ -73,8 +73,7 @@ Segmentation RunSegmentation(const RunData& run) {
     view.evidence = segment.value("evidence", "");
     view.description = segment.value("description", "");
     if (const auto action = segment.find("action"); action != segment.end() && action->is_object()) {
-      view.action_name = action->value("name", "");
-      view.action_why = action->value("why", "");
+      view.action = {action->value("name", ""), action->value("why", "")};
     }
     view.customers = segment.value("customers", int64_t{0});
     view.customer_share = segment.value("customer_share", 0.0);
@@ -182,7 +181,9 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
   if (!run.attributes.columns.empty()) input.attributes.columns = run.attributes.columns;
   result.mix_note = run.attributes_note;
   input.centroids = MemberTrajectories(panel, clustering.labels, request.k);
-  const SegmentReport report = BuildSegmentReport(input, {});
+  SegmentReportOptions report_options;
+  report_options.mix = run.persona_rules.mix;
+  const SegmentReport report = BuildSegmentReport(input, report_options);
   const std::vector<Persona> personas =
       AssignPersonas(report.Profiles(), report.Population(), run.persona_rules);
   result.population = report.population_mean;
@@ -194,6 +195,7 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
       view.name = persona.name;
       view.evidence = persona.evidence;
       view.description = persona.description;
+      view.action = persona.action;
     }
     view.customers = summary.customers;
     view.customer_share = summary.customer_share;

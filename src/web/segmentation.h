@@ -20,8 +20,7 @@ struct SegmentView {
   std::string name;
   std::string evidence;
   std::string description;  //!< what the persona means, in words
-  //! The recommended action (segments.json "action": {"name", "why"}); empty when the run wrote none.
-  std::string action_name, action_why;
+  PersonaAction action;  //!< recommended action (segments.json "action")
   int64_t customers = 0;
   double customer_share = 0;
   double revenue = 0;

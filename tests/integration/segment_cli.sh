@@ -42,8 +42,13 @@ echo "== sweep 2..4 with silhouette"
 import json, sys, csv
 s = json.load(open(sys.argv[1]))
 rows = list(csv.DictReader(open(sys.argv[2])))
-best = max(rows, key=lambda r: float(r["silhouette"]))
-assert int(best["k"]) == s["best_k"] == s["fit"]["k"], (best, s["best_k"])
+# The default rule (k_selection.h): among k whose smallest segment holds >= 5% of customers (all
+# k when none does), the largest k with a silhouette within 10% of the best.
+large = [r for r in rows if float(r["min_segment_share"]) >= 0.05] or rows
+best = max(float(r["silhouette"]) for r in large)
+chosen = max(int(r["k"]) for r in large if float(r["silhouette"]) >= best - 0.1 * abs(best))
+assert chosen == s["best_k"] == s["fit"]["k"], (chosen, s["best_k"])
+assert s["k_choice"].startswith("k = %d: " % chosen), s["k_choice"]
 assert s["silhouette"]["used_matrix"] is True
 PY
 

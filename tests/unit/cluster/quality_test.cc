@@ -102,7 +102,7 @@ TEST_CASE("Adjusted Rand index and NMI of known examples", "[cluster][quality]")
   CHECK(segcast::NormalizedMutualInformation({0, 1, 0, 1}, {0, 0, 1, 1}) == Approx(0.0).margin(1e-12));
 }
 
-TEST_CASE("k selection sweeps k, scores each fit and picks the best silhouette",
+TEST_CASE("k selection sweeps k, scores each fit and applies the choice rule",
           "[cluster][quality][k_selection]") {
   const auto set = Walks(8, 200);
   segcast::KSelectionOptions options;
@@ -124,9 +124,13 @@ TEST_CASE("k selection sweeps k, scores each fit and picks the best silhouette",
     CHECK(segcast::SilhouetteScores(set, {sweep.fits[index].labels}, single).scores[0] ==
           sweep.rows[index].silhouette);
   }
-  CHECK(sweep.best_index == best);
-  // Four generated levels: k = 4 should be found.
+  // Four generated levels: k = 4 has the best silhouette and the rule keeps it.
+  CHECK(sweep.rows[best].k == 4);
+  CHECK(sweep.best_index == segcast::ChooseRow(sweep.rows, options.choice));
   CHECK(sweep.best_k() == 4);
+  CHECK(sweep.rows[best].min_segment_share ==
+        Approx(segcast::MinClusterShare(sweep.fits[best].labels, 4)));
+  CHECK(sweep.choice.rfind("k = 4: ", 0) == 0);
   int k_min = 0, k_max = 0;
   segcast::ParseKRange("2..8", &k_min, &k_max);
   CHECK((k_min == 2 && k_max == 8));
@@ -159,4 +163,67 @@ TEST_CASE("Nearest series with pruning equals a brute-force ranking", "[cluster]
       CHECK(result.pruned + result.abandoned > 0);
     }
   }
+}
+
+namespace {
+
+std::vector<segcast::KSelectionRow> Rows(const std::vector<double>& silhouettes,
+                                         const std::vector<double>& min_shares) {
+  std::vector<segcast::KSelectionRow> rows;
+  for (size_t index = 0; index < silhouettes.size(); ++index) {
+    segcast::KSelectionRow row;
+    row.k = static_cast<int>(index) + 2;
+    row.silhouette = silhouettes[index];
+    row.min_segment_share = min_shares[index];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("the k rule passes over a trivial split the best silhouette rewards",
+          "[cluster][quality][k_selection]") {
+  // k = 2 (0.658) splits one-time from repeat buyers. Within 10% of it: silhouettes from
+  // 0.658 - 0.0658 = 0.5922 up. k = 4 (0.600) is the largest such k; k = 5 (0.59) just misses.
+  const auto rows = Rows({0.658, 0.52, 0.600, 0.59}, {0.30, 0.10, 0.12, 0.08});
+  std::string why;
+  CHECK(rows[segcast::ChooseRow(rows, {}, &why)].k == 4);
+  CHECK(why ==
+        "k = 4: the largest k with a silhouette (0.600) within 10% of the best (0.658 at k = 2) "
+        "with every segment at least 5% of customers");
+  // Tolerance 0 and no share limit: the plain best silhouette.
+  CHECK(rows[segcast::ChooseRow(rows, {0.0, 0.0})].k == 2);
+  CHECK(segcast::ChooseRow(rows, {0.0, 0.0}) == segcast::BestRow(rows, true));
+}
+
+TEST_CASE("the k rule keeps the best silhouette when no larger k comes close",
+          "[cluster][quality][k_selection]") {
+  // The full Online Retail sweep's silhouettes for k = 2..5: threshold 0.405 - 0.0405 = 0.3645.
+  const auto rows = Rows({0.304, 0.405, 0.349, 0.300}, {0.30, 0.31, 0.2, 0.15});
+  std::string why;
+  CHECK(rows[segcast::ChooseRow(rows, {}, &why)].k == 3);
+  CHECK(why == "k = 3: the best silhouette (0.405) with every segment at least 5% of customers");
+}
+
+TEST_CASE("the k rule passes over a k with a tiny segment", "[cluster][quality][k_selection]") {
+  // k = 3 has the best silhouette (0.50) because 1% of customers are set apart as outliers.
+  // Among the rest the best is k = 2 (0.35); k = 4 (0.33) is within 10% of it (>= 0.315).
+  const auto rows = Rows({0.35, 0.50, 0.33}, {0.40, 0.01, 0.10});
+  CHECK(rows[segcast::ChooseRow(rows, {})].k == 4);
+  CHECK(rows[segcast::ChooseRow(rows, {0.1, 0.0})].k == 3);
+  // When every k has a tiny segment, the share limit is waived rather than choose nothing.
+  const auto all_small = Rows({0.35, 0.50, 0.33}, {0.01, 0.01, 0.01});
+  CHECK(all_small[segcast::ChooseRow(all_small, {})].k == 3);
+  // Missing silhouettes are never chosen.
+  const auto partial = Rows({std::nan(""), 0.2, 0.1}, {0.3, 0.3, 0.3});
+  CHECK(partial[segcast::ChooseRow(partial, {})].k == 3);
+  CHECK_THROWS_AS(segcast::ChooseRow(rows, {1.0, 0.05}), segcast::InvalidArgument);
+  CHECK_THROWS_AS(segcast::ChooseRow(rows, {0.1, 0.6}), segcast::InvalidArgument);
+}
+
+TEST_CASE("MinClusterShare is the smallest cluster's share", "[cluster][quality][k_selection]") {
+  CHECK(segcast::MinClusterShare({0, 0, 1, 2, 2, 2}, 3) == Approx(1.0 / 6.0));
+  CHECK(segcast::MinClusterShare({0, 0, 1, 2, 2, 2}, 4) == 0.0);
+  CHECK(segcast::MinClusterShare({}, 2) == 0.0);
 }

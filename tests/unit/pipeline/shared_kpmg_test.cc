@@ -43,11 +43,26 @@ TEST_CASE("KPMG: each segment reports its wealth, gender and state mix, and no p
     CHECK(std::find(columns.begin(), columns.end(), "DOB") == columns.end());
     // The addresses' country is Australia for every customer: a constant says nothing.
     CHECK(std::find(columns.begin(), columns.end(), "country") == columns.end());
+    // A record flag, not an attribute (models/personas.toml [mix] exclude).
+    CHECK(std::find(columns.begin(), columns.end(), "deceased_indicator") == columns.end());
+    for (const AttributeMix& mix : segment.mixes) {
+      if (mix.column != "gender" && mix.column != "state") continue;
+      // F, Femal and Female are one value; NSW and New South Wales too.
+      for (const MixEntry& entry : mix.entries) {
+        CHECK(entry.value != "F");
+        CHECK(entry.value != "Femal");
+        CHECK(entry.value != "NSW");
+        CHECK(entry.value != "VIC");
+      }
+    }
   }
+  REQUIRE(result.report.mix_differences.size() == result.report.segments[0].mixes.size());
+  CHECK_FALSE(result.report.mix_statement.empty());
   std::ifstream report(fs::path(result.run_dir) / "report.md");
   std::stringstream text;
   text << report.rdbuf();
   CHECK(text.str().find("wealth_segment: ") != std::string::npos);
-  CHECK(text.str().find("state: NSW") != std::string::npos);
+  CHECK(text.str().find("state: New South Wales") != std::string::npos);
+  CHECK(text.str().find(result.report.mix_statement) != std::string::npos);
   fs::remove_all(out);
 }

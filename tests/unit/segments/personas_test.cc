@@ -88,18 +88,32 @@ TEST_CASE("the shipped rules file parses", "[segments][personas]") {
   CHECK(rules.trend_months == 4);
   CHECK(rules.low == Approx(0.75));
   CHECK(rules.high == Approx(1.33));
-  REQUIRE(rules.personas.size() == 13);
+  REQUIRE(rules.personas.size() == 17);
   CHECK(rules.personas.front().name == "Promising newcomers");
   CHECK(rules.personas.back().name == "Occasional buyers");
   CHECK(rules.personas.back().IsFallback());
-  const PersonaRule& at_risk = rules.personas[4];
+  for (const PersonaRule& rule : rules.personas) {
+    INFO(rule.name);
+    CHECK_FALSE(rule.action.name.empty());
+    CHECK_FALSE(rule.action.why.empty());
+  }
+  const PersonaRule& at_risk = rules.personas[5];
   CHECK(at_risk.name == "At risk");
+  CHECK(at_risk.action.name == "win back");
   REQUIRE(at_risk.trends.size() == 1);
   CHECK(at_risk.trends[0].feature == kRecency);
   CHECK(at_risk.trends[0].trend == Trend::kRising);
   REQUIRE(at_risk.levels.size() == 1);
-  CHECK(at_risk.levels[0].min_ratio == Approx(0.75));
+  // "Valuable" means at least the average spend, not merely "not low".
+  CHECK(at_risk.levels[0].min_ratio == Approx(1.0));
   CHECK(at_risk.levels[0].max_ratio == 0.0);
+  CHECK_FALSE(at_risk.levels[0].absolute);
+  const PersonaRule& lapsed = rules.personas[8];
+  CHECK(lapsed.name == "Lapsed");
+  REQUIRE(lapsed.levels.size() == 1);
+  CHECK(lapsed.levels[0].absolute);
+  CHECK(lapsed.levels[0].feature == kRecency);
+  CHECK(lapsed.levels[0].min_ratio == 180.0);
   // The line of its [[persona]] header: the line before `name = "At risk"`.
   std::ifstream file(std::string(SEGCAST_SOURCE_DIR) + "/models/personas.toml");
   int line_number = 0, name_line = 0;
@@ -134,15 +148,19 @@ TEST_CASE("evidence states the measured trends and levels in words", "[segments]
   REQUIRE(personas.size() == 1);
   CHECK(personas[0].name == "At risk");
   CHECK(personas[0].evidence ==
-        "R rose from 24 to 131 days over the last 4 months; "
-        "M is not low: 350 vs 300 for all customers (1.2x); "
-        "M fell 80% (from 500 to 100)");
+        "Time since last purchase rose from 24 to 131 days over the last 4 months; "
+        "spend 350 a month on average, against 300 for all customers; "
+        "monthly spend fell 80% (from 500 to 100).");
+  CHECK(personas[0].action.name == "win back");
+  CHECK(personas[0].action.why ==
+        "They used to spend well; a personal offer now costs less than replacing them later.");
 
   auto champions = AssignPersonas({Champions(1)}, Population(), ShippedRules());
   CHECK(champions[0].evidence ==
-        "F is high: 3.0 vs 1.0 for all customers (3.0x); "
-        "M is high: 900 vs 300 for all customers (3.0x); "
-        "R is low: 10 days vs 90 days for all customers (0.1x)");
+        "3.0 purchases a month on average, against 1.0 for all customers; "
+        "spend 900 a month on average, against 300 for all customers; "
+        "last bought 10 days ago on average, against 90 days for all customers.");
+  CHECK(champions[0].action.name == "retain");
 }
 
 TEST_CASE("MeasureTrend measures the trailing months", "[segments][personas]") {
@@ -180,7 +198,9 @@ TEST_CASE("two segments never share a name: the weaker falls through, marked",
   CHECK(personas[2].name == "Drifting away");
   CHECK(personas[2].tie_broken);
   CHECK(personas[2].tie_note.find("'At risk' went to segment 8") != std::string::npos);
-  CHECK(personas[2].evidence.find("tie broken: 'At risk' went to segment 8") != std::string::npos);
+  // The contest is a diagnostic: users read evidence without scores or tie-break jargon.
+  CHECK(personas[2].evidence.find("tie") == std::string::npos);
+  CHECK(personas[2].evidence.find("fit") == std::string::npos);
 }
 
 TEST_CASE("exact ties go to the larger segment, then the lower id, with ordinals",
@@ -231,8 +251,12 @@ TEST_CASE("a segment no rule describes is named by its id", "[segments][personas
   auto personas = AssignPersonas({Steady(4)}, Population(), rules);
   CHECK(personas[0].name == "Segment 4");
   CHECK(personas[0].rule.empty());
-  CHECK(personas[0].evidence.rfind("no rule matched; L 500 days (", 0) == 0);
-  CHECK(personas[0].evidence.find("M 300 (1.0x the population mean)") != std::string::npos);
+  CHECK(personas[0].evidence ==
+        "First bought 500 days ago on average, against 400 days for all customers; "
+        "last bought 30 days ago on average, against 90 days for all customers; "
+        "1.0 purchases a month on average, against 1.0 for all customers; "
+        "spend 300 a month on average, against 300 for all customers.");
+  CHECK(personas[0].action.name.empty());
 }
 
 TEST_CASE("bad inputs to AssignPersonas are refused", "[segments][personas]") {
@@ -337,10 +361,120 @@ TEST_CASE("tiny values do not make trends", "[segments][personas]") {
       6, 40, {400, 200, 0.1, 50},
       Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.01, 0.02, 0.03}, {50, 50, 50, 50}));
   auto personas = AssignPersonas({quiet}, Population(), ShippedRules());
-  CHECK(personas[0].evidence.find("F rose") == std::string::npos);
+  CHECK(personas[0].evidence.find("purchases a month rose") == std::string::npos);
   // Below the floor a real change is still reported, as values rather than a percentage.
   quiet.trajectory =
       Trajectory({1, 1, 1, 1}, {200, 200, 200, 200}, {0.0, 0.2, 0.4, 0.6}, {50, 50, 50, 50});
   personas = AssignPersonas({quiet}, Population(), ShippedRules());
-  CHECK(personas[0].evidence.find("F rose from 0.00 to 0.60") != std::string::npos);
+  CHECK(personas[0].evidence.find("purchases a month rose from 0.00 to 0.60") != std::string::npos);
+}
+
+namespace {
+
+// Four trailing months of R, F and M (L grows by 30 days a month and never makes a trend).
+std::vector<LrfmValues> LastMonths(const std::vector<double>& recency,
+                                   const std::vector<double>& frequency,
+                                   const std::vector<double>& monetary) {
+  return Trajectory({200, 230, 260, 290}, recency, frequency, monetary);
+}
+
+}  // namespace
+
+TEST_CASE("every segment of a run gets a distinct name its own numbers support",
+          "[segments][personas]") {
+  // The seven segments of the KPMG run (k = 7) that used to be named "Occasional buyers", "(2)",
+  // "(3)", "(4)" and two "Steady supporters", with their means; F and M jump about in segments
+  // 2, 4 and 6 (neither steady nor a trend).
+  const PopulationProfile population{{300.0, 62.0, 0.55, 611.0}, 3493, 2.1e6};
+  const std::vector<double> jumpy_f = {0.5, 0.8, 0.5, 0.8}, jumpy_m = {500, 900, 500, 900};
+  std::vector<SegmentProfile> profiles = {
+      Profile(0, 477, {335, 55, 0.59, 651},
+              LastMonths({55, 55, 55, 55}, {0.62, 0.63, 0.60, 0.64}, {652, 700, 690, 711})),
+      Profile(1, 394, {226, 148, 0.43, 466},
+              LastMonths({62, 80, 100, 119}, {0.48, 0.4, 0.3, 0.18}, {506, 400, 300, 195})),
+      Profile(2, 498, {326, 14, 0.63, 697}, LastMonths({14, 14, 14, 14}, jumpy_f, jumpy_m)),
+      Profile(3, 248, {251, 14, 0.60, 655},
+              LastMonths({115, 100, 90, 78}, {0.24, 0.4, 0.55, 0.68}, {261, 400, 560, 707})),
+      Profile(4, 458, {308, 91, 0.48, 523}, LastMonths({91, 91, 91, 91}, jumpy_f, jumpy_m)),
+      Profile(5, 936, {318, 78, 0.53, 584},
+              LastMonths({78, 78, 78, 78}, {0.51, 0.52, 0.50, 0.51}, {585, 580, 575, 569})),
+      Profile(6, 482, {299, 15, 0.63, 714}, LastMonths({15, 15, 15, 15}, jumpy_f, jumpy_m)),
+  };
+  auto personas = ById(AssignPersonas(profiles, population, ShippedRules()));
+  // Fits of "Steady supporters" (level and steady-trend margins): segment 5 0.77, segment 0 0.61.
+  // Segment 0 keeps the name with its largest difference from segment 5: R 55 vs 78 days.
+  CHECK(personas[0].name == "Steady supporters, more recent");
+  // M is 0.76x the mean: not "valuable", so not "At risk"; its R rises month after month.
+  CHECK(personas[1].name == "Drifting away");
+  // R 14 days (0.23x), F and M 1.1x: recent, above-average buyers. Fits 1.64 vs 1.59 for segment
+  // 6, whose largest difference from segment 2 is L: 299 vs 326 days (-8%).
+  CHECK(personas[2].name == "Active customers");
+  CHECK(personas[6].name == "Active customers, newer");
+  // F rose from 0.24 to 0.68 and M from 261 to 707 month after month.
+  CHECK(personas[3].name == "Growing customers");
+  // R 91 days is 1.5x the mean, but F (0.87x) is not low enough for "Hibernating".
+  CHECK(personas[4].name == "Cooling off");
+  CHECK(personas[5].name == "Steady supporters");
+
+  std::set<std::string> names;
+  for (auto& [id, persona] : personas) {
+    INFO(id << " " << persona.name << ": " << persona.evidence);
+    names.insert(persona.name);
+    CHECK(persona.name.find('(') == std::string::npos);
+    CHECK(persona.name != "Occasional buyers");
+    CHECK_FALSE(persona.action.name.empty());
+    CHECK(persona.evidence.find("fit") == std::string::npos);
+    CHECK(persona.evidence.find("0.5x") == std::string::npos);
+  }
+  CHECK(names.size() == profiles.size());
+
+  CHECK(personas[3].action.name == "upsell");
+  // Both start below half the population mean (trend_floor), so values, not percentages.
+  CHECK(personas[3].evidence ==
+        "Purchases a month rose from 0.24 to 0.68 over the last 4 months; "
+        "monthly spend rose from 261 to 707 over the last 4 months; "
+        "last bought 14 days ago on average, against 62 days for all customers; "
+        "time since last purchase fell from 115 to 78 days.");
+  CHECK(personas[6].evidence ==
+        "0.63 purchases a month on average, against 0.55 for all customers; "
+        "spend 714 a month on average, against 611 for all customers; "
+        "last bought 15 days ago on average, against 62 days for all customers; "
+        "first bought 299 days ago on average, against 326 days in \"Active customers\".");
+  CHECK(personas[6].action.name == personas[2].action.name);
+  CHECK(personas[6].rule == "Active customers");
+  CHECK(personas[6].tie_broken);
+}
+
+TEST_CASE("an absolute anchor names a churned majority the mean has moved with",
+          "[segments][personas]") {
+  // An acquisition cohort: most customers bought once and never came back, so the mean R (368
+  // days) is close to theirs (481 days, 1.31x) and no relative rule says "long gone".
+  const PopulationProfile population{{420.0, 368.0, 0.3, 50.0}, 1000, 50000.0};
+  SegmentProfile once = Profile(0, 800, {500, 481, 0.05, 20},
+                                LastMonths({391, 421, 451, 481}, {0, 0, 0, 0}, {0, 0, 0, 0}));
+  SegmentProfile repeat = Profile(1, 200, {600, 100, 1.5, 200},
+                                  LastMonths({100, 100, 100, 100}, {1.5, 1.5, 1.5, 1.5},
+                                             {200, 200, 200, 200}));
+  auto personas = ById(AssignPersonas({once, repeat}, population, ShippedRules()));
+  CHECK(personas[0].name == "Lapsed");
+  CHECK(personas[0].action.name == "reactivate");
+  CHECK(personas[0].evidence ==
+        "Last bought 481 days ago on average (over 180 days); "
+        "time since last purchase rose from 391 to 481 days.");
+  CHECK(personas[1].name == "Champions");
+
+  // The same bound written by hand, with both ends.
+  PersonaRules rules = ParsePersonaRules(
+      "[[persona]]\nname = \"Gone a while\"\naction = \"reactivate\"\n"
+      "value = { R = { above = 180, below = 400 } }\n"
+      "[[persona]]\nname = \"Other\"\n",
+      "inline.toml");
+  REQUIRE(rules.personas[0].levels.size() == 1);
+  CHECK(rules.personas[0].levels[0].absolute);
+  CHECK(rules.personas[0].levels[0].text == "above 180 and below 400");
+  auto bounded = ById(AssignPersonas({once, repeat}, population, rules));
+  CHECK(bounded[0].name == "Other");  // 481 days is beyond 400
+  CHECK_THROWS_AS(ParsePersonaRules("[[persona]]\nname = \"X\"\nvalue = { R = \"high\" }\n",
+                                    "inline.toml"),
+                  ConfigError);
 }

@@ -195,3 +195,70 @@ TEST_CASE("the report renders as Markdown with names, evidence and tables", "[se
       "customers bring 80.0% of revenue.");
   CHECK_THROWS_AS(RenderSegmentReportMarkdown(report, {}, 0), InvalidArgument);
 }
+
+TEST_CASE("category variants are merged and mixes that do not differ are said so",
+          "[segments][report][mix]") {
+  SegmentReportInput input;
+  input.segment = {0, 0, 1, 1};
+  input.revenue = {10, 10, 10, 10};
+  input.lrfm.assign(4, {100.0, 10.0, 1.0, 10.0});
+  input.attributes.columns = {"Gender", "state"};
+  input.attributes.values = {
+      {"F", "NSW"}, {"Femal", "Victoria"}, {"Male", "New South Wales"}, {" m ", "VIC"}};
+  SegmentReportOptions options;
+  options.mix = ParsePersonaRules(
+                    "[mix]\nsimilar_distance = 0.1\n"
+                    "[mix.values.gender]\nF = \"Female\"\nFemal = \"Female\"\nM = \"Male\"\n"
+                    "[mix.values.STATE]\nnsw = \"New South Wales\"\nVIC = \"Victoria\"\n"
+                    "[[persona]]\nname = \"Everyone\"\n",
+                    "inline.toml")
+                    .mix;
+  SegmentReport report = BuildSegmentReport(input, options);
+  REQUIRE(report.segments.size() == 2);
+  const AttributeMix& gender = report.segments[0].mixes[0];
+  REQUIRE(gender.entries.size() == 1);
+  CHECK(gender.entries[0].value == "Female");
+  CHECK(gender.entries[0].customers == 2);
+  CHECK(report.segments[1].mixes[0].entries[0].value == "Male");
+  // Both segments hold one New South Wales and one Victoria customer once the spellings merge.
+  const AttributeMix& state = report.segments[1].mixes[1];
+  REQUIRE(state.entries.size() == 2);
+  CHECK(state.entries[0].value == "New South Wales");
+  CHECK(state.entries[1].value == "Victoria");
+
+  // Gender: each segment is all one value against a 50/50 population, a distance of
+  // 0.5 x (|1 - 0.5| + |0 - 0.5|) = 0.5. State: identical mixes, distance 0.
+  REQUIRE(report.mix_differences.size() == 2);
+  CHECK(report.mix_differences[0].column == "Gender");
+  CHECK(report.mix_differences[0].max_distance == Approx(0.5));
+  CHECK(report.mix_differences[0].segment_id == 0);
+  CHECK(report.mix_differences[0].differs);
+  CHECK(report.mix_differences[1].max_distance == 0.0);
+  CHECK_FALSE(report.mix_differences[1].differs);
+  CHECK(report.mix_statement ==
+        "The state mix does not differ between segments (no segment's mix is more than 10.0% "
+        "away from all customers'); the Gender mix differs most in segment 0 (50.0% of it away "
+        "from all customers').");
+
+  // Without the mapping the spellings look like different states: a spurious 50% difference.
+  SegmentReport raw = BuildSegmentReport(input, {});
+  CHECK(raw.mix_differences[1].max_distance == Approx(0.5));
+  CHECK(raw.segments[0].mixes[0].entries.size() == 2);
+}
+
+TEST_CASE("the shipped mix rules merge KPMG's spellings and leave out record flags",
+          "[segments][report][mix]") {
+  const MixRules mix =
+      LoadPersonaRules(std::string(SEGCAST_SOURCE_DIR) + "/models/personas.toml").mix;
+  CHECK(mix.Canonical("gender", "Femal") == "Female");
+  CHECK(mix.Canonical("gender", "F") == "Female");
+  CHECK(mix.Canonical("gender", "U") == "Unknown");
+  CHECK(mix.Canonical("state", "NSW") == "New South Wales");
+  CHECK(mix.Canonical("state", "Victoria") == "Victoria");
+  CHECK(mix.Canonical("job_industry_category", "n/a").empty());
+  CHECK(mix.Canonical("wealth_segment", "Mass Customer") == "Mass Customer");
+  CHECK(mix.Excluded("deceased_indicator"));
+  CHECK(mix.Excluded("First_Name"));
+  CHECK_FALSE(mix.Excluded("wealth_segment"));
+  CHECK(mix.similar_distance == Approx(0.1));
+}

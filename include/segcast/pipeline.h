@@ -72,6 +72,10 @@ struct RunOptions {
   //! Range searched when k = 0; 2 <= k_min <= k_max.
   int k_min = 2;
   int k_max = 8;
+  //! How the sweep chooses k from its silhouettes and segment sizes (k_selection.h): the largest
+  //! k within `silhouette_tolerance` of the best silhouette whose smallest segment holds at
+  //! least `min_segment_share` of customers.
+  KChoiceRule k_choice;
   //! TimeSeries K-Means settings (metric, band, max_iter, n_init, init); `cluster.k`,
   //! `cluster.seed` and `cluster.threads` are overwritten from this struct.
   TsKMeansOptions cluster;

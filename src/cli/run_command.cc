@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_flags.h"
+#include "cli/k_choice_flags.h"
 #include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
@@ -34,6 +35,7 @@ struct RunFlags {
   int window = 0;
   int k = 0;
   std::string k_range;
+  KChoiceRule k_choice;
   std::string metric;
   int band = -1;
   std::string scaling;
@@ -130,6 +132,8 @@ RunOptions ToOptions(const RunCommand& run) {
     ParseKRange(flags.k_range, &options.k_min, &options.k_max);
     if (!run.Given("--k")) options.k = 0;
   }
+  if (run.Given("--k-tolerance")) options.k_choice.silhouette_tolerance = flags.k_choice.silhouette_tolerance;
+  if (run.Given("--min-segment-share")) options.k_choice.min_segment_share = flags.k_choice.min_segment_share;
   if (run.Given("--metric")) options.cluster.metric = ParseMetric(flags.metric);
   if (run.Given("--band")) options.cluster.band.radius = flags.band;
   if (run.Given("--scaling")) options.scale.scaling = ParsePanelScaling(flags.scaling);
@@ -267,6 +271,7 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--window", flags.window, "Keep only the last N months (0 = all)");
   command->add_option("-k,--k", flags.k, "Fixed number of segments (default: choose in --k-range)");
   command->add_option("--k-range", flags.k_range, "Range of k searched by silhouette (default 2..8)");
+  AddKChoiceFlags(*command, flags.k_choice);
   command->add_option("--metric", flags.metric, "dtw (default) or euclidean");
   command->add_option("--band", flags.band, "Sakoe-Chiba radius in months (-1 = none)");
   command->add_option("--scaling", flags.scaling,

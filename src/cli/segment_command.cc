@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_flags.h"
+#include "cli/k_choice_flags.h"
 #include "cli/segment_outputs.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
@@ -30,6 +31,7 @@ struct SegmentFlags {
   std::string output;
   int k = 4;
   std::string k_range;
+  KChoiceRule k_choice;
   std::string metric = "dtw";
   uint64_t seed = 0;
   int band = -1;
@@ -205,6 +207,7 @@ void Run(const SegmentFlags& flags) {
     options.fit = fit;
     options.silhouette = silhouette;
     options.compute_silhouette = !flags.no_silhouette;
+    options.choice = flags.k_choice;
     if (terminal) std::cerr << "segment: fitting k = " << flags.k_range << " ...\n";
     KSelectionResult sweep = SelectTsK(series, options);
     WriteKSelection(output / "k_selection.csv", sweep.rows);
@@ -282,7 +285,8 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
                       "Cluster these series instead: UCR/UEA .ts[.gz] or long CSV id,step,dims...");
   command->add_option("-o,--output", flags->output, "Output directory")->required();
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
-  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within 10% of the best silhouette with every segment >= 5% (docs/clustering.md)");
+  command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within --k-tolerance of the best silhouette with every segment >= --min-segment-share (docs/clustering.md)");
+  AddKChoiceFlags(*command, flags->k_choice);
   command->add_option("--metric", flags->metric, "dtw or euclidean")
       ->check(CLI::IsMember({"dtw", "euclidean"}))
       ->capture_default_str();

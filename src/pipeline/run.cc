@@ -175,6 +175,7 @@ void ClusterStage(internal::RunState& state) {
     sweep_options.k_max = std::min(options.k_max, state.series.size());
     sweep_options.fit = fit;
     sweep_options.silhouette = silhouette;
+    sweep_options.choice = options.k_choice;
     if (sweep_options.k_max < sweep_options.k_min) {
       throw InputError("only " + std::to_string(state.series.size()) +
                        " customers: too few for the k range " + std::to_string(options.k_min) +

@@ -38,6 +38,7 @@ void RunOptions::Validate() const {
   cluster_check.k = k > 0 ? k : k_min;
   cluster_check.Validate();
   silhouette.Validate();
+  k_choice.Validate();
   forecast.Validate();
   backtest.Validate();
   customer_base.Validate();

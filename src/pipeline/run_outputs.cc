@@ -164,6 +164,8 @@ std::string OptionsJson(const RunOptions& options) {
                    {"tol", options.cluster.tol},
                    {"n_init", options.cluster.n_init},
                    {"silhouette_sample", options.silhouette.sample},
+                   {"k_tolerance", options.k_choice.silhouette_tolerance},
+                   {"min_segment_share", options.k_choice.min_segment_share},
                    {"keep_previous_k", options.keep_previous_k}}},
       {"personas", {{"rules", options.persona_rules_path.empty() ? "built-in" : options.persona_rules_path}}},
       {"forecast", {{"horizon", options.forecast.horizon},

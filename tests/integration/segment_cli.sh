@@ -52,6 +52,16 @@ assert s["k_choice"].startswith("k = %d: " % chosen), s["k_choice"]
 assert s["silhouette"]["used_matrix"] is True
 PY
 
+echo "== sweep 2..4 with --k-tolerance 0 --min-segment-share 0: the best silhouette"
+"$bin" segment "$sample" --k-range 2..4 --k-tolerance 0 --min-segment-share 0 -o "$work/sweep0" 2> /dev/null
+"$python" - "$work/sweep0/summary.json" "$work/sweep0/k_selection.csv" <<'PY' || fail "sweep with tolerance 0"
+import json, sys, csv
+s = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+best = max(rows, key=lambda r: (float(r["silhouette"]), int(r["k"])))
+assert int(best["k"]) == s["best_k"], (best["k"], s["best_k"])
+PY
+
 echo "== --series: long CSV and .ts"
 "$bin" segment --series "$root/tests/data/cluster/tiny_long.csv" -k 2 -o "$work/csv" 2> /dev/null
 [ "$(head -1 "$work/csv/centroids.csv")" = "segment,step,L,R" ] || fail "csv centroids header"

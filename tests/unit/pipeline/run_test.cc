@@ -348,7 +348,8 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   const fs::path dir = FreshDirectory("config");
   const fs::path config = dir / "run.toml";
   std::ofstream(config) << "[input]\npath = \"logs/orders.csv\"\nwindow = 6\n\n"
-                           "[cluster]\nk_range = \"3..5\"\nmetric = \"euclidean\"\n\n"
+                           "[cluster]\nk_range = \"3..5\"\nmetric = \"euclidean\"\nk_tolerance = 0.0\n"
+                           "min_segment_share = 0.2\n\n"
                            "[forecast]\nhorizon = 12\n\n[output]\ndir = \"out\"\n";
   RunOptions options;
   LoadRunConfig(config.string(), options);
@@ -359,7 +360,14 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   CHECK(options.k_min == 3);
   CHECK(options.k_max == 5);
   CHECK(options.cluster.metric == Metric::kEuclidean);
+  CHECK(options.k_choice.silhouette_tolerance == 0.0);
+  CHECK(options.k_choice.min_segment_share == 0.2);
   CHECK(options.forecast.horizon == 12);
+  {
+    RunOptions out_of_range = options;
+    out_of_range.k_choice.min_segment_share = 0.6;  // no k >= 2 can have every segment above 50%
+    CHECK_THROWS_AS(out_of_range.Validate(), InvalidArgument);
+  }
 
   std::ofstream(config) << "[input]\npath = \"a.csv\"\n\n[cluster]\nk = 4\nmetrc = \"dtw\"\n";
   try {

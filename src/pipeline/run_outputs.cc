@@ -379,7 +379,7 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
     CsvFile segments(dir / "segments.csv",
                      "segment,name,customers,customer_share,revenue,revenue_share,mean_L,mean_R,"
                      "mean_F,mean_M,previous_segment,tie_broken,evidence,expected_revenue,"
-                     "likely_lost_share,mean_clv");
+                     "likely_lost_share,mean_clv,description,action,action_why");
     const std::vector<SegmentValue> values = SegmentValues(result);
     for (const SegmentSummary& summary : result.report.segments) {
       const RunSegment* segment = FindSegment(result, summary.segment_id);
@@ -392,7 +392,9 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
                    segment ? segment->persona.tie_broken : false,
                    segment ? segment->persona.evidence : "",
                    value ? value->expected_revenue : nan, value ? value->likely_lost_share : nan,
-                   value ? value->mean_clv : nan);
+                   value ? value->mean_clv : nan, segment ? segment->persona.description : "",
+                   segment ? segment->persona.action.name : "",
+                   segment ? segment->persona.action.why : "");
     }
   }
   WriteJson(dir / "segments.json", SegmentsJson(state));

@@ -129,6 +129,17 @@ TEST_CASE("a run on the sample accounts for every customer and every unit of rev
   }
   CHECK(ReadCsv(run_dir / "assignments.csv").size() == static_cast<size_t>(result.customers) + 1);
   CHECK(ReadCsv(run_dir / "clv.csv").size() == static_cast<size_t>(result.customers) + 1);
+  // segments.csv ends with each persona's description and recommended action.
+  const std::vector<std::string> segments_header = ReadCsv(run_dir / "segments.csv").front();
+  REQUIRE(segments_header.size() >= 3);
+  CHECK(std::vector<std::string>(segments_header.end() - 3, segments_header.end()) ==
+        std::vector<std::string>{"description", "action", "action_why"});
+  const std::string segments_text = ReadFile(run_dir / "segments.csv");
+  for (const RunSegment& segment : result.segments) {
+    INFO(segment.persona.name);
+    CHECK_FALSE(segment.persona.action.name.empty());
+    CHECK(segments_text.find("," + segment.persona.action.name + ",") != std::string::npos);
+  }
   REQUIRE(result.cohort_backtest);
   CHECK(result.cohort_backtest->scores.front().origin == DayFromCivil(2011, 9, 1));
   CHECK(ReadCsv(run_dir / "rejects.csv").size() ==

@@ -6,52 +6,22 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "cluster/series_lines.h"
+#include "core/text_lines.h"
 #include "segcast/error.h"
 #include "segcast/series.h"
 
 namespace segcast {
 namespace {
 
-// Splits one CSV record; a field may be quoted (RFC 4180, "" for a quote). Records spanning lines
-// are not supported: series files hold ids and numbers only.
-void SplitCsv(std::string_view line, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  bool quoted = false;
-  for (size_t position = 0; position < line.size(); ++position) {
-    const char c = line[position];
-    if (quoted) {
-      if (c == '"') {
-        if (position + 1 < line.size() && line[position + 1] == '"') {
-          field.push_back('"');
-          ++position;
-        } else {
-          quoted = false;
-        }
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else {
-      field.push_back(c);
-    }
-  }
-  fields.push_back(std::move(field));
-}
 
 }  // namespace
 
 TimeSeriesSet ReadLongCsvFile(const std::string& path) {
-  internal::SeriesLineReader reader(path);
+  internal::TextLineReader reader(path);
   std::string line;
   std::vector<std::string> fields;
   if (!reader.Next(line)) throw InputError("empty series file", {path, 1, "", "a header row"});
-  SplitCsv(line, fields);
+  internal::SplitCsvRecord(line, fields);
   if (fields.size() < 3) {
     throw InputError("the header needs id, step and at least one dimension column",
                      {path, 1, "", "id,step,<dim>..."});
@@ -71,7 +41,7 @@ TimeSeriesSet ReadLongCsvFile(const std::string& path) {
   std::vector<double> values;
   while (reader.Next(line)) {
     if (line.empty()) continue;
-    SplitCsv(line, fields);
+    internal::SplitCsvRecord(line, fields);
     auto fail = [&](const std::string& field, const std::string& message,
                     const std::string& expected) {
       throw InputError(message, {path, reader.line_number(), field, expected});

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string_view>
 
-#include "cluster/series_lines.h"
+#include "core/text_lines.h"
 #include "segcast/error.h"
 #include "segcast/series.h"
 
@@ -26,7 +26,7 @@ std::string_view Trim(std::string_view text) {
 }  // namespace
 
 TimeSeriesSet ReadUcrTsFile(const std::string& path) {
-  internal::SeriesLineReader reader(path);
+  internal::TextLineReader reader(path);
   TimeSeriesSet set;
   bool in_data = false;
   bool class_label = false;

@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "forecast/csv_lines.h"
+#include "core/text_lines.h"
 #include "segcast/error.h"
 #include "segcast/monthly_series.h"
 
@@ -65,11 +65,11 @@ std::vector<MonthlySeries> RevenueSeriesFromPanel(const LrfmPanel& panel,
 }
 
 PanelLabels ReadPanelLabels(const std::string& path, const LrfmPanel& panel) {
-  internal::LineReader reader(path);
+  internal::TextLineReader reader(path);
   std::string line;
   if (!reader.Next(line))
     throw InputError("empty assignments file", ErrorLocation{path, 1, "", "header id,segment,..."});
-  const std::vector<std::string> header = internal::SplitCsv(line);
+  const std::vector<std::string> header = internal::SplitCsvRecord(line);
   auto column = [&](const std::string& name) {
     auto found = std::find(header.begin(), header.end(), name);
     if (found == header.end())
@@ -85,7 +85,7 @@ PanelLabels ReadPanelLabels(const std::string& path, const LrfmPanel& panel) {
   while (reader.Next(line)) {
     if (line.empty()) continue;
     ++result.rows_read;
-    const std::vector<std::string> fields = internal::SplitCsv(line);
+    const std::vector<std::string> fields = internal::SplitCsvRecord(line);
     int label = -1;
     if (fields.size() <= std::max(id_column, segment_column)) {
       ++result.rows_rejected;

@@ -9,15 +9,15 @@
 #include <string_view>
 #include <vector>
 
-#include "forecast/csv_lines.h"
+#include "core/text_lines.h"
 #include "segcast/error.h"
 #include "segcast/monthly_series.h"
 
 namespace segcast {
 namespace {
 
-using internal::LineReader;
-using internal::SplitCsv;
+using internal::TextLineReader;
+using internal::SplitCsvRecord;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMaxRejectExamples = 20;
@@ -65,11 +65,11 @@ std::string MonthProblem(const std::string& text) {
 }  // namespace
 
 MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
-  LineReader reader(path);
+  TextLineReader reader(path);
   std::string line;
   if (!reader.Next(line))
     throw InputError("empty series file", ErrorLocation{path, 0, "", "header series_id,month,value"});
-  std::vector<std::string> header = SplitCsv(line);
+  std::vector<std::string> header = SplitCsvRecord(line);
   if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);
   const int id_column = Column(header, "series_id", path);
   const int month_column = Column(header, "month", path);
@@ -82,31 +82,31 @@ MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
   while (reader.Next(line)) {
     if (line.empty()) continue;
     ++set.rows_read;
-    std::vector<std::string> fields = SplitCsv(line);
+    std::vector<std::string> fields = SplitCsvRecord(line);
     if (fields.size() < needed) {
-      Reject(set, reader.number(), "too few fields");
+      Reject(set, reader.line_number(), "too few fields");
       continue;
     }
     if (fields[id_column].empty()) {
       // An empty id cannot name a series in forecast.csv, and every such row would pool into one.
-      Reject(set, reader.number(), "empty series_id");
+      Reject(set, reader.line_number(), "empty series_id");
       continue;
     }
     const std::string& text = fields[month_column];
     std::optional<MonthIndex> month = ParseIsoMonth(text.substr(0, 7));
     if (!month || (text.size() != 7 && !ParseIsoDay(text))) {
-      Reject(set, reader.number(), MonthProblem(text));
+      Reject(set, reader.line_number(), MonthProblem(text));
       continue;
     }
     double value = kNaN;
     if (!fields[value_column].empty() && !ParseDouble(fields[value_column], value)) {
-      Reject(set, reader.number(), "value '" + fields[value_column] + "' is not a number");
+      Reject(set, reader.line_number(), "value '" + fields[value_column] + "' is not a number");
       continue;
     }
     auto [series, inserted_series] = by_series.try_emplace(fields[id_column]);
     if (inserted_series) order.push_back(fields[id_column]);
     if (!series->second.emplace(*month, value).second)
-      Reject(set, reader.number(), "duplicate month " + text + " for series " + fields[id_column]);
+      Reject(set, reader.line_number(), "duplicate month " + text + " for series " + fields[id_column]);
   }
   for (const std::string& id : order) {
     const auto& months = by_series[id];
@@ -122,10 +122,10 @@ MonthlySeriesSet ReadLongSeriesCsv(const std::string& path) {
 }
 
 MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
-  LineReader reader(path);
+  TextLineReader reader(path);
   std::string line;
   if (!reader.Next(line)) throw InputError("empty tourism file", ErrorLocation{path, 0, "", ""});
-  const std::vector<std::string> header = SplitCsv(line);
+  const std::vector<std::string> header = SplitCsvRecord(line);
   const int id_column = Column(header, "series_id", path);
   const int n_column = Column(header, "n", path);
   const int horizon_column = Column(header, "horizon", path);
@@ -139,7 +139,7 @@ MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
   while (reader.Next(line)) {
     if (line.empty()) continue;
     ++set.rows_read;
-    const std::vector<std::string> fields = SplitCsv(line);
+    const std::vector<std::string> fields = SplitCsvRecord(line);
     int n = 0, horizon = 0, year = 0, month = 0;
     if (fields.size() < needed_fields || !ParseInt(fields[n_column], n) ||
         !ParseInt(fields[horizon_column], horizon) || !ParseInt(fields[year_column], year) ||
@@ -147,7 +147,7 @@ MonthlySeriesSet ReadTourismCsv(const std::string& path, bool hold_out_test) {
         year < 1400 || year > 9999 ||  // the calendar's range; MakeMonth would overflow beyond
         fields.size() - static_cast<size_t>(first_value) < static_cast<size_t>(n) || horizon < 0 ||
         horizon >= n) {
-      Reject(set, reader.number(), "malformed header fields or fewer than n values");
+      Reject(set, reader.line_number(), "malformed header fields or fewer than n values");
       continue;
     }
     MonthlySeries series;

@@ -200,11 +200,11 @@ struct Dashboard::Impl {
     if (parts.size() < 4 || parts[1] != "runs") throw ApiError(404, "no such API endpoint");
     const std::shared_ptr<const RunData> run = LoadRun(parts[2]);
     const std::string& what = parts[3];
-    if (parts.size() == 4 && what == "kpis") return JsonAnswer(internal::KpisJson(*run));
+    if (parts.size() == 4 && what == "kpis") return JsonAnswer(internal::KpisJson(*run, ParseFilter(*run, query)));
     if (parts.size() == 4 && what == "segments") {
       bool cached = false;
       const auto segmentation = Choose(*run, query, &cached);
-      return JsonAnswer(internal::SegmentsJson(*run, *segmentation, cached));
+      return JsonAnswer(internal::SegmentsJson(*run, *segmentation, cached, ParseFilter(*run, query)));
     }
     if (parts.size() == 4 && what == "forecasts") {
       if (!run->forecast_json.is_object()) throw ApiError(404, "run " + run->run_id + " has no forecast.json");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include "segcast/calendar.h"
@@ -104,11 +105,44 @@ Json RunsJson(const std::vector<RunSummary>& runs) {
   return Json{{"runs", list}};
 }
 
-Json KpisJson(const RunData& run) {
+CustomerMatcher::CustomerMatcher(const RunData& run, const CustomerFilter& filter) : run_(run), filter_(filter) {
+  if (!filter.column.empty() && filter.column != "country") {
+    const auto& columns = run.attributes.columns;
+    attribute_ = static_cast<int>(std::find(columns.begin(), columns.end(), filter.column) - columns.begin());
+  }
+}
+
+bool CustomerMatcher::operator()(size_t index) const {
+  if (!filter_.column.empty()) {
+    const std::string& value =
+        attribute_ < 0 ? run_.customers[index].country : run_.attributes.values[index][attribute_];
+    if (value != filter_.value) return false;
+  }
+  return Active(index);
+}
+
+// Active in the months asked for: a purchase (F > 0) in one of them. Customers before index
+// panel.customer_count() are the panel's, in its order.
+bool CustomerMatcher::Active(size_t index) const {
+  if (!filter_.active_from && !filter_.active_to) return true;
+  const LrfmPanel& panel = run_.panel;
+  if (static_cast<int>(index) >= panel.customer_count()) return false;
+  const int first = std::max(0, filter_.active_from ? *filter_.active_from - panel.first_month : 0);
+  const int last = std::min(panel.month_count - 1,
+                            filter_.active_to ? *filter_.active_to - panel.first_month : panel.month_count - 1);
+  for (int month = std::max(first, static_cast<int>(panel.start[index])); month <= last; ++month) {
+    if (panel.At(static_cast<int>(index), month, kFrequency) > 0) return true;
+  }
+  return false;
+}
+
+Json KpisJson(const RunData& run, const CustomerFilter& filter) {
+  const CustomerMatcher matches(run, filter);
   double revenue = 0;
   int64_t customers = 0;
-  for (const RunCustomer& customer : run.customers) {
-    if (customer.segment < 0) continue;
+  for (size_t index = 0; index < run.customers.size(); ++index) {
+    const RunCustomer& customer = run.customers[index];
+    if (customer.segment < 0 || !matches(index)) continue;
     revenue += customer.revenue;
     ++customers;
   }
@@ -124,6 +158,7 @@ Json KpisJson(const RunData& run) {
               {"last_month", run.HasPanel() ? Json(FormatMonth(panel.first_month + panel.month_count - 1))
                                             : Json(nullptr)},
               {"metric", MetricName(run.fit.metric)},
+              {"filtered", !filter.empty()},
               {"customer_base", CustomerBaseJson(run)}};
 }
 
@@ -136,7 +171,40 @@ Json CustomerBaseJson(const RunData& run) {
               {"monthly_discount", Number(settings.monthly_discount)}};
 }
 
-Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached) {
+namespace {
+
+// Customers and revenue of each segment among those passing `filter`, with their shares of the
+// filtered totals: what the charts show when the dashboard is filtered.
+Json FilteredSegmentFigures(const RunData& run, const Segmentation& segmentation, const CustomerFilter& filter) {
+  const CustomerMatcher matches(run, filter);
+  std::map<int32_t, std::pair<int64_t, double>> figures;  // segment -> customers, revenue
+  int64_t all_customers = 0;
+  double all_revenue = 0;
+  for (size_t index = 0; index < run.customers.size(); ++index) {
+    const int32_t segment = segmentation.segment[index];
+    if (segment < 0 || !matches(index)) continue;
+    auto& [customers, revenue] = figures[segment];
+    ++customers;
+    revenue += run.customers[index].revenue;
+    ++all_customers;
+    all_revenue += run.customers[index].revenue;
+  }
+  Json by_segment = Json::object();
+  for (const SegmentView& view : segmentation.segments) {
+    const auto [customers, revenue] = figures[view.segment_id];
+    by_segment[std::to_string(view.segment_id)] =
+        Json{{"customers", customers},
+             {"revenue", Number(revenue)},
+             {"customer_share", all_customers > 0 ? Number(static_cast<double>(customers) / all_customers) : Json(0)},
+             {"revenue_share", all_revenue != 0 ? Number(revenue / all_revenue) : Json(0)}};
+  }
+  return by_segment;
+}
+
+}  // namespace
+
+Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached, const CustomerFilter& filter) {
+  const Json filtered = filter.empty() ? Json(nullptr) : FilteredSegmentFigures(run, segmentation, filter);
   Json segments = Json::array();
   for (const SegmentView& view : segmentation.segments) {
     Json mix = Json::object();
@@ -173,6 +241,7 @@ Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cac
                                                     {"mean_clv", Number(view.value->mean_clv)}}
                                              : Json(nullptr)},
                         {"mix", mix},
+                        {"filtered", filtered.is_null() ? Json(nullptr) : filtered[std::to_string(view.segment_id)]},
                         {"trajectory", trajectory}});
   }
   return Json{{"run_id", run.run_id},
@@ -287,34 +356,11 @@ std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmen
                                   const std::string& query, const CustomerOrder& order,
                                   const CustomerFilter& filter) {
   const std::string needle = Lower(query);
-  int attribute = -1;
-  if (!filter.column.empty() && filter.column != "country") {
-    const auto& columns = run.attributes.columns;
-    attribute = static_cast<int>(std::find(columns.begin(), columns.end(), filter.column) - columns.begin());
-  }
-  const LrfmPanel& panel = run.panel;
-  // Active in the months asked for: a purchase (F > 0) in one of them. Customers before index
-  // panel.customer_count() are the panel's, in its order.
-  auto active = [&](size_t index) {
-    if (!filter.active_from && !filter.active_to) return true;
-    if (static_cast<int>(index) >= panel.customer_count()) return false;
-    const int first = std::max(0, filter.active_from ? *filter.active_from - panel.first_month : 0);
-    const int last = std::min(panel.month_count - 1,
-                              filter.active_to ? *filter.active_to - panel.first_month : panel.month_count - 1);
-    for (int month = std::max(first, static_cast<int>(panel.start[index])); month <= last; ++month) {
-      if (panel.At(static_cast<int>(index), month, kFrequency) > 0) return true;
-    }
-    return false;
-  };
+  const CustomerMatcher matches(run, filter);
   std::vector<int> matching;
   for (size_t index = 0; index < run.customers.size(); ++index) {
-    if (segmentation.segment[index] != segment) continue;
+    if (segmentation.segment[index] != segment || !matches(index)) continue;
     const RunCustomer& customer = run.customers[index];
-    if (!filter.column.empty()) {
-      const std::string& value = attribute < 0 ? customer.country : run.attributes.values[index][attribute];
-      if (value != filter.value) continue;
-    }
-    if (!active(index)) continue;
     if (!needle.empty() && Lower(customer.id).find(needle) == std::string::npos &&
         Lower(customer.country).find(needle) == std::string::npos) {
       continue;

@@ -17,14 +17,42 @@ namespace segcast::internal {
 
 using Json = nlohmann::ordered_json;
 
+//! Which customers the dashboard counts and lists: those with a value of a column (country or a
+//! joined column) and/or those active (a purchase, F > 0) in a range of panel months.
+struct CustomerFilter {
+  std::string column;  //!< "country" or a column of RunData::attributes; "" = no value filter
+  std::string value;   //!< the exact value ("" matches customers without one)
+  std::optional<MonthIndex> active_from, active_to;  //!< inclusive calendar months; nullopt = open
+
+  bool empty() const { return column.empty() && !active_from && !active_to; }
+};
+
+//! Whether customer `index` of `run` passes `filter`.
+class CustomerMatcher {
+ public:
+  CustomerMatcher(const RunData& run, const CustomerFilter& filter);
+  bool operator()(size_t index) const;
+
+ private:
+  bool Active(size_t index) const;
+  const RunData& run_;
+  const CustomerFilter& filter_;
+  int attribute_ = -1;  //!< column of run.attributes, -1 for country
+};
+
+
 //! {"runs": [...]} in the order given.
 Json RunsJson(const std::vector<RunSummary>& runs);
-//! Totals over the run's segmented customers: revenue is the sum of the panel's monthly M.
-Json KpisJson(const RunData& run);
+//! Totals over the run's segmented customers that pass `filter`: revenue is the sum of the panel's
+//! monthly M. "filtered" says whether a filter was applied.
+Json KpisJson(const RunData& run, const CustomerFilter& filter = {});
 //! The run's customer-base settings (customers with a value, horizon, CLV months, discount), or
 //! null for a run without per-customer values.
 Json CustomerBaseJson(const RunData& run);
-Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached);
+//! The segmentation's segments. With a filter, each segment also has "filtered": its customers
+//! and revenue among those passing the filter, and their shares of the filtered totals.
+Json SegmentsJson(const RunData& run, const Segmentation& segmentation, bool cached,
+                  const CustomerFilter& filter = {});
 //! The run's forecast.json in the contract's shape: series "total" (segment_id -1), "existing"
 //! (-2), "new" (-3), then "segment N"; history points keep a null yhat where nothing was fitted.
 //! `own` is the run's own segmentation (for the segment names).
@@ -40,13 +68,6 @@ struct CustomerOrder {
   //! distance. Default: monetary.
   std::string column = "monetary";
   bool descending = true;  //!< default: highest first
-};
-//! Which customers of a segment the table lists: those with a value of a column (country or a
-//! joined column) and/or those active (a purchase, F > 0) in a range of panel months.
-struct CustomerFilter {
-  std::string column;  //!< "country" or a column of RunData::attributes; "" = no value filter
-  std::string value;   //!< the exact value ("" matches customers without one)
-  std::optional<MonthIndex> active_from, active_to;  //!< inclusive calendar months; nullopt = open
 };
 
 //! The columns CustomerOrder::column accepts, for the API's error message.

@@ -525,9 +525,26 @@ try {
   check(filtered.customers.every((c) => c.country === chosen) && (await text('#page-info')).includes(`${filtered.total.toLocaleString('en-GB')} customers`),
     'filtered rows all have the chosen country and the pager counts them');
   check((await page.locator('#export-csv').getAttribute('href')).includes(`active_from=${fromMonth}`), 'the CSV export carries the filter');
+  // The KPIs and the segment sizes follow the filter, as the API counts them.
+  const filterQuery = `where=country&value=${encodeURIComponent(chosen)}&active_from=${fromMonth}`;
+  const filteredKpis = await getJson(`${baseUrl}api/runs/latest/kpis?${filterQuery}`);
+  const filteredSegments = await getJson(`${baseUrl}api/runs/latest/segments?${filterQuery}&k=${newK}&metric=${otherMetric}`);
+  const filteredCounts = filteredSegments.segments.map((s) => s.filtered.customers).join(',');
+  check(filteredKpis.filtered === true && filteredKpis.customers < kpis.customers &&
+    filteredSegments.segments.reduce((sum, s) => sum + s.filtered.customers, 0) === filteredKpis.customers,
+    `the API's filtered KPIs (${filteredKpis.customers} customers) add up over the segments`);
+  await page.waitForFunction(([customers, counts]) => document.getElementById('kpi-customers').textContent.replace(/\D/g, '') === String(customers) &&
+    document.getElementById('chart-sizes').dataset.segmentCounts === counts && !document.getElementById('sizes-filter-note').hidden,
+  [filteredKpis.customers, filteredCounts], { timeout: kActionTimeout }).then(
+    () => check(true, `filtered: KPI customers ${filteredKpis.customers} and segment sizes ${filteredCounts}, with the note`),
+    () => check(false, `filtered: KPI customers ${filteredKpis.customers} and segment sizes ${filteredCounts}, with the note`));
   await page.locator('#filter-clear').click();
   await page.waitForFunction((id) => document.querySelector('#customer-table tbody tr')?.dataset.customerId === id,
     tableApi.customers[0].customer_id, { timeout: kActionTimeout });
+  await page.waitForFunction((customers) => document.getElementById('kpi-customers').textContent.replace(/\D/g, '') === String(customers) &&
+    document.getElementById('chart-sizes').dataset.filtered === '0' && document.getElementById('sizes-filter-note').hidden,
+  kpis.customers, { timeout: kActionTimeout }).then(() => check(true, 'clearing the filter restores the KPIs and sizes'),
+    () => check(false, 'clearing the filter restores the KPIs and sizes'));
 
   const firstId = tableApi.customers[0].customer_id;
   const needle = firstId.slice(0, Math.max(1, firstId.length - 1));

@@ -127,11 +127,14 @@
   }
 
   function renderSizes() {
-    const segs = state.segments.segments;
+    // With a filter the bars count the filtered customers of each segment (server-side figures).
+    const segs = state.segments.segments.map((s) => (s.filtered ? { ...s, ...s.filtered } : s));
     const el = $('chart-sizes');
     el.dataset.segmentsK = String(state.segments.k);
     el.dataset.segmentsMetric = state.segments.metric;
     el.dataset.segmentCounts = segs.map((s) => s.customers).join(',');
+    el.dataset.filtered = state.segments.segments.some((s) => s.filtered) ? '1' : '0';
+    $('sizes-filter-note').hidden = el.dataset.filtered !== '1';
     draw('chart-sizes', {
       textStyle: baseText,
       color: ['#56B4E9', '#0072B2'],
@@ -579,7 +582,7 @@
     $('kpi-revenue-note').textContent = `${k.first_month} to ${k.last_month} (${k.months} months)`;
     $('kpi-avg').textContent = fmtMoney.format(k.avg_revenue_per_customer);
     $('kpi-customers').textContent = fmtInt.format(k.customers);
-    $('kpi-customers-note').textContent = `as of ${k.as_of}`;
+    $('kpi-customers-note').textContent = `as of ${k.as_of}` + (k.filtered ? ' · filtered' : '');
     $('run-info').textContent = `run ${k.run_id} · as of ${k.as_of} · ${k.months} months`;
   }
   function renderSegmentCount() {
@@ -908,7 +911,7 @@
     $('cluster-status').textContent = what;
     setLoading(`${what} The charts below still show the previous segmentation.`);
     try {
-      const segments = await api(`${runPath()}/segments${query(params)}`);
+      const segments = await api(`${runPath()}/segments${query({ ...params, ...filterParams() })}`);
       if (request !== state.segmentsRequest) return false;   // a newer request is under way
       state.segments = segments;
       renderSegmentViews();
@@ -918,6 +921,20 @@
     } finally {
       if (request === state.segmentsRequest) setLoading(null);
     }
+  }
+
+  // The KPIs and the segment sizes follow the table's filter; the profile, mix and trajectory
+  // charts describe whole segments.
+  async function loadFilteredFigures() {
+    const request = ++state.segmentsRequest;
+    const params = filterParams();
+    const [kpis, segments] = await Promise.all([api(`${runPath()}/kpis${query(params)}`),
+      api(`${runPath()}/segments${query({ ...clusterParams(), ...params })}`)]);
+    if (request !== state.segmentsRequest) return;   // a re-clustering started meanwhile
+    state.kpis = kpis;
+    state.segments = segments;
+    renderKpis();
+    renderSizes();
   }
 
   async function loadRun(runId) {
@@ -1029,7 +1046,7 @@
       state.filter = { column: $('filter-column').value, value: $('filter-value').value, from: $('filter-from').value, to: $('filter-to').value };
       renderFilterControls();
       state.page = 1;
-      await loadTable();
+      await Promise.all([loadTable(), loadFilteredFigures()]);
     });
     ['filter-column', 'filter-value', 'filter-from', 'filter-to'].forEach((id) => $(id).addEventListener('change', refilter));
     $('filter-clear').addEventListener('click', guarded(async () => {
@@ -1038,7 +1055,7 @@
       $('filter-to').value = '';
       renderFilterControls();
       state.page = 1;
-      await loadTable();
+      await Promise.all([loadTable(), loadFilteredFigures()]);
     }));
     $('page-prev').addEventListener('click', guarded(async () => { state.page = Math.max(1, state.page - 1); await loadTable(); }));
     $('page-next').addEventListener('click', guarded(async () => { state.page += 1; await loadTable(); }));

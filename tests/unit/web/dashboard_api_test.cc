@@ -682,3 +682,52 @@ TEST_CASE("customer pages filter by a column's value and by months of activity",
 }
 
 }  // namespace segcast
+
+namespace segcast {
+
+TEST_CASE("KPIs and segment sizes follow the filter: counts and revenue of the customers it keeps",
+          "[web][filter]") {
+  const std::string run = SampleRuns().second_run;
+  // Expected from the run files: each assigned customer's segment and country, and its revenue as
+  // the sum of the panel's monthly M (what the dashboard's revenue sums).
+  std::map<std::string, std::string> country;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "rfm.csv")) country[row.at("customer_id")] = row.at("country");
+  std::map<std::string, double> revenue;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "lrfm.csv")) revenue[row.at("customer_id")] += std::stod(row.at("M"));
+  std::map<std::string, int64_t> customers_by_segment;
+  std::map<std::string, double> revenue_by_segment;
+  int64_t customers = 0;
+  double total = 0;
+  for (const auto& row : ReadCsvRows(RunDir(run) / "assignments.csv")) {
+    const std::string& id = row.at("customer_id");
+    if (country[id] != "United Kingdom") continue;
+    ++customers_by_segment[row.at("segment")];
+    revenue_by_segment[row.at("segment")] += revenue[id];
+    ++customers;
+    total += revenue[id];
+  }
+  REQUIRE(customers > 0);
+  const std::multimap<std::string, std::string> uk = {{"where", "country"}, {"value", "United Kingdom"}};
+  const auto kpis = GetJson("/api/runs/" + run + "/kpis", uk);
+  CHECK(kpis["filtered"] == true);
+  CHECK(kpis["customers"].get<int64_t>() == customers);
+  CHECK(kpis["total_revenue"].get<double>() == Approx(total).epsilon(1e-9));
+  const auto all = GetJson("/api/runs/" + run + "/kpis");
+  CHECK(all["filtered"] == false);
+  CHECK(all["customers"].get<int64_t>() > customers);
+  const auto segments = GetJson("/api/runs/" + run + "/segments", uk);
+  for (const auto& segment : segments["segments"]) {
+    const std::string id = std::to_string(segment["segment_id"].get<int>());
+    INFO("segment " << id);
+    CHECK(segment["filtered"]["customers"].get<int64_t>() == customers_by_segment[id]);
+    CHECK(segment["filtered"]["revenue"].get<double>() == Approx(revenue_by_segment[id]).epsilon(1e-9));
+    CHECK(segment["filtered"]["customer_share"].get<double>() ==
+          Approx(static_cast<double>(customers_by_segment[id]) / customers));
+    // The whole segment's figures stay as they were.
+    CHECK(segment["customers"].get<int64_t>() >= segment["filtered"]["customers"].get<int64_t>());
+  }
+  CHECK(GetJson("/api/runs/" + run + "/segments")["segments"][0]["filtered"].is_null());
+  CHECK(GetJson("/api/runs/" + run + "/kpis", {{"where", "gender"}}, 400)["error"]["field"] == "where");
+}
+
+}  // namespace segcast

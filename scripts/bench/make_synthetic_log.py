@@ -13,6 +13,12 @@ lines with a random stock code, quantity and price. Like the real log it has dir
 invoices have no customer id, 2% are cancellations ("C" prefix, negative quantities), 0.5% of
 lines have price 0, 1% of lines are repeated exactly, and some descriptions are quoted because they
 hold a comma. Rows are written in date order. Expected rows ~= customers x 5 x 1.25 x lines.
+With --archetypes TRUTH.csv the customers are instead planted in four known behaviours, written to
+TRUTH.csv (customer_id,archetype) so that a segmentation can be scored against them:
+  loyal     acquired in the first quarter, an invoice every 20 days on average, twice the lines;
+  lapsing   acquired in the first quarter, an invoice every 30 days until mid-way, then none;
+  new       acquired in the last quarter, an invoice every 30 days;
+  one-off   acquired any time, one invoice.
 The same arguments always give the same bytes.
 """
 import argparse
@@ -39,6 +45,34 @@ def churning_purchases(rng, acquired, span, parameters):
     return np.array(owners), np.array(days, dtype=np.int64)
 
 
+ARCHETYPES = ["loyal", "lapsing", "new", "one-off"]
+
+
+def archetype_purchases(rng, count, span):
+    """Owners, days and archetype per customer of the four planted behaviours (module docstring)."""
+    kind = rng.integers(0, len(ARCHETYPES), size=count)
+    quarter = span // 4
+    owners, days = [], []
+    for customer in range(count):
+        name = ARCHETYPES[kind[customer]]
+        if name in ("loyal", "lapsing"):
+            day = float(rng.integers(0, quarter))
+        elif name == "new":
+            day = float(rng.integers(span - quarter, span))
+        else:
+            day = float(rng.integers(0, span))
+        stop = span // 2 if name == "lapsing" else span
+        gap = 20.0 if name == "loyal" else 30.0
+        while day < stop:
+            owners.append(customer)
+            days.append(int(day))
+            if name == "one-off":
+                break
+            day += rng.exponential(gap)
+    value = np.where(kind == 0, 2.0, 1.0)
+    return np.array(owners), np.array(days, dtype=np.int64), kind, value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, required=True)
@@ -46,6 +80,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lines-per-invoice", type=float, default=20.0)
     parser.add_argument("--churn", help="R,ALPHA,A,B: BG/NBD purchases and dropout (ALPHA in weeks)")
+    parser.add_argument("--archetypes", metavar="TRUTH.csv",
+                        help="plant four known behaviours; write customer_id,archetype to TRUTH.csv")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -55,7 +91,12 @@ def main():
 
     customers = np.arange(args.customers)
     acquired = rng.integers(0, span, size=args.customers)
-    if args.churn:
+    value = np.ones(args.customers)
+    if args.archetypes:
+        owner, day, kind, value = archetype_purchases(rng, args.customers, span)
+        pd.DataFrame({"customer_id": (12346 + customers).astype(str),
+                      "archetype": np.array(ARCHETYPES)[kind]}).to_csv(args.archetypes, index=False)
+    elif args.churn:
         owner, day = churning_purchases(rng, acquired, span, [float(v) for v in args.churn.split(",")])
     else:
         invoices_per = rng.geometric(1 / 5, size=args.customers)
@@ -71,7 +112,7 @@ def main():
     order = np.argsort(day, kind="stable")
     owner, day = owner[order], day[order]
     cancelled = rng.random(invoices) < 0.02
-    lines = 1 + rng.poisson(args.lines_per_invoice - 1, size=invoices)
+    lines = 1 + rng.poisson(args.lines_per_invoice * value[np.maximum(owner, 0)] - 1, size=invoices)
     invoice_of_line = np.repeat(np.arange(invoices), lines)
     n = invoice_of_line.size
     minute = rng.integers(8 * 60, 20 * 60, size=invoices)

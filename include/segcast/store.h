@@ -218,8 +218,9 @@ class ResultStore {
 struct StoreOptions {
   //! Seconds to wait for a database busy by another connection before failing; >= 0. Default 10.
   double busy_timeout_seconds = 10.0;
-  //! Rows per multi-row INSERT statement; 1..500. Default 100.
-  int batch_rows = 100;
+  //! PostgreSQL: rows per INSERT (each column sent as one array parameter), so per round trip;
+  //! 1..1,000,000. Default 10,000 (docs/benchmarks/store.md has the measurements).
+  int batch_rows = 10000;
 
   void Validate() const;  // throws InvalidArgument naming the field
 };

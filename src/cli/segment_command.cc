@@ -19,6 +19,7 @@
 #include "segcast/panel.h"
 #include "segcast/quality.h"
 #include "segcast/scale.h"
+#include "segcast/segmentation.h"
 #include "segcast/series.h"
 #include "segcast/ts_kmeans.h"
 
@@ -125,38 +126,14 @@ void OriginalUnits(const Prepared& prepared, const TsKMeansResult& fit,
     }
     return;
   }
-  const int months = prepared.panel.month_count;
-  const int offset = months - fit.length;
+  const int offset = prepared.panel.month_count - fit.length;
   for (int step = 0; step < fit.length; ++step) {
     labels.push_back(FormatMonth(prepared.panel.first_month + offset + step));
   }
-  if (prepared.scaler.Invertible()) {
-    original = fit.centroids;
-    for (int cluster = 0; cluster < fit.k; ++cluster) {
-      prepared.scaler.Inverse(original.data() + static_cast<size_t>(cluster) * fit.length * fit.dims,
-                              fit.length);
-    }
-  } else {
-    // Per-series scalings have no inverse: show the members' mean trajectory by calendar month.
-    const std::vector<double> means = PanelClusterMeans(prepared.panel, fit.labels, fit.k);
-    original.assign(static_cast<size_t>(fit.k) * fit.length * kLrfmFeatures, 0.0);
-    for (int cluster = 0; cluster < fit.k; ++cluster) {
-      for (int step = 0; step < fit.length; ++step) {
-        for (int feature = 0; feature < kLrfmFeatures; ++feature) {
-          original[(static_cast<size_t>(cluster) * fit.length + step) * kLrfmFeatures + feature] =
-              means[(static_cast<size_t>(cluster) * months + offset + step) * kLrfmFeatures + feature];
-        }
-      }
-    }
-  }
+  original = CentroidsInOriginalUnits(prepared.panel, prepared.scaler, fit);
 }
 
-void Run(const SegmentFlags& flags) {
-  const auto start = Clock::now();
-  if (flags.series_file.empty() == flags.ingest.file.empty()) {
-    throw InvalidArgument("give either a transaction log FILE or --series FILE",
-                          {"", 0, "FILE / --series", "exactly one input"});
-  }
+TsKMeansOptions FitOptions(const SegmentFlags& flags) {
   TsKMeansOptions fit;
   fit.metric = ParseMetric(flags.metric);
   fit.k = flags.k;
@@ -171,23 +148,31 @@ void Run(const SegmentFlags& flags) {
       flags.assignment == "naive" ? AssignmentStrategy::kNaive : AssignmentStrategy::kPruned;
   fit.threads = flags.ingest.threads;
   fit.Validate();
-  SilhouetteOptions silhouette;
-  silhouette.metric = fit.metric;
-  silhouette.band = fit.band;
+  return fit;
+}
+
+ClusteringOptions Clustering(const SegmentFlags& flags) {
+  ClusteringOptions clustering;
+  clustering.k = flags.k_range.empty() ? flags.k : 0;
+  clustering.fixed_k_silhouette = flags.silhouette;
+  KSelectionOptions& sweep = clustering.sweep;
+  if (!flags.k_range.empty()) ParseKRange(flags.k_range, &sweep.k_min, &sweep.k_max);
+  sweep.fit = FitOptions(flags);
+  sweep.compute_silhouette = !flags.no_silhouette;
+  sweep.choice = flags.k_choice;
+  SilhouetteOptions& silhouette = sweep.silhouette;
+  silhouette.metric = sweep.fit.metric;
+  silhouette.band = sweep.fit.band;
   silhouette.sample = flags.silhouette_sample;
   silhouette.memory_budget_bytes = static_cast<int64_t>(flags.memory_budget_mib * 1024.0 * 1024.0);
   silhouette.seed = flags.seed;
   silhouette.threads = flags.ingest.threads;
   silhouette.Validate();
+  return clustering;
+}
 
-  RefuseOverwrites(flags.ingest, {{"--series", flags.series_file}}, flags.output,
-                   {"k_selection.csv", "assignments.csv", "centroids.csv", "summary.json"});
-  Prepared prepared = Prepare(flags, fit.metric);
-  const TimeSeriesSet& series = prepared.series;
-  std::filesystem::create_directories(flags.output);
-  const std::filesystem::path output(flags.output);
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-
+nlohmann::json InputJson(const TimeSeriesSet& series, const Prepared& prepared,
+                         const TsKMeansOptions& fit, int threads) {
   nlohmann::json summary;
   summary["input"] = prepared.input;
   summary["series"] = series.size();
@@ -198,51 +183,91 @@ void Run(const SegmentFlags& flags) {
   summary["band_radius"] = fit.band.radius;
   summary["band_fraction"] = fit.band.fraction;
   summary["seed"] = fit.seed;
-  summary["threads"] = internal::ResolveThreads(flags.ingest.threads);
-  TsKMeansResult chosen;
+  summary["threads"] = internal::ResolveThreads(threads);
+  return summary;
+}
+
+void AddSweepJson(const std::string& k_range, const ClusteringResult& clustered, nlohmann::json& summary) {
+  summary["k_range"] = k_range;
+  summary["best_k"] = clustered.fit.k;
+  summary["k_choice"] = clustered.k_choice;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : clustered.k_selection) {
+    rows.push_back({{"k", row.k},
+                    {"inertia", row.inertia},
+                    {"silhouette", std::isnan(row.silhouette) ? nlohmann::json() : nlohmann::json(row.silhouette)},
+                    {"davies_bouldin", row.davies_bouldin},
+                    {"iterations", row.iterations},
+                    {"converged", row.converged},
+                    {"seconds_fit", row.seconds_fit},
+                    {"min_segment_share", row.min_segment_share}});
+  }
+  summary["k_selection"] = rows;
+  const SilhouetteResult& pass = clustered.silhouette_pass;
+  summary["silhouette"] = {{"used_matrix", pass.used_matrix},
+                           {"sample_size", pass.sample_size},
+                           {"distance_computations", pass.distance_computations},
+                           {"seconds", pass.seconds}};
+  summary["sweep_dtw_calls"] = clustered.sweep_dtw_calls;
+}
+
+void AddFixedKSilhouetteJson(const ClusteringResult& clustered, nlohmann::json& summary) {
+  const SilhouetteResult& pass = clustered.silhouette_pass;
+  summary["silhouette"] = {{"score", clustered.silhouette},
+                           {"used_matrix", pass.used_matrix},
+                           {"sample_size", pass.sample_size},
+                           {"seconds", pass.seconds}};
+}
+
+void WriteCentroidsFile(const std::filesystem::path& path, const Prepared& prepared,
+                        const TsKMeansResult& chosen, nlohmann::json& summary) {
+  std::vector<double> original;
+  std::vector<std::string> step_labels;
+  OriginalUnits(prepared, chosen, original, step_labels);
+  std::vector<std::string> names = prepared.series.dim_names;
+  if (names.empty()) {
+    for (int dim = 0; dim < prepared.series.dims; ++dim) names.push_back("dim_" + std::to_string(dim));
+  }
+  WriteCentroids(path, chosen, names, original, step_labels);
+  if (prepared.lrfm) {
+    summary["centroids_units"] = prepared.scaler.Invertible() ? "inverse of the scaling"
+                                                              : "members' mean by calendar month";
+  }
+}
+
+void WriteSummary(const std::filesystem::path& path, const nlohmann::json& summary) {
+  std::ofstream out(path);
+  out << summary.dump(2) << "\n";
+  if (!out) throw InputError("cannot write", {path.string(), 0, "", ""});
+}
+
+void Run(const SegmentFlags& flags) {
+  const auto start = Clock::now();
+  if (flags.series_file.empty() == flags.ingest.file.empty()) {
+    throw InvalidArgument("give either a transaction log FILE or --series FILE",
+                          {"", 0, "FILE / --series", "exactly one input"});
+  }
+  const ClusteringOptions clustering = Clustering(flags);
+  const TsKMeansOptions& fit = clustering.sweep.fit;
+  RefuseOverwrites(flags.ingest, {{"--series", flags.series_file}}, flags.output,
+                   {"k_selection.csv", "assignments.csv", "centroids.csv", "summary.json"});
+  const Prepared prepared = Prepare(flags, fit.metric);
+  const TimeSeriesSet& series = prepared.series;
+  std::filesystem::create_directories(flags.output);
+  const std::filesystem::path output(flags.output);
+  nlohmann::json summary = InputJson(series, prepared, fit, flags.ingest.threads);
+
   const auto fit_start = Clock::now();
-  if (!flags.k_range.empty()) {
-    KSelectionOptions options;
-    ParseKRange(flags.k_range, &options.k_min, &options.k_max);
-    options.fit = fit;
-    options.silhouette = silhouette;
-    options.compute_silhouette = !flags.no_silhouette;
-    options.choice = flags.k_choice;
-    if (terminal) std::cerr << "segment: fitting k = " << flags.k_range << " ...\n";
-    KSelectionResult sweep = SelectTsK(series, options);
-    WriteKSelection(output / "k_selection.csv", sweep.rows);
-    chosen = sweep.fits[sweep.best_index];
-    summary["k_range"] = flags.k_range;
-    summary["best_k"] = sweep.best_k();
-    summary["k_choice"] = sweep.choice;
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& row : sweep.rows) {
-      rows.push_back({{"k", row.k},
-                      {"inertia", row.inertia},
-                      {"silhouette", std::isnan(row.silhouette) ? nlohmann::json() : nlohmann::json(row.silhouette)},
-                      {"davies_bouldin", row.davies_bouldin},
-                      {"iterations", row.iterations},
-                      {"converged", row.converged},
-                      {"seconds_fit", row.seconds_fit},
-                      {"min_segment_share", row.min_segment_share}});
-    }
-    summary["k_selection"] = rows;
-    summary["silhouette"] = {{"used_matrix", sweep.silhouette.used_matrix},
-                             {"sample_size", sweep.silhouette.sample_size},
-                             {"distance_computations", sweep.silhouette.distance_computations},
-                             {"seconds", sweep.silhouette.seconds}};
-    int64_t dtw_calls = 0;
-    for (const auto& model : sweep.fits) dtw_calls += model.dtw_calls;
-    summary["sweep_dtw_calls"] = dtw_calls;
-  } else {
-    chosen = FitTsKMeans(series, fit);
-    if (flags.silhouette) {
-      const SilhouetteResult scores = SilhouetteScores(series, {chosen.labels}, silhouette);
-      summary["silhouette"] = {{"score", scores.scores[0]},
-                               {"used_matrix", scores.used_matrix},
-                               {"sample_size", scores.sample_size},
-                               {"seconds", scores.seconds}};
-    }
+  if (clustering.k == 0 && isatty(STDERR_FILENO) != 0) {
+    std::cerr << "segment: fitting k = " << flags.k_range << " ...\n";
+  }
+  const ClusteringResult clustered = ClusterSeries(series, clustering);
+  const TsKMeansResult& chosen = clustered.fit;
+  if (clustering.k == 0) {
+    WriteKSelection(output / "k_selection.csv", clustered.k_selection);
+    AddSweepJson(flags.k_range, clustered, summary);
+  } else if (flags.silhouette) {
+    AddFixedKSilhouetteJson(clustered, summary);
   }
   summary["seconds_clustering"] = Since(fit_start);
   summary["fit"] = FitJson(chosen);
@@ -250,24 +275,9 @@ void Run(const SegmentFlags& flags) {
                                             chosen.length, fit.metric, fit.band, fit.threads);
 
   WriteAssignments(output / "assignments.csv", series, chosen);
-  std::vector<double> original;
-  std::vector<std::string> step_labels;
-  OriginalUnits(prepared, chosen, original, step_labels);
-  std::vector<std::string> names = series.dim_names;
-  if (names.empty()) {
-    for (int dim = 0; dim < series.dims; ++dim) names.push_back("dim_" + std::to_string(dim));
-  }
-  WriteCentroids(output / "centroids.csv", chosen, names, original, step_labels);
-  if (prepared.lrfm) {
-    summary["centroids_units"] = prepared.scaler.Invertible() ? "inverse of the scaling"
-                                                              : "members' mean by calendar month";
-  }
+  WriteCentroidsFile(output / "centroids.csv", prepared, chosen, summary);
   summary["seconds_total"] = Since(start);
-  {
-    std::ofstream out(output / "summary.json");
-    out << summary.dump(2) << "\n";
-    if (!out) throw InputError("cannot write", {(output / "summary.json").string(), 0, "", ""});
-  }
+  WriteSummary(output / "summary.json", summary);
   std::cerr << "segment: " << series.size() << " series, " << chosen.BriefReport() << " -> "
             << output.string() << "\n";
   if (flags.ingest.json) std::cout << summary.dump(2) << "\n";

@@ -347,166 +347,213 @@ SeriesForecast ForecastSeries(const MonthlySeries& series, const ForecastOptions
   return internal::ForecastSeriesScaled(series, options, fixed);
 }
 
-SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const ForecastOptions& options,
-                                              const IntervalFactors& factors) {
-  options.Validate();
+namespace {
+
+// What the forecast needs to know of the history before fitting anything.
+struct HistoryFacts {
   int finite = 0;
   bool has_negative = false;
   double max_value = -std::numeric_limits<double>::infinity();
+};
+
+HistoryFacts Inspect(const MonthlySeries& series) {
+  HistoryFacts facts;
   for (double value : series.values)
     if (std::isfinite(value)) {
-      ++finite;
-      has_negative = has_negative || value < 0;
-      max_value = std::max(max_value, value);
+      ++facts.finite;
+      facts.has_negative = facts.has_negative || value < 0;
+      facts.max_value = std::max(facts.max_value, value);
     }
-  if (finite < 3) return FlatForecast(series, options);
-  if (options.growth == Growth::kLogistic && options.cap <= max_value)
-    throw InvalidArgument("logistic growth needs a capacity above the series' maximum (" +
-                              std::to_string(max_value) + ") in series " + series.id,
-                          ErrorLocation{"", 0, "cap", "cap > max y"});
+  return facts;
+}
 
-  SeriesForecast result;
-  result.series_id = series.id;
-  result.partial = series.partial;
-  result.intervals = options.samples > 0 ? factors.description : "none (samples = 0)";
-  const int n = series.size();
-  const int horizon = options.horizon;
-  std::vector<internal::ModelSpec> candidates = Candidates(options, has_negative);
-  std::vector<internal::ModelSpec> chosen_specs;
-  if (options.selection == Selection::kAverage) {
-    chosen_specs = candidates;
-  } else if (candidates.size() > 1) {
-    chosen_specs.push_back(candidates[Select(series, options, candidates, result.validation)]);
-  } else {
-    chosen_specs = candidates;
-  }
-  // Members whose season comes from a longer half-life are fitted after the others, so the fit
-  // with that half-life (usually a member itself) is reused; the order of `members` stays that
-  // of the candidates.
-  std::vector<FittedMember> members(chosen_specs.size());
-  for (size_t index = 0; index < chosen_specs.size(); ++index)
-    if (!SeparateSeason(chosen_specs[index]))
-      members[index] = FitMember(series, chosen_specs[index], horizon);
-  for (size_t index = 0; index < chosen_specs.size(); ++index) {
-    const internal::ModelSpec& spec = chosen_specs[index];
+// The candidates that are fitted: all of them for an average, else the one validation selects.
+std::vector<internal::ModelSpec> ChooseSpecs(const MonthlySeries& series, const ForecastOptions& options,
+                                             const std::vector<internal::ModelSpec>& candidates,
+                                             std::vector<std::pair<std::string, double>>& validation) {
+  if (options.selection == Selection::kAverage || candidates.size() <= 1) return candidates;
+  return {candidates[Select(series, options, candidates, validation)]};
+}
+
+// Members whose season comes from a longer half-life are fitted after the others, so the fit with
+// that half-life (usually a member itself) is reused; the order of the result stays that of
+// `specs`.
+std::vector<FittedMember> FitMembers(const MonthlySeries& series,
+                                     const std::vector<internal::ModelSpec>& specs, int horizon) {
+  std::vector<FittedMember> members(specs.size());
+  for (size_t index = 0; index < specs.size(); ++index)
+    if (!SeparateSeason(specs[index])) members[index] = FitMember(series, specs[index], horizon);
+  for (size_t index = 0; index < specs.size(); ++index) {
+    const internal::ModelSpec& spec = specs[index];
     if (!SeparateSeason(spec)) continue;
     const FittedMember* season = nullptr;
-    for (size_t other = 0; other < chosen_specs.size(); ++other)
-      if (!SeparateSeason(chosen_specs[other]) && chosen_specs[other].transform == spec.transform &&
-          chosen_specs[other].recency_half_life == spec.seasonal_half_life)
+    for (size_t other = 0; other < specs.size(); ++other)
+      if (!SeparateSeason(specs[other]) && specs[other].transform == spec.transform &&
+          specs[other].recency_half_life == spec.seasonal_half_life)
         season = &members[other];
     members[index] = FitMember(series, spec, horizon, season);
   }
-  const int count = static_cast<int>(members.size());
-  const int total = n + horizon;
+  return members;
+}
 
-  // Each member's forecast in units of y, and the weight of every member in every month.
-  std::vector<std::vector<double>> unscaled(count, std::vector<double>(total));
-  for (int member = 0; member < count; ++member)
+// Each member's fitted and forecast values in units of y: members x total months.
+std::vector<std::vector<double>> UnscaledForecasts(const std::vector<FittedMember>& members, int total) {
+  std::vector<std::vector<double>> unscaled(members.size(), std::vector<double>(total));
+  for (size_t member = 0; member < members.size(); ++member)
     for (int month = 0; month < total; ++month)
-      unscaled[member][month] =
-          internal::Unscale(members[member].components.yhat[month], members[member].history,
-                            members[member].spec);
-  std::vector<double> weights(static_cast<size_t>(total) * count, 1.0 / count);
-  if (count > 1 && options.combination == Combination::kMedian) {
-    std::vector<int> order(count);
-    for (int month = 0; month < total; ++month) {
-      for (int member = 0; member < count; ++member) order[member] = member;
-      // Stable order (ties by member index), so the choice is deterministic.
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-        return unscaled[a][month] < unscaled[b][month];
-      });
-      double* row = &weights[static_cast<size_t>(month) * count];
-      std::fill(row, row + count, 0.0);
-      if (count % 2 == 1) {
-        row[order[count / 2]] = 1.0;
-      } else {
-        row[order[count / 2 - 1]] = 0.5;
-        row[order[count / 2]] = 0.5;
+      unscaled[member][month] = internal::Unscale(members[member].components.yhat[month],
+                                                  members[member].history, members[member].spec);
+  return unscaled;
+}
+
+// Combination::kMedian: per month, all weight on the middle member (half on each of the two middle
+// ones for an even count). Ties keep member order, so the choice is deterministic.
+void WeighMedian(const std::vector<std::vector<double>>& unscaled, int total, std::vector<double>& weights) {
+  const int count = static_cast<int>(unscaled.size());
+  std::vector<int> order(count);
+  for (int month = 0; month < total; ++month) {
+    for (int member = 0; member < count; ++member) order[member] = member;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return unscaled[a][month] < unscaled[b][month]; });
+    double* row = &weights[static_cast<size_t>(month) * count];
+    std::fill(row, row + count, 0.0);
+    if (count % 2 == 1) {
+      row[order[count / 2]] = 1.0;
+    } else {
+      row[order[count / 2 - 1]] = 0.5;
+      row[order[count / 2]] = 0.5;
+    }
+  }
+}
+
+// Each member's sMAPE on its own leave-one-out fitted values (NaN without them).
+std::vector<double> LeaveOneOutScores(const MonthlySeries& series, const std::vector<FittedMember>& members) {
+  std::vector<double> score(members.size(), kNaN);
+  for (size_t member = 0; member < members.size(); ++member) {
+    const FittedMember& m = members[member];
+    if (m.fit.leave_one_out.empty()) continue;
+    std::vector<double> actual, fitted;
+    for (int month = 0; month < series.size(); ++month)
+      if (std::isfinite(m.fit.leave_one_out[month]) && std::isfinite(series.values[month])) {
+        actual.push_back(series.values[month]);
+        fitted.push_back(internal::Unscale(m.fit.leave_one_out[month], m.history, m.spec));
       }
-    }
-  } else if (count > 1 && options.combination == Combination::kBestHalf) {
-    Select(series, options, candidates, result.validation);
+    score[member] = Smape(actual, fitted);
+  }
+  return score;
+}
+
+// The weight of every member in every month (total x members, row-major) under the combination
+// rule; equal weights unless a rule says otherwise. Scores a rule computes join `validation`.
+std::vector<double> CombinationWeights(const MonthlySeries& series, const ForecastOptions& options,
+                                       const std::vector<internal::ModelSpec>& candidates,
+                                       const std::vector<FittedMember>& members,
+                                       const std::vector<std::vector<double>>& unscaled, int total,
+                                       std::vector<std::pair<std::string, double>>& validation) {
+  const int count = static_cast<int>(members.size());
+  std::vector<double> weights(static_cast<size_t>(total) * count, 1.0 / count);
+  if (count < 2) return weights;
+  if (options.combination == Combination::kMedian) {
+    WeighMedian(unscaled, total, weights);
+  } else if (options.combination == Combination::kBestHalf) {
+    Select(series, options, candidates, validation);
     std::vector<double> score(count);
-    for (int member = 0; member < count; ++member) score[member] = result.validation[member].second;
+    for (int member = 0; member < count; ++member) score[member] = validation[member].second;
     WeighBetterHalf(score, total, weights);
-  } else if (count > 1 && options.combination == Combination::kLeaveOneOutBestHalf) {
-    std::vector<double> score(count, kNaN);
-    for (int member = 0; member < count; ++member) {
-      const FittedMember& m = members[member];
-      if (m.fit.leave_one_out.empty()) continue;
-      std::vector<double> actual, fitted;
-      for (int month = 0; month < n; ++month)
-        if (std::isfinite(m.fit.leave_one_out[month]) && std::isfinite(series.values[month])) {
-          actual.push_back(series.values[month]);
-          fitted.push_back(internal::Unscale(m.fit.leave_one_out[month], m.history, m.spec));
-        }
-      score[member] = Smape(actual, fitted);
-    }
+  } else if (options.combination == Combination::kLeaveOneOutBestHalf) {
+    const std::vector<double> score = LeaveOneOutScores(series, members);
     WeighBetterHalf(score, total, weights);
     for (int member = 0; member < count; ++member)
-      result.validation.emplace_back(members[member].spec.name + "_loo", score[member]);
+      validation.emplace_back(members[member].spec.name + "_loo", score[member]);
   }
-  auto weight_of = [&](int month, int member) { return weights[static_cast<size_t>(month) * count + member]; };
+  return weights;
+}
 
-  // Future bounds from the simulated paths of every member, each re-centred on the combined
-  // forecast: the average's error is spread like its members' errors, without the spread between
-  // the members' means (which would widen the intervals of every average). Members with weight 0
-  // in every future month draw no paths.
-  std::vector<double> combined(horizon, 0.0);
-  std::vector<int> drawing;
+// The members' forecasts and weights of the future months, and which members carry any weight.
+struct Combined {
+  std::vector<double> future;  //!< the combined forecast per future month
+  std::vector<int> drawing;    //!< members with a weight above 0 in some future month
+};
+
+Combined CombineFuture(const std::vector<std::vector<double>>& unscaled, const std::vector<double>& weights,
+                       int n, int horizon) {
+  const int count = static_cast<int>(unscaled.size());
+  Combined combined;
+  combined.future.assign(horizon, 0.0);
   for (int member = 0; member < count; ++member) {
     bool used = false;
     for (int h = 0; h < horizon; ++h) {
-      combined[h] += weight_of(n + h, member) * unscaled[member][n + h];
-      used = used || weight_of(n + h, member) > 0;
+      const double weight = weights[static_cast<size_t>(n + h) * count + member];
+      combined.future[h] += weight * unscaled[member][n + h];
+      used = used || weight > 0;
     }
-    if (used) drawing.push_back(member);
+    if (used) combined.drawing.push_back(member);
   }
-  const bool with_theta = BlendTheta(series, options, combined);
-  std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
-  if (options.samples > 0) {
-    const int drawn = static_cast<int>(drawing.size());
-    std::vector<double> paths(static_cast<size_t>(horizon) * options.samples);
-    const uint64_t seed = internal::SeedFor(options.seed, series.id);
-    int offset = 0;
-    for (int rank = 0; rank < drawn; ++rank) {
-      const int member = drawing[rank];
-      const int share = options.samples / drawn + (rank < options.samples % drawn ? 1 : 0);
-      const FittedMember& m = members[member];
-      internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
-                              seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
-      if (count > 1 || with_theta)
-        for (int h = 0; h < horizon; ++h) {
-          const double shift = combined[h] - unscaled[member][n + h];
-          double* slice = paths.data() + static_cast<size_t>(h) * options.samples + offset;
-          for (int sample = 0; sample < share; ++sample) slice[sample] += shift;
-        }
-      offset += share;
-    }
-    // The paths are not needed afterwards: each month's samples are partitioned in place.
-    for (int h = 0; h < horizon; ++h)
-      internal::CentralQuantiles(paths.data() + static_cast<size_t>(h) * options.samples,
-                                 static_cast<size_t>(options.samples), (1.0 - options.interval) / 2.0,
-                                 (1.0 + options.interval) / 2.0, lower[h], upper[h]);
-    // Horizon calibration: both bounds move away from (or towards) the point forecast by the
-    // same factor, which keeps the simulated asymmetry (log members) and the nesting of
-    // intervals of different levels.
-    for (int h = 0; h < horizon; ++h) {
-      const double scale = IntervalScale(options, h + 1) * FactorAt(factors, h + 1);
-      lower[h] = combined[h] - scale * (combined[h] - lower[h]);
-      upper[h] = combined[h] + scale * (upper[h] - combined[h]);
-      // With damping_spread every path of a strongly trending series can lie on one side of the
-      // damped point forecast; the interval still contains the forecast it is reported with.
-      lower[h] = std::min(lower[h], combined[h]);
-      upper[h] = std::max(upper[h], combined[h]);
-    }
+  return combined;
+}
+
+// Future bounds from the simulated paths of every drawing member, each re-centred on the combined
+// forecast: the average's error is spread like its members' errors, without the spread between
+// the members' means (which would widen the intervals of every average). Then the horizon
+// calibration moves both bounds away from (or towards) the point forecast by the same factor,
+// which keeps the simulated asymmetry (log members) and the nesting of intervals of different
+// levels.
+void SimulatedBounds(const MonthlySeries& series, const ForecastOptions& options,
+                     const internal::IntervalFactors& factors, const std::vector<FittedMember>& members,
+                     const std::vector<std::vector<double>>& unscaled, const Combined& combined,
+                     bool recentre, std::vector<double>& lower, std::vector<double>& upper) {
+  const int n = series.size();
+  const int horizon = options.horizon;
+  const int drawn = static_cast<int>(combined.drawing.size());
+  std::vector<double> paths(static_cast<size_t>(horizon) * options.samples);
+  const uint64_t seed = internal::SeedFor(options.seed, series.id);
+  int offset = 0;
+  for (int rank = 0; rank < drawn; ++rank) {
+    const int member = combined.drawing[rank];
+    const int share = options.samples / drawn + (rank < options.samples % drawn ? 1 : 0);
+    const FittedMember& m = members[member];
+    internal::SimulatePaths(m.history, m.design, m.spec, m.fit, m.components, horizon, share,
+                            seed + 0x9e3779b97f4a7c15ULL * member, paths, options.samples, offset);
+    if (recentre)
+      for (int h = 0; h < horizon; ++h) {
+        const double shift = combined.future[h] - unscaled[member][n + h];
+        double* slice = paths.data() + static_cast<size_t>(h) * options.samples + offset;
+        for (int sample = 0; sample < share; ++sample) slice[sample] += shift;
+      }
+    offset += share;
   }
+  // The paths are not needed afterwards: each month's samples are partitioned in place.
+  for (int h = 0; h < horizon; ++h)
+    internal::CentralQuantiles(paths.data() + static_cast<size_t>(h) * options.samples,
+                               static_cast<size_t>(options.samples), (1.0 - options.interval) / 2.0,
+                               (1.0 + options.interval) / 2.0, lower[h], upper[h]);
+  for (int h = 0; h < horizon; ++h) {
+    const double point = combined.future[h];
+    const double scale = IntervalScale(options, h + 1) * FactorAt(factors, h + 1);
+    lower[h] = point - scale * (point - lower[h]);
+    upper[h] = point + scale * (upper[h] - point);
+    // With damping_spread every path of a strongly trending series can lie on one side of the
+    // damped point forecast; the interval still contains the forecast it is reported with.
+    lower[h] = std::min(lower[h], point);
+    upper[h] = std::max(upper[h], point);
+  }
+}
+
+// Every month of history and horizon: the weighted members' fit, trend and bounds; in the future
+// the combined forecast and the simulated bounds.
+std::vector<ForecastPoint> AssemblePoints(const MonthlySeries& series, const ForecastOptions& options,
+                                          const std::vector<FittedMember>& members,
+                                          const std::vector<std::vector<double>>& unscaled,
+                                          const std::vector<double>& weights, const Combined& combined,
+                                          const std::vector<double>& lower,
+                                          const std::vector<double>& upper, bool clamp) {
+  const int n = series.size();
+  const int count = static_cast<int>(members.size());
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + options.interval) / 2.0);
-  const bool clamp = options.nonnegative && !has_negative;
   auto clamped = [&](double value) { return clamp ? std::max(0.0, value) : value; };
-  result.points.reserve(n + horizon);
-  for (int month = 0; month < n + horizon; ++month) {
+  std::vector<ForecastPoint> points;
+  points.reserve(n + options.horizon);
+  for (int month = 0; month < n + options.horizon; ++month) {
     ForecastPoint point;
     point.month = series.first_month + month;
     point.is_history = month < n;
@@ -514,7 +561,7 @@ SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const
     double yhat = 0.0, trend = 0.0, history_lower = 0.0, history_upper = 0.0;
     for (int member = 0; member < count; ++member) {
       const FittedMember& m = members[member];
-      const double weight = weight_of(month, member);
+      const double weight = weights[static_cast<size_t>(month) * count + member];
       if (weight == 0.0) continue;
       const double yhat_model = m.components.yhat[month];
       yhat += weight * unscaled[member][month];
@@ -529,8 +576,8 @@ SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const
     }
     if (!point.is_history) {
       // Theta's share moves the level: it belongs to the trend, the season stays the model's.
-      trend += combined[month - n] - yhat;
-      yhat = combined[month - n];
+      trend += combined.future[month - n] - yhat;
+      yhat = combined.future[month - n];
     }
     point.yhat = clamped(yhat);
     point.trend = trend;
@@ -538,9 +585,14 @@ SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const
     const bool simulated = !point.is_history && options.samples > 0;
     point.yhat_lower = clamped(simulated ? lower[month - n] : history_lower);
     point.yhat_upper = clamped(simulated ? upper[month - n] : history_upper);
-    result.points.push_back(point);
+    points.push_back(point);
   }
+  return points;
+}
 
+// Members' parameters, convergence, and the variant name: "median(a+b)", "0.3*theta+0.7*a", ...
+void DescribeFit(const MonthlySeries& series, const ForecastOptions& options,
+                 const std::vector<FittedMember>& members, bool with_theta, SeriesForecast& result) {
   result.converged = true;
   for (const FittedMember& m : members) {
     result.members.push_back(Parameters(series, m));
@@ -563,6 +615,42 @@ SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const
     result.parameters.variant = share + result.parameters.variant;
   }
   if (!result.converged) result.message = "solver hit its iteration limit";
+}
+
+}  // namespace
+
+SeriesForecast internal::ForecastSeriesScaled(const MonthlySeries& series, const ForecastOptions& options,
+                                              const IntervalFactors& factors) {
+  options.Validate();
+  const HistoryFacts facts = Inspect(series);
+  if (facts.finite < 3) return FlatForecast(series, options);
+  if (options.growth == Growth::kLogistic && options.cap <= facts.max_value)
+    throw InvalidArgument("logistic growth needs a capacity above the series' maximum (" +
+                              std::to_string(facts.max_value) + ") in series " + series.id,
+                          ErrorLocation{"", 0, "cap", "cap > max y"});
+
+  SeriesForecast result;
+  result.series_id = series.id;
+  result.partial = series.partial;
+  result.intervals = options.samples > 0 ? factors.description : "none (samples = 0)";
+  const int n = series.size();
+  const int horizon = options.horizon;
+  const std::vector<internal::ModelSpec> candidates = Candidates(options, facts.has_negative);
+  const std::vector<FittedMember> members =
+      FitMembers(series, ChooseSpecs(series, options, candidates, result.validation), horizon);
+  const std::vector<std::vector<double>> unscaled = UnscaledForecasts(members, n + horizon);
+  const std::vector<double> weights =
+      CombinationWeights(series, options, candidates, members, unscaled, n + horizon, result.validation);
+  Combined combined = CombineFuture(unscaled, weights, n, horizon);
+  const bool with_theta = BlendTheta(series, options, combined.future);
+  std::vector<double> lower(horizon, 0.0), upper(horizon, 0.0);
+  if (options.samples > 0) {
+    SimulatedBounds(series, options, factors, members, unscaled, combined,
+                    members.size() > 1 || with_theta, lower, upper);
+  }
+  result.points = AssemblePoints(series, options, members, unscaled, weights, combined, lower, upper,
+                                 options.nonnegative && !facts.has_negative);
+  DescribeFit(series, options, members, with_theta, result);
   return result;
 }
 

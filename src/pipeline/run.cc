@@ -19,6 +19,7 @@
 #include "segcast/model.h"
 #include "segcast/monthly_series.h"
 #include "segcast/output_paths.h"
+#include "segcast/segmentation.h"
 #include "segcast/store.h"
 #include "internal/text_output.h"
 
@@ -102,26 +103,11 @@ void PanelStage(internal::RunState& state, const Transactions& transactions) {
                      {.file = state.options.ingest.path});
   }
 
-  // Levels the personas compare: L and R at the last month; F and M per month of the series.
-  const int customers = state.panel.customer_count();
-  const int last = state.panel.month_count - 1;
-  state.customer_revenue.assign(customers, 0.0);
-  state.customer_levels.assign(customers, LrfmValues{});
-  for (int customer = 0; customer < customers; ++customer) {
-    const int length = state.panel.SeriesLength(customer);
-    double frequency = 0, monetary = 0;
-    for (int month = state.panel.start[customer]; month <= last; ++month) {
-      frequency += state.panel.At(customer, month, kFrequency);
-      monetary += state.panel.At(customer, month, kMonetary);
-    }
-    state.customer_revenue[customer] = monetary;
-    state.customer_levels[customer] = {state.panel.At(customer, last, kLength),
-                                       state.panel.At(customer, last, kRecency),
-                                       length > 0 ? frequency / length : 0.0,
-                                       length > 0 ? monetary / length : 0.0};
-  }
-  clock.Finish(WithThousands(customers) + " customers x " + std::to_string(state.panel.month_count) +
-               " months from " + FormatMonth(state.panel.first_month) + ", as of " +
+  CustomerLevels levels = PanelCustomerLevels(state.panel);
+  state.customer_revenue = std::move(levels.revenue);
+  state.customer_levels = std::move(levels.levels);
+  clock.Finish(WithThousands(state.panel.customer_count()) + " customers x " +
+               std::to_string(state.panel.month_count) + " months from " + FormatMonth(state.panel.first_month) + ", as of " +
                FormatDay(state.panel.as_of));
 }
 
@@ -142,100 +128,49 @@ void ScaleStage(internal::RunState& state) {
 void ClusterStage(internal::RunState& state) {
   StageClock clock(state, "cluster");
   const RunOptions& options = state.options;
-  TsKMeansOptions fit = options.cluster;
-  fit.seed = options.seed;
-  fit.threads = options.threads;
-  SilhouetteOptions silhouette = options.silhouette;
-  silhouette.metric = fit.metric;
-  silhouette.band = fit.band;
-  silhouette.seed = options.seed;
-  silhouette.threads = options.threads;
-  if (silhouette.sample == 0 && state.series.size() > kExactSilhouetteLimit) {
-    silhouette.sample = kDefaultSilhouetteSample;
+  ClusteringOptions clustering;
+  clustering.k = options.k;
+  if (clustering.k == 0 && state.previous && options.keep_previous_k) {
+    clustering.k = static_cast<int>(state.previous->centroids.size());
   }
+  KSelectionOptions& sweep = clustering.sweep;
+  sweep.fit = options.cluster;
+  sweep.fit.seed = options.seed;
+  sweep.fit.threads = options.threads;
+  sweep.silhouette = options.silhouette;
+  sweep.silhouette.seed = options.seed;
+  sweep.silhouette.threads = options.threads;
+  if (sweep.silhouette.sample == 0 && state.series.size() > kExactSilhouetteLimit) {
+    sweep.silhouette.sample = kDefaultSilhouetteSample;
+  }
+  sweep.k_min = options.k_min;
+  sweep.k_max = std::min(options.k_max, state.series.size());
+  sweep.choice = options.k_choice;
+  if (clustering.k == 0 && sweep.k_max < sweep.k_min) {
+    throw InputError("only " + std::to_string(state.series.size()) +
+                     " customers: too few for the k range " + std::to_string(options.k_min) +
+                     ".." + std::to_string(options.k_max),
+                     {.file = options.ingest.path});
+  }
+  ClusteringResult clustered = ClusterSeries(state.series, clustering);
   RunResult& result = state.result;
-  int fixed_k = options.k;
-  if (fixed_k == 0 && state.previous && options.keep_previous_k) {
-    fixed_k = static_cast<int>(state.previous->centroids.size());
-  }
-  if (fixed_k > 0) {
-    fit.k = fixed_k;
-    if (fit.k > state.series.size()) {
-      throw InvalidArgument("k = " + std::to_string(fit.k) + " exceeds the " +
-                            std::to_string(state.series.size()) + " customers",
-                            {.field = "k", .expected = "at most the number of customers"});
-    }
-    result.fit = FitTsKMeans(state.series, fit);
-    result.silhouette = fit.k >= 2 ? SilhouetteScores(state.series, {result.fit.labels}, silhouette)
-                                         .scores[0]
-                                   : std::numeric_limits<double>::quiet_NaN();
-  } else {
-    KSelectionOptions sweep_options;
-    sweep_options.k_min = options.k_min;
-    sweep_options.k_max = std::min(options.k_max, state.series.size());
-    sweep_options.fit = fit;
-    sweep_options.silhouette = silhouette;
-    sweep_options.choice = options.k_choice;
-    if (sweep_options.k_max < sweep_options.k_min) {
-      throw InputError("only " + std::to_string(state.series.size()) +
-                       " customers: too few for the k range " + std::to_string(options.k_min) +
-                       ".." + std::to_string(options.k_max),
-                       {.file = options.ingest.path});
-    }
-    KSelectionResult sweep = SelectTsK(state.series, sweep_options);
-    result.k_selection = sweep.rows;
-    result.k_choice = sweep.choice;
-    result.silhouette = sweep.rows[sweep.best_index].silhouette;
-    result.fit = std::move(sweep.fits[sweep.best_index]);
-  }
+  result.fit = std::move(clustered.fit);
+  result.silhouette = clustered.silhouette;
+  result.k_selection = std::move(clustered.k_selection);
+  result.k_choice = std::move(clustered.k_choice);
   result.k = result.fit.k;
+  const TsKMeansOptions& fit = sweep.fit;
   result.davies_bouldin =
       DaviesBouldin(state.series, result.fit.labels, result.fit.centroids, result.fit.k,
                     result.fit.length, fit.metric, fit.band, options.threads);
   state.nearest = NearestTwoCentroids(state.series, result.fit.centroids, result.fit.k,
                                       result.fit.length, fit.metric, fit.band, options.threads);
-
-  // Centroids in original units for the model and store: the exact inverse where the scaling has
-  // one, else the members' mean. Reports read the members' mean trajectory by calendar month.
-  const int k = result.fit.k, length = result.fit.length;
-  const int months = state.panel.month_count;
-  const std::vector<double> means = PanelClusterMeans(state.panel, result.fit.labels, k);
-  auto mean_at = [&](int cluster, int month, int feature) {
-    return means[(static_cast<size_t>(cluster) * months + month) * kLrfmFeatures + feature];
-  };
-  state.original_centroids = result.fit.centroids;
-  const int offset = months - length;
-  for (int cluster = 0; cluster < k; ++cluster) {
-    double* centroid =
-        state.original_centroids.data() + static_cast<size_t>(cluster) * length * kLrfmFeatures;
-    if (state.scaler.Invertible()) {
-      state.scaler.Inverse(centroid, length);
-    } else {
-      for (int step = 0; step < length; ++step) {
-        for (int feature = 0; feature < kLrfmFeatures; ++feature) {
-          centroid[step * kLrfmFeatures + feature] = mean_at(cluster, offset + step, feature);
-        }
-      }
-    }
-  }
-  // A last month that the as-of date cuts short holds a fraction of a month's F and M; trends
-  // read over it would see every segment falling, so trajectories stop at the last full month.
-  const bool partial_last =
-      state.panel.as_of != FirstDayOfMonth(state.panel.first_month + months);
-  const int trajectory_end = partial_last && months > 1 ? months - 1 : months;
-  state.member_trajectories.assign(k, SegmentCentroid{});
-  for (int cluster = 0; cluster < k; ++cluster) {
-    SegmentCentroid& trajectory = state.member_trajectories[cluster];
-    trajectory.segment_id = cluster;
-    int first = 0;
-    while (first < trajectory_end - 1 && std::isnan(mean_at(cluster, first, kLength))) ++first;
-    trajectory.first_month = state.panel.first_month + first;
-    for (int month = first; month < trajectory_end; ++month) {
-      trajectory.trajectory.push_back({mean_at(cluster, month, kLength), mean_at(cluster, month, kRecency),
-                                       mean_at(cluster, month, kFrequency),
-                                       mean_at(cluster, month, kMonetary)});
-    }
-  }
+  // Centroids in original units for the model and store; reports read the members' mean
+  // trajectory by calendar month.
+  state.original_centroids = CentroidsInOriginalUnits(state.panel, state.scaler, result.fit);
+  state.member_trajectories = MemberTrajectories(state.panel, result.fit.labels, result.fit.k);
+  const int k = result.k;
+  const int fixed_k = clustering.k;
   std::ostringstream detail;
   detail.precision(3);
   detail << "k = " << k

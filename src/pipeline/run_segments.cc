@@ -4,11 +4,13 @@
 #include <cmath>
 #include <numeric>
 #include <set>
+#include <utility>
 
 #include "pipeline/previous_run.h"
 #include "pipeline/run_state.h"
 #include "segcast/alignment.h"
 #include "segcast/error.h"
+#include "segcast/segmentation.h"
 
 namespace segcast::internal {
 namespace {
@@ -101,12 +103,10 @@ void BuildSegments(RunState& state, const PersonaRules& rules) {
   const int k = state.result.fit.k;
   std::vector<int32_t> identity(k);
   std::iota(identity.begin(), identity.end(), 0);
-  state.result.report = BuildSegmentReport(MakeReportInput(state, identity, rules.mix),
-                                           ReportOptions(rules));
-  const std::vector<Persona> personas =
-      AssignPersonas(state.result.report.Profiles(), state.result.report.Population(), rules);
+  DescribedSegments described = DescribeSegments(MakeReportInput(state, identity, rules.mix), rules);
+  state.result.report = std::move(described.report);
   state.result.segments.clear();
-  for (const Persona& persona : personas) {
+  for (const Persona& persona : described.personas) {
     state.result.segments.push_back({persona.segment_id, persona, -1});
   }
 }

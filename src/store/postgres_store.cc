@@ -1,13 +1,15 @@
 // PostgreSQL back end through libpqxx 6.4. Every statement is parameterised ($n placeholders,
-// values sent as text parameters); rows go in multi-row INSERTs of StoreOptions::batch_rows rows to
-// keep round trips few. The run lock is a session-level advisory lock on a dedicated connection,
+// values sent as text parameters). Rows go in column arrays, one array parameter per column, that
+// one INSERT ... SELECT FROM unnest(...) turns back into rows: StoreOptions::batch_rows rows per
+// round trip and one statement to parse, instead of one placeholder per cell. (COPY would be the
+// other bulk path; libpqxx 6.4's stream_to takes only fixed-size tuples and its tablewriter is
+// deprecated and not safe with multibyte text.) The run lock is a session-level advisory lock on a dedicated connection,
 // so the server releases it if the process dies; segcast_lock only records who holds it.
 // Built as the loadable module libsegcast_store_postgres.so (store/postgres_module.h).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -36,17 +38,71 @@ std::string OneLineReason(const std::string& text, const std::string& connection
   return reason;
 }
 
-std::string ToParameter(const Value& value) {
-  if (const auto* integer = std::get_if<int64_t>(&value)) return std::to_string(*integer);
-  if (const auto* real = std::get_if<double>(&value)) {
-    if (std::isnan(*real)) return "NaN";
-    if (std::isinf(*real)) return *real > 0 ? "Infinity" : "-Infinity";
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", *real);
-    return buffer;
+// A cell as an element of PostgreSQL's array input syntax: double-quoted, a backslash before each
+// double quote and backslash; an empty cell is NULL in a nullable real column and '' elsewhere
+// (as the row encoders have always meant it).
+void AppendArrayElement(const Value& value, ColumnType type, std::string& out) {
+  if (std::holds_alternative<std::monostate>(value) && type == ColumnType::kNullableReal) {
+    out += "NULL";
+    return;
   }
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  return "";  // NULL of a nullable real: the INSERT turns '' into NULL
+  std::string text;
+  if (const auto* integer = std::get_if<int64_t>(&value)) {
+    text = std::to_string(*integer);
+  } else if (const auto* real = std::get_if<double>(&value)) {
+    if (std::isnan(*real)) {
+      text = "NaN";
+    } else if (std::isinf(*real)) {
+      text = *real > 0 ? "Infinity" : "-Infinity";
+    } else {
+      char buffer[40];
+      std::snprintf(buffer, sizeof buffer, "%.17g", *real);
+      text = buffer;
+    }
+  } else if (const auto* string = std::get_if<std::string>(&value)) {
+    text = *string;
+  }
+  out += '"';
+  for (char character : text) {
+    if (character == '"' || character == '\\') out += '\\';
+    out += character;
+  }
+  out += '"';
+}
+
+// Rows [first, first + count) of one column as an array literal.
+std::string ColumnArray(const std::vector<Row>& rows, size_t first, size_t count, size_t column,
+                        ColumnType type) {
+  std::string array = "{";
+  for (size_t row = first; row < first + count; ++row) {
+    if (row > first) array += ',';
+    AppendArrayElement(rows[row][column], type, array);
+  }
+  array += '}';
+  return array;
+}
+
+const char* ArrayType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return "TEXT[]";
+    case ColumnType::kInteger:
+      return "BIGINT[]";
+    case ColumnType::kReal:
+    case ColumnType::kNullableReal:
+      return "DOUBLE PRECISION[]";
+  }
+  return "TEXT[]";
+}
+
+// INSERT INTO t (a, b, ...) SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], ...).
+std::string UnnestInsertStatement(const TableSpec& table) {
+  std::string columns, arrays;
+  for (size_t index = 0; index < table.columns.size(); ++index) {
+    columns += (index ? ", " : "") + std::string(table.columns[index].name);
+    arrays += (index ? ", $" : "$") + std::to_string(index + 1) + "::" + ArrayType(table.columns[index].type);
+  }
+  return "INSERT INTO " + std::string(table.name) + " (" + columns + ") SELECT * FROM unnest(" + arrays + ")";
 }
 
 Value FromField(const pqxx::field& field, ColumnType type) {
@@ -114,17 +170,16 @@ class PostgresStore : public ResultStore {
       for (int table = 0; table < kTableCount; ++table) {
         const TableSpec& spec = Tables()[table];
         const std::vector<Row> rows = EncodeRows(static_cast<TableId>(table), run);
-        std::map<int, std::string> statements;
+        const std::string sql = UnnestInsertStatement(spec);
         for (size_t first = 0; first < rows.size(); first += options_.batch_rows) {
           const size_t count =
               std::min(rows.size() - first, static_cast<size_t>(options_.batch_rows));
-          std::string& sql = statements[static_cast<int>(count)];
-          if (sql.empty()) sql = InsertStatement(spec, static_cast<int>(count), true);
-          std::vector<std::string> parameters;
-          parameters.reserve(count * spec.columns.size());
-          for (size_t row = first; row < first + count; ++row)
-            for (const Value& value : rows[row]) parameters.push_back(ToParameter(value));
-          work.exec_params(sql, pqxx::prepare::make_dynamic_params(parameters));
+          std::vector<std::string> arrays;
+          arrays.reserve(spec.columns.size());
+          for (size_t column = 0; column < spec.columns.size(); ++column) {
+            arrays.push_back(ColumnArray(rows, first, count, column, spec.columns[column].type));
+          }
+          work.exec_params(sql, pqxx::prepare::make_dynamic_params(arrays));
         }
       }
       // Until this commit nothing is visible; an exception above aborts the whole transaction.

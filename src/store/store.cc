@@ -12,8 +12,8 @@ void StoreOptions::Validate() const {
     throw InvalidArgument("out of range",
                           {.field = "busy_timeout_seconds", .expected = "0 to 86400 seconds"});
   }
-  if (batch_rows < 1 || batch_rows > 500)
-    throw InvalidArgument("out of range", {.field = "batch_rows", .expected = "1 to 500"});
+  if (batch_rows < 1 || batch_rows > 1000000)
+    throw InvalidArgument("out of range", {.field = "batch_rows", .expected = "1 to 1,000,000"});
 }
 
 namespace {

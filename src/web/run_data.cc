@@ -11,6 +11,7 @@
 
 #include "segcast/calendar.h"
 #include "segcast/error.h"
+#include "segcast/segmentation.h"
 #include "ingest/customer_join.h"
 #include "web/run_csv.h"
 
@@ -268,25 +269,16 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
     run.customer_base = settings;
   }
 
-  // Revenue and persona levels exactly as the pipeline's panel stage computes them.
-  const LrfmPanel& panel = run.panel;
+  // Revenue and persona levels from the panel, with the pipeline's own function.
+  const CustomerLevels levels = run.HasPanel() ? PanelCustomerLevels(run.panel) : CustomerLevels{};
   for (size_t customer = 0; customer < run.customers.size(); ++customer) {
     RunCustomer& row = run.customers[customer];
-    if (!run.HasPanel()) {
+    if (customer >= levels.levels.size()) {  // no panel, or assigned without panel months
       row.revenue = row.monetary;
       continue;
     }
-    const int c = static_cast<int>(customer);
-    const int last = panel.month_count - 1;
-    const int length = panel.SeriesLength(c);
-    double frequency = 0, monetary = 0;
-    for (int month = panel.start[c]; month <= last; ++month) {
-      frequency += panel.At(c, month, kFrequency);
-      monetary += panel.At(c, month, kMonetary);
-    }
-    row.revenue = monetary;
-    row.levels = {panel.At(c, last, kLength), panel.At(c, last, kRecency),
-                  length > 0 ? frequency / length : 0.0, length > 0 ? monetary / length : 0.0};
+    row.revenue = levels.revenue[customer];
+    row.levels = levels.levels[customer];
   }
 }
 

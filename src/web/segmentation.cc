@@ -8,6 +8,7 @@
 #include "segcast/personas.h"
 #include "segcast/quality.h"
 #include "segcast/scale.h"
+#include "segcast/segmentation.h"
 
 namespace segcast::internal {
 namespace {
@@ -22,31 +23,42 @@ LrfmValues ReadLrfm(const json& object) {
   return {value("L"), value("R"), value("F"), value("M")};
 }
 
-// Members' mean trajectories as ClusterStage builds them: by calendar month, from the first month
-// any member is observed, stopping before a last month the as-of date cuts short.
-std::vector<SegmentCentroid> MemberTrajectories(const LrfmPanel& panel, const std::vector<int>& labels,
-                                                int k) {
-  const int months = panel.month_count;
-  const std::vector<double> means = PanelClusterMeans(panel, labels, k);
-  auto mean_at = [&](int cluster, int month, int feature) {
-    return means[(static_cast<size_t>(cluster) * months + month) * kLrfmFeatures + feature];
-  };
-  const bool partial_last = panel.as_of != FirstDayOfMonth(panel.first_month + months);
-  const int end = partial_last && months > 1 ? months - 1 : months;
-  std::vector<SegmentCentroid> trajectories(k);
-  for (int cluster = 0; cluster < k; ++cluster) {
-    SegmentCentroid& trajectory = trajectories[cluster];
-    trajectory.segment_id = cluster;
-    int first = 0;
-    while (first < end - 1 && std::isnan(mean_at(cluster, first, kLength))) ++first;
-    trajectory.first_month = panel.first_month + first;
-    for (int month = first; month < end; ++month) {
-      trajectory.trajectory.push_back({mean_at(cluster, month, kLength), mean_at(cluster, month, kRecency),
-                                       mean_at(cluster, month, kFrequency),
-                                       mean_at(cluster, month, kMonetary)});
-    }
+// One report row per clustered series, from the run's customers.
+SegmentReportInput ReportInput(const RunData& run, const std::vector<int>& customer_of_series,
+                               const std::vector<int>& labels) {
+  SegmentReportInput input;
+  const bool has_attributes = !run.attributes.columns.empty();
+  for (size_t index = 0; index < customer_of_series.size(); ++index) {
+    const RunCustomer& customer = run.customers[customer_of_series[index]];
+    input.segment.push_back(labels[index]);
+    input.revenue.push_back(customer.revenue);
+    input.lrfm.push_back(customer.levels);
+    if (run.has_countries) input.country.push_back(customer.country);
+    if (has_attributes) input.attributes.values.push_back(run.attributes.values[customer_of_series[index]]);
   }
-  return trajectories;
+  if (has_attributes) input.attributes.columns = run.attributes.columns;
+  return input;
+}
+
+SegmentView View(const SegmentSummary& summary, const std::vector<Persona>& personas) {
+  SegmentView view;
+  view.segment_id = summary.segment_id;
+  for (const Persona& persona : personas) {
+    if (persona.segment_id != summary.segment_id) continue;
+    view.name = persona.name;
+    view.evidence = persona.evidence;
+    view.description = persona.description;
+    view.action = persona.action;
+  }
+  view.customers = summary.customers;
+  view.customer_share = summary.customer_share;
+  view.revenue = summary.revenue;
+  view.revenue_share = summary.revenue_share;
+  view.mean = summary.mean;
+  view.mixes = summary.mixes;
+  view.first_month = summary.first_month;
+  view.trajectory = summary.trajectory;
+  return view;
 }
 
 }  // namespace
@@ -126,86 +138,53 @@ Segmentation Recluster(const RunData& run, const ReclusterRequest& request) {
   }
   const LrfmPanel panel = PanelForMetric(run, request.metric);
   const TimeSeriesSet series = PanelToSeries(panel, run.scale, nullptr);
-  if (request.k < 1 || request.k > series.size()) {
-    throw InvalidArgument("k = " + std::to_string(request.k) + " exceeds the " +
-                              std::to_string(series.size()) + " customers",
-                          {.field = "k", .expected = "at most the number of customers"});
+  if (request.k < 1) {
+    throw InvalidArgument("k = " + std::to_string(request.k) + ": a re-clustering needs at least one segment",
+                          {.field = "k", .expected = "at least 1"});
   }
-  TsKMeansOptions fit = run.fit;
-  fit.k = request.k;
+  ClusteringOptions clustering;
+  clustering.k = request.k;
+  TsKMeansOptions& fit = clustering.sweep.fit;
+  fit = run.fit;
   fit.metric = request.metric;
   fit.threads = request.threads;
-  const TsKMeansResult clustering = FitTsKMeans(series, fit);
+  SilhouetteOptions& silhouette = clustering.sweep.silhouette;
+  silhouette.seed = fit.seed;
+  silhouette.threads = request.threads;
+  silhouette.sample = request.silhouette_sample;
+  const ClusteringResult clustered = ClusterSeries(series, clustering);
+  const TsKMeansResult& clustering_fit = clustered.fit;
 
   Segmentation result;
   result.source = "recluster";
   result.k = request.k;
   result.metric = request.metric;
-  result.iterations = clustering.iterations;
-  result.seconds_seed = clustering.seconds_init;
-  result.seconds_assign = clustering.seconds_assign;
-  result.seconds_update = clustering.seconds_update;
-  const auto silhouette_start = std::chrono::steady_clock::now();
+  result.iterations = clustering_fit.iterations;
+  result.seconds_seed = clustering_fit.seconds_init;
+  result.seconds_assign = clustering_fit.seconds_assign;
+  result.seconds_update = clustering_fit.seconds_update;
+  result.seconds_silhouette = clustered.silhouette_pass.seconds;
+  result.silhouette = clustered.silhouette;
+  result.silhouette_sample =
+      request.silhouette_sample > 0 ? std::min(request.silhouette_sample, series.size()) : series.size();
   result.segment.assign(run.customers.size(), -1);
   result.distance.assign(run.customers.size(), std::nan(""));
   // PanelToSeries keeps customers with a non-empty series, in panel order: map back by id.
   std::vector<int> customer_of_series(series.size());
   for (int index = 0; index < series.size(); ++index) {
     customer_of_series[index] = run.Find(series.ids[index]);
-    result.segment[customer_of_series[index]] = clustering.labels[index];
-    result.distance[customer_of_series[index]] = clustering.distances[index];
+    result.segment[customer_of_series[index]] = clustering_fit.labels[index];
+    result.distance[customer_of_series[index]] = clustering_fit.distances[index];
   }
-
-  SilhouetteOptions silhouette;
-  silhouette.metric = fit.metric;
-  silhouette.band = fit.band;
-  silhouette.seed = fit.seed;
-  silhouette.threads = request.threads;
-  silhouette.sample = request.silhouette_sample;
-  result.silhouette = request.k >= 2 ? SilhouetteScores(series, {clustering.labels}, silhouette).scores[0]
-                                     : std::numeric_limits<double>::quiet_NaN();
-  result.silhouette_sample =
-      request.silhouette_sample > 0 ? std::min(request.silhouette_sample, series.size()) : series.size();
 
   const auto profile_start = std::chrono::steady_clock::now();
-  result.seconds_silhouette = std::chrono::duration<double>(profile_start - silhouette_start).count();
-  SegmentReportInput input;
-  for (int index = 0; index < series.size(); ++index) {
-    const RunCustomer& customer = run.customers[customer_of_series[index]];
-    input.segment.push_back(clustering.labels[index]);
-    input.revenue.push_back(customer.revenue);
-    input.lrfm.push_back(customer.levels);
-    if (run.has_countries) input.country.push_back(customer.country);
-    if (!run.attributes.columns.empty()) input.attributes.values.push_back(run.attributes.values[customer_of_series[index]]);
-  }
-  if (!run.attributes.columns.empty()) input.attributes.columns = run.attributes.columns;
+  SegmentReportInput input = ReportInput(run, customer_of_series, clustering_fit.labels);
+  input.centroids = MemberTrajectories(panel, clustering_fit.labels, request.k);
+  const DescribedSegments described = DescribeSegments(input, run.persona_rules);
   result.mix_note = run.attributes_note;
-  input.centroids = MemberTrajectories(panel, clustering.labels, request.k);
-  SegmentReportOptions report_options;
-  report_options.mix = run.persona_rules.mix;
-  const SegmentReport report = BuildSegmentReport(input, report_options);
-  const std::vector<Persona> personas =
-      AssignPersonas(report.Profiles(), report.Population(), run.persona_rules);
-  result.population = report.population_mean;
-  for (const SegmentSummary& summary : report.segments) {
-    SegmentView view;
-    view.segment_id = summary.segment_id;
-    for (const Persona& persona : personas) {
-      if (persona.segment_id != summary.segment_id) continue;
-      view.name = persona.name;
-      view.evidence = persona.evidence;
-      view.description = persona.description;
-      view.action = persona.action;
-    }
-    view.customers = summary.customers;
-    view.customer_share = summary.customer_share;
-    view.revenue = summary.revenue;
-    view.revenue_share = summary.revenue_share;
-    view.mean = summary.mean;
-    view.mixes = summary.mixes;
-    view.first_month = summary.first_month;
-    view.trajectory = summary.trajectory;
-    result.segments.push_back(std::move(view));
+  result.population = described.report.population_mean;
+  for (const SegmentSummary& summary : described.report.segments) {
+    result.segments.push_back(View(summary, described.personas));
   }
   const auto end = std::chrono::steady_clock::now();
   result.seconds_profile = std::chrono::duration<double>(end - profile_start).count();

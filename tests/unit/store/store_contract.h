@@ -33,8 +33,11 @@ inline StoredRun ExampleRun(const std::string& run_id, int customers, double sca
   run.info.manifest_json = "{}";
   for (int customer = 0; customer < customers; ++customer) {
     // Ids that would break string-built SQL; parameters keep them inert.
-    const std::string id =
-        customer == 0 ? "Robert'); DROP TABLE runs;--" : "C" + std::to_string(10000 + customer);
+    // Customer 2's id needs every escape of PostgreSQL's array syntax (braces, commas, quotes,
+    // a backslash, and the word NULL).
+    const std::string id = customer == 0   ? "Robert'); DROP TABLE runs;--"
+                           : customer == 2 ? "C{2,\"x\"}\\ NULL"
+                                           : "C" + std::to_string(10000 + customer);
     run.customers.push_back({id, customer % 2 ? "Deutschland" : "Côte d'Ivoire", "2010-12-01",
                              "2011-12-09", customer + 1, 10.25 * customer * scale, customer % 40});
     run.assignments.push_back(

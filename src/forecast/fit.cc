@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "core/module_loader.h"
 #include "forecast/model.h"
@@ -72,164 +73,247 @@ void LinearRow(const Design& design, MonthIndex first_month, int month, double* 
   }
 }
 
-Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
-              std::vector<double> theta, bool warm_start) {
-  const int p = design.parameters();
-  const int S = static_cast<int>(design.changepoint_t.size());
-  const double tau = spec.changepoint_prior_scale;
-  const double eps = spec.laplace_smoothing;
-  // Gram matrices X'WX, X'W^2X and the moment X'Wz: from the design's structure (gram.cc) with
-  // month-of-year Fourier features, else by blocked dense products (Prophet's day phases). Every
-  // later step costs O(p^2) or O(p^3) whatever the series length.
+// The weighted least-squares statistics of the linear model: X'WX, X'W^2X, X'Wz and z'Wz.
+struct WeightedGrams {
   Eigen::MatrixXd gram, gram_squared_weights;
   Eigen::VectorXd moment;
   double zz = 0.0;
-  if (HasStructuredGram(design)) {
-    std::vector<double> weight(history.n, 0.0), squared(history.n, 0.0);
-    for (int month = 0; month < history.n; ++month)
-      if (std::isfinite(history.z[month])) {
-        weight[month] = history.weight[month];
-        squared[month] = weight[month] * weight[month];
-        zz += weight[month] * history.z[month] * history.z[month];
-      }
-    StructuredGram(design, history.first_month, weight, gram);
-    StructuredGram(design, history.first_month, squared, gram_squared_weights);
-    StructuredMoment(design, history.first_month, weight, history.z, moment);
-  } else {
-    Eigen::MatrixXd rows(history.finite, p);
-    Eigen::VectorXd z(history.finite), w(history.finite);
-    std::vector<double> scratch;
-    Eigen::VectorXd row(p);
-    for (int month = 0, r = 0; month < history.n; ++month) {
-      if (!std::isfinite(history.z[month])) continue;
-      LinearRow(design, history.first_month, month, row.data(), scratch);
-      rows.row(r) = row.transpose();
-      z[r] = history.z[month];
-      w[r] = history.weight[month];
-      ++r;
-    }
-    const Eigen::MatrixXd root_weighted = rows.array().colwise() * w.array().sqrt();
-    const Eigen::MatrixXd weighted = rows.array().colwise() * w.array();
-    gram = Eigen::MatrixXd::Zero(p, p);
-    gram.selfadjointView<Eigen::Lower>().rankUpdate(root_weighted.transpose());
-    gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
-    gram_squared_weights = Eigen::MatrixXd::Zero(p, p);
-    gram_squared_weights.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
-    gram_squared_weights.triangularView<Eigen::StrictlyUpper>() = gram_squared_weights.transpose();
-    moment = weighted.transpose() * z;
-    zz = z.dot(w.cwiseProduct(z));
-  }
-  Eigen::VectorXd precision = Eigen::VectorXd::Zero(p);
-  precision[0] = precision[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
-  for (int column = design.first_beta(); column < p; ++column)
-    precision[column] = 1.0 / (spec.seasonality_prior_scale * spec.seasonality_prior_scale);
-  // Rate changes carry only the Laplace prior; a tiny ridge keeps the Cholesky factor defined
-  // when two changepoints see the same data.
-  const double jitter = 1e-10 * (1.0 + gram.diagonal().maxCoeff());
+};
 
-  Eigen::VectorXd x = Eigen::Map<Eigen::VectorXd>(theta.data(), p);
-  auto sum_squares = [&](const Eigen::VectorXd& value) {
-    return std::max(0.0, value.dot(gram * value) - 2.0 * value.dot(moment) + zz);
-  };
-  // The full negative log posterior in (theta, sigma), up to a constant.
-  auto posterior = [&](const Eigen::VectorXd& value, double sigma) {
+// From the design's structure (gram.cc) with month-of-year Fourier features: every later step
+// costs O(p^2) or O(p^3) whatever the series length.
+WeightedGrams StructuredGrams(const ScaledHistory& history, const Design& design) {
+  WeightedGrams grams;
+  std::vector<double> weight(history.n, 0.0), squared(history.n, 0.0);
+  for (int month = 0; month < history.n; ++month)
+    if (std::isfinite(history.z[month])) {
+      weight[month] = history.weight[month];
+      squared[month] = weight[month] * weight[month];
+      grams.zz += weight[month] * history.z[month] * history.z[month];
+    }
+  StructuredGram(design, history.first_month, weight, grams.gram);
+  StructuredGram(design, history.first_month, squared, grams.gram_squared_weights);
+  StructuredMoment(design, history.first_month, weight, history.z, grams.moment);
+  return grams;
+}
+
+// By blocked dense products of the design rows (Prophet's day phases).
+WeightedGrams DenseGrams(const ScaledHistory& history, const Design& design) {
+  const int p = design.parameters();
+  Eigen::MatrixXd rows(history.finite, p);
+  Eigen::VectorXd z(history.finite), w(history.finite);
+  std::vector<double> scratch;
+  Eigen::VectorXd row(p);
+  for (int month = 0, r = 0; month < history.n; ++month) {
+    if (!std::isfinite(history.z[month])) continue;
+    LinearRow(design, history.first_month, month, row.data(), scratch);
+    rows.row(r) = row.transpose();
+    z[r] = history.z[month];
+    w[r] = history.weight[month];
+    ++r;
+  }
+  const Eigen::MatrixXd root_weighted = rows.array().colwise() * w.array().sqrt();
+  const Eigen::MatrixXd weighted = rows.array().colwise() * w.array();
+  WeightedGrams grams;
+  grams.gram = Eigen::MatrixXd::Zero(p, p);
+  grams.gram.selfadjointView<Eigen::Lower>().rankUpdate(root_weighted.transpose());
+  grams.gram.triangularView<Eigen::StrictlyUpper>() = grams.gram.transpose();
+  grams.gram_squared_weights = Eigen::MatrixXd::Zero(p, p);
+  grams.gram_squared_weights.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
+  grams.gram_squared_weights.triangularView<Eigen::StrictlyUpper>() =
+      grams.gram_squared_weights.transpose();
+  grams.moment = weighted.transpose() * z;
+  grams.zz = z.dot(w.cwiseProduct(z));
+  return grams;
+}
+
+// The negative log posterior of the linear model in (theta, sigma), up to a constant: weighted
+// Gaussian likelihood, Gaussian priors on trend and season, Laplace (smoothed) on rate changes,
+// half-normal on sigma.
+class LinearPosterior {
+ public:
+  LinearPosterior(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+                  WeightedGrams grams)
+      : grams_(std::move(grams)),
+        weight_sum_(history.weight_sum),
+        first_delta_(2),
+        deltas_(static_cast<int>(design.changepoint_t.size())),
+        tau_(spec.changepoint_prior_scale),
+        eps_(spec.laplace_smoothing),
+        precision_(Eigen::VectorXd::Zero(design.parameters())) {
+    precision_[0] = precision_[1] = 1.0 / (kTrendPriorScale * kTrendPriorScale);
+    for (int column = design.first_beta(); column < design.parameters(); ++column)
+      precision_[column] = 1.0 / (spec.seasonality_prior_scale * spec.seasonality_prior_scale);
+    // Rate changes carry only the Laplace prior; a tiny ridge keeps the Cholesky factor defined
+    // when two changepoints see the same data.
+    jitter_ = 1e-10 * (1.0 + grams_.gram.diagonal().maxCoeff());
+  }
+
+  double SumSquares(const Eigen::VectorXd& value) const {
+    return std::max(0.0, value.dot(grams_.gram * value) - 2.0 * value.dot(grams_.moment) + grams_.zz);
+  }
+
+  double Value(const Eigen::VectorXd& value, double sigma) const {
     double laplace = 0.0;
-    for (int j = 0; j < S; ++j)
-      laplace += std::sqrt(value[2 + j] * value[2 + j] + eps * eps) - eps;
-    return history.weight_sum * std::log(sigma) + sum_squares(value) / (2.0 * sigma * sigma) +
-           0.5 * value.dot(precision.cwiseProduct(value)) + laplace / tau +
+    for (int j = 0; j < deltas_; ++j) {
+      const double delta = value[first_delta_ + j];
+      laplace += std::sqrt(delta * delta + eps_ * eps_) - eps_;
+    }
+    return weight_sum_ * std::log(sigma) + SumSquares(value) / (2.0 * sigma * sigma) +
+           0.5 * value.dot(precision_.cwiseProduct(value)) + laplace / tau_ +
            sigma * sigma / (2.0 * kSigmaPriorScale * kSigmaPriorScale);
-  };
-  Fit fit;
-  double sigma = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
-  // Majorise-minimise pre-solve (Hunter & Lange 2004, "A tutorial on MM algorithms"): each smooth
-  // Laplace term is bounded above by the quadratic touching it at the current delta, so every
-  // sweep is one ridge solve and the posterior never increases; sigma is updated in closed form
-  // in the same sweep. A cold start's first sweep (all delta = 0) is the Gaussian-prior fit.
-  // Ceres then finishes from a point where Levenberg-Marquardt needs a few iterations.
-  double previous = posterior(x, sigma);
+  }
+
+  double SigmaAt(const Eigen::VectorXd& value) const {
+    return SigmaGivenResiduals(SumSquares(value), weight_sum_);
+  }
+
+  // X'WX plus the Gaussian priors at this sigma (and the jitter).
+  Eigen::MatrixXd RegularisedGram(double sigma) const {
+    Eigen::MatrixXd system = grams_.gram;
+    system.diagonal() += sigma * sigma * precision_;
+    system.diagonal().array() += jitter_;
+    return system;
+  }
+
+  // The ridge system whose quadratic touches every smoothed Laplace term at `value`.
+  Eigen::MatrixXd MajorisingSystem(const Eigen::VectorXd& value, double sigma) const {
+    Eigen::MatrixXd system = grams_.gram;
+    system.diagonal() += sigma * sigma * precision_;
+    const double lambda = sigma * sigma / tau_;
+    for (int j = 0; j < deltas_; ++j) {
+      const double delta = value[first_delta_ + j];
+      system(first_delta_ + j, first_delta_ + j) += lambda / std::sqrt(delta * delta + eps_ * eps_);
+    }
+    system.diagonal().array() += jitter_;
+    return system;
+  }
+
+  // 0.5 * (sum of squares + sigma^2 * Gaussian prior terms): the smooth part Ceres minimises.
+  double SmoothCost(const Eigen::VectorXd& value, double sigma) const {
+    return 0.5 * SumSquares(value) + 0.5 * sigma * sigma * value.dot(precision_.cwiseProduct(value));
+  }
+
+  const WeightedGrams& grams() const { return grams_; }
+  int first_delta() const { return first_delta_; }
+  int deltas() const { return deltas_; }
+  double tau() const { return tau_; }
+  double eps() const { return eps_; }
+
+ private:
+  WeightedGrams grams_;
+  double weight_sum_;
+  int first_delta_, deltas_;
+  double tau_, eps_;
+  Eigen::VectorXd precision_;
+  double jitter_ = 0.0;
+};
+
+// Majorise-minimise pre-solve (Hunter & Lange 2004, "A tutorial on MM algorithms"): each smooth
+// Laplace term is bounded above by the quadratic touching it at the current delta, so every sweep
+// is one ridge solve and the posterior never increases; sigma is updated in closed form in the
+// same sweep. A cold start's first sweep (all delta = 0) is the Gaussian-prior fit.
+void MajoriseMinimise(const LinearPosterior& posterior, bool warm_start, Eigen::VectorXd& x,
+                        double& sigma) {
+  double previous = posterior.Value(x, sigma);
   for (int sweep = 0; sweep < kMaxMajorizeSweeps; ++sweep) {
-    Eigen::MatrixXd system = gram;
-    system.diagonal() += sigma * sigma * precision;
-    const double lambda = sigma * sigma / tau;
-    for (int j = 0; j < S; ++j)
-      system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
-    system.diagonal().array() += jitter;
-    x = system.llt().solve(moment);
-    sigma = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
-    const double current = posterior(x, sigma);
+    x = posterior.MajorisingSystem(x, sigma).llt().solve(posterior.grams().moment);
+    sigma = posterior.SigmaAt(x);
+    const double current = posterior.Value(x, sigma);
     const bool settled = previous - current <= kMajorizeTolerance * (1.0 + std::fabs(current));
     previous = current;
     if (settled && (sweep > 0 || warm_start)) break;
   }
+}
 
-  auto previous_cost = [&](const Eigen::VectorXd& value) {
-    return 0.5 * sum_squares(value) + 0.5 * sigma * sigma * value.dot(precision.cwiseProduct(value));
-  };
+// Ceres finishes from the MM point, where Levenberg-Marquardt needs a few iterations; sigma is
+// re-solved in closed form between rounds until it settles.
+void SolveWithCeres(const LinearPosterior& posterior, double previous_cost, Eigen::VectorXd& x,
+                    double& sigma, Fit& fit) {
   CompressedLinearObjective objective;
-  objective.first_delta = 2;
-  objective.deltas = S;
-  objective.eps = eps;
+  objective.first_delta = posterior.first_delta();
+  objective.deltas = posterior.deltas();
+  objective.eps = posterior.eps();
   ceres::TinySolver<CompressedLinearObjective> solver;
   solver.options.max_num_iterations = 100;
   // The posterior has flat valleys (neighbouring changepoints can trade rate changes), so the
   // stopping rule is on the objective, which is what the forecast depends on.
   solver.options.gradient_tolerance = 1e-10;
   solver.options.parameter_tolerance = 1e-8;
-  solver.options.function_tolerance = kRelativeCostTolerance * 2.0 * previous_cost(x);
+  solver.options.function_tolerance = kRelativeCostTolerance * 2.0 * previous_cost;
   for (int round = 0; round < kMaxSigmaRounds; ++round) {
-    Eigen::MatrixXd regularised = gram;
-    regularised.diagonal() += sigma * sigma * precision;
-    regularised.diagonal().array() += jitter;
-    Eigen::LLT<Eigen::MatrixXd> cholesky(regularised);
+    Eigen::LLT<Eigen::MatrixXd> cholesky(posterior.RegularisedGram(sigma));
     objective.upper = cholesky.matrixU();
-    objective.target = cholesky.matrixL().solve(moment);
-    objective.lambda = sigma * sigma / tau;
+    objective.target = cholesky.matrixL().solve(posterior.grams().moment);
+    objective.lambda = sigma * sigma / posterior.tau();
     const auto& summary = solver.Solve(objective, &x);
     fit.iterations += summary.iterations;
     fit.converged = summary.status != decltype(solver)::HIT_MAX_ITERATIONS;
-    const double next = SigmaGivenResiduals(sum_squares(x), history.weight_sum);
+    const double next = posterior.SigmaAt(x);
     const bool settled = std::fabs(next - sigma) <= 1e-3 * sigma;
     sigma = next;
     if (settled) break;
   }
-  fit.theta.assign(x.data(), x.data() + p);
-  fit.sigma = sigma;
-  // The MAP sigma is the in-sample scatter, which is too small out of sample when the effective
-  // sample (sum of weights) is not much larger than the parameters the priors leave free; the
-  // residual degrees of freedom correct it (the hat matrix of the ridge problem that majorises the
-  // posterior at the optimum).
-  Eigen::MatrixXd system = gram;
-  system.diagonal() += sigma * sigma * precision;
-  const double lambda = sigma * sigma / tau;
-  for (int j = 0; j < S; ++j)
-    system(2 + j, 2 + j) += lambda / std::sqrt(x[2 + j] * x[2 + j] + eps * eps);
-  system.diagonal().array() += jitter;
-  const Eigen::MatrixXd inverse = system.llt().solve(Eigen::MatrixXd::Identity(p, p));
-  fit.effective_parameters = inverse.cwiseProduct(gram).sum();  // trace(A^-1 X'WX), both symmetric
+}
+
+// The MAP sigma is the in-sample scatter, which is too small out of sample when the effective
+// sample (sum of weights) is not much larger than the parameters the priors leave free; the
+// residual degrees of freedom correct it (the hat matrix of the ridge problem that majorises the
+// posterior at the optimum). Prophet's MAP intervals also ignore the uncertainty of the fitted
+// level, slope and season, which matters when the (weighted) history is short. theta =
+// A^-1 X'W z, so with noise variance sigma^2 its covariance is sigma^2 A^-1 X'W^2X A^-1 (the
+// sandwich form: the weights discount old months, they do not make them noisier). Kept factored:
+// predictions need f' Cov f only. Returns A^-1.
+Eigen::MatrixXd PredictiveSpread(const LinearPosterior& posterior, const ScaledHistory& history,
+                                 const Eigen::VectorXd& x, double sigma, Fit& fit) {
+  const int p = static_cast<int>(x.size());
+  const Eigen::MatrixXd inverse =
+      posterior.MajorisingSystem(x, sigma).llt().solve(Eigen::MatrixXd::Identity(p, p));
+  const WeightedGrams& grams = posterior.grams();
+  fit.effective_parameters = inverse.cwiseProduct(grams.gram).sum();  // trace(A^-1 X'WX), both symmetric
   const double residual_df = history.weight_sum - fit.effective_parameters;
-  fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares(x) / residual_df)
-                                           : std::sqrt(sum_squares(x) / history.weight_sum);
+  const double sum_squares = posterior.SumSquares(x);
+  fit.predictive_sigma = residual_df > 1.0 ? std::sqrt(sum_squares / residual_df)
+                                           : std::sqrt(sum_squares / history.weight_sum);
   fit.predictive_sigma = std::max(fit.predictive_sigma, sigma);
-  // Prophet's MAP intervals ignore the uncertainty of the fitted level, slope and season, which
-  // matters when the (weighted) history is short. theta = A^-1 X'W z, so with noise variance
-  // sigma^2 its covariance is sigma^2 A^-1 X'W^2X A^-1 (the sandwich form: the weights discount
-  // old months, they do not make them noisier). Kept factored: predictions need f' Cov f only.
   fit.normal_inverse = inverse;
-  fit.meat = gram_squared_weights * (fit.predictive_sigma * fit.predictive_sigma);
-  // Leave-one-out fitted values of the last months without refitting (the PRESS identity of a
-  // linear smoother, Allen 1974): z_i - e_i / (1 - h_ii), h_ii = w_i x_i' A^-1 x_i, exact for the
-  // ridge problem that majorises the posterior at the optimum.
-  fit.leave_one_out.assign(history.n, std::numeric_limits<double>::quiet_NaN());
+  fit.meat = grams.gram_squared_weights * (fit.predictive_sigma * fit.predictive_sigma);
+  return inverse;
+}
+
+// Leave-one-out fitted values of the last months without refitting (the PRESS identity of a
+// linear smoother, Allen 1974): z_i - e_i / (1 - h_ii), h_ii = w_i x_i' A^-1 x_i, exact for the
+// ridge problem that majorises the posterior at the optimum.
+std::vector<double> LeaveOneOut(const ScaledHistory& history, const Design& design,
+                                const Eigen::MatrixXd& inverse, const Eigen::VectorXd& x) {
+  std::vector<double> fitted(history.n, std::numeric_limits<double>::quiet_NaN());
   std::vector<double> scratch;
-  Eigen::VectorXd row(p);
+  Eigen::VectorXd row(x.size());
   for (int month = std::max(0, history.n - kLeaveOneOutMonths); month < history.n; ++month) {
     if (!std::isfinite(history.z[month])) continue;
     LinearRow(design, history.first_month, month, row.data(), scratch);
     const double leverage = history.weight[month] * row.dot(inverse * row);
     const double residual = history.z[month] - row.dot(x);
-    if (leverage < 1.0) fit.leave_one_out[month] = history.z[month] - residual / (1.0 - leverage);
+    if (leverage < 1.0) fitted[month] = history.z[month] - residual / (1.0 - leverage);
   }
+  return fitted;
+}
+
+Fit FitLinear(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
+              std::vector<double> theta, bool warm_start) {
+  const int p = design.parameters();
+  const LinearPosterior posterior(
+      history, design, spec,
+      HasStructuredGram(design) ? StructuredGrams(history, design) : DenseGrams(history, design));
+  Eigen::VectorXd x = Eigen::Map<Eigen::VectorXd>(theta.data(), p);
+  double sigma = posterior.SigmaAt(x);
+  MajoriseMinimise(posterior, warm_start, x, sigma);
+  Fit fit;
+  SolveWithCeres(posterior, posterior.SmoothCost(x, sigma), x, sigma, fit);
+  fit.theta.assign(x.data(), x.data() + p);
+  fit.sigma = sigma;
+  const Eigen::MatrixXd inverse = PredictiveSpread(posterior, history, x, sigma, fit);
+  fit.leave_one_out = LeaveOneOut(history, design, inverse, x);
   return fit;
 }
 

@@ -345,10 +345,9 @@ TrendMeasure MeasureTrend(const std::vector<LrfmValues>& trajectory, int feature
   return measure;
 }
 
-std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
-                                    const PopulationProfile& population,
-                                    const PersonaRules& rules) {
-  rules.Validate();
+namespace {
+
+void ValidateProfiles(const std::vector<SegmentProfile>& profiles) {
   std::set<int32_t> ids;
   for (size_t index = 0; index < profiles.size(); ++index) {
     const std::string field = "profiles[" + std::to_string(index) + "]";
@@ -361,136 +360,182 @@ std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
                             {.field = field + ".customers", .expected = ">= 1"});
     }
   }
+}
 
-  const size_t count = profiles.size();
-  std::vector<std::vector<RuleMatch>> matches(count);
-  for (size_t segment = 0; segment < count; ++segment) {
-    for (size_t rule = 0; rule < rules.personas.size(); ++rule) {
-      if (auto match = Match(rules.personas[rule], static_cast<int>(rule), profiles[segment],
-                             population, rules)) {
-        matches[segment].push_back(std::move(*match));
+// Naming in three passes over plain state: every rule goes to the segment it fits best; segments
+// left without a rule take their first rule's name with a qualifier; then each persona is written.
+class PersonaNaming {
+ public:
+  PersonaNaming(const std::vector<SegmentProfile>& profiles, const PopulationProfile& population,
+                const PersonaRules& rules)
+      : profiles_(profiles),
+        population_(population),
+        rules_(rules),
+        count_(profiles.size()),
+        matches_(count_),
+        chosen_(count_, nullptr),
+        contest_notes_(count_),
+        leftover_name_(count_),
+        leftover_evidence_(count_) {
+    for (size_t segment = 0; segment < count_; ++segment)
+      for (size_t rule = 0; rule < rules_.personas.size(); ++rule)
+        if (auto match = Match(rules_.personas[rule], static_cast<int>(rule), profiles_[segment],
+                               population_, rules_))
+          matches_[segment].push_back(std::move(*match));
+  }
+
+  void AwardRules() {
+    for (size_t rule = 0; rule < rules_.personas.size(); ++rule) AwardRule(rule);
+  }
+
+  // Segments whose every matching rule went elsewhere keep their first rule's name with what sets
+  // them apart from the segment holding it, handed out in order of rule priority and then fit.
+  void NameLeftovers() {
+    std::vector<int> holder_of_rule(rules_.personas.size(), -1);
+    std::set<std::string> taken;
+    for (size_t segment = 0; segment < count_; ++segment) {
+      if (!chosen_[segment]) continue;
+      holder_of_rule[chosen_[segment]->rule] = static_cast<int>(segment);
+      taken.insert(rules_.personas[chosen_[segment]->rule].name);
+    }
+    for (size_t segment : LeftoversInOrder()) {
+      chosen_[segment] = matches_[segment].empty() ? nullptr : &matches_[segment].front();
+      if (!chosen_[segment]) {
+        leftover_name_[segment] =
+            UniqueName("Segment " + std::to_string(profiles_[segment].segment_id), taken);
+        continue;
+      }
+      const std::string& base = rules_.personas[chosen_[segment]->rule].name;
+      const int holder = holder_of_rule[chosen_[segment]->rule];
+      std::optional<Qualifier> qualifier;
+      if (holder >= 0) qualifier = Distinguish(profiles_[segment], profiles_[holder], base, taken);
+      if (qualifier) {
+        leftover_name_[segment] = qualifier->name;
+        leftover_evidence_[segment] = qualifier->evidence;
+        taken.insert(qualifier->name);
+      } else {
+        leftover_name_[segment] = UniqueName(base, taken);
       }
     }
   }
 
+  std::vector<Persona> Personas() const {
+    std::vector<Persona> personas(count_);
+    for (size_t segment = 0; segment < count_; ++segment) personas[segment] = Compose(segment);
+    return personas;
+  }
+
+ private:
   // Better fit first; equal fits go to the larger segment, then to the lower id, so the result
   // never depends on input order.
-  auto better = [&](size_t a, double score_a, size_t b, double score_b) {
+  bool Better(size_t a, double score_a, size_t b, double score_b) const {
     if (score_a != score_b) return score_a > score_b;
-    if (profiles[a].customers != profiles[b].customers)
-      return profiles[a].customers > profiles[b].customers;
-    return profiles[a].segment_id < profiles[b].segment_id;
-  };
+    if (profiles_[a].customers != profiles_[b].customers)
+      return profiles_[a].customers > profiles_[b].customers;
+    return profiles_[a].segment_id < profiles_[b].segment_id;
+  }
 
-  std::vector<Persona> personas(count);
-  std::vector<const RuleMatch*> chosen(count, nullptr);
-  std::vector<std::vector<std::string>> contest_notes(count);
   // A catch-all says nothing about a segment: one that matched a rule with conditions keeps that
   // rule's name with a qualifier rather than fall back to it (a recent, above-average segment is
   // not "Occasional buyers" just because another segment was more so).
-  auto has_specific_match = [&](size_t segment) {
-    return std::any_of(matches[segment].begin(), matches[segment].end(),
-                       [&](const RuleMatch& match) {
-                         return !rules.personas[match.rule].IsFallback();
-                       });
-  };
-  for (size_t rule = 0; rule < rules.personas.size(); ++rule) {
-    const bool fallback = rules.personas[rule].IsFallback();
+  bool HasSpecificMatch(size_t segment) const {
+    return std::any_of(matches_[segment].begin(), matches_[segment].end(), [&](const RuleMatch& match) {
+      return !rules_.personas[match.rule].IsFallback();
+    });
+  }
+
+  // The rule goes to the best-fitting segment still without a name; the others note the contest.
+  void AwardRule(size_t rule) {
+    const bool fallback = rules_.personas[rule].IsFallback();
     std::vector<std::pair<size_t, const RuleMatch*>> candidates;
-    for (size_t segment = 0; segment < count; ++segment) {
-      if (chosen[segment] || (fallback && has_specific_match(segment))) continue;
-      for (const RuleMatch& match : matches[segment])
+    for (size_t segment = 0; segment < count_; ++segment) {
+      if (chosen_[segment] || (fallback && HasSpecificMatch(segment))) continue;
+      for (const RuleMatch& match : matches_[segment])
         if (match.rule == static_cast<int>(rule)) candidates.emplace_back(segment, &match);
     }
-    if (candidates.empty()) continue;
+    if (candidates.empty()) return;
     std::sort(candidates.begin(), candidates.end(), [&](const auto& a, const auto& b) {
-      return better(a.first, a.second->score, b.first, b.second->score);
+      return Better(a.first, a.second->score, b.first, b.second->score);
     });
     const auto& [winner, winning_match] = candidates.front();
-    chosen[winner] = winning_match;
+    chosen_[winner] = winning_match;
     for (size_t loser = 1; loser < candidates.size(); ++loser) {
       const auto& [segment, match] = candidates[loser];
       const bool exact_tie = match->score == winning_match->score;
-      contest_notes[segment].push_back(
-          "'" + rules.personas[rule].name + "' went to segment " +
-          std::to_string(profiles[winner].segment_id) + " (fit " + ScoreText(winning_match->score) +
+      contest_notes_[segment].push_back(
+          "'" + rules_.personas[rule].name + "' went to segment " +
+          std::to_string(profiles_[winner].segment_id) + " (fit " + ScoreText(winning_match->score) +
           " vs " + ScoreText(match->score) +
           (exact_tie ? ", equal fit: larger segment or lower id wins" : "") + ")");
     }
   }
 
-  std::vector<int> holder_of_rule(rules.personas.size(), -1);
-  std::set<std::string> taken;
-  for (size_t segment = 0; segment < count; ++segment) {
-    if (!chosen[segment]) continue;
-    holder_of_rule[chosen[segment]->rule] = static_cast<int>(segment);
-    taken.insert(rules.personas[chosen[segment]->rule].name);
+  std::vector<size_t> LeftoversInOrder() const {
+    std::vector<size_t> leftover;
+    for (size_t segment = 0; segment < count_; ++segment)
+      if (!chosen_[segment]) leftover.push_back(segment);
+    auto first_score = [&](size_t segment) {
+      return matches_[segment].empty() ? 0.0 : matches_[segment].front().score;
+    };
+    auto first_rule = [&](size_t segment) {
+      return matches_[segment].empty() ? static_cast<int>(rules_.personas.size())
+                                       : matches_[segment].front().rule;
+    };
+    std::sort(leftover.begin(), leftover.end(), [&](size_t a, size_t b) {
+      if (first_rule(a) != first_rule(b)) return first_rule(a) < first_rule(b);
+      return Better(a, first_score(a), b, first_score(b));
+    });
+    return leftover;
   }
 
-  // Segments whose every matching rule went elsewhere keep their first rule's name with what sets
-  // them apart from the segment holding it, handed out in order of rule priority and then fit.
-  std::vector<size_t> leftover;
-  for (size_t segment = 0; segment < count; ++segment)
-    if (!chosen[segment]) leftover.push_back(segment);
-  auto first_score = [&](size_t segment) {
-    return matches[segment].empty() ? 0.0 : matches[segment].front().score;
-  };
-  auto first_rule = [&](size_t segment) {
-    return matches[segment].empty() ? static_cast<int>(rules.personas.size())
-                                    : matches[segment].front().rule;
-  };
-  std::sort(leftover.begin(), leftover.end(), [&](size_t a, size_t b) {
-    if (first_rule(a) != first_rule(b)) return first_rule(a) < first_rule(b);
-    return better(a, first_score(a), b, first_score(b));
-  });
-  std::vector<std::string> leftover_name(count);
-  std::vector<std::string> leftover_evidence(count);
-  for (size_t segment : leftover) {
-    chosen[segment] = matches[segment].empty() ? nullptr : &matches[segment].front();
-    if (!chosen[segment]) {
-      leftover_name[segment] = UniqueName("Segment " + std::to_string(profiles[segment].segment_id),
-                                          taken);
-      continue;
-    }
-    const std::string& base = rules.personas[chosen[segment]->rule].name;
-    const int holder = holder_of_rule[chosen[segment]->rule];
-    std::optional<Qualifier> qualifier;
-    if (holder >= 0) qualifier = Distinguish(profiles[segment], profiles[holder], base, taken);
-    if (qualifier) {
-      leftover_name[segment] = qualifier->name;
-      leftover_evidence[segment] = qualifier->evidence;
-      taken.insert(qualifier->name);
-    } else {
-      leftover_name[segment] = UniqueName(base, taken);
-    }
-  }
-
-  for (size_t segment = 0; segment < count; ++segment) {
-    Persona& persona = personas[segment];
-    const SegmentProfile& profile = profiles[segment];
+  Persona Compose(size_t segment) const {
+    Persona persona;
+    const SegmentProfile& profile = profiles_[segment];
     persona.segment_id = profile.segment_id;
-    const RuleMatch* match = chosen[segment];
-    const PersonaRule* rule = match ? &rules.personas[match->rule] : nullptr;
+    const RuleMatch* match = chosen_[segment];
+    const PersonaRule* rule = match ? &rules_.personas[match->rule] : nullptr;
     persona.rule = rule ? rule->name : "";
     persona.description = rule ? rule->description : "";
     persona.action = rule ? rule->action : PersonaAction{};
-    persona.name = leftover_name[segment].empty() ? persona.rule : leftover_name[segment];
+    persona.name = leftover_name_[segment].empty() ? persona.rule : leftover_name_[segment];
     persona.score = match ? match->score : 0.0;
     std::vector<std::string> parts;
     if (match) {
       parts = match->evidence;
-      if (rule->IsFallback()) parts.push_back(DescribeLevels(profile, population));
+      if (rule->IsFallback()) parts.push_back(DescribeLevels(profile, population_));
     } else {
-      parts.push_back(DescribeLevels(profile, population));
+      parts.push_back(DescribeLevels(profile, population_));
     }
-    parts.push_back(leftover_evidence[segment]);
-    std::vector<std::string> others = OtherTrends(rule, profile, population, rules);
+    parts.push_back(leftover_evidence_[segment]);
+    std::vector<std::string> others = OtherTrends(rule, profile, population_, rules_);
     parts.insert(parts.end(), others.begin(), others.end());
-    persona.tie_broken = !contest_notes[segment].empty();
-    persona.tie_note = Join(contest_notes[segment], "; ");
+    persona.tie_broken = !contest_notes_[segment].empty();
+    persona.tie_note = Join(contest_notes_[segment], "; ");
     persona.evidence = Sentence(Join(parts, "; "));
+    return persona;
   }
-  return personas;
+
+  const std::vector<SegmentProfile>& profiles_;
+  const PopulationProfile& population_;
+  const PersonaRules& rules_;
+  size_t count_;
+  std::vector<std::vector<RuleMatch>> matches_;
+  std::vector<const RuleMatch*> chosen_;
+  std::vector<std::vector<std::string>> contest_notes_;
+  std::vector<std::string> leftover_name_, leftover_evidence_;
+};
+
+}  // namespace
+
+std::vector<Persona> AssignPersonas(const std::vector<SegmentProfile>& profiles,
+                                    const PopulationProfile& population,
+                                    const PersonaRules& rules) {
+  rules.Validate();
+  ValidateProfiles(profiles);
+  PersonaNaming naming(profiles, population, rules);
+  naming.AwardRules();
+  naming.NameLeftovers();
+  return naming.Personas();
 }
 
 }  // namespace segcast

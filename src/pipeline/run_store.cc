@@ -33,29 +33,33 @@ std::string ReadText(const std::filesystem::path& path) {
   return text.str();
 }
 
-}  // namespace
-
-StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
+RunInfo MakeRunInfo(const RunState& state) {
   const RunResult& result = state.result;
-  const LrfmPanel& panel = state.panel;
-  StoredRun run;
-  run.info.run_id = result.run_id;
-  run.info.created_at = UtcNow();
-  run.info.as_of = FormatDay(result.as_of);
-  run.info.previous_run_id = state.options.previous;
-  run.info.segcast_version = SEGCAST_VERSION;
-  run.info.k = result.k;
-  run.info.customers = state.series.size();
-  run.info.revenue = result.report.revenue;
-  run.info.options_json = OptionsJson(state.options);
-  run.info.manifest_json = ManifestJson(state);
+  RunInfo info;
+  info.run_id = result.run_id;
+  info.created_at = UtcNow();
+  info.as_of = FormatDay(result.as_of);
+  info.previous_run_id = state.options.previous;
+  info.segcast_version = SEGCAST_VERSION;
+  info.k = result.k;
+  info.customers = state.series.size();
+  info.revenue = result.report.revenue;
+  info.options_json = OptionsJson(state.options);
+  info.manifest_json = ManifestJson(state);
+  return info;
+}
 
-  for (size_t row = 0; row < state.rfm.size(); ++row) {
-    run.customers.push_back({state.rfm.customer_ids[row], state.rfm.country[row],
-                             FormatDay(state.rfm.first_purchase[row]),
-                             FormatDay(state.rfm.last_purchase[row]), state.rfm.frequency[row],
-                             state.rfm.monetary[row], state.rfm.recency[row]});
+void AddCustomers(const RunState& state, StoredRun& run) {
+  const RfmTable& rfm = state.rfm;
+  for (size_t row = 0; row < rfm.size(); ++row) {
+    run.customers.push_back({rfm.customer_ids[row], rfm.country[row], FormatDay(rfm.first_purchase[row]),
+                             FormatDay(rfm.last_purchase[row]), rfm.frequency[row], rfm.monetary[row],
+                             rfm.recency[row]});
   }
+}
+
+void AddAssignments(const RunState& state, StoredRun& run) {
+  const RunResult& result = state.result;
   for (int index = 0; index < state.series.size(); ++index) {
     const NearestTwo& nearest = state.nearest[index];
     run.assignments.push_back(
@@ -63,6 +67,9 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
          nearest.runner_up >= 0 ? result.stable_ids[nearest.runner_up] : -1,
          nearest.runner_up >= 0 ? nearest.runner_up_distance : 0.0});
   }
+}
+
+void AddSegments(const RunResult& result, StoredRun& run) {
   for (const SegmentSummary& summary : result.report.segments) {
     SegmentRecord record;
     record.segment_id = summary.segment_id;
@@ -83,6 +90,11 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
     record.mean_monetary = summary.mean[3];
     run.segments.push_back(record);
   }
+}
+
+void AddCentroids(const RunState& state, StoredRun& run) {
+  const RunResult& result = state.result;
+  const LrfmPanel& panel = state.panel;
   const int length = result.fit.length;
   for (int cluster = 0; cluster < result.fit.k; ++cluster) {
     for (int step = 0; step < length; ++step) {
@@ -104,6 +116,9 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
       run.centroids.push_back(record);
     }
   }
+}
+
+void AddForecasts(const RunResult& result, StoredRun& run) {
   for (const SeriesForecast& forecast : result.forecasts) {
     // "total" is segment -1, "existing" -2, "new" -3; "segment_<id>" carries the stable id.
     const int32_t segment = SeriesSegment(forecast.series_id);
@@ -118,7 +133,10 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
                                Bound(point.yhat_lower), Bound(point.yhat_upper)});
     }
   }
-  // The rows of lrfm.csv, whatever write_panel says: a store-only reader re-clusters from them.
+}
+
+// The rows of lrfm.csv, whatever write_panel says: a store-only reader re-clusters from them.
+void AddPanel(const LrfmPanel& panel, StoredRun& run) {
   for (int customer = 0; customer < panel.customer_count(); ++customer) {
     for (int month = panel.start[customer]; month < panel.month_count; ++month) {
       run.panel.push_back({customer, panel.customer_ids[customer],
@@ -127,43 +145,65 @@ StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
                            panel.At(customer, month, kMonetary)});
     }
   }
-  // The JSON answers exactly as the folder holds them (profiles, mixes, member trajectories,
-  // silhouette, forecast points): the store's own tables do not carry all of it.
+}
+
+// The JSON answers exactly as the folder holds them (profiles, mixes, member trajectories,
+// silhouette, forecast points): the store's own tables do not carry all of it.
+void AddDocuments(const std::string& run_files, StoredRun& run) {
   for (const char* name : {"forecast.json", "segments.json"}) {
     const std::filesystem::path path = std::filesystem::path(run_files) / name;
     std::error_code error;
     if (std::filesystem::is_regular_file(path, error)) run.documents.push_back({name, ReadText(path)});
   }
-  // The rows of clv.csv: what the customer-base model says of each customer.
-  if (result.customer_base) {
-    const CohortForecast& model = *result.customer_base;
-    const CustomerHistories& histories = model.histories;
-    const CustomerPredictions& predictions = model.predictions;
-    run.customer_values.reserve(histories.size());
-    for (int customer = 0; customer < histories.size(); ++customer) {
-      CustomerValueRecord record;
-      record.customer_id = state.transactions.customer_ids[histories.customer_index[customer]];
-      record.segment_id = model.segment[customer];
-      record.purchases = int64_t{histories.repeat_purchases[customer]} + 1;
-      record.recency_weeks = histories.recency_weeks[customer];
-      record.age_weeks = histories.age_weeks[customer];
-      record.p_alive = predictions.p_alive[customer];
-      record.expected_purchases = predictions.expected_purchases[customer];
-      record.expected_revenue = predictions.expected_revenue[customer];
-      record.clv = predictions.clv[customer];
-      run.customer_values.push_back(std::move(record));
-    }
+}
+
+// The rows of clv.csv: what the customer-base model says of each customer.
+void AddCustomerValues(const RunState& state, StoredRun& run) {
+  if (!state.result.customer_base) return;
+  const CohortForecast& model = *state.result.customer_base;
+  const CustomerHistories& histories = model.histories;
+  const CustomerPredictions& predictions = model.predictions;
+  run.customer_values.reserve(histories.size());
+  for (int customer = 0; customer < histories.size(); ++customer) {
+    CustomerValueRecord record;
+    record.customer_id = state.transactions.customer_ids[histories.customer_index[customer]];
+    record.segment_id = model.segment[customer];
+    record.purchases = int64_t{histories.repeat_purchases[customer]} + 1;
+    record.recency_weeks = histories.recency_weeks[customer];
+    record.age_weeks = histories.age_weeks[customer];
+    record.p_alive = predictions.p_alive[customer];
+    record.expected_purchases = predictions.expected_purchases[customer];
+    record.expected_revenue = predictions.expected_revenue[customer];
+    record.clv = predictions.clv[customer];
+    run.customer_values.push_back(std::move(record));
   }
-  if (result.migration) {
-    for (const MigrationCell& cell : result.migration->matrix) {
-      run.migrations.push_back({cell.from_segment, cell.to_segment, cell.customers,
-                                cell.previous_revenue, cell.current_revenue});
-    }
-    for (const CustomerMove& move : result.migration->moves) {
-      run.moves.push_back({move.customer_id, move.from_segment, move.to_segment,
-                           MoveKindName(move.kind)});
-    }
+}
+
+void AddMigration(const RunResult& result, StoredRun& run) {
+  if (!result.migration) return;
+  for (const MigrationCell& cell : result.migration->matrix) {
+    run.migrations.push_back({cell.from_segment, cell.to_segment, cell.customers,
+                              cell.previous_revenue, cell.current_revenue});
   }
+  for (const CustomerMove& move : result.migration->moves) {
+    run.moves.push_back({move.customer_id, move.from_segment, move.to_segment, MoveKindName(move.kind)});
+  }
+}
+
+}  // namespace
+
+StoredRun MakeStoredRun(const RunState& state, const std::string& run_files) {
+  StoredRun run;
+  run.info = MakeRunInfo(state);
+  AddCustomers(state, run);
+  AddAssignments(state, run);
+  AddSegments(state.result, run);
+  AddCentroids(state, run);
+  AddForecasts(state.result, run);
+  AddPanel(state.panel, run);
+  AddDocuments(run_files, run);
+  AddCustomerValues(state, run);
+  AddMigration(state.result, run);
   return run;
 }
 

@@ -170,9 +170,9 @@ void SegmentReportOptions::Validate() const {
     throw InvalidArgument("out of range", {.field = "max_mix_values", .expected = ">= 1"});
 }
 
-SegmentReport BuildSegmentReport(const SegmentReportInput& input,
-                                 const SegmentReportOptions& options) {
-  options.Validate();
+namespace {
+
+void CheckInputShape(const SegmentReportInput& input) {
   const size_t count = input.segment.size();
   auto check_length = [&](size_t size, const char* field, bool optional) {
     if (size == count || (optional && size == 0)) return;
@@ -192,24 +192,122 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
                              .expected = std::to_string(input.attributes.columns.size())});
     }
   }
+}
 
+// Customer rows of every segment id, ascending ids.
+std::map<int32_t, std::vector<size_t>> MembersBySegment(const std::vector<int32_t>& segment) {
   std::map<int32_t, std::vector<size_t>> members;
-  for (size_t customer = 0; customer < count; ++customer) {
-    if (input.segment[customer] < 0) {
+  for (size_t customer = 0; customer < segment.size(); ++customer) {
+    if (segment[customer] < 0) {
       throw InvalidArgument(
           "negative segment id",
           {.field = "segment[" + std::to_string(customer) + "]", .expected = ">= 0"});
     }
-    members[input.segment[customer]].push_back(customer);
+    members[segment[customer]].push_back(customer);
   }
+  return members;
+}
+
+std::map<int32_t, const SegmentCentroid*> CentroidsBySegment(const std::vector<SegmentCentroid>& list) {
   std::map<int32_t, const SegmentCentroid*> centroids;
-  for (const SegmentCentroid& centroid : input.centroids) {
+  for (const SegmentCentroid& centroid : list) {
     if (!centroids.emplace(centroid.segment_id, &centroid).second) {
       throw InvalidArgument("two centroids for segment " + std::to_string(centroid.segment_id),
                             {.field = "centroids", .expected = "at most one per segment"});
     }
   }
+  return centroids;
+}
 
+double Share(double part, double whole) { return whole != 0.0 ? part / whole : 0.0; }
+
+SegmentSummary Summarise(const SegmentReportInput& input, int32_t segment_id,
+                         const std::vector<size_t>& rows, double total_revenue,
+                         const SegmentCentroid* centroid, const std::vector<MixSource>& sources,
+                         int max_mix_values) {
+  SegmentSummary summary;
+  summary.segment_id = segment_id;
+  summary.customers = static_cast<int64_t>(rows.size());
+  summary.customer_share = Share(static_cast<double>(rows.size()), static_cast<double>(input.segment.size()));
+  for (size_t customer : rows) {
+    summary.revenue += input.revenue[customer];
+    for (int feature = 0; feature < 4; ++feature) summary.mean[feature] += input.lrfm[customer][feature];
+  }
+  for (double& mean : summary.mean) mean /= static_cast<double>(rows.size());
+  summary.revenue_share = Share(summary.revenue, total_revenue);
+  if (centroid) {
+    summary.trajectory = centroid->trajectory;
+    summary.first_month = centroid->first_month;
+  }
+  for (const MixSource& source : sources) summary.mixes.push_back(BuildMix(source, rows, max_mix_values));
+  return summary;
+}
+
+// Segments by revenue share, largest first, with running shares and a sentence each.
+std::vector<ConcentrationRow> Concentration(const std::vector<SegmentSummary>& segments) {
+  std::vector<ConcentrationRow> rows;
+  for (const SegmentSummary& summary : segments) {
+    ConcentrationRow row;
+    row.segment_id = summary.segment_id;
+    row.customer_share = summary.customer_share;
+    row.revenue_share = summary.revenue_share;
+    row.lift = summary.customer_share > 0 ? summary.revenue_share / summary.customer_share : 0.0;
+    rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end(), [](const ConcentrationRow& a, const ConcentrationRow& b) {
+    return a.revenue_share != b.revenue_share ? a.revenue_share > b.revenue_share
+                                              : a.segment_id < b.segment_id;
+  });
+  double cumulative_customers = 0.0, cumulative_revenue = 0.0;
+  for (ConcentrationRow& row : rows) {
+    cumulative_customers += row.customer_share;
+    cumulative_revenue += row.revenue_share;
+    row.cumulative_customer_share = cumulative_customers;
+    row.cumulative_revenue_share = cumulative_revenue;
+    row.statement = FormatPercent(row.customer_share) + " of customers bring " +
+                    FormatPercent(row.revenue_share) + " of revenue";
+  }
+  return rows;
+}
+
+// Pareto figures from per-customer revenue. The top share is a whole number of customers:
+// ceil(share * n), so "the top 20%" of 7 customers is 2 of them (28.6%), stated as such.
+void AddPareto(const std::vector<double>& revenue, const SegmentReportOptions& options,
+               SegmentReport& report) {
+  const size_t count = revenue.size();
+  if (count == 0 || report.revenue <= 0.0) return;
+  const std::vector<double> sorted = SortedRevenue(revenue);
+  const size_t top = std::max<size_t>(
+      1, static_cast<size_t>(std::ceil(options.pareto_customer_share * count - 1e-9)));
+  const double top_revenue = std::accumulate(sorted.begin(), sorted.begin() + top, 0.0);
+  report.top_customers_revenue_share = top_revenue / report.revenue;
+  const double target = options.pareto_revenue_share * report.revenue;
+  double running = 0.0;
+  size_t needed = count;
+  for (size_t index = 0; index < count; ++index) {
+    running += sorted[index];
+    if (running >= target - 1e-9 * std::fabs(report.revenue)) {
+      needed = index + 1;
+      break;
+    }
+  }
+  report.customers_for_revenue_share = static_cast<double>(needed) / count;
+  report.pareto_statement =
+      "the top " + FormatPercent(static_cast<double>(top) / count) + " of customers bring " +
+      FormatPercent(report.top_customers_revenue_share) + " of revenue; " +
+      FormatPercent(report.customers_for_revenue_share) + " of customers bring " +
+      FormatPercent(options.pareto_revenue_share) + " of revenue";
+}
+
+}  // namespace
+
+SegmentReport BuildSegmentReport(const SegmentReportInput& input,
+                                 const SegmentReportOptions& options) {
+  options.Validate();
+  CheckInputShape(input);
+  const std::map<int32_t, std::vector<size_t>> members = MembersBySegment(input.segment);
+  const std::map<int32_t, const SegmentCentroid*> centroids = CentroidsBySegment(input.centroids);
+  const size_t count = input.segment.size();
   SegmentReport report;
   report.customers = static_cast<int64_t>(count);
   report.revenue = std::accumulate(input.revenue.begin(), input.revenue.end(), 0.0);
@@ -220,77 +318,15 @@ SegmentReport BuildSegmentReport(const SegmentReportInput& input,
     for (double& mean : report.population_mean) mean /= static_cast<double>(count);
 
   const std::vector<MixSource> sources = MixSources(input, options.mix);
-  auto share = [](double part, double whole) { return whole != 0.0 ? part / whole : 0.0; };
   for (const auto& [segment_id, rows] : members) {
-    SegmentSummary summary;
-    summary.segment_id = segment_id;
-    summary.customers = static_cast<int64_t>(rows.size());
-    summary.customer_share = share(static_cast<double>(rows.size()), static_cast<double>(count));
-    for (size_t customer : rows) {
-      summary.revenue += input.revenue[customer];
-      for (int feature = 0; feature < 4; ++feature)
-        summary.mean[feature] += input.lrfm[customer][feature];
-    }
-    for (double& mean : summary.mean) mean /= static_cast<double>(rows.size());
-    summary.revenue_share = share(summary.revenue, report.revenue);
-    if (auto found = centroids.find(segment_id); found != centroids.end()) {
-      summary.trajectory = found->second->trajectory;
-      summary.first_month = found->second->first_month;
-    }
-    for (const MixSource& source : sources)
-      summary.mixes.push_back(BuildMix(source, rows, options.max_mix_values));
-    report.segments.push_back(std::move(summary));
+    const auto centroid = centroids.find(segment_id);
+    report.segments.push_back(Summarise(input, segment_id, rows, report.revenue,
+                                        centroid != centroids.end() ? centroid->second : nullptr,
+                                        sources, options.max_mix_values));
   }
   CompareMixes(sources, members, options.mix, report);
-
-  for (const SegmentSummary& summary : report.segments) {
-    ConcentrationRow row;
-    row.segment_id = summary.segment_id;
-    row.customer_share = summary.customer_share;
-    row.revenue_share = summary.revenue_share;
-    row.lift = summary.customer_share > 0 ? summary.revenue_share / summary.customer_share : 0.0;
-    report.concentration.push_back(row);
-  }
-  std::sort(report.concentration.begin(), report.concentration.end(),
-            [](const ConcentrationRow& a, const ConcentrationRow& b) {
-              return a.revenue_share != b.revenue_share ? a.revenue_share > b.revenue_share
-                                                        : a.segment_id < b.segment_id;
-            });
-  double cumulative_customers = 0.0, cumulative_revenue = 0.0;
-  for (ConcentrationRow& row : report.concentration) {
-    cumulative_customers += row.customer_share;
-    cumulative_revenue += row.revenue_share;
-    row.cumulative_customer_share = cumulative_customers;
-    row.cumulative_revenue_share = cumulative_revenue;
-    row.statement = FormatPercent(row.customer_share) + " of customers bring " +
-                    FormatPercent(row.revenue_share) + " of revenue";
-  }
-
-  // Pareto figures from per-customer revenue. The top share is a whole number of customers:
-  // ceil(share * n), so "the top 20%" of 7 customers is 2 of them (28.6%), stated as such.
-  if (count > 0 && report.revenue > 0.0) {
-    const std::vector<double> sorted = SortedRevenue(input.revenue);
-    const size_t top = std::max<size_t>(
-        1, static_cast<size_t>(std::ceil(options.pareto_customer_share * count - 1e-9)));
-    const double top_revenue = std::accumulate(sorted.begin(), sorted.begin() + top, 0.0);
-    report.top_customers_revenue_share = top_revenue / report.revenue;
-    const double target = options.pareto_revenue_share * report.revenue;
-    double running = 0.0;
-    size_t needed = count;
-    for (size_t index = 0; index < count; ++index) {
-      running += sorted[index];
-      if (running >= target - 1e-9 * std::fabs(report.revenue)) {
-        needed = index + 1;
-        break;
-      }
-    }
-    report.customers_for_revenue_share = static_cast<double>(needed) / count;
-    report.pareto_statement =
-        "the top " + FormatPercent(static_cast<double>(top) / count) + " of customers bring " +
-        FormatPercent(report.top_customers_revenue_share) + " of revenue; " +
-        FormatPercent(report.customers_for_revenue_share) + " of customers bring " +
-        FormatPercent(options.pareto_revenue_share) + " of revenue";
-  }
+  report.concentration = Concentration(report.segments);
+  AddPareto(input.revenue, options, report);
   return report;
 }
 

@@ -64,9 +64,10 @@ Day DayArgument(const std::string& text, const char* field) {
   return *day;
 }
 
-IngestOptions ToIngestOptions(const std::string& path, const py::dict& options) {
-  IngestOptions ingest;
-  ingest.path = path;
+//! `ingest` (defaults, or what a run configuration set) with the keyword arguments applied.
+IngestOptions ToIngestOptions(IngestOptions ingest, const std::string& path,
+                              const py::dict& options) {
+  if (!path.empty()) ingest.path = path;
   for (const auto& [key_handle, value] : options) {
     const std::string key = py::str(key_handle);
     if (value.is_none()) continue;
@@ -143,7 +144,7 @@ struct Log {
 };
 
 std::shared_ptr<Log> ReadLog(const std::string& path, const py::kwargs& options) {
-  const IngestOptions ingest = ToIngestOptions(path, options);
+  const IngestOptions ingest = ToIngestOptions({}, path, options);
   auto log = std::make_shared<Log>();
   py::gil_scoped_release release;
   log->result = Ingest(ingest);
@@ -560,6 +561,7 @@ py::dict Run(const std::string& path, const std::string& output_dir, const py::k
       const auto range = value.cast<std::pair<int, int>>();
       options.k_min = range.first;
       options.k_max = range.second;
+      if (!kwargs.contains("k")) options.k = 0;  // as `segcast run --k-range`
     } else if (key == "metric") {
       options.cluster.metric = ParseMetric(value.cast<std::string>());
     } else if (key == "band") {
@@ -601,9 +603,7 @@ py::dict Run(const std::string& path, const std::string& output_dir, const py::k
       ingest_kwargs[key_handle] = value;  // the log's own options; unknown keys are refused there
     }
   }
-  const IngestOptions from_config = options.ingest;
-  options.ingest = ToIngestOptions(path.empty() ? from_config.path : path, ingest_kwargs);
-  if (ingest_kwargs.empty() && path.empty()) options.ingest = from_config;
+  options.ingest = ToIngestOptions(options.ingest, path, ingest_kwargs);
   options.output_dir = output_dir;
   options.Validate();
   RunResult result;

@@ -12,7 +12,13 @@ python=/usr/bin/python3
 [ "${SEGCAST_INSTALL_PYTHON:-1}" = 1 ] || exit 0
 site=$("$python" -c 'import site; print(site.getsitepackages()[0])')
 sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ "$(id -u)" -ne 0 ] && [ ! -w "$site" ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "install_python: $site is not writable and sudo is absent; use PYTHONPATH=$build_dir/python"
+    exit 0
+  fi
+  sudo="sudo"
+fi
 if [ "${1:-}" = "--remove" ]; then
   $sudo rm -f "$site/segcast.pth"
   echo "install_python: removed $site/segcast.pth"

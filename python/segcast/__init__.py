@@ -17,7 +17,7 @@ file, line, field and expectation of the C++ error (``err.file``, ``err.line``, 
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional, Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -37,8 +37,8 @@ from ._segcast import (  # noqa: F401  (re-exported)
 
 __all__ = [
     "Error", "InvalidArgument", "InputError", "ConfigError", "DatabaseError", "BusyError",
-    "NoSpaceError", "InternalError", "Log", "load", "read_log", "rfm", "lrfm_panel", "lrfm_array",
-    "segment", "forecast", "backtest", "run", "assign", "predict_customers", "TimeSeriesKMeans",
+    "NoSpaceError", "InternalError", "Log", "load", "read_log", "transactions", "rfm", "lrfm_panel",
+    "lrfm_array", "left_align", "segment", "forecast", "backtest", "run", "assign", "predict_customers", "TimeSeriesKMeans",
 ]
 
 LRFM_FEATURES = ("L", "R", "F", "M")

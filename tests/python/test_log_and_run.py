@@ -4,7 +4,6 @@ import filecmp
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import segcast
 from conftest import SAMPLE, SEED
@@ -128,3 +127,14 @@ def test_forecast_and_backtest_of_a_dataframe():
     scores = segcast.backtest(frame, origins=2, horizon=3, step=3, min_history=24)
     assert scores["method"].iloc[0] == "model"
     assert {"naive", "seasonal_naive", "drift"} <= set(scores["method"])
+
+
+def test_run_with_a_k_range_and_a_config(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text("[cluster]\nk = 5\n")
+    # the config's k is replaced by the sweep, as `segcast run --config FILE --k-range 2-3`
+    result = segcast.run(SAMPLE, tmp_path / "out", config=str(config), k_range=(2, 3), seed=SEED,
+                         store="none", backtest=False, run_id="sweep")
+    assert result["k"] in (2, 3)
+    assert list(result["k_selection"]["k"]) == [2, 3]
+    assert result["rows_read"] == 49886

@@ -200,3 +200,76 @@ def test_estimator_equals_the_cli_segment_command(gunpoint, tmp_path):
     np.testing.assert_array_equal(model.labels_, labels)
     assert model.inertia_ == pytest.approx(summary["fit"]["inertia"], rel=1e-12)
     assert model.n_iter_ == summary["fit"]["iterations"]
+
+
+def dtw_path(x, y):
+    """tslearn's dtw_path: the optimal path (ties: diagonal, then up, then left, as its _return_path)
+    and the distance."""
+    n, m = len(x), len(y)
+    cost = ((x[:, None, :] - y[None, :, :]) ** 2).sum(axis=2)
+    acc = np.full((n + 1, m + 1), np.inf)
+    acc[0, 0] = 0.0
+    for diagonal in range(2, n + m + 1):
+        i = np.arange(max(1, diagonal - m), min(n, diagonal - 1) + 1)
+        j = diagonal - i
+        acc[i, j] = cost[i - 1, j - 1] + np.minimum(np.minimum(acc[i - 1, j - 1], acc[i - 1, j]), acc[i, j - 1])
+    a = acc[1:, 1:]
+    path = [(n - 1, m - 1)]
+    while path[-1] != (0, 0):
+        i, j = path[-1]
+        if i == 0:
+            path.append((0, j - 1))
+        elif j == 0:
+            path.append((i - 1, 0))
+        else:
+            step = int(np.argmin([a[i - 1, j - 1], a[i - 1, j], a[i, j - 1]]))
+            path.append([(i - 1, j - 1), (i - 1, j), (i, j - 1)][step])
+    return path[::-1], np.sqrt(acc[n, m])
+
+
+def dba_reference(members, barycenter, max_iter=30, tol=1e-5):
+    """tslearn's dtw_barycenter_averaging_one from a given barycenter (equal-length members)."""
+    previous = np.inf
+    for _ in range(max_iter):
+        sums, counts, cost = np.zeros_like(barycenter), np.zeros(len(barycenter)), 0.0
+        for series in members:
+            path, distance = dtw_path(barycenter, series)
+            cost += distance ** 2
+            for step, other in path:
+                sums[step] += series[other]
+                counts[step] += 1
+        cost /= len(members)
+        barycenter = sums / counts[:, None]
+        if previous - cost < tol:
+            break
+        previous = cost
+    return barycenter
+
+
+def dtw_kmeans_reference(X, init, max_iter, tol=1e-6):
+    """tslearn's _fit_one_init for the DTW metric (DBA updates), in numpy."""
+    centroids, previous = init.copy(), np.inf
+    for iteration in range(1, max_iter + 1):
+        labels, distances = nearest(X, centroids, dtw)
+        inertia = (distances ** 2).mean()
+        assert len(set(labels)) == len(centroids), "an empty cluster: pick other initial centroids"
+        centroids = np.stack([dba_reference(X[labels == c], centroids[c]) for c in range(len(centroids))])
+        if abs(previous - inertia) < tol:
+            break
+        previous = inertia
+    labels, _ = nearest(X, centroids, dtw)
+    return labels, inertia, centroids, iteration
+
+
+@pytest.mark.parametrize("dataset,step,picks", [("gunpoint", 3, [0, 5, 9]), ("basic_motions", 2, [0, 10, 30])])
+def test_dtw_fit_equals_the_numpy_reference_with_dba(dataset, step, picks, request):
+    X = request.getfixturevalue(dataset)[:, ::step]  # 50 steps, to keep the pure-numpy DBA quick
+    X = X[:24] if dataset == "gunpoint" else X
+    init = X[picks]
+    labels, inertia, centroids, iterations = dtw_kmeans_reference(X, init, max_iter=6)
+    assert iterations > 1
+    model = segcast.TimeSeriesKMeans(n_clusters=3, metric="dtw", init=init, max_iter=6).fit(X)
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert model.inertia_ == pytest.approx(inertia, rel=1e-9)
+    assert model.n_iter_ == iterations
+    np.testing.assert_allclose(model.cluster_centers_, centroids, rtol=1e-8, atol=1e-10)

@@ -11,3 +11,4 @@ elif [ $# -gt 0 ]; then
   cmake -S "$root" -B "$build_dir" "$@"
 fi
 cmake --build "$build_dir" -j "$(nproc)"
+bash "$root/scripts/install_python.sh"  # import segcast from /usr/bin/python3 (docs/python.md)

@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
   libssl-dev
   catch2
-  python3 python3-pandas python3-numpy python3-scipy
+  python3 python3-pandas python3-numpy python3-scipy python3-dev python3-pybind11 python3-pytest python3-matplotlib
   postgresql
   time
   strace

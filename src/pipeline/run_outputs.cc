@@ -332,106 +332,129 @@ void AddCohortBacktestJson(const fs::path& path, const RunResult& result) {
   WriteJson(path, file);
 }
 
-void WriteRunFiles(const RunState& state, const std::string& directory) {
-  const fs::path dir(directory);
+namespace {
+
+void WriteRejectsCsv(const RunState& state, const fs::path& dir) {
+  CsvFile rejects(dir / "rejects.csv", "line,reason,field,record");
+  for (const RejectedRow& row : state.rejects) {
+    rejects.Row(row.line, std::string(RejectReasonName(row.reason)), row.field, row.record);
+  }
+}
+
+void WriteRfmCsv(const RfmTable& table, const fs::path& dir) {
+  CsvFile rfm(dir / "rfm.csv", "customer_id,recency,frequency,monetary,first_purchase,last_purchase,country");
+  for (size_t row = 0; row < table.size(); ++row) {
+    rfm.Row(table.customer_ids[row], table.recency[row], table.frequency[row], table.monetary[row],
+            FormatDay(table.first_purchase[row]), FormatDay(table.last_purchase[row]),
+            table.country[row]);
+  }
+}
+
+void WritePanelCsv(const LrfmPanel& panel, const fs::path& dir) {
+  CsvFile lrfm(dir / "lrfm.csv", "customer_id,month,L,R,F,M");
+  for (int customer = 0; customer < panel.customer_count(); ++customer) {
+    for (int month = panel.start[customer]; month < panel.month_count; ++month) {
+      lrfm.Row(panel.customer_ids[customer], FormatMonth(panel.first_month + month),
+               panel.At(customer, month, kLength), panel.At(customer, month, kRecency),
+               panel.At(customer, month, kFrequency), panel.At(customer, month, kMonetary));
+    }
+  }
+}
+
+void WriteAssignmentsCsv(const RunState& state, const fs::path& dir) {
+  const RunResult& result = state.result;
+  CsvFile assignments(dir / "assignments.csv",
+                      "customer_id,segment,name,distance,runner_up_segment,runner_up_distance");
+  for (int index = 0; index < state.series.size(); ++index) {
+    const NearestTwo& nearest = state.nearest[index];
+    const int32_t segment = state.StableIdOfSeries(index);
+    const RunSegment* named = FindSegment(result, segment);
+    assignments.Row(state.series.ids[index], segment, named ? named->persona.name : "",
+                    result.fit.distances[index],
+                    nearest.runner_up >= 0 ? result.stable_ids[nearest.runner_up] : -1,
+                    nearest.runner_up >= 0 ? nearest.runner_up_distance : std::nan(""));
+  }
+}
+
+void WriteSegmentsCsv(const RunResult& result, const fs::path& dir) {
+  CsvFile segments(dir / "segments.csv",
+                   "segment,name,customers,customer_share,revenue,revenue_share,mean_L,mean_R,"
+                   "mean_F,mean_M,previous_segment,tie_broken,evidence,expected_revenue,"
+                   "likely_lost_share,mean_clv,description,action,action_why");
+  const std::vector<SegmentValue> values = SegmentValues(result);
+  for (const SegmentSummary& summary : result.report.segments) {
+    const RunSegment* segment = FindSegment(result, summary.segment_id);
+    const std::optional<SegmentValue> value = FindValue(values, summary.segment_id);
+    const double nan = std::nan("");
+    segments.Row(summary.segment_id, segment ? segment->persona.name : "", summary.customers,
+                 summary.customer_share, summary.revenue, summary.revenue_share, summary.mean[0],
+                 summary.mean[1], summary.mean[2], summary.mean[3],
+                 segment ? segment->previous_segment_id : -1,
+                 segment ? segment->persona.tie_broken : false,
+                 segment ? segment->persona.evidence : "",
+                 value ? value->expected_revenue : nan, value ? value->likely_lost_share : nan,
+                 value ? value->mean_clv : nan, segment ? segment->persona.description : "",
+                 segment ? segment->persona.action.name : "",
+                 segment ? segment->persona.action.why : "");
+  }
+}
+
+void WriteCentroidsCsv(const RunState& state, const fs::path& dir) {
   const RunResult& result = state.result;
   const LrfmPanel& panel = state.panel;
+  CsvFile centroids(dir / "centroids.csv",
+                    "segment,step,month,L,R,F,M,scaled_L,scaled_R,scaled_F,scaled_M");
+  const int length = result.fit.length;
+  for (int cluster = 0; cluster < result.fit.k; ++cluster) {
+    for (int step = 0; step < length; ++step) {
+      const size_t cell = (static_cast<size_t>(cluster) * length + step) * kLrfmFeatures;
+      const double* original = state.original_centroids.data() + cell;
+      const double* scaled = result.fit.centroids.data() + cell;
+      centroids.Row(result.stable_ids[cluster], step,
+                    FormatMonth(panel.first_month + panel.month_count - length + step),
+                    original[0], original[1], original[2], original[3], scaled[0], scaled[1],
+                    scaled[2], scaled[3]);
+    }
+  }
+}
 
-  WriteJson(dir / "ingest_report.json", json::parse(result.ingest.ToJson(/*with_timing=*/false)));
-  {
-    CsvFile rejects(dir / "rejects.csv", "line,reason,field,record");
-    for (const RejectedRow& row : state.rejects) {
-      rejects.Row(row.line, std::string(RejectReasonName(row.reason)), row.field, row.record);
-    }
+void WriteConcentrationCsv(const SegmentReport& report, const fs::path& dir) {
+  CsvFile concentration(dir / "concentration.csv",
+                        "segment,customer_share,revenue_share,lift,cumulative_customer_share,"
+                        "cumulative_revenue_share,statement");
+  for (const ConcentrationRow& row : report.concentration) {
+    concentration.Row(row.segment_id, row.customer_share, row.revenue_share, row.lift,
+                      row.cumulative_customer_share, row.cumulative_revenue_share, row.statement);
   }
-  {
-    CsvFile rfm(dir / "rfm.csv", "customer_id,recency,frequency,monetary,first_purchase,last_purchase,country");
-    for (size_t row = 0; row < state.rfm.size(); ++row) {
-      rfm.Row(state.rfm.customer_ids[row], state.rfm.recency[row], state.rfm.frequency[row],
-              state.rfm.monetary[row], FormatDay(state.rfm.first_purchase[row]),
-              FormatDay(state.rfm.last_purchase[row]), state.rfm.country[row]);
-    }
+}
+
+void WriteKSelectionCsv(const std::vector<KSelectionRow>& rows, const fs::path& dir) {
+  CsvFile selection(dir / "k_selection.csv",
+                    "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit,"
+                    "min_segment_share");
+  for (const KSelectionRow& row : rows) {
+    selection.Row(row.k, row.inertia, row.silhouette, row.davies_bouldin, row.iterations,
+                  row.converged, row.seconds_fit, row.min_segment_share);
   }
-  if (state.options.write_panel) {
-    CsvFile lrfm(dir / "lrfm.csv", "customer_id,month,L,R,F,M");
-    for (int customer = 0; customer < panel.customer_count(); ++customer) {
-      for (int month = panel.start[customer]; month < panel.month_count; ++month) {
-        lrfm.Row(panel.customer_ids[customer], FormatMonth(panel.first_month + month),
-                 panel.At(customer, month, kLength), panel.At(customer, month, kRecency),
-                 panel.At(customer, month, kFrequency), panel.At(customer, month, kMonetary));
-      }
-    }
+}
+
+void WriteMigrationCsvs(const MigrationResult& migration, const fs::path& dir) {
+  CsvFile matrix(dir / "migration.csv",
+                 "from_segment,to_segment,customers,previous_revenue,current_revenue");
+  for (const MigrationCell& cell : migration.matrix) {
+    matrix.Row(cell.from_segment, cell.to_segment, cell.customers, cell.previous_revenue,
+               cell.current_revenue);
   }
-  {
-    CsvFile assignments(dir / "assignments.csv",
-                        "customer_id,segment,name,distance,runner_up_segment,runner_up_distance");
-    for (int index = 0; index < state.series.size(); ++index) {
-      const NearestTwo& nearest = state.nearest[index];
-      const int32_t segment = state.StableIdOfSeries(index);
-      const RunSegment* named = FindSegment(result, segment);
-      assignments.Row(state.series.ids[index], segment, named ? named->persona.name : "",
-                      result.fit.distances[index],
-                      nearest.runner_up >= 0 ? result.stable_ids[nearest.runner_up] : -1,
-                      nearest.runner_up >= 0 ? nearest.runner_up_distance : std::nan(""));
-    }
+  CsvFile moves(dir / "moves.csv",
+                "customer_id,from_segment,to_segment,kind,previous_revenue,current_revenue");
+  for (const CustomerMove& move : migration.moves) {
+    moves.Row(move.customer_id, move.from_segment, move.to_segment,
+              std::string(MoveKindName(move.kind)), move.previous_revenue, move.current_revenue);
   }
-  {
-    CsvFile segments(dir / "segments.csv",
-                     "segment,name,customers,customer_share,revenue,revenue_share,mean_L,mean_R,"
-                     "mean_F,mean_M,previous_segment,tie_broken,evidence,expected_revenue,"
-                     "likely_lost_share,mean_clv,description,action,action_why");
-    const std::vector<SegmentValue> values = SegmentValues(result);
-    for (const SegmentSummary& summary : result.report.segments) {
-      const RunSegment* segment = FindSegment(result, summary.segment_id);
-      const std::optional<SegmentValue> value = FindValue(values, summary.segment_id);
-      const double nan = std::nan("");
-      segments.Row(summary.segment_id, segment ? segment->persona.name : "", summary.customers,
-                   summary.customer_share, summary.revenue, summary.revenue_share, summary.mean[0],
-                   summary.mean[1], summary.mean[2], summary.mean[3],
-                   segment ? segment->previous_segment_id : -1,
-                   segment ? segment->persona.tie_broken : false,
-                   segment ? segment->persona.evidence : "",
-                   value ? value->expected_revenue : nan, value ? value->likely_lost_share : nan,
-                   value ? value->mean_clv : nan, segment ? segment->persona.description : "",
-                   segment ? segment->persona.action.name : "",
-                   segment ? segment->persona.action.why : "");
-    }
-  }
-  WriteJson(dir / "segments.json", SegmentsJson(state));
-  {
-    CsvFile centroids(dir / "centroids.csv",
-                      "segment,step,month,L,R,F,M,scaled_L,scaled_R,scaled_F,scaled_M");
-    const int length = result.fit.length;
-    for (int cluster = 0; cluster < result.fit.k; ++cluster) {
-      for (int step = 0; step < length; ++step) {
-        const size_t cell = (static_cast<size_t>(cluster) * length + step) * kLrfmFeatures;
-        const double* original = state.original_centroids.data() + cell;
-        const double* scaled = result.fit.centroids.data() + cell;
-        centroids.Row(result.stable_ids[cluster], step,
-                      FormatMonth(panel.first_month + panel.month_count - length + step),
-                      original[0], original[1], original[2], original[3], scaled[0], scaled[1],
-                      scaled[2], scaled[3]);
-      }
-    }
-  }
-  {
-    CsvFile concentration(dir / "concentration.csv",
-                          "segment,customer_share,revenue_share,lift,cumulative_customer_share,"
-                          "cumulative_revenue_share,statement");
-    for (const ConcentrationRow& row : result.report.concentration) {
-      concentration.Row(row.segment_id, row.customer_share, row.revenue_share, row.lift,
-                        row.cumulative_customer_share, row.cumulative_revenue_share, row.statement);
-    }
-  }
-  if (!result.k_selection.empty()) {
-    CsvFile selection(dir / "k_selection.csv",
-                      "k,inertia,silhouette,davies_bouldin,iterations,converged,seconds_fit,"
-                      "min_segment_share");
-    for (const KSelectionRow& row : result.k_selection) {
-      selection.Row(row.k, row.inertia, row.silhouette, row.davies_bouldin, row.iterations,
-                    row.converged, row.seconds_fit, row.min_segment_share);
-    }
-  }
+}
+
+void WriteForecastFiles(const RunState& state, const fs::path& dir) {
+  const RunResult& result = state.result;
   WriteForecastCsv((dir / "forecast.csv").string(), result.forecasts);
   WriteForecastJson((dir / "forecast.json").string(), result.forecasts, state.options.forecast);
   AddCohortBacktestJson(dir / "forecast.json", result);
@@ -439,20 +462,25 @@ void WriteRunFiles(const RunState& state, const std::string& directory) {
   if (result.backtest) WriteBacktestCsv(dir.string(), *result.backtest);
   if (result.customer_base) WriteCustomerBaseFiles(state, dir);
   if (result.cohort_backtest) WriteCohortBacktestCsv(dir.string(), *result.cohort_backtest);
-  if (result.migration) {
-    CsvFile matrix(dir / "migration.csv",
-                   "from_segment,to_segment,customers,previous_revenue,current_revenue");
-    for (const MigrationCell& cell : result.migration->matrix) {
-      matrix.Row(cell.from_segment, cell.to_segment, cell.customers, cell.previous_revenue,
-                 cell.current_revenue);
-    }
-    CsvFile moves(dir / "moves.csv",
-                  "customer_id,from_segment,to_segment,kind,previous_revenue,current_revenue");
-    for (const CustomerMove& move : result.migration->moves) {
-      moves.Row(move.customer_id, move.from_segment, move.to_segment,
-                std::string(MoveKindName(move.kind)), move.previous_revenue, move.current_revenue);
-    }
-  }
+}
+
+}  // namespace
+
+void WriteRunFiles(const RunState& state, const std::string& directory) {
+  const fs::path dir(directory);
+  const RunResult& result = state.result;
+  WriteJson(dir / "ingest_report.json", json::parse(result.ingest.ToJson(/*with_timing=*/false)));
+  WriteRejectsCsv(state, dir);
+  WriteRfmCsv(state.rfm, dir);
+  if (state.options.write_panel) WritePanelCsv(state.panel, dir);
+  WriteAssignmentsCsv(state, dir);
+  WriteSegmentsCsv(result, dir);
+  WriteJson(dir / "segments.json", SegmentsJson(state));
+  WriteCentroidsCsv(state, dir);
+  WriteConcentrationCsv(result.report, dir);
+  if (!result.k_selection.empty()) WriteKSelectionCsv(result.k_selection, dir);
+  WriteForecastFiles(state, dir);
+  if (result.migration) WriteMigrationCsvs(*result.migration, dir);
   WriteText(dir / "report.md", RenderReportMarkdown(state));
   WriteText(dir / "manifest.json", ManifestJson(state) + '\n');
 }

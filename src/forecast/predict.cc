@@ -86,6 +86,83 @@ void CentralQuantiles(double* values, size_t count, double low_probability, doub
   low = low_value + (low_position - static_cast<double>(low_index)) * (low_next - low_value);
 }
 
+namespace {
+
+// Standard deviation of the fitted mean at each future month from the parameter covariance: the
+// additive prediction is linear in theta, with gradient f_h below. Zero where the model has no
+// calibrated covariance.
+std::vector<double> ParameterSd(const ScaledHistory& history, const Design& design,
+                                const ModelSpec& spec, const Fit& fit, int horizon) {
+  std::vector<double> parameter_sd(horizon, 0.0);
+  if (!(spec.calibrated_intervals && fit.meat.size() > 0 && spec.growth == Growth::kLinear &&
+        spec.mode == SeasonalityMode::kAdditive)) {
+    return parameter_sd;
+  }
+  const int S = static_cast<int>(design.changepoint_t.size());
+  const int last = history.n - 1;
+  const double t_last = last * design.dt;
+  const int p = static_cast<int>(fit.theta.size());
+  Eigen::MatrixXd gradients = Eigen::MatrixXd::Zero(p, horizon);  // column h - 1 is f_h
+  std::vector<double> scratch;
+  double reach = 0.0, damping_power = 1.0;  // C_h = dt * sum_{i<=h} phi^i
+  for (int h = 1; h <= horizon; ++h) {
+    damping_power *= spec.trend_damping;
+    reach += damping_power * design.dt;
+    auto gradient = gradients.col(h - 1);
+    gradient[0] = t_last + reach;
+    gradient[1] = 1.0;
+    for (int j = 0; j < S; ++j) gradient[2 + j] = std::max(0.0, t_last - design.changepoint_t[j]) + reach;
+    if (design.fourier_columns > 0) {
+      const double* features = design.Fourier(history.first_month + last + h, scratch);
+      for (int column = 0; column < design.fourier_columns; ++column)
+        gradient[design.first_beta() + column] = features[column];
+    }
+  }
+  // f_h' B M B f_h for every h at once: two p x p by p x horizon products.
+  const Eigen::MatrixXd bread = fit.normal_inverse * gradients;
+  const Eigen::MatrixXd filled = fit.meat * bread;
+  for (int h = 0; h < horizon; ++h)
+    parameter_sd[h] = std::sqrt(std::max(0.0, bread.col(h).dot(filled.col(h))));
+  return parameter_sd;
+}
+
+// Undamped minus damped trend h months out, for a path whose damping is drawn.
+std::vector<double> UndampedGap(const Design& design, const ModelSpec& spec, double rate_end, int horizon) {
+  std::vector<double> gap(horizon, 0.0);
+  double damped_reach = 0.0, damping_power = 1.0;
+  for (int h = 1; h <= horizon; ++h) {
+    damping_power *= spec.trend_damping;
+    damped_reach += damping_power;
+    gap[h - 1] = rate_end * design.dt * (h - damped_reach);
+  }
+  return gap;
+}
+
+// A linear path's trend: the point forecast's damped trend plus the damped effect of the path's
+// own future rate changes (sorted times `change_t`, sizes `change_delta`).
+void LinearPathTrend(const Design& design, const ModelSpec& spec, const Components& components,
+                     int last, const std::vector<double>& change_t,
+                     const std::vector<double>& change_delta, std::vector<double>& trend) {
+  const int horizon = static_cast<int>(trend.size());
+  const int changes = static_cast<int>(change_t.size());
+  double drift = 0.0, extra_rate = 0.0, damping_power = 1.0;
+  int next_change = 0;
+  for (int h = 1; h <= horizon; ++h) {
+    const double t1 = (last + h) * design.dt, t0 = t1 - design.dt;
+    double increment = extra_rate * design.dt;
+    while (next_change < changes && change_t[next_change] <= t1) {
+      increment += change_delta[next_change] * (t1 - std::max(t0, change_t[next_change]));
+      extra_rate += change_delta[next_change];
+      ++next_change;
+    }
+    damping_power *= spec.trend_damping;
+    drift += damping_power * increment;
+    trend[h - 1] = components.trend[last + h] + drift;
+  }
+}
+
+}  // namespace
+
 void SimulatePaths(const ScaledHistory& history, const Design& design, const ModelSpec& spec,
                    const Fit& fit, const Components& components, int horizon, int samples,
                    uint64_t seed, std::vector<double>& paths, int stride, int offset) {
@@ -103,56 +180,20 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
   const double t_last = last * design.dt;
   const double t_end = (last + horizon) * design.dt;
   const double expected_changes = S * (t_end - t_last);
-  // Standard deviation of the fitted mean at each future month from the parameter covariance:
-  // the additive prediction is linear in theta, with gradient f_h below.
-  std::vector<double> parameter_sd(horizon, 0.0);
-  if (spec.calibrated_intervals && fit.meat.size() > 0 && spec.growth == Growth::kLinear &&
-      spec.mode == SeasonalityMode::kAdditive) {
-    const int p = static_cast<int>(fit.theta.size());
-    Eigen::MatrixXd gradients = Eigen::MatrixXd::Zero(p, horizon);  // column h - 1 is f_h
-    std::vector<double> scratch;
-    double reach = 0.0, damping_power = 1.0;  // C_h = dt * sum_{i<=h} phi^i
-    for (int h = 1; h <= horizon; ++h) {
-      damping_power *= spec.trend_damping;
-      reach += damping_power * design.dt;
-      auto gradient = gradients.col(h - 1);
-      gradient[0] = t_last + reach;
-      gradient[1] = 1.0;
-      for (int j = 0; j < S; ++j) gradient[2 + j] = std::max(0.0, t_last - design.changepoint_t[j]) + reach;
-      if (design.fourier_columns > 0) {
-        const double* features = design.Fourier(history.first_month + last + h, scratch);
-        for (int column = 0; column < design.fourier_columns; ++column)
-          gradient[design.first_beta() + column] = features[column];
-      }
-    }
-    // f_h' B M B f_h for every h at once: two p x p by p x horizon products.
-    const Eigen::MatrixXd bread = fit.normal_inverse * gradients;
-    const Eigen::MatrixXd filled = fit.meat * bread;
-    for (int h = 0; h < horizon; ++h)
-      parameter_sd[h] = std::sqrt(std::max(0.0, bread.col(h).dot(filled.col(h))));
-  }
+  const std::vector<double> parameter_sd = ParameterSd(history, design, spec, fit, horizon);
   // Noise and parameter error are independent normals: one draw with the combined variance.
   const double noise_sd = spec.calibrated_intervals ? fit.predictive_sigma : fit.sigma;
   std::vector<double> point_sd(horizon);
   for (int h = 0; h < horizon; ++h)
     point_sd[h] = std::sqrt(noise_sd * noise_sd + parameter_sd[h] * parameter_sd[h]);
   const bool damping_spread = spec.damping_spread && spec.trend_damping < 1.0;
-  std::vector<double> undamped_gap(horizon, 0.0);  // undamped minus damped trend, h months out
-  {
-    double damped_reach = 0.0, damping_power = 1.0;
-    for (int h = 1; h <= horizon; ++h) {
-      damping_power *= spec.trend_damping;
-      damped_reach += damping_power;
-      undamped_gap[h - 1] = rate_end * design.dt * (h - damped_reach);
-    }
-  }
+  const std::vector<double> undamped_gap = UndampedGap(design, spec, rate_end, horizon);
   XoshiroRandom random(seed);
   const bool logistic = spec.growth == Growth::kLogistic;
   const bool multiplicative = spec.mode == SeasonalityMode::kMultiplicative;
   const bool log_scale = spec.transform == Transform::kLog && !logistic;  // as Unscale
   const double poisson_limit = std::exp(-expected_changes);
-  // A linear path is the point forecast's damped trend plus the damped effect of its own future
-  // rate changes; most paths have none, so only the noise is drawn for them.
+  // Most linear paths have no future rate change, so only the noise is drawn for them.
   std::vector<double> change_t, change_delta, all_t, all_delta, trend(horizon);
   for (int sample = 0; sample < samples; ++sample) {
     const int changes = random.PoissonBelow(poisson_limit);
@@ -172,20 +213,7 @@ void SimulatePaths(const ScaledHistory& history, const Design& design, const Mod
     } else if (changes == 0) {
       std::copy_n(components.trend.begin() + last + 1, horizon, trend.begin());
     } else {
-      double drift = 0.0, extra_rate = 0.0, damping_power = 1.0;
-      int next_change = 0;
-      for (int h = 1; h <= horizon; ++h) {
-        const double t1 = (last + h) * design.dt, t0 = t1 - design.dt;
-        double increment = extra_rate * design.dt;
-        while (next_change < changes && change_t[next_change] <= t1) {
-          increment += change_delta[next_change] * (t1 - std::max(t0, change_t[next_change]));
-          extra_rate += change_delta[next_change];
-          ++next_change;
-        }
-        damping_power *= spec.trend_damping;
-        drift += damping_power * increment;
-        trend[h - 1] = components.trend[last + h] + drift;
-      }
+      LinearPathTrend(design, spec, components, last, change_t, change_delta, trend);
     }
     if (damping_spread && !logistic) {
       // The damping is a choice, not a fact: each path's trend lies a uniform share of the way

@@ -17,11 +17,24 @@ void PanelOptions::Validate() const {
   }
 }
 
-LrfmPanel BuildPanel(const Transactions& transactions, const PanelOptions& options) {
-  options.Validate();
-  const Day as_of = options.as_of ? *options.as_of : DefaultAsOf(transactions);
-  const size_t customers = transactions.customer_count();
+namespace {
 
+// The panel's months: from the first purchase before as_of (or the window's start) to the month
+// holding as_of - 1, each month ending at the first day of the next or at as_of.
+struct PanelCalendar {
+  Day as_of = 0;
+  MonthIndex first_month = 0;
+  int months = 0;
+  Day window_start = 0;
+  std::vector<Day> month_end;
+  // Day -> panel column by table lookup: Boost's calendar conversion per row would dominate.
+  std::vector<int32_t> column_of_day;
+};
+
+PanelCalendar MakeCalendar(const Transactions& transactions, const PanelOptions& options) {
+  PanelCalendar calendar;
+  calendar.as_of = options.as_of ? *options.as_of : DefaultAsOf(transactions);
+  const Day as_of = calendar.as_of;
   Day earliest = std::numeric_limits<Day>::max();
   for (Day day : transactions.day) {
     if (day < as_of) earliest = std::min(earliest, day);
@@ -30,89 +43,115 @@ LrfmPanel BuildPanel(const Transactions& transactions, const PanelOptions& optio
     throw InvalidArgument("as_of " + FormatDay(as_of) + " is on or before every purchase",
                           {.field = "as_of", .expected = "a date after the first purchase"});
   }
-  const MonthIndex data_first_month = MonthOfDay(earliest);
   const MonthIndex last_month = MonthOfDay(as_of - 1);
-  MonthIndex first_month = data_first_month;
-  if (options.window > 0 && last_month - options.window + 1 > first_month) {
-    first_month = last_month - options.window + 1;
+  calendar.first_month = MonthOfDay(earliest);
+  if (options.window > 0 && last_month - options.window + 1 > calendar.first_month) {
+    calendar.first_month = last_month - options.window + 1;
   }
-  const int months = last_month - first_month + 1;
-  const Day window_start = FirstDayOfMonth(first_month);
+  calendar.months = last_month - calendar.first_month + 1;
+  calendar.window_start = FirstDayOfMonth(calendar.first_month);
+  calendar.month_end.resize(calendar.months);
+  for (int month = 0; month < calendar.months; ++month) {
+    calendar.month_end[month] = std::min(FirstDayOfMonth(calendar.first_month + month + 1), as_of);
+  }
+  calendar.column_of_day.assign(static_cast<size_t>(as_of - calendar.window_start), 0);
+  for (int month = 0; month < calendar.months; ++month) {
+    const Day begin = FirstDayOfMonth(calendar.first_month + month);
+    for (Day day = begin; day < calendar.month_end[month]; ++day)
+      calendar.column_of_day[day - calendar.window_start] = month;
+  }
+  return calendar;
+}
 
-  // end(t): the first day of month t+1, or as_of when earlier.
-  std::vector<Day> month_end(months);
-  for (int month = 0; month < months; ++month) {
-    month_end[month] = std::min(FirstDayOfMonth(first_month + month + 1), as_of);
-  }
-  // Day -> panel column by table lookup: Boost's calendar conversion per row would dominate.
-  std::vector<int32_t> column_of_day(static_cast<size_t>(as_of - window_start), 0);
-  for (int month = 0; month < months; ++month) {
-    Day begin = FirstDayOfMonth(first_month + month);
-    for (Day day = begin; day < month_end[month]; ++day) column_of_day[day - window_start] = month;
-  }
+// One pass over the rows before as_of: each customer's first purchase and last purchase before
+// the window, and per (customer, month) cell the last purchase, distinct invoices and revenue.
+struct CellTotals {
+  std::vector<Day> first, last_before_window, last_in_cell;
+  std::vector<double> values;  //!< customers x months x 4; only F and M are filled
+};
 
-  std::vector<Day> first(customers, std::numeric_limits<Day>::max());
-  std::vector<Day> last_before_window(customers, std::numeric_limits<Day>::min());
-  const size_t cells = customers * static_cast<size_t>(months);
-  std::vector<Day> last_in_cell;
-  internal::ReserveHuge(last_in_cell, cells);
-  last_in_cell.assign(cells, std::numeric_limits<Day>::min());
-  std::vector<double> values;
-  internal::ReserveHuge(values, cells * kLrfmFeatures);
-  values.assign(cells * kLrfmFeatures, 0.0);
+CellTotals AccumulateCells(const Transactions& transactions, const PanelCalendar& calendar) {
+  const size_t customers = transactions.customer_count();
+  const size_t cells = customers * static_cast<size_t>(calendar.months);
+  CellTotals totals;
+  totals.first.assign(customers, std::numeric_limits<Day>::max());
+  totals.last_before_window.assign(customers, std::numeric_limits<Day>::min());
+  internal::ReserveHuge(totals.last_in_cell, cells);
+  totals.last_in_cell.assign(cells, std::numeric_limits<Day>::min());
+  internal::ReserveHuge(totals.values, cells * kLrfmFeatures);
+  totals.values.assign(cells * kLrfmFeatures, 0.0);
   internal::DistinctInvoiceCounter invoices(transactions.invoice_ids.size());
   for (size_t row = 0; row < transactions.size(); ++row) {
     const Day day = transactions.day[row];
-    if (day >= as_of) continue;
+    if (day >= calendar.as_of) continue;
     const int32_t customer = transactions.customer[row];
-    first[customer] = std::min(first[customer], day);
-    if (day < window_start) {
-      last_before_window[customer] = std::max(last_before_window[customer], day);
+    totals.first[customer] = std::min(totals.first[customer], day);
+    if (day < calendar.window_start) {
+      totals.last_before_window[customer] = std::max(totals.last_before_window[customer], day);
       continue;
     }
-    const size_t cell = static_cast<size_t>(customer) * months + column_of_day[day - window_start];
-    last_in_cell[cell] = std::max(last_in_cell[cell], day);
-    values[cell * kLrfmFeatures + kMonetary] += transactions.revenue[row];
+    const size_t cell =
+        static_cast<size_t>(customer) * calendar.months + calendar.column_of_day[day - calendar.window_start];
+    totals.last_in_cell[cell] = std::max(totals.last_in_cell[cell], day);
+    totals.values[cell * kLrfmFeatures + kMonetary] += transactions.revenue[row];
     if (invoices.FirstTime(transactions.invoice[row], static_cast<int64_t>(cell))) {
-      values[cell * kLrfmFeatures + kFrequency] += 1;
+      totals.values[cell * kLrfmFeatures + kFrequency] += 1;
     }
   }
+  return totals;
+}
+
+// One customer's row of the panel: L and R from the first and last purchase so far, F and M from
+// the month's cell; months before acquisition stay zero.
+void FillCustomerRow(const PanelCalendar& calendar, const CellTotals& totals, int32_t customer,
+                     double* out) {
+  const int months = calendar.months;
+  const Day first = totals.first[customer];
+  Day last = totals.last_before_window[customer];
+  for (int month = 0; month < months; ++month, out += kLrfmFeatures) {
+    const size_t cell = static_cast<size_t>(customer) * months + month;
+    last = std::max(last, totals.last_in_cell[cell]);
+    const Day end = calendar.month_end[month];
+    if (end <= first) continue;
+    out[kLength] = end - first;
+    out[kRecency] = end - last;
+    out[kFrequency] = totals.values[cell * kLrfmFeatures + kFrequency];
+    out[kMonetary] = totals.values[cell * kLrfmFeatures + kMonetary];
+  }
+}
+
+}  // namespace
+
+LrfmPanel BuildPanel(const Transactions& transactions, const PanelOptions& options) {
+  options.Validate();
+  const PanelCalendar calendar = MakeCalendar(transactions, options);
+  const CellTotals totals = AccumulateCells(transactions, calendar);
+  const int months = calendar.months;
 
   LrfmPanel panel;
-  panel.as_of = as_of;
-  panel.first_month = first_month;
+  panel.as_of = calendar.as_of;
+  panel.first_month = calendar.first_month;
   panel.month_count = months;
-  std::vector<int32_t> kept;
-  for (size_t customer = 0; customer < customers; ++customer) {
-    if (first[customer] != std::numeric_limits<Day>::max()) kept.push_back(static_cast<int32_t>(customer));
+  for (size_t customer = 0; customer < transactions.customer_count(); ++customer) {
+    if (totals.first[customer] != std::numeric_limits<Day>::max())
+      panel.customer_index.push_back(static_cast<int32_t>(customer));
   }
-  const auto kept_count = static_cast<int64_t>(kept.size());
-  panel.customer_index = kept;
-  panel.customer_ids.resize(kept.size());
-  panel.start.resize(kept.size());
-  internal::ReserveHuge(panel.values, kept.size() * static_cast<size_t>(months) * kLrfmFeatures);
-  panel.values.assign(kept.size() * static_cast<size_t>(months) * kLrfmFeatures, 0.0);
+  const auto kept_count = static_cast<int64_t>(panel.customer_index.size());
+  panel.customer_ids.resize(kept_count);
+  panel.start.resize(kept_count);
+  internal::ReserveHuge(panel.values, kept_count * static_cast<size_t>(months) * kLrfmFeatures);
+  panel.values.assign(kept_count * static_cast<size_t>(months) * kLrfmFeatures, 0.0);
   internal::ExceptionCapture capture;
 #pragma omp parallel for schedule(static)
   for (int64_t position = 0; position < kept_count; ++position) {
     capture.Run([&] {
-    const int32_t customer = kept[position];
-    panel.customer_ids[position] = transactions.customer_ids[customer];
-    const int start = options.pre_acquisition == PreAcquisition::kZero
-                          ? 0
-                          : std::max(0, MonthOfDay(first[customer]) - first_month);
-    panel.start[position] = start;
-    Day last = last_before_window[customer];
-    for (int month = 0; month < months; ++month) {
-      const size_t cell = static_cast<size_t>(customer) * months + month;
-      last = std::max(last, last_in_cell[cell]);
-      double* out = panel.values.data() + (static_cast<size_t>(position) * months + month) * kLrfmFeatures;
-      if (month_end[month] <= first[customer]) continue;  // before acquisition: stays zero
-      out[kLength] = month_end[month] - first[customer];
-      out[kRecency] = month_end[month] - last;
-      out[kFrequency] = values[cell * kLrfmFeatures + kFrequency];
-      out[kMonetary] = values[cell * kLrfmFeatures + kMonetary];
-    }
+      const int32_t customer = panel.customer_index[position];
+      panel.customer_ids[position] = transactions.customer_ids[customer];
+      panel.start[position] = options.pre_acquisition == PreAcquisition::kZero
+                                  ? 0
+                                  : std::max(0, MonthOfDay(totals.first[customer]) - calendar.first_month);
+      FillCustomerRow(calendar, totals, customer,
+                      panel.values.data() + static_cast<size_t>(position) * months * kLrfmFeatures);
     });
   }
   capture.Rethrow();

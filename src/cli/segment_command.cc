@@ -32,6 +32,7 @@ struct SegmentFlags {
   int k = 4;
   std::string k_range;
   KChoiceRule k_choice;
+  int sweep_sample = kDefaultSweepSample;
   std::string metric = "dtw";
   uint64_t seed = 0;
   int band = -1;
@@ -208,6 +209,7 @@ void Run(const SegmentFlags& flags) {
     options.silhouette = silhouette;
     options.compute_silhouette = !flags.no_silhouette;
     options.choice = flags.k_choice;
+    options.sweep_sample = flags.sweep_sample;
     if (terminal) std::cerr << "segment: fitting k = " << flags.k_range << " ...\n";
     KSelectionResult sweep = SelectTsK(series, options);
     WriteKSelection(output / "k_selection.csv", sweep.rows);
@@ -215,6 +217,11 @@ void Run(const SegmentFlags& flags) {
     summary["k_range"] = flags.k_range;
     summary["best_k"] = sweep.best_k();
     summary["k_choice"] = sweep.choice;
+    if (!sweep.sample.empty()) {  // only then, so that unsampled summaries keep their bytes
+      summary["sweep_sample"] = {{"swept", sweep.sample.size()},
+                                 {"series", sweep.series_count},
+                                 {"seconds_full_fit", sweep.seconds_full_fit}};
+    }
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& row : sweep.rows) {
       rows.push_back({{"k", row.k},
@@ -287,6 +294,7 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
   command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within --k-tolerance of the best silhouette with every segment >= --min-segment-share (docs/clustering.md)");
   AddKChoiceFlags(*command, flags->k_choice);
+  AddSweepSampleFlag(*command, flags->sweep_sample);
   command->add_option("--metric", flags->metric, "dtw or euclidean")
       ->check(CLI::IsMember({"dtw", "euclidean"}))
       ->capture_default_str();

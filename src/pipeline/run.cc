@@ -176,6 +176,7 @@ void ClusterStage(internal::RunState& state) {
     sweep_options.fit = fit;
     sweep_options.silhouette = silhouette;
     sweep_options.choice = options.k_choice;
+    sweep_options.sweep_sample = options.sweep_sample;
     if (sweep_options.k_max < sweep_options.k_min) {
       throw InputError("only " + std::to_string(state.series.size()) +
                        " customers: too few for the k range " + std::to_string(options.k_min) +

@@ -38,8 +38,9 @@ namespace segcast {
 //! about 1,000 customers in a 5% segment, so the sample's smallest-segment share (the rule's
 //! min_segment_share test) has a standard error near 0.0015 and its silhouette one near 0.003 for
 //! the 10,000 it scores; (b) the run's silhouette is already sampled above 20,000 series, so below
-//! it nothing changes; (c) on 2 cores the cluster stage of a 100,000-customer log then takes ~22 s
-//! instead of ~484 s (docs/scaling.md, "Choosing k on a sample").
+//! it nothing changes; (c) on 2 cores the cluster stage of a 100,000-customer log then takes ~23 s
+//! instead of ~98 s (docs/scaling.md, "Choosing k on a sample", also for where the rule's choice
+//! on a sample moved: logs with no clear k).
 inline constexpr int kDefaultSweepSample = 20000;
 
 //! How k is chosen from the sweep's rows.

@@ -76,6 +76,10 @@ struct RunOptions {
   //! k within `silhouette_tolerance` of the best silhouette whose smallest segment holds at
   //! least `min_segment_share` of customers.
   KChoiceRule k_choice;
+  //! Above this many customers the k sweep runs on a seeded uniform sample of this many and the
+  //! chosen k is then fitted on everyone from the sample's centroids (KSelectionOptions::
+  //! sweep_sample); 0 = sweep every customer. 0 or >= k_max. Default 20,000.
+  int sweep_sample = kDefaultSweepSample;
   //! TimeSeries K-Means settings (metric, band, max_iter, n_init, init); `cluster.k`,
   //! `cluster.seed` and `cluster.threads` are overwritten from this struct.
   TsKMeansOptions cluster;

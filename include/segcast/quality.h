@@ -48,6 +48,9 @@ struct SilhouetteOptions {
 struct SilhouetteResult {
   //! One score per labeling, in [-1, 1]; NaN when a labeling has fewer than 2 non-empty clusters.
   std::vector<double> scores;
+  //! Per labeling: standard error of the score as a mean of the per-series values, sd / sqrt(n)
+  //! (sample standard deviation, n = sample_size); NaN where the score is NaN or n < 2.
+  std::vector<double> standard_errors;
   bool used_matrix = false;            //!< the pairwise matrix fit the budget
   int sample_size = 0;                 //!< series scored
   int64_t distance_computations = 0;   //!< DTW / Euclidean evaluations

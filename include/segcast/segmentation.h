@@ -49,6 +49,11 @@ struct ClusteringResult {
   std::vector<KSelectionRow> k_selection;  //!< one row per swept k; empty for a fixed k
   std::string k_choice;                    //!< why this k (KSelectionResult::choice); "" for a fixed k
   int64_t sweep_dtw_calls = 0;             //!< DTW evaluations of every fit of the sweep
+  //! When the sweep ran on a sample (KSelectionOptions::sweep_sample): the series swept, all
+  //! series, and the seconds of the chosen k's fit on all of them; 0 otherwise.
+  int swept_series = 0;
+  int series_count = 0;
+  double seconds_full_fit = 0.0;
 };
 
 //! Fits options.k segments, or sweeps the k range and keeps the chosen k's fit. Throws

@@ -15,4 +15,12 @@ void AddKChoiceFlags(CLI::App& command, KChoiceRule& rule) {
       ->check(CLI::Range(0.0, 0.5));
 }
 
+void AddSweepSampleFlag(CLI::App& command, int& sweep_sample) {
+  command.add_option("--sweep-sample", sweep_sample,
+                     "k sweep: above this many customers, sweep a seeded sample of this many and "
+                     "fit the chosen k on everyone from its centroids; 0 = sweep everyone")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
 }  // namespace segcast::cli

@@ -10,4 +10,7 @@ namespace segcast::cli {
 //! --k-tolerance and --min-segment-share, bound to `rule` (defaults shown in --help).
 void AddKChoiceFlags(CLI::App& command, KChoiceRule& rule);
 
+//! --sweep-sample, bound to `sweep_sample` (default shown in --help).
+void AddSweepSampleFlag(CLI::App& command, int& sweep_sample);
+
 }  // namespace segcast::cli

@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/wait_policy.h"
 #include "segcast/error.h"
 
 int main(int argc, char** argv) {
+  segcast::cli::RestartWithPassiveWaiting(argc, argv);  // first: libgomp reads it at start-up
   CLI::App app{"segcast: customer trajectories, segments and segment revenue forecasts"};
   app.set_version_flag("--version", std::string("segcast ") + SEGCAST_VERSION);
   app.require_subcommand(1);

@@ -36,6 +36,7 @@ struct RunFlags {
   int k = 0;
   std::string k_range;
   KChoiceRule k_choice;
+  int sweep_sample = kDefaultSweepSample;
   std::string metric;
   int band = -1;
   std::string scaling;
@@ -134,6 +135,7 @@ RunOptions ToOptions(const RunCommand& run) {
   }
   if (run.Given("--k-tolerance")) options.k_choice.silhouette_tolerance = flags.k_choice.silhouette_tolerance;
   if (run.Given("--min-segment-share")) options.k_choice.min_segment_share = flags.k_choice.min_segment_share;
+  if (run.Given("--sweep-sample")) options.sweep_sample = flags.sweep_sample;
   if (run.Given("--metric")) options.cluster.metric = ParseMetric(flags.metric);
   if (run.Given("--band")) options.cluster.band.radius = flags.band;
   if (run.Given("--scaling")) options.scale.scaling = ParsePanelScaling(flags.scaling);
@@ -272,6 +274,7 @@ void AddRunCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-k,--k", flags.k, "Fixed number of segments (default: choose in --k-range)");
   command->add_option("--k-range", flags.k_range, "Range of k searched by silhouette (default 2..8)");
   AddKChoiceFlags(*command, flags.k_choice);
+  AddSweepSampleFlag(*command, flags.sweep_sample);
   command->add_option("--metric", flags.metric, "dtw (default) or euclidean");
   command->add_option("--band", flags.band, "Sakoe-Chiba radius in months (-1 = none)");
   command->add_option("--scaling", flags.scaling,

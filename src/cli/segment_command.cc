@@ -33,6 +33,7 @@ struct SegmentFlags {
   int k = 4;
   std::string k_range;
   KChoiceRule k_choice;
+  int sweep_sample = kDefaultSweepSample;
   std::string metric = "dtw";
   uint64_t seed = 0;
   int band = -1;
@@ -160,6 +161,7 @@ ClusteringOptions Clustering(const SegmentFlags& flags) {
   sweep.fit = FitOptions(flags);
   sweep.compute_silhouette = !flags.no_silhouette;
   sweep.choice = flags.k_choice;
+  sweep.sweep_sample = flags.sweep_sample;
   SilhouetteOptions& silhouette = sweep.silhouette;
   silhouette.metric = sweep.fit.metric;
   silhouette.band = sweep.fit.band;
@@ -191,6 +193,11 @@ void AddSweepJson(const std::string& k_range, const ClusteringResult& clustered,
   summary["k_range"] = k_range;
   summary["best_k"] = clustered.fit.k;
   summary["k_choice"] = clustered.k_choice;
+  if (clustered.swept_series > 0) {  // only then, so that unsampled summaries keep their bytes
+    summary["sweep_sample"] = {{"swept", clustered.swept_series},
+                               {"series", clustered.series_count},
+                               {"seconds_full_fit", clustered.seconds_full_fit}};
+  }
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& row : clustered.k_selection) {
     rows.push_back({{"k", row.k},
@@ -297,6 +304,7 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
   command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within --k-tolerance of the best silhouette with every segment >= --min-segment-share (docs/clustering.md)");
   AddKChoiceFlags(*command, flags->k_choice);
+  AddSweepSampleFlag(*command, flags->sweep_sample);
   command->add_option("--metric", flags->metric, "dtw or euclidean")
       ->check(CLI::IsMember({"dtw", "euclidean"}))
       ->capture_default_str();

@@ -24,7 +24,9 @@ void AssignNaive(const TimeSeriesSet& series, const CentroidView& centroids, Met
   labels.assign(count, 0);
   squared.assign(count, 0.0);
   std::vector<DtwWorkspace> workspaces(threads);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+  const int scan_threads = ThreadsForWork(
+      threads, DtwCells(count, centroids.k, series.MaxLength(), centroids.length, series.dims));
+#pragma omp parallel for num_threads(scan_threads) schedule(dynamic, 64)
   for (int index = 0; index < count; ++index) {
     DtwWorkspace& workspace = workspaces[omp_get_thread_num()];
     double best = std::numeric_limits<double>::infinity();

@@ -41,7 +41,11 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
     }
   }
   std::vector<Envelope> envelopes(lengths.size() * k);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) collapse(2)
+  // An envelope costs at most length x length x dims steps; usually far below a region's worth.
+  const int envelope_threads = ThreadsForWork(
+      threads, DtwCells(static_cast<int64_t>(lengths.size()), k, centroids.length,
+                        centroids.length, dims));
+#pragma omp parallel for num_threads(envelope_threads) schedule(dynamic, 1) collapse(2)
   for (size_t slot = 0; slot < lengths.size(); ++slot) {
     for (int cluster = 0; cluster < k; ++cluster) {
       ComputeEnvelope(centroids.Centroid(cluster), centroids.length, dims, lengths[slot],
@@ -57,7 +61,9 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
                         static_cast<int>(memory->unchanged->size()) == k;
   int64_t pruned_kim = 0, pruned_keogh = 0, abandoned = 0, dtw_calls = 0, unchanged = 0;
   std::vector<DtwWorkspace> workspaces(threads);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64) \
+  const int scan_threads =
+      ThreadsForWork(threads, DtwCells(count, k, series.MaxLength(), centroids.length, dims));
+#pragma omp parallel for num_threads(scan_threads) schedule(dynamic, 64) \
     reduction(+ : pruned_kim, pruned_keogh, abandoned, dtw_calls, unchanged)
   for (int index = 0; index < count; ++index) {
     DtwWorkspace& workspace = workspaces[omp_get_thread_num()];

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "cluster/assign.h"
+#include "internal/parallel.h"
 
 namespace segcast::internal {
 
@@ -15,9 +16,12 @@ std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric 
                                      const DtwBand& band, int threads, MersenneRandom& random) {
   const int count = series.size();
   std::vector<DtwWorkspace> workspaces(threads);
+  // One candidate centre against every series: DTW cells of count x 1 comparisons.
+  const int region_threads = ThreadsForWork(
+      threads, DtwCells(count, 1, series.MaxLength(), series.MaxLength(), series.dims));
   auto distances_to = [&](int center, std::vector<double>& out) {
     out.resize(count);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+#pragma omp parallel for num_threads(region_threads) schedule(dynamic, 64)
     for (int index = 0; index < count; ++index) {
       out[index] = SquaredDistance(series.Data(center), series.Length(center), series.Data(index),
                                    series.Length(index), series.dims, metric, band,
@@ -28,7 +32,7 @@ std::vector<int> KMeansPlusPlusSeeds(const TimeSeriesSet& series, int k, Metric 
   // provably exceeds closest[index] (+inf) gives the same minimum, bit for bit.
   auto closer_to = [&](int center, const std::vector<double>& closest, std::vector<double>& out) {
     out.resize(count);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+#pragma omp parallel for num_threads(region_threads) schedule(dynamic, 64)
     for (int index = 0; index < count; ++index) {
       const double bound = closest[index];
       double value;

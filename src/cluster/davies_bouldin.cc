@@ -20,7 +20,9 @@ double DaviesBouldin(const TimeSeriesSet& series, const std::vector<int>& labels
   const int64_t cells = static_cast<int64_t>(length) * dims;
   std::vector<double> to_centroid(count);
   std::vector<DtwWorkspace> workspaces(threads);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+  const int region_threads = internal::ThreadsForWork(
+      threads, internal::DtwCells(count, 1, series.MaxLength(), length, dims));
+#pragma omp parallel for num_threads(region_threads) schedule(dynamic, 64)
   for (int index = 0; index < count; ++index) {
     to_centroid[index] = std::sqrt(internal::SquaredDistance(
         series.Data(index), series.Length(index), centroids.data() + labels[index] * cells, length,

@@ -131,7 +131,12 @@ std::vector<DbaResult> internal::DbaUpdateManyCached(
 
     if (task_count > 0) {
       internal::ExceptionCapture capture;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) reduction(+ : replayed)
+      // The late DBA iterations often align only a few small clusters: run those on one thread.
+      int64_t aligned = 0;
+      for (const Task& task : tasks) aligned += task.end - task.begin;
+      const int region_threads = internal::ThreadsForWork(
+          threads, internal::DtwCells(aligned, 1, length, series.MaxLength(), dims));
+#pragma omp parallel for num_threads(region_threads) schedule(dynamic, 1) reduction(+ : replayed)
       for (int64_t task_index = 0; task_index < task_count; ++task_index) {
         capture.Run([&] {
           const Task& task = tasks[task_index];

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <iomanip>
 #include <limits>
+#include <numeric>
 #include <sstream>
 #include <string>
 
+#include "cluster/random.h"
 #include "segcast/error.h"
 
 namespace segcast {
@@ -19,6 +21,10 @@ void KSelectionOptions::Validate() const {
   }
   if (k_max < k_min) {
     throw InvalidArgument("the k range is empty", {"", 0, "k_max", ">= k_min"});
+  }
+  if (sweep_sample < 0 || (sweep_sample > 0 && sweep_sample < k_max)) {
+    throw InvalidArgument("out of range",
+                          {"", 0, "sweep_sample", "0 (every series) or an integer >= k_max"});
   }
   silhouette.Validate();
   choice.Validate();
@@ -120,15 +126,45 @@ void ParseKRange(const std::string& text, int* k_min, int* k_max) {
   }
 }
 
-KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options) {
-  options.Validate();
-  const auto start = std::chrono::steady_clock::now();
-  KSelectionResult result;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A seeded uniform sample of `size` series (partial Fisher-Yates, as the silhouette's), sorted so
+// the sample set keeps the input's order. Offset from the fit seed so that the silhouette's own
+// subset, drawn with the fit seed from this sample, is not the same permutation again.
+std::vector<int> DrawSweepSample(int count, int size, uint64_t seed) {
+  std::vector<int> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  internal::MersenneRandom random(seed ^ 0x73776565702D6B31ULL);  // "sweep-k1"
+  for (int position = 0; position < size; ++position) {
+    std::swap(order[position], order[position + random.Below(count - position)]);
+  }
+  order.resize(size);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+TimeSeriesSet SubsetOf(const TimeSeriesSet& series, const std::vector<int>& indices) {
+  TimeSeriesSet subset;
+  subset.dims = series.dims;
+  subset.dim_names = series.dim_names;
+  for (int index : indices) subset.Add(series.ids[index], series.Data(index), series.Length(index));
+  return subset;
+}
+
+// Fits every k of the range on `series` and scores each fit (rows, fits, silhouettes).
+void SweepFits(const TimeSeriesSet& series, const KSelectionOptions& options,
+               KSelectionResult& result) {
   std::vector<std::vector<int>> labelings;
   for (int k = options.k_min; k <= options.k_max; ++k) {
     TsKMeansOptions fit = options.fit;
     fit.k = k;
-    const auto fit_start = std::chrono::steady_clock::now();
+    const auto fit_start = Clock::now();
     result.fits.push_back(FitTsKMeans(series, fit));
     const TsKMeansResult& model = result.fits.back();
     KSelectionRow row;
@@ -139,21 +175,24 @@ KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions&
     row.davies_bouldin = DaviesBouldin(series, model.labels, model.centroids, k, model.length,
                                        fit.metric, fit.band, fit.threads);
     row.silhouette = std::numeric_limits<double>::quiet_NaN();
+    row.silhouette_se = std::numeric_limits<double>::quiet_NaN();
     row.min_segment_share = MinClusterShare(model.labels, k);
-    row.seconds_fit =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - fit_start).count();
+    row.seconds_fit = SecondsSince(fit_start);
     result.rows.push_back(row);
     labelings.push_back(model.labels);
   }
-  if (options.compute_silhouette) {
-    SilhouetteOptions silhouette = options.silhouette;
-    silhouette.metric = options.fit.metric;
-    silhouette.band = options.fit.band;
-    result.silhouette = SilhouetteScores(series, labelings, silhouette);
-    for (size_t index = 0; index < result.rows.size(); ++index) {
-      result.rows[index].silhouette = result.silhouette.scores[index];
-    }
+  if (!options.compute_silhouette) return;
+  SilhouetteOptions silhouette = options.silhouette;
+  silhouette.metric = options.fit.metric;
+  silhouette.band = options.fit.band;
+  result.silhouette = SilhouetteScores(series, labelings, silhouette);
+  for (size_t index = 0; index < result.rows.size(); ++index) {
+    result.rows[index].silhouette = result.silhouette.scores[index];
+    result.rows[index].silhouette_se = result.silhouette.standard_errors[index];
   }
+}
+
+void ChooseK(const KSelectionOptions& options, KSelectionResult& result) {
   if (options.compute_silhouette) {
     result.best_index = ChooseRow(result.rows, options.choice, &result.choice);
   } else {
@@ -161,8 +200,71 @@ KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions&
     result.choice = "k = " + std::to_string(result.rows[result.best_index].k) +
                     ": the lowest Davies-Bouldin (no silhouette computed)";
   }
-  result.seconds_total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The sample fit's centroids at `length` steps: a centroid shorter than the longest series of the
+// whole set is extended by repeating its last step, as FitTsKMeans extends a seed series.
+std::vector<double> PaddedCentroids(const TsKMeansResult& model, int length) {
+  const int dims = model.dims;
+  std::vector<double> padded(static_cast<size_t>(model.k) * length * dims);
+  for (int cluster = 0; cluster < model.k; ++cluster) {
+    const double* from = model.centroids.data() + static_cast<size_t>(cluster) * model.length * dims;
+    double* to = padded.data() + static_cast<size_t>(cluster) * length * dims;
+    for (int step = 0; step < length; ++step) {
+      const int source = std::min(step, model.length - 1);
+      std::copy(from + source * dims, from + (source + 1) * dims, to + step * dims);
+    }
+  }
+  return padded;
+}
+
+// The chosen k on every series, from the sample fit's centroids: one k-means run that starts
+// near its optimum instead of a sweep of full fits.
+TsKMeansResult FitEveryoneWarm(const TimeSeriesSet& series, const KSelectionOptions& options,
+                               const TsKMeansResult& sample_fit) {
+  TsKMeansOptions fit = options.fit;
+  fit.k = sample_fit.k;
+  fit.init = KMeansInit::kGiven;
+  fit.n_init = 1;  // every run would start from the same centroids
+  fit.initial_length = std::max(sample_fit.length, series.MaxLength());
+  fit.initial_centroids = PaddedCentroids(sample_fit, fit.initial_length);
+  return FitTsKMeans(series, fit);
+}
+
+std::string SampleNote(const KSelectionResult& result) {
+  std::ostringstream text;
+  text << "; swept on a seeded sample of " << result.sample.size() << " of "
+       << result.series_count << " customers, then k fitted on all";
+  const KSelectionRow& row = result.rows[result.best_index];
+  if (!std::isnan(row.silhouette_se)) {
+    text << std::fixed << std::setprecision(3) << " (sample silhouette " << row.silhouette
+         << " +/- " << row.silhouette_se << " s.e.)";
+  }
+  return text.str();
+}
+
+}  // namespace
+
+KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options) {
+  options.Validate();
+  const auto start = Clock::now();
+  KSelectionResult result;
+  result.series_count = series.size();
+  if (options.sweep_sample > 0 && series.size() > options.sweep_sample) {
+    result.sample = DrawSweepSample(series.size(), options.sweep_sample, options.fit.seed);
+    SweepFits(SubsetOf(series, result.sample), options, result);
+  } else {
+    SweepFits(series, options, result);
+  }
+  ChooseK(options, result);
+  if (!result.sample.empty()) {
+    const auto full_start = Clock::now();
+    result.fits[result.best_index] =
+        FitEveryoneWarm(series, options, result.fits[result.best_index]);
+    result.seconds_full_fit = SecondsSince(full_start);
+    result.choice += SampleNote(result);
+  }
+  result.seconds_total = SecondsSince(start);
   return result;
 }
 

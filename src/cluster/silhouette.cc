@@ -63,6 +63,15 @@ double Mean(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size());
 }
 
+// sd / sqrt(n) of the per-series values: how far a sampled silhouette may sit from the full one.
+double StandardError(const std::vector<double>& values, double mean) {
+  const size_t count = values.size();
+  if (count < 2) return std::numeric_limits<double>::quiet_NaN();
+  double squares = 0.0;
+  for (double value : values) squares += (value - mean) * (value - mean);
+  return std::sqrt(squares / static_cast<double>(count - 1) / static_cast<double>(count));
+}
+
 }  // namespace
 
 void SilhouetteOptions::Validate() const {
@@ -207,9 +216,12 @@ SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
                                        (*labeling.labels)[row]);
     }
   }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   for (size_t index = 0; index < described.size(); ++index) {
-    result.scores.push_back(described[index].valid ? Mean(scores[index])
-                                                   : std::numeric_limits<double>::quiet_NaN());
+    const double score = described[index].valid ? Mean(scores[index]) : nan;
+    result.scores.push_back(score);
+    result.standard_errors.push_back(std::isnan(score) ? nan
+                                                       : StandardError(scores[index], score));
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,6 +7,7 @@
 
 #include <omp.h>
 
+#include <cstdint>
 #include <exception>
 #include <mutex>
 
@@ -15,6 +16,26 @@ namespace segcast::internal {
 //! Resolves a user thread count: 0 or negative means every core OpenMP offers.
 inline int ResolveThreads(int requested) {
   return requested > 0 ? requested : omp_get_max_threads();
+}
+
+//! Least work, in DTW cells (or inner-loop steps of the same cost), worth a parallel region: about
+//! half a millisecond on one core. Below it a region's fork and barrier cost more than they save,
+//! and on a machine whose other core is busy a 2-thread region can wait a whole time slice
+//! (milliseconds) for a worker that the scheduler put behind the competing process.
+constexpr int64_t kMinParallelCells = int64_t{1} << 18;
+
+//! Threads for a region of `cells` work: `threads` (resolved), or 1 below kMinParallelCells. Loops
+//! that use it must give results independent of the thread count (they all do: see the rules in
+//! docs/architecture.md).
+inline int ThreadsForWork(int threads, int64_t cells) {
+  return cells < kMinParallelCells ? 1 : ResolveThreads(threads);
+}
+
+//! DTW cells of comparing `count` series of up to `length` steps with `others` series of up to
+//! `other_length` steps each, in `dims` dimensions: the work estimate ThreadsForWork takes.
+inline int64_t DtwCells(int64_t count, int64_t others, int64_t length, int64_t other_length,
+                        int64_t dims) {
+  return count * others * length * other_length * dims;
 }
 
 //! Captures the first exception thrown inside a parallel region; Rethrow() after the region.

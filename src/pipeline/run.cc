@@ -146,6 +146,7 @@ void ClusterStage(internal::RunState& state) {
   sweep.k_min = options.k_min;
   sweep.k_max = std::min(options.k_max, state.series.size());
   sweep.choice = options.k_choice;
+  sweep.sweep_sample = options.sweep_sample;
   if (clustering.k == 0 && sweep.k_max < sweep.k_min) {
     throw InputError("only " + std::to_string(state.series.size()) +
                      " customers: too few for the k range " + std::to_string(options.k_min) +

@@ -183,7 +183,7 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
 
   if (const toml::table* cluster = Section(root, "cluster", reader)) {
     reader.CheckKeys(*cluster, "cluster", {"k", "k_range", "metric", "band", "scaling", "log1p",
-                                           "max_iter", "n_init", "silhouette_sample", "k_tolerance", "min_segment_share",
+                                           "max_iter", "n_init", "silhouette_sample", "k_tolerance", "min_segment_share", "sweep_sample",
                                            "memory_budget_mib", "keep_previous_k"});
     reader.Read(*cluster, "cluster", "k", options.k, "an integer >= 0 (0: choose by silhouette)");
     reader.Convert(*cluster, "cluster", "k_range", [&](const toml::node* node) {
@@ -208,6 +208,8 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
                 "a share of the best silhouette, 0 <= x < 1");
     reader.Read(*cluster, "cluster", "min_segment_share", options.k_choice.min_segment_share,
                 "a share of customers, 0 .. 0.5");
+    reader.Read(*cluster, "cluster", "sweep_sample", options.sweep_sample,
+                "an integer >= 0 (0: sweep every customer)");
     double budget_mib = -1;
     reader.Read(*cluster, "cluster", "memory_budget_mib", budget_mib, "MiB, a number >= 0");
     if (const toml::node* node = cluster->get("memory_budget_mib")) {

@@ -39,6 +39,10 @@ void RunOptions::Validate() const {
   cluster_check.Validate();
   silhouette.Validate();
   k_choice.Validate();
+  if (sweep_sample < 0 || (k == 0 && sweep_sample > 0 && sweep_sample < k_max)) {
+    throw InvalidArgument("out of range",
+                          {.field = "sweep_sample", .expected = "0 (every customer) or >= k_max"});
+  }
   forecast.Validate();
   backtest.Validate();
   customer_base.Validate();

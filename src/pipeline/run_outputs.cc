@@ -166,6 +166,7 @@ std::string OptionsJson(const RunOptions& options) {
                    {"silhouette_sample", options.silhouette.sample},
                    {"k_tolerance", options.k_choice.silhouette_tolerance},
                    {"min_segment_share", options.k_choice.min_segment_share},
+                   {"sweep_sample", options.sweep_sample},
                    {"keep_previous_k", options.keep_previous_k}}},
       {"personas", {{"rules", options.persona_rules_path.empty() ? "built-in" : options.persona_rules_path}}},
       {"forecast", {{"horizon", options.forecast.horizon},

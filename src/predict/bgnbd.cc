@@ -182,7 +182,7 @@ BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, int thre
   // out) than from the other (one dropout probability for all). The better likelihood wins.
   const BgNbdLikelihood likelihood(histories, threads);
   std::vector<double> best;
-  for (const auto [a, b] : {std::pair{1.0, 2.0}, std::pair{10.0, 100.0}}) {
+  for (const auto& [a, b] : {std::pair{1.0, 2.0}, std::pair{10.0, 100.0}}) {
     std::vector<double> log_parameters = {0.0, std::log(1.0 / rate), std::log(a), std::log(b)};
     LikelihoodFit candidate = MaximizeLogLikelihood(likelihood, log_parameters);
     if (best.empty() || candidate.log_likelihood > fit.log_likelihood) {

@@ -31,6 +31,9 @@ ClusteringResult SweepK(const TimeSeriesSet& series, const ClusteringOptions& op
   result.silhouette = result.k_selection[sweep.best_index].silhouette;
   result.silhouette_pass = std::move(sweep.silhouette);
   for (const TsKMeansResult& fit : sweep.fits) result.sweep_dtw_calls += fit.dtw_calls;
+  result.swept_series = static_cast<int>(sweep.sample.size());
+  result.series_count = sweep.sample.empty() ? 0 : sweep.series_count;
+  result.seconds_full_fit = sweep.seconds_full_fit;
   result.fit = std::move(sweep.fits[sweep.best_index]);
   return result;
 }

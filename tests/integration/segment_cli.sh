@@ -62,6 +62,18 @@ best = max(rows, key=lambda r: (float(r["silhouette"]), int(r["k"])))
 assert int(best["k"]) == s["best_k"], (best["k"], s["best_k"])
 PY
 
+echo "== sweep 2..4 on a sample of 300 customers: k chosen there, fitted on everyone"
+"$bin" segment "$sample" --k-range 2..4 --sweep-sample 300 -o "$work/sweep_sampled" 2> /dev/null
+"$python" - "$work/sweep_sampled/summary.json" "$work/sweep_sampled/assignments.csv" \
+    "$work/sweep/assignments.csv" <<'PY' || fail "sampled sweep"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert "swept on a seeded sample of 300 of " in s["k_choice"], s["k_choice"]
+assert s["fit"]["k"] == s["best_k"], (s["fit"], s["best_k"])
+# Every customer is labelled, as in the exact sweep.
+assert sum(1 for _ in open(sys.argv[2])) == sum(1 for _ in open(sys.argv[3]))
+PY
+
 echo "== --series: long CSV and .ts"
 "$bin" segment --series "$root/tests/data/cluster/tiny_long.csv" -k 2 -o "$work/csv" 2> /dev/null
 [ "$(head -1 "$work/csv/centroids.csv")" = "segment,step,L,R" ] || fail "csv centroids header"

@@ -360,7 +360,7 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   const fs::path config = dir / "run.toml";
   std::ofstream(config) << "[input]\npath = \"logs/orders.csv\"\nwindow = 6\n\n"
                            "[cluster]\nk_range = \"3..5\"\nmetric = \"euclidean\"\nk_tolerance = 0.0\n"
-                           "min_segment_share = 0.2\n\n"
+                           "min_segment_share = 0.2\nsweep_sample = 5000\n\n"
                            "[forecast]\nhorizon = 12\n\n[output]\ndir = \"out\"\n";
   RunOptions options;
   LoadRunConfig(config.string(), options);
@@ -373,7 +373,16 @@ TEST_CASE("run configs: values, relative paths and errors that name file, line a
   CHECK(options.cluster.metric == Metric::kEuclidean);
   CHECK(options.k_choice.silhouette_tolerance == 0.0);
   CHECK(options.k_choice.min_segment_share == 0.2);
+  CHECK(options.sweep_sample == 5000);
+  CHECK(RunOptions{}.sweep_sample == kDefaultSweepSample);
   CHECK(options.forecast.horizon == 12);
+  {
+    RunOptions too_small = options;
+    too_small.sweep_sample = 4;  // below k_max = 5: the sample cannot hold every k
+    CHECK_THROWS_AS(too_small.Validate(), InvalidArgument);
+    too_small.sweep_sample = -1;
+    CHECK_THROWS_AS(too_small.Validate(), InvalidArgument);
+  }
   {
     RunOptions out_of_range = options;
     out_of_range.k_choice.min_segment_share = 0.6;  // no k >= 2 can have every segment above 50%

@@ -19,24 +19,11 @@ import sys
 import tempfile
 from collections import Counter
 
+from agreement import adjusted_rand
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RULES = [("default rule", []), ("best silhouette", ["--k-tolerance", "0", "--min-segment-share", "0"])]
-
-
-def comb2(n):
-    return n * (n - 1) / 2
-
-
-def adjusted_rand(truth, labels):
-    """Adjusted Rand index of two labellings of the same items (lists of equal length)."""
-    pairs = Counter(zip(truth, labels))
-    index = sum(comb2(n) for n in pairs.values())
-    rows = sum(comb2(n) for n in Counter(truth).values())
-    cols = sum(comb2(n) for n in Counter(labels).values())
-    expected = rows * cols / comb2(len(truth))
-    maximum = (rows + cols) / 2
-    return (index - expected) / (maximum - expected) if maximum != expected else 1.0
 
 
 def recovered(truth, labels):

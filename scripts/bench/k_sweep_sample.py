@@ -21,27 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from agreement import adjusted_rand
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.environ.get("SEGCAST_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
 REAL = [("online_retail", ["online_retail.csv.gz"]), ("kpmg", ["kpmg_transactions.csv.gz"])]
-
-
-def comb2(n):
-    return n * (n - 1) / 2
-
-
-def adjusted_rand(first, second):
-    """Adjusted Rand index (Hubert & Arabie 1985) of two labellings of the same items."""
-    pairs = Counter(zip(first, second))
-    index = sum(comb2(n) for n in pairs.values())
-    rows = sum(comb2(n) for n in Counter(first).values())
-    cols = sum(comb2(n) for n in Counter(second).values())
-    expected = rows * cols / comb2(len(first))
-    maximum = (rows + cols) / 2
-    return (index - expected) / (maximum - expected) if maximum != expected else 1.0
 
 
 def run(segcast, files, sample, threads, work):

@@ -12,26 +12,9 @@
 #include "segcast/k_selection.h"
 #include "segcast/quality.h"
 #include "segcast/ts_kmeans.h"
+#include "unit/cluster/planted_walks.h"
 
 namespace {
-
-// Four planted levels (series % 4) of random walks of 4..13 steps in 2 dimensions.
-segcast::TimeSeriesSet PlantedWalks(uint64_t seed, int count) {
-  std::mt19937_64 engine(seed);
-  std::normal_distribution<double> normal;
-  std::uniform_int_distribution<int> length_of(4, 13);
-  segcast::TimeSeriesSet set;
-  set.dims = 2;
-  std::vector<double> steps;
-  for (int series = 0; series < count; ++series) {
-    const int length = length_of(engine);
-    steps.resize(static_cast<size_t>(length) * 2);
-    double value = 4.0 * (series % 4);
-    for (double& step : steps) step = (value += 0.3 * normal(engine));
-    set.Add(std::to_string(series), steps.data(), length);
-  }
-  return set;
-}
 
 segcast::KSelectionOptions SweepOptions(int sweep_sample, int threads) {
   segcast::KSelectionOptions options;
@@ -49,7 +32,7 @@ segcast::KSelectionOptions SweepOptions(int sweep_sample, int threads) {
 
 TEST_CASE("A sweep on a sample picks the exact sweep's k and fits it on every series",
           "[cluster][k_selection][sweep_sample]") {
-  const auto set = PlantedWalks(21, 600);
+  const auto set = segcast::testing::PlantedWalks(21, 600);
   const auto exact = segcast::SelectTsK(set, SweepOptions(0, 2));
   const auto sampled = segcast::SelectTsK(set, SweepOptions(150, 2));
   REQUIRE(exact.best_k() == 4);
@@ -90,7 +73,7 @@ TEST_CASE("A sweep on a sample picks the exact sweep's k and fits it on every se
 
 TEST_CASE("A sweep sample at or above the series count changes nothing",
           "[cluster][k_selection][sweep_sample]") {
-  const auto set = PlantedWalks(5, 240);
+  const auto set = segcast::testing::PlantedWalks(5, 240);
   const auto exact = segcast::SelectTsK(set, SweepOptions(0, 2));
   const auto at_count = segcast::SelectTsK(set, SweepOptions(240, 2));
   CHECK(at_count.sample.empty());
@@ -105,7 +88,7 @@ TEST_CASE("A sweep sample at or above the series count changes nothing",
 
 TEST_CASE("A sampled sweep does not depend on the thread count",
           "[cluster][k_selection][sweep_sample]") {
-  const auto set = PlantedWalks(33, 500);
+  const auto set = segcast::testing::PlantedWalks(33, 500);
   const auto one = segcast::SelectTsK(set, SweepOptions(120, 1));
   const auto two = segcast::SelectTsK(set, SweepOptions(120, 2));
   CHECK(one.sample == two.sample);
@@ -126,7 +109,7 @@ TEST_CASE("A sampled sweep does not depend on the thread count",
 
 TEST_CASE("The full fit is the warm start from the sample fit's centroids",
           "[cluster][k_selection][sweep_sample]") {
-  const auto set = PlantedWalks(21, 600);
+  const auto set = segcast::testing::PlantedWalks(21, 600);
   const auto options = SweepOptions(150, 2);
   const auto sampled = segcast::SelectTsK(set, options);
   // Refit the chosen k on the sample alone: the sweep's own fit of the sample.
@@ -151,7 +134,7 @@ TEST_CASE("The full fit is the warm start from the sample fit's centroids",
 
 TEST_CASE("A fit started from converged centroids keeps their labels",
           "[cluster][ts_kmeans][warm_start]") {
-  const auto set = PlantedWalks(8, 300);
+  const auto set = segcast::testing::PlantedWalks(8, 300);
   segcast::TsKMeansOptions cold;
   cold.k = 4;
   cold.seed = 2;

@@ -11,29 +11,13 @@
 #include "segcast/k_selection.h"
 #include "segcast/nearest.h"
 #include "segcast/quality.h"
+#include "unit/cluster/planted_walks.h"
 
 namespace {
 
 segcast::TimeSeriesSet Points(const std::vector<double>& values) {
   segcast::TimeSeriesSet set;
   for (double value : values) set.Add("p", &value, 1);
-  return set;
-}
-
-segcast::TimeSeriesSet Walks(uint64_t seed, int count) {
-  std::mt19937_64 engine(seed);
-  std::normal_distribution<double> normal;
-  std::uniform_int_distribution<int> length_of(4, 13);
-  segcast::TimeSeriesSet set;
-  set.dims = 2;
-  std::vector<double> steps;
-  for (int series = 0; series < count; ++series) {
-    const int length = length_of(engine);
-    steps.resize(static_cast<size_t>(length) * 2);
-    double value = 4.0 * (series % 4);
-    for (double& step : steps) step = (value += 0.3 * normal(engine));
-    set.Add(std::to_string(series), steps.data(), length);
-  }
   return set;
 }
 
@@ -63,7 +47,7 @@ TEST_CASE("Silhouette and Davies-Bouldin of a hand-computed example", "[cluster]
 
 TEST_CASE("Streamed silhouette equals the matrix one, for several labelings at once",
           "[cluster][quality]") {
-  const auto set = Walks(3, 150);
+  const auto set = segcast::testing::PlantedWalks(3, 150);
   std::vector<std::vector<int>> labelings;
   for (int k : {2, 3, 5}) {
     std::vector<int> labels(set.size());
@@ -104,7 +88,7 @@ TEST_CASE("Adjusted Rand index and NMI of known examples", "[cluster][quality]")
 
 TEST_CASE("k selection sweeps k, scores each fit and applies the choice rule",
           "[cluster][quality][k_selection]") {
-  const auto set = Walks(8, 200);
+  const auto set = segcast::testing::PlantedWalks(8, 200);
   segcast::KSelectionOptions options;
   options.k_min = 2;
   options.k_max = 6;
@@ -138,7 +122,7 @@ TEST_CASE("k selection sweeps k, scores each fit and applies the choice rule",
 }
 
 TEST_CASE("Nearest series with pruning equals a brute-force ranking", "[cluster][nearest]") {
-  const auto set = Walks(21, 400);
+  const auto set = segcast::testing::PlantedWalks(21, 400);
   segcast::DtwWorkspace workspace;
   for (int query : {0, 17, 399}) {
     std::vector<std::pair<double, int>> brute;

@@ -29,6 +29,7 @@
 #include "segcast/pipeline.h"
 #include "segcast/rfm.h"
 #include "segcast/scale.h"
+#include "segcast/segmentation.h"
 #include "segcast/series.h"
 #include "segcast/ts_kmeans.h"
 
@@ -373,6 +374,44 @@ py::tuple AssignSeries(
 
 // ---- segmentation of a log's LRFM panel (what `segcast segment` does with a log) -----------
 
+// The segment report's input for a clustering of the panel's series: each series' customer, with
+// the levels and revenue the run's personas compare, and the members' trajectories.
+SegmentReportInput ReportInput(const LrfmPanel& panel, const TimeSeriesSet& series,
+                               const TsKMeansResult& fit) {
+  const CustomerLevels levels = PanelCustomerLevels(panel);
+  SegmentReportInput input;
+  int customer = 0;
+  for (int index = 0; index < series.size(); ++index) {
+    // PanelToSeries keeps customers with a non-empty series, in panel order.
+    while (panel.customer_ids[customer] != series.ids[index]) ++customer;
+    input.segment.push_back(fit.labels[index]);
+    input.revenue.push_back(levels.revenue[customer]);
+    input.lrfm.push_back(levels.levels[customer]);
+    ++customer;
+  }
+  input.centroids = MemberTrajectories(panel, fit.labels, fit.k);
+  return input;
+}
+
+// One dict per segment: its persona and the figures behind it.
+py::list PersonaRows(const DescribedSegments& described) {
+  py::list rows;
+  for (const SegmentSummary& summary : described.report.segments) {
+    Persona persona;
+    for (const Persona& named : described.personas)
+      if (named.segment_id == summary.segment_id) persona = named;
+    rows.append(py::dict(
+        py::arg("segment") = summary.segment_id, py::arg("name") = persona.name,
+        py::arg("description") = persona.description, py::arg("evidence") = persona.evidence,
+        py::arg("action") = persona.action.name, py::arg("action_why") = persona.action.why,
+        py::arg("customers") = summary.customers, py::arg("customer_share") = summary.customer_share,
+        py::arg("revenue") = summary.revenue, py::arg("revenue_share") = summary.revenue_share,
+        py::arg("mean_L") = summary.mean[kLength], py::arg("mean_R") = summary.mean[kRecency],
+        py::arg("mean_F") = summary.mean[kFrequency], py::arg("mean_M") = summary.mean[kMonetary]));
+  }
+  return rows;
+}
+
 py::dict Segment(const Log& log, int k, int k_min, int k_max, const std::string& metric, int band,
                  const std::optional<std::string>& as_of, int window, const std::string& scaling,
                  bool log1p, int max_iter, int n_init, uint64_t seed, int threads,
@@ -398,30 +437,30 @@ py::dict Segment(const Log& log, int k, int k_min, int k_max, const std::string&
   silhouette_options.seed = seed;
   silhouette_options.threads = threads;
 
+  ClusteringOptions clustering;
+  clustering.k = k;
+  clustering.fixed_k_silhouette = false;
+  clustering.sweep.k_min = k_min;
+  clustering.sweep.k_max = k_max;
+  clustering.sweep.fit = fit;
+  clustering.sweep.silhouette = silhouette_options;
+  clustering.sweep.compute_silhouette = silhouette;
+
   py::dict out;
-  std::vector<KSelectionRow> rows;
-  TsKMeansResult chosen;
+  ClusteringResult clustered;
   TimeSeriesSet series;
-  std::string choice;
+  DescribedSegments described;
   {
     py::gil_scoped_release release;
     const LrfmPanel panel = BuildPanel(log.result.transactions, panel_options);
     series = PanelToSeries(panel, scale, nullptr);
-    if (k > 0) {
-      chosen = FitTsKMeans(series, fit);
-    } else {
-      KSelectionOptions options;
-      options.k_min = k_min;
-      options.k_max = k_max;
-      options.fit = fit;
-      options.silhouette = silhouette_options;
-      options.compute_silhouette = silhouette;
-      KSelectionResult sweep = SelectTsK(series, options);
-      rows = sweep.rows;
-      choice = sweep.choice;
-      chosen = std::move(sweep.fits[sweep.best_index]);
-    }
+    clustered = ClusterSeries(series, clustering);
+    described = DescribeSegments(ReportInput(panel, series, clustered.fit), DefaultPersonaRules());
   }
+  const std::vector<KSelectionRow>& rows = clustered.k_selection;
+  TsKMeansResult& chosen = clustered.fit;
+  const std::string& choice = clustered.k_choice;
+  out["personas"] = PersonaRows(described);
   py::list table;
   for (const KSelectionRow& row : rows) {
     table.append(py::dict(

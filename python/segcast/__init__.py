@@ -179,7 +179,10 @@ def segment(log: LogLike, k: Optional[int] = None, k_range: Tuple[int, int] = (2
     ``k`` fixes the number of segments; without it k is chosen in ``k_range`` by silhouette
     (segcast::SelectTsK). Returns a dict: ``labels`` (Series by customer_id), ``distances``,
     ``centroids`` (k, T, 4) in scaled units, ``inertia``, ``k``, ``k_selection`` (DataFrame, empty
-    for a fixed k) and ``k_choice`` (why that k).
+    for a fixed k), ``k_choice`` (why that k) and ``personas``: a DataFrame indexed by segment with
+    the persona ``segcast run`` gives the same segments under the built-in rules (name,
+    description, evidence, recommended action and why) and the figures behind it (customers,
+    shares, mean L, R, F, M).
     """
     result = _segcast.segment(_log(log, read_options), k or 0, k_range[0], k_range[1], metric, band, as_of,
                               window, scaling, log1p, max_iter, n_init, seed, threads, silhouette)
@@ -187,6 +190,7 @@ def segment(log: LogLike, k: Optional[int] = None, k_range: Tuple[int, int] = (2
     result["labels"] = pd.Series(result["labels"], index=index, name="segment")
     result["distances"] = pd.Series(result["distances"], index=index, name="distance")
     result["k_selection"] = pd.DataFrame(result["k_selection"])
+    result["personas"] = pd.DataFrame(result["personas"]).set_index("segment")
     del result["customer_id"]
     return result
 

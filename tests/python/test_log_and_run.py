@@ -106,6 +106,24 @@ def test_segment_with_a_k_range_reports_silhouettes(sample_log):
     assert result["centroids"].shape[0] == result["k"] and result["centroids"].shape[2] == 4
 
 
+def test_segment_personas_are_the_runs(cli_run, sample_log):
+    # Same panel, k and seed as the CLI run: the same clusters, so the same personas per customer.
+    result = segcast.segment(sample_log, k=3, seed=SEED, threads=2)
+    personas = result["personas"]
+    assert list(personas.index) == [0, 1, 2]
+    assert personas["name"].is_unique and (personas["action"] != "").all()
+    assert personas["customers"].sum() == len(result["labels"])
+    theirs = pd.read_csv(cli_run / "segments.csv").set_index("segment")
+    assert sorted(personas["name"]) == sorted(theirs["name"])
+    assignments = pd.read_csv(cli_run / "assignments.csv", dtype={"customer_id": str}).set_index("customer_id")
+    ours = personas["name"].reindex(result["labels"].to_numpy()).to_numpy()
+    assert list(ours) == list(assignments.loc[result["labels"].index, "name"])
+    by_name = theirs.set_index("name")
+    for _, row in personas.iterrows():
+        np.testing.assert_allclose(row["revenue_share"], by_name.loc[row["name"], "revenue_share"], rtol=1e-9)
+        np.testing.assert_allclose(row["mean_R"], by_name.loc[row["name"], "mean_R"], rtol=1e-9)
+
+
 def test_forecast_and_backtest_of_a_dataframe():
     months = pd.period_range("2015-01", periods=48, freq="M")
     t = np.arange(48)

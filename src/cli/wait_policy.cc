@@ -13,9 +13,9 @@
 // main() runs; there is no call to change the wait policy afterwards. Setting the variable from
 // the executable's .preinit_array does not work either: glibc's own initialisation, which runs
 // after it, resets `environ` to the original block. So the first process sets the variable and
-// replaces itself (execv of /proc/self/exe, same arguments): one more program start, about as long
-// as `segcast --version`, and only for commands that do work. Programs that link the library keep
-// their own OpenMP settings.
+// replaces itself (execv of its own file, found through /proc/self/exe, with the same arguments):
+// one more program start, about as long as `segcast --version`, and only for commands that do
+// work. Programs that link the library keep their own OpenMP settings.
 #include "cli/wait_policy.h"
 
 #include <unistd.h>
@@ -31,9 +31,15 @@ void RestartWithPassiveWaiting(int argc, char** argv) {
   }
   // `segcast`, `segcast --version`, `segcast --help`: no OpenMP work, no second start.
   if (argc < 2 || argv[1][0] == '-') return;
+  // The executable's own path rather than /proc/self/exe, so that ps, top and pkill still see
+  // "segcast" (the kernel names a process after the file it executes).
+  char path[4096];
+  const ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0 || static_cast<size_t>(length) >= sizeof path - 1) return;
+  path[length] = '\0';
   if (setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0) != 0) return;
-  execv("/proc/self/exe", argv);
-  // Only reached when execv failed (no /proc): run on with libgomp's default policy.
+  execv(path, argv);
+  // Only reached when execv failed: run on with libgomp's default policy.
   unsetenv("OMP_WAIT_POLICY");
 }
 

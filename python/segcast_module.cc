@@ -28,6 +28,7 @@
 #include "segcast/panel.h"
 #include "segcast/pipeline.h"
 #include "segcast/rfm.h"
+#include "segcast/run_option_table.h"
 #include "segcast/scale.h"
 #include "segcast/segmentation.h"
 #include "segcast/series.h"
@@ -584,64 +585,79 @@ py::list RunBacktest(const py::list& series, int origins, int horizon, int step,
 
 // ---- the whole run, saved models, customer-level predictions --------------------------------
 
-py::dict Run(const std::string& path, const std::string& output_dir, const py::kwargs& kwargs) {
-  RunOptions options;
-  py::dict ingest_kwargs;
-  for (const auto& [key_handle, value] : kwargs) {
-    const std::string key = py::str(key_handle);
-    if (key == "config" && !value.is_none()) LoadRunConfig(value.cast<std::string>(), options);
+// Python names of run options whose key alone would be unclear or that keep their earlier name.
+const RunOptionSpec* RunOptionByPythonName(const std::string& name) {
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"segment_forecast", "forecast.segment_model"}, {"personas", "personas.rules"},
+      {"models", "output.models"},                    {"store", "output.store"},
+      {"run_id", "run.id"},                           {"backtest", "forecast.backtest"},
+      {"previous", "run.previous"},                   {"seed", "run.seed"},
+      {"threads", "run.threads"}};
+  for (const auto& [alias, option] : kAliases)
+    if (name == alias)
+      for (const RunOptionSpec& spec : RunOptionTable())
+        if (spec.Name() == option) return &spec;
+  // Otherwise the key of the table, except the log's reading options (ToIngestOptions takes them,
+  // as in load()) and [output] (output_dir is an argument); keys must name one option.
+  const auto panel_key = [](const std::string& key) {
+    return key == "as_of" || key == "window" || key == "pre_acquisition";
+  };
+  const RunOptionSpec* found = nullptr;
+  for (const RunOptionSpec& spec : RunOptionTable()) {
+    const std::string section = spec.section;
+    if (spec.key != name || section == "output" || (section == "input" && !panel_key(name))) continue;
+    if (found != nullptr) return nullptr;
+    found = &spec;
   }
+  return found;
+}
+
+OptionValue PythonOptionValue(const RunOptionSpec& spec, const py::handle& value) {
+  if (spec.Name() == "cluster.k_range" && py::isinstance<py::tuple>(value)) {
+    const auto range = value.cast<std::pair<int, int>>();
+    return std::to_string(range.first) + ".." + std::to_string(range.second);
+  }
+  switch (spec.kind) {
+    case OptionKind::kBool: return value.cast<bool>();
+    case OptionKind::kInteger: return value.cast<int64_t>();
+    case OptionKind::kNumber: return value.cast<double>();
+    case OptionKind::kTextList: return value.cast<std::vector<std::string>>();
+    default: return value.cast<std::string>();
+  }
+}
+
+// The keyword arguments over RunOptionTable(), after the config file and in the table's order (so
+// k_range before k, as on the command line).
+void ApplyRunKeywords(const py::kwargs& kwargs, RunOptions& options, py::dict& ingest_kwargs) {
+  std::vector<std::pair<const RunOptionSpec*, py::handle>> given;
   for (const auto& [key_handle, value] : kwargs) {
     const std::string key = py::str(key_handle);
     if (value.is_none() || key == "config") continue;
-    if (key == "k") {
-      options.k = value.cast<int>();
-    } else if (key == "k_range") {
-      const auto range = value.cast<std::pair<int, int>>();
-      options.k_min = range.first;
-      options.k_max = range.second;
-      if (!kwargs.contains("k")) options.k = 0;  // as `segcast run --k-range`
-    } else if (key == "metric") {
-      options.cluster.metric = ParseMetric(value.cast<std::string>());
-    } else if (key == "band") {
-      options.cluster.band.radius = value.cast<int>();
-    } else if (key == "as_of") {
-      options.panel.as_of = DayArgument(value.cast<std::string>(), "as_of");
-    } else if (key == "window") {
-      options.panel.window = value.cast<int>();
-    } else if (key == "scaling") {
-      options.scale.scaling = ParsePanelScaling(value.cast<std::string>());
-    } else if (key == "personas") {
-      options.persona_rules_path = value.cast<std::string>();
-    } else if (key == "horizon") {
-      options.forecast.horizon = value.cast<int>();
-    } else if (key == "interval") {
-      options.forecast.interval = value.cast<double>();
-    } else if (key == "backtest") {
-      options.run_backtest = value.cast<bool>();
-    } else if (key == "segment_forecast") {
-      const auto model = ParseSegmentForecast(value.cast<std::string>());
-      if (!model)
-        throw InvalidArgument("unknown segment forecast",
-                              {.field = "segment_forecast", .expected = "customer-base or series"});
-      options.segment_forecast = *model;
-    } else if (key == "store") {
-      options.store = value.cast<std::string>();
-    } else if (key == "models") {
-      options.models_dir = value.cast<std::string>();
-    } else if (key == "previous") {
-      options.previous = value.cast<std::string>();
-    } else if (key == "run_id") {
-      options.run_id = value.cast<std::string>();
-    } else if (key == "seed") {
-      options.seed = value.cast<uint64_t>();
-    } else if (key == "threads") {
-      options.threads = value.cast<int>();
-      ingest_kwargs["threads"] = value;
+    if (key == "threads") ingest_kwargs["threads"] = value;
+    if (const RunOptionSpec* spec = RunOptionByPythonName(key)) {
+      given.emplace_back(spec, value);
     } else {
       ingest_kwargs[key_handle] = value;  // the log's own options; unknown keys are refused there
     }
   }
+  for (const RunOptionSpec& spec : RunOptionTable()) {
+    for (const auto& [option, value] : given) {
+      if (option != &spec) continue;
+      try {
+        spec.set(options, PythonOptionValue(spec, value));
+      } catch (const InvalidArgument& error) {
+        throw InvalidArgument(error.message(), {.field = spec.key, .expected = spec.expected});
+      }
+    }
+  }
+}
+
+py::dict Run(const std::string& path, const std::string& output_dir, const py::kwargs& kwargs) {
+  RunOptions options;
+  py::dict ingest_kwargs;
+  if (kwargs.contains("config") && !kwargs["config"].is_none())
+    LoadRunConfig(kwargs["config"].cast<std::string>(), options);
+  ApplyRunKeywords(kwargs, options, ingest_kwargs);
   options.ingest = ToIngestOptions(options.ingest, path, ingest_kwargs);
   options.output_dir = output_dir;
   options.Validate();

@@ -226,9 +226,10 @@ bool IsReservedRunId(const std::string& run_id);
 void RefuseRunOverwrites(const RunOptions& options, const std::string& run_id,
                          const std::vector<NamedPath>& more_inputs = {});
 
-//! Reads a TOML run configuration into `options` (keys documented in docs/pipeline.md; relative
-//! paths are resolved against the config file's folder). Throws ConfigError naming the file,
-//! line and key of an unknown key or bad value.
+//! Reads a run configuration into `options`: a TOML file with the keys of RunOptionTable()
+//! (docs/options.md; relative paths are resolved against the file's folder), or a run's
+//! manifest.json (its "options", paths as recorded). Throws ConfigError naming the file, line
+//! and key of an unknown key or bad value.
 void LoadRunConfig(const std::string& path, RunOptions& options);
 
 }  // namespace segcast

@@ -77,6 +77,9 @@ std::string PresetNames();
 //! amount, status, country, product, cancel_prefix, accepted_status. Throws InvalidArgument (field
 //! "columns") on an unknown role or a missing '='. The result is not validated.
 ColumnMapping ParseColumnMapping(std::string_view spec);
+//! The mapping as ParseColumnMapping reads it back: "customer=client,date=day,amount=total" (set
+//! roles only; accepted_status when not the default).
+std::string FormatColumnMapping(const ColumnMapping& mapping);
 
 //! The preset whose required columns all appear in `header`. Throws InputError naming `file`,
 //! line 1 and the header found when no preset matches or more than one does.

@@ -245,9 +245,12 @@ def run(log: Union[str, os.PathLike], output_dir: Union[str, os.PathLike], **opt
     """The whole job (segcast::RunPipeline, what ``segcast run`` does): ingest, panel, segments,
     personas, forecasts, outputs, store and saved model under ``output_dir``.
 
-    Options: k, k_range=(min, max), metric, band, as_of, window, scaling, personas, horizon,
-    interval, backtest, segment_forecast, store ("" = OUT/segcast.db, "none"), models, previous,
-    run_id, seed, threads, config (a TOML run configuration) and the read options of :func:`load`.
+    Options: every option of ``segcast run`` by its key (docs/options.md, ``segcast options``):
+    k, k_range=(min, max) or "2..8", metric, band, max_iter, as_of, window, scaling, horizon,
+    interval, samples, clv_months, monthly_discount, ...; under the names segment_forecast,
+    personas, models, store ("" = OUT/segcast.db, "none"), run_id, backtest, previous, seed,
+    threads; config (a TOML run configuration, or a run's manifest.json); and the read options of
+    :func:`load`.
     Returns the run's summary (run_id, run_dir, model_dir, k, silhouette, ``personas``: each
     segment's id, name, description, evidence and action, ...) with DataFrames of its main outputs:
     ``assignments``, ``segments``,

@@ -21,6 +21,7 @@ void AddSimilarCommand(CLI::App& app, CommandContext& context);
 void AddForecastCommand(CLI::App& app, CommandContext& context);
 void AddBacktestCommand(CLI::App& app, CommandContext& context);
 void AddRunCommand(CLI::App& app, CommandContext& context);
+void AddOptionsCommand(CLI::App& app, CommandContext& context);
 void AddAssignCommand(CLI::App& app, CommandContext& context);
 void AddServeCommand(CLI::App& app, CommandContext& context);
 

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   segcast::cli::AddForecastCommand(app, context);
   segcast::cli::AddBacktestCommand(app, context);
   segcast::cli::AddRunCommand(app, context);
+  segcast::cli::AddOptionsCommand(app, context);
   segcast::cli::AddAssignCommand(app, context);
   segcast::cli::AddServeCommand(app, context);
 

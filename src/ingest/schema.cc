@@ -166,6 +166,20 @@ ColumnMapping ParseColumnMapping(std::string_view spec) {
   return mapping;
 }
 
+std::string FormatColumnMapping(const ColumnMapping& mapping) {
+  const std::pair<const char*, const std::string*> roles[] = {
+      {"customer", &mapping.customer}, {"date", &mapping.date},       {"invoice", &mapping.invoice},
+      {"quantity", &mapping.quantity}, {"price", &mapping.price},     {"amount", &mapping.amount},
+      {"status", &mapping.status},     {"country", &mapping.country}, {"product", &mapping.product},
+      {"cancel_prefix", &mapping.cancel_prefix}};
+  std::string text;
+  for (const auto& [role, column] : roles)
+    if (!column->empty()) text += (text.empty() ? "" : ",") + std::string(role) + "=" + *column;
+  if (mapping.accepted_status != ColumnMapping{}.accepted_status)
+    text += (text.empty() ? "" : ",") + std::string("accepted_status=") + mapping.accepted_status;
+  return text;
+}
+
 SchemaPreset DetectSchema(const std::vector<std::string>& header, const std::string& file) {
   std::vector<SchemaPreset> matches;
   for (SchemaPreset preset : kDetectable) {

@@ -1,15 +1,19 @@
-// A run configuration file (TOML): the same options as the flags of `segcast run`, grouped by
-// stage. Unknown keys are errors, so a typo never silently falls back to a default.
+// A run configuration file: TOML, or a finished run's manifest.json. The keys are those of
+// RunOptionTable() (run_option_table.h), as are the flags of `segcast run`. Unknown keys are
+// errors, so a typo never silently falls back to a default.
 #include <toml++/toml.h>
 
-#include <cmath>
 #include <filesystem>
-#include <utility>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "segcast/error.h"
-#include "segcast/interval_calibration.h"
 #include "segcast/pipeline.h"
+#include "segcast/run_option_table.h"
 
 namespace segcast {
 namespace {
@@ -40,33 +44,11 @@ class ConfigReader {
     }
   }
 
-  template <typename T>
-  void Read(const toml::table& table, const std::string& section, const char* key, T& target,
-            const std::string& expected) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return;
-    const std::string name = section + "." + key;
-    if constexpr (std::is_same_v<T, bool>) {
-      if (!node->is_boolean()) throw ConfigError("wrong type", Where(node, name, expected));
-      target = node->value<bool>().value();
-    } else if constexpr (std::is_integral_v<T>) {
-      if (!node->is_integer()) throw ConfigError("wrong type", Where(node, name, expected));
-      // A value the field cannot hold would wrap silently (threads = 4294967297 becomes 1).
-      const int64_t value = node->as_integer()->get();
-      if (!std::in_range<T>(value)) throw ConfigError("out of range", Where(node, name, expected));
-      target = static_cast<T>(value);
-    } else if constexpr (std::is_floating_point_v<T>) {
-      if (!node->is_number()) throw ConfigError("wrong type", Where(node, name, expected));
-      target = node->value<double>().value();
-    } else {
-      if (!node->is_string()) throw ConfigError("wrong type", Where(node, name, expected));
-      target = node->value<std::string>().value();
-    }
-  }
-
   // Paths in the file are relative to the file's folder, not to wherever the job runs from.
   std::string ResolvePath(const std::string& value) const {
-    if (value.empty() || value.find("://") != std::string::npos || value == "none") return value;
+    if (value.empty() || value.find("://") != std::string::npos || value == "none" || value == "default" ||
+        value == "built-in")
+      return value;
     std::string path = value;
     std::string prefix;
     if (path.rfind("sqlite:", 0) == 0) {
@@ -78,32 +60,81 @@ class ConfigReader {
     return prefix + (fs::path(path_).parent_path() / candidate).lexically_normal().string();
   }
 
-  // Runs `parse` on a value, turning InvalidArgument into a ConfigError at the key's line.
-  template <typename Parse>
-  void Convert(const toml::table& table, const std::string& section, const char* key,
-               Parse&& parse, const std::string& expected) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return;
-    try {
-      parse(node);
-    } catch (const InvalidArgument& error) {
-      throw ConfigError(error.message(), Where(node, section + "." + key, expected));
-    }
-  }
-
-  const std::string& path() const { return path_; }
-
  private:
   std::string path_;
 };
 
-const toml::table* Section(const toml::table& root, const char* name, const ConfigReader& reader) {
-  const toml::node* node = root.get(name);
-  if (node == nullptr) return nullptr;
-  if (!node->is_table()) {
-    throw ConfigError("must be a table", reader.Where(node, name, "[" + std::string(name) + "]"));
+// The value of `node` for an option of `spec`'s kind; nullopt when the node has another type.
+std::optional<OptionValue> NodeValue(const RunOptionSpec& spec, const toml::node& node,
+                                     const ConfigReader& reader) {
+  switch (spec.kind) {
+    case OptionKind::kBool:
+      if (node.is_boolean()) return node.value<bool>().value();
+      break;
+    case OptionKind::kInteger:
+      if (node.is_integer()) return node.as_integer()->get();
+      break;
+    case OptionKind::kNumber:
+      if (node.is_number()) return node.value<double>().value();
+      break;
+    case OptionKind::kText:
+      if (node.is_string()) return node.value<std::string>().value();
+      break;
+    case OptionKind::kPath:
+      if (node.is_string()) return reader.ResolvePath(node.value<std::string>().value());
+      break;
+    case OptionKind::kTextList: {
+      const toml::array* array = node.as_array();
+      if (array == nullptr) break;
+      std::vector<std::string> items;
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) return std::nullopt;
+        items.push_back(item.value<std::string>().value());
+      }
+      return items;
+    }
   }
-  return node->as_table();
+  return std::nullopt;
+}
+
+// Every key of the file must name an option: a typo never silently falls back to a default.
+void CheckKeys(const toml::table& root, const ConfigReader& reader) {
+  const std::vector<std::string> sections = RunOptionSections();
+  reader.CheckKeys(root, "", {sections.begin(), sections.end()});
+  for (const std::string& section : sections) {
+    const toml::node* node = root.get(section);
+    if (node == nullptr) continue;
+    if (!node->is_table())
+      throw ConfigError("must be a table", reader.Where(node, section, "[" + section + "]"));
+    std::set<std::string> known;
+    for (const RunOptionSpec& spec : RunOptionTable())
+      if (spec.section == section) known.insert(spec.key);
+    reader.CheckKeys(*node->as_table(), section, known);
+  }
+}
+
+toml::table ParseToml(const std::string& path) {
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(std::string(error.description()),
+                      {.file = path, .line = static_cast<int64_t>(error.source().begin.line),
+                       .expected = "valid TOML"});
+  }
+}
+
+// A run's manifest (or its "options" object alone) as the configuration of a new run.
+void LoadManifestOptions(const std::string& path, RunOptions& options) {
+  std::ifstream stream(path);
+  const std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    throw ConfigError(std::string("malformed JSON: ") + error.what(), {.file = path, .expected = "JSON"});
+  }
+  const bool whole_manifest = manifest.is_object() && manifest.contains("options");
+  ApplyRunOptionsJson((whole_manifest ? manifest["options"] : manifest).dump(), path, options);
 }
 
 }  // namespace
@@ -112,201 +143,22 @@ void LoadRunConfig(const std::string& path, RunOptions& options) {
   if (!fs::is_regular_file(path)) {
     throw ConfigError("configuration file not found", {.file = path, .expected = "a TOML file"});
   }
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw ConfigError(std::string(error.description()),
-                      {.file = path, .line = static_cast<int64_t>(error.source().begin.line),
-                       .expected = "valid TOML"});
-  }
+  if (fs::path(path).extension() == ".json") return LoadManifestOptions(path, options);
+  const toml::table root = ParseToml(path);
   const ConfigReader reader(path);
-  reader.CheckKeys(root, "", {"input", "cluster", "personas", "forecast", "customer_base", "output", "run"});
-
-  if (const toml::table* input = Section(root, "input", reader)) {
-    reader.CheckKeys(*input, "input", {"path", "schema", "columns", "demographics", "addresses",
-                                       "join_key", "as_of", "window", "pre_acquisition", "duplicates",
-                                       "net_cancellations", "normalise_customer_ids", "date_order",
-                                       "latest_date"});
-    std::string text;
-    reader.Read(*input, "input", "path", text, "a file path");
-    if (input->get("path")) options.ingest.path = reader.ResolvePath(text);
-    reader.Convert(*input, "input", "schema", [&](const toml::node* node) {
-      const auto preset = ParsePresetName(node->value<std::string>().value_or(""));
-      if (!preset) throw InvalidArgument("unknown schema");
-      options.ingest.schema = *preset;
-    }, PresetNames());
-    reader.Convert(*input, "input", "columns", [&](const toml::node* node) {
-      options.ingest.mapping = ParseColumnMapping(node->value<std::string>().value_or(""));
-      options.ingest.schema = SchemaPreset::kGeneric;
-    }, "a mapping like customer=Cust,date=Day,amount=Total");
-    if (input->get("demographics")) {
-      reader.Read(*input, "input", "demographics", text, "a file path");
-      options.ingest.demographics_path = reader.ResolvePath(text);
-    }
-    if (input->get("addresses")) {
-      reader.Read(*input, "input", "addresses", text, "a file path");
-      options.ingest.addresses_path = reader.ResolvePath(text);
-    }
-    reader.Read(*input, "input", "join_key", options.ingest.join_key, "a column name");
-    reader.Convert(*input, "input", "duplicates", [&](const toml::node* node) {
-      const auto rule = ParseDuplicateRule(node->value<std::string>().value_or(""));
-      if (!rule) throw InvalidArgument("unknown duplicate rule");
-      options.ingest.duplicates = *rule;
-    }, "\"auto\", \"drop\" or \"keep\"");
-    reader.Read(*input, "input", "net_cancellations", options.ingest.net_cancellations, "true or false");
-    reader.Read(*input, "input", "normalise_customer_ids", options.ingest.normalise_customer_ids,
-                "true or false");
-    reader.Convert(*input, "input", "as_of", [&](const toml::node* node) {
-      const auto day = ParseIsoDay(node->value<std::string>().value_or(""));
-      if (!day) throw InvalidArgument("not a date");
-      options.panel.as_of = *day;
-    }, "a date YYYY-MM-DD");
-    reader.Convert(*input, "input", "date_order", [&](const toml::node* node) {
-      const auto order = ParseDateOrder(node->value<std::string>().value_or(""));
-      if (!order) throw InvalidArgument("unknown date order");
-      options.ingest.date_order = *order;
-    }, "\"auto\", \"dmy\", \"mdy\" or \"ymd\"");
-    reader.Convert(*input, "input", "latest_date", [&](const toml::node* node) {
-      const auto day = ParseIsoDay(node->value<std::string>().value_or(""));
-      if (!day) throw InvalidArgument("not a date");
-      options.ingest.latest_day = *day;
-    }, "a date YYYY-MM-DD");
-    reader.Read(*input, "input", "window", options.panel.window, "months, an integer >= 0");
-    reader.Convert(*input, "input", "pre_acquisition", [&](const toml::node* node) {
-      const std::string value = node->value<std::string>().value_or("");
-      if (value != "absent" && value != "zero") throw InvalidArgument("unknown value");
-      options.panel.pre_acquisition =
-          value == "zero" ? PreAcquisition::kZero : PreAcquisition::kAbsent;
-    }, "\"absent\" or \"zero\"");
-  }
-
-  if (const toml::table* cluster = Section(root, "cluster", reader)) {
-    reader.CheckKeys(*cluster, "cluster", {"k", "k_range", "metric", "band", "scaling", "log1p",
-                                           "max_iter", "n_init", "silhouette_sample", "k_tolerance", "min_segment_share", "sweep_sample",
-                                           "memory_budget_mib", "keep_previous_k"});
-    reader.Read(*cluster, "cluster", "k", options.k, "an integer >= 0 (0: choose by silhouette)");
-    reader.Convert(*cluster, "cluster", "k_range", [&](const toml::node* node) {
-      ParseKRange(node->value<std::string>().value_or(""), &options.k_min, &options.k_max);
-      if (!cluster->get("k")) options.k = 0;
-    }, "a range like \"2..8\"");
-    reader.Convert(*cluster, "cluster", "metric", [&](const toml::node* node) {
-      options.cluster.metric = ParseMetric(node->value<std::string>().value_or(""));
-    }, "\"dtw\" or \"euclidean\"");
-    reader.Read(*cluster, "cluster", "band", options.cluster.band.radius,
-                "a Sakoe-Chiba radius in months, -1 for none");
-    reader.Convert(*cluster, "cluster", "scaling", [&](const toml::node* node) {
-      options.scale.scaling = ParsePanelScaling(node->value<std::string>().value_or(""));
-    }, "none, feature-minmax, series-minmax or znorm");
-    reader.Read(*cluster, "cluster", "log1p", options.scale.log1p_frequency_monetary, "true or false");
-    reader.Read(*cluster, "cluster", "keep_previous_k", options.keep_previous_k, "true or false");
-    reader.Read(*cluster, "cluster", "max_iter", options.cluster.max_iter, "an integer >= 1");
-    reader.Read(*cluster, "cluster", "n_init", options.cluster.n_init, "an integer >= 1");
-    reader.Read(*cluster, "cluster", "silhouette_sample", options.silhouette.sample,
-                "an integer >= 0 (0: every customer)");
-    reader.Read(*cluster, "cluster", "k_tolerance", options.k_choice.silhouette_tolerance,
-                "a share of the best silhouette, 0 <= x < 1");
-    reader.Read(*cluster, "cluster", "min_segment_share", options.k_choice.min_segment_share,
-                "a share of customers, 0 .. 0.5");
-    reader.Read(*cluster, "cluster", "sweep_sample", options.sweep_sample,
-                "an integer >= 0 (0: sweep every customer)");
-    double budget_mib = -1;
-    reader.Read(*cluster, "cluster", "memory_budget_mib", budget_mib, "MiB, a number >= 0");
-    if (const toml::node* node = cluster->get("memory_budget_mib")) {
-      // Checked before the conversion: a double beyond int64 range (or NaN) is undefined behaviour.
-      constexpr double kMaxBudgetMib = 1e9;  // 1 PiB
-      if (!(budget_mib >= 0 && budget_mib <= kMaxBudgetMib)) {
-        throw ConfigError("out of range", reader.Where(node, "cluster.memory_budget_mib", "MiB, 0 .. 1e9"));
-      }
-      options.silhouette.memory_budget_bytes = static_cast<int64_t>(budget_mib * 1024 * 1024);
+  CheckKeys(root, reader);
+  // In table order, so that an option that resets another (k_range resets k) is applied first.
+  for (const RunOptionSpec& spec : RunOptionTable()) {
+    const toml::node* node = root.at_path(spec.Name()).node();
+    if (node == nullptr) continue;
+    const std::optional<OptionValue> value = NodeValue(spec, *node, reader);
+    if (!value) throw ConfigError("wrong type", reader.Where(node, spec.Name(), spec.expected));
+    try {
+      spec.set(options, *value);
+    } catch (const InvalidArgument& error) {
+      throw ConfigError(error.message(), reader.Where(node, spec.Name(), spec.expected));
     }
   }
-
-  if (const toml::table* personas = Section(root, "personas", reader)) {
-    reader.CheckKeys(*personas, "personas", {"rules", "mix_columns"});
-    if (const toml::node* node = personas->get("mix_columns")) {
-      const toml::array* array = node->as_array();
-      if (array == nullptr) {
-        throw ConfigError("wrong type", reader.Where(node, "personas.mix_columns", "an array of column names"));
-      }
-      options.mix_columns.clear();
-      for (const toml::node& item : *array) {
-        if (!item.is_string()) {
-          throw ConfigError("wrong type", reader.Where(&item, "personas.mix_columns", "column names as strings"));
-        }
-        options.mix_columns.push_back(item.value<std::string>().value());
-      }
-    }
-    std::string text;
-    reader.Read(*personas, "personas", "rules", text, "a file path");
-    if (personas->get("rules")) options.persona_rules_path = reader.ResolvePath(text);
-  }
-
-  if (const toml::table* forecast = Section(root, "forecast", reader)) {
-    reader.CheckKeys(*forecast, "forecast", {"horizon", "interval", "interval_scale", "samples", "backtest", "calibrate", "segment_model"});
-    reader.Convert(*forecast, "forecast", "segment_model", [&](const toml::node* node) {
-      const auto model = ParseSegmentForecast(node->value<std::string>().value_or(""));
-      if (!model) throw InvalidArgument("unknown value");
-      options.segment_forecast = *model;
-    }, "customer-base or series");
-    reader.Read(*forecast, "forecast", "horizon", options.forecast.horizon, "months, 1..240");
-    reader.Read(*forecast, "forecast", "interval", options.forecast.interval, "a probability in (0, 1)");
-    reader.Read(*forecast, "forecast", "samples", options.forecast.samples, "an integer >= 0");
-    if (const toml::node* node = forecast->get("interval_scale")) {
-      double scale = 1.0;
-      reader.Read(*forecast, "forecast", "interval_scale", scale, "a positive number");
-      if (!(scale > 0) || !std::isfinite(scale))
-        throw ConfigError("out of range", reader.Where(node, "forecast.interval_scale",
-                                                       "a positive number, such as the scale "
-                                                       "`segcast backtest --calibrate` prints"));
-      ScaleIntervals(options.forecast, scale);
-    }
-    reader.Read(*forecast, "forecast", "backtest", options.run_backtest, "true or false");
-    reader.Read(*forecast, "forecast", "calibrate", options.calibrate_intervals, "true or false");
-  }
-
-  if (const toml::table* base = Section(root, "customer_base", reader)) {
-    CohortForecastOptions& cohort = options.customer_base;
-    reader.CheckKeys(*base, "customer_base", {"holdout_months", "rate_adjustment", "new_customers",
-                                             "clv_months", "monthly_discount"});
-    reader.Read(*base, "customer_base", "holdout_months", cohort.holdout_months, "months, 0..12");
-    reader.Read(*base, "customer_base", "new_customers", cohort.new_customers, "true or false");
-    reader.Read(*base, "customer_base", "clv_months", cohort.customer_base.clv_months, "months, 1..240");
-    reader.Read(*base, "customer_base", "monthly_discount", cohort.customer_base.monthly_discount,
-                "a rate in [0, 1]");
-    reader.Convert(*base, "customer_base", "rate_adjustment", [&](const toml::node* node) {
-      const auto adjustment = ParseRateAdjustment(node->value<std::string>().value_or(""));
-      if (!adjustment) throw InvalidArgument("unknown value");
-      cohort.rate_adjustment = *adjustment;
-    }, "none, pooled or segment");
-  }
-
-  if (const toml::table* output = Section(root, "output", reader)) {
-    reader.CheckKeys(*output, "output", {"dir", "store", "models", "write_panel"});
-    std::string text;
-    if (output->get("dir")) {
-      reader.Read(*output, "output", "dir", text, "a folder path");
-      options.output_dir = reader.ResolvePath(text);
-    }
-    if (output->get("store")) {
-      reader.Read(*output, "output", "store", text, "sqlite:PATH, postgresql://... or none");
-      options.store = reader.ResolvePath(text);
-    }
-    if (output->get("models")) {
-      reader.Read(*output, "output", "models", text, "a folder path");
-      options.models_dir = reader.ResolvePath(text);
-    }
-    reader.Read(*output, "output", "write_panel", options.write_panel, "true or false");
-  }
-
-  if (const toml::table* run = Section(root, "run", reader)) {
-    reader.CheckKeys(*run, "run", {"id", "previous", "seed", "threads"});
-    reader.Read(*run, "run", "id", options.run_id, "a run id");
-    reader.Read(*run, "run", "previous", options.previous, "a run id or a model folder");
-    reader.Read(*run, "run", "seed", options.seed, "an integer >= 0");
-    reader.Read(*run, "run", "threads", options.threads, "an integer >= 0 (0: all cores)");
-  }
-
 }
 
 }  // namespace segcast

@@ -12,6 +12,7 @@
 #include "pipeline/run_state.h"
 #include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
+#include "segcast/run_option_table.h"
 
 namespace segcast::internal {
 namespace {
@@ -138,63 +139,6 @@ json SegmentsJson(const RunState& state) {
 
 }  // namespace
 
-std::string OptionsJson(const RunOptions& options) {
-  json value = {
-      {"input", {{"path", options.ingest.path},
-                 {"demographics", options.ingest.demographics_path},
-                 {"addresses", options.ingest.addresses_path},
-                 {"join_key", options.ingest.join_key},
-                 {"duplicates", std::string(DuplicateRuleName(options.ingest.duplicates))},
-                 {"net_cancellations", options.ingest.net_cancellations},
-                 {"normalise_customer_ids", options.ingest.normalise_customer_ids},
-                 {"date_order", DateOrderName(options.ingest.date_order)},
-                 {"latest_date", options.ingest.latest_day ? FormatDay(*options.ingest.latest_day) : ""}}},
-      {"panel", {{"as_of", options.panel.as_of ? FormatDay(*options.panel.as_of) : ""},
-                 {"window", options.panel.window},
-                 {"pre_acquisition", options.panel.pre_acquisition == PreAcquisition::kZero ? "zero" : "absent"}}},
-      {"scale", {{"scaling", PanelScalingName(options.scale.scaling)},
-                 {"log1p_frequency_monetary", options.scale.log1p_frequency_monetary}}},
-      {"cluster", {{"k", options.k},
-                   {"k_min", options.k_min},
-                   {"k_max", options.k_max},
-                   {"metric", MetricName(options.cluster.metric)},
-                   {"band_radius", options.cluster.band.radius},
-                   {"band_fraction", options.cluster.band.fraction},
-                   {"max_iter", options.cluster.max_iter},
-                   {"tol", options.cluster.tol},
-                   {"n_init", options.cluster.n_init},
-                   {"silhouette_sample", options.silhouette.sample},
-                   {"k_tolerance", options.k_choice.silhouette_tolerance},
-                   {"min_segment_share", options.k_choice.min_segment_share},
-                   {"sweep_sample", options.sweep_sample},
-                   {"keep_previous_k", options.keep_previous_k}}},
-      {"personas", {{"rules", options.persona_rules_path.empty() ? "built-in" : options.persona_rules_path}}},
-      {"forecast", {{"horizon", options.forecast.horizon},
-                    {"interval", options.forecast.interval},
-                    {"interval_scale_h1", options.forecast.interval_scale_h1},
-                    {"interval_scale_slope", options.forecast.interval_scale_slope},
-                    {"samples", options.forecast.samples},
-                    {"theta_weight", options.forecast.theta_weight},
-                    {"calibration_origins", options.forecast.calibration_origins},
-                    {"calibration_step", options.forecast.calibration_step},
-                    {"calibration_samples", options.forecast.calibration_samples},
-                    {"backtest", options.run_backtest},
-                    {"calibrate_intervals", options.calibrate_intervals},
-                    {"segment_model", SegmentForecastName(options.segment_forecast)}}},
-      {"customer_base", {{"holdout_months", options.customer_base.holdout_months},
-                         {"rate_adjustment", RateAdjustmentName(options.customer_base.rate_adjustment)},
-                         {"new_customers", options.customer_base.new_customers},
-                         {"clv_months", options.customer_base.customer_base.clv_months},
-                         {"monthly_discount", options.customer_base.customer_base.monthly_discount}}},
-      {"output", {{"dir", options.output_dir},
-                  {"store", options.store.empty() ? "default" : RedactConnectionString(options.store)},
-                  {"models", options.models_dir},
-                  {"previous", options.previous},
-                  {"run_id", options.run_id}}},
-      {"seed", options.seed}};
-  return value.dump();
-}
-
 std::string ManifestJson(const RunState& state) {
   const RunResult& result = state.result;
   const RunOptions& options = state.options;
@@ -228,7 +172,7 @@ std::string ManifestJson(const RunState& state) {
               {"rows", {{"read", result.ingest.rows_read},
                         {"accepted", result.ingest.rows_accepted},
                         {"rejected", result.ingest.rejected_total()}}},
-              {"options", json::parse(OptionsJson(options))},
+              {"options", json::parse(RunOptionsJson(options))},
               {"interval_calibration", calibration},
               {"threads", options.threads},
               {"timings", timings},

@@ -73,8 +73,6 @@ std::string RenderReportMarkdown(const RunState& state);
 StoredRun MakeStoredRun(const RunState& state, const std::string& run_files);
 //! The manifest: run id, inputs with hashes and row counts, every option, version, timings.
 std::string ManifestJson(const RunState& state);
-//! Every option of the run as JSON text.
-std::string OptionsJson(const RunOptions& options);
 
 //! Hex SHA-256 of a file's bytes. Throws InputError when unreadable.
 std::string Sha256File(const std::string& path);

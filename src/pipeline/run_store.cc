@@ -8,6 +8,7 @@
 
 #include "pipeline/run_state.h"
 #include "segcast/error.h"
+#include "segcast/run_option_table.h"
 
 namespace segcast::internal {
 namespace {
@@ -44,7 +45,7 @@ RunInfo MakeRunInfo(const RunState& state) {
   info.k = result.k;
   info.customers = state.series.size();
   info.revenue = result.report.revenue;
-  info.options_json = OptionsJson(state.options);
+  info.options_json = RunOptionsJson(state.options);
   info.manifest_json = ManifestJson(state);
   return info;
 }

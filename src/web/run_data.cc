@@ -11,6 +11,7 @@
 
 #include "segcast/calendar.h"
 #include "segcast/error.h"
+#include "segcast/run_option_table.h"
 #include "segcast/segmentation.h"
 #include "ingest/customer_join.h"
 #include "web/run_csv.h"
@@ -43,25 +44,24 @@ T JsonOr(const json& object, const char* key, T fallback) {
   }
 }
 
+// The run's options, read from its manifest by the same table that wrote them (a wrong type is
+// an error naming the key, never a silent default).
+RunOptions ManifestOptions(const json& manifest, const std::string& source) {
+  RunOptions options;
+  const auto found = manifest.find("options");
+  if (found != manifest.end() && !found->is_null()) ApplyRunOptionsJson(found->dump(), source, options);
+  return options;
+}
+
 // The clustering settings of the run, as ClusterStage built them from RunOptions.
-void ReadSettings(const json& manifest, const std::string& run_dir, RunData& run) {
-  const json options = manifest.value("options", json::object());
-  const json cluster = options.value("cluster", json::object());
-  const json scale = options.value("scale", json::object());
-  const json panel = options.value("panel", json::object());
-  run.fit.metric = ParseMetric(JsonOr<std::string>(cluster, "metric", "dtw"));
-  run.fit.band.radius = JsonOr<int>(cluster, "band_radius", -1);
-  run.fit.band.fraction = JsonOr<double>(cluster, "band_fraction", 0.0);
-  run.fit.max_iter = JsonOr<int>(cluster, "max_iter", run.fit.max_iter);
-  run.fit.tol = JsonOr<double>(cluster, "tol", run.fit.tol);
-  run.fit.n_init = JsonOr<int>(cluster, "n_init", run.fit.n_init);
-  run.fit.seed = JsonOr<uint64_t>(options, "seed", 0);
-  run.scale.scaling = ParsePanelScaling(JsonOr<std::string>(scale, "scaling", "feature-minmax"));
-  run.scale.log1p_frequency_monetary = JsonOr<bool>(scale, "log1p_frequency_monetary", true);
-  run.zero_pre_acquisition = JsonOr<std::string>(panel, "pre_acquisition", "absent") == "zero";
-  const std::string rules = JsonOr<std::string>(options.value("personas", json::object()), "rules", "built-in");
+void ReadSettings(const RunOptions& options, const std::string& run_dir, RunData& run) {
+  run.fit = options.cluster;
+  run.fit.seed = options.seed;
+  run.scale = options.scale;
+  run.zero_pre_acquisition = options.panel.pre_acquisition == PreAcquisition::kZero;
+  const std::string& rules = options.persona_rules_path;
   run.persona_rules = DefaultPersonaRules();
-  if (rules != "built-in" && !rules.empty()) {
+  if (!rules.empty()) {
     // The rules file is resolved as the run resolved it (relative to where it ran), then beside
     // the run folder; a rules file that moved away falls back to the built-in rules.
     for (const fs::path& candidate : {fs::path(rules), fs::path(run_dir) / rules}) {
@@ -286,7 +286,7 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
 // segment's mix, so a re-clustering needs the per-customer values again. They are re-joined from
 // the tables the manifest names, with the join the pipeline used; a table that moved or changed
 // since the run (its size differs from the manifest's record) is not used, and the note says so.
-void LoadJoinedAttributes(const json& manifest, RunData& run) {
+void LoadJoinedAttributes(const json& manifest, const RunOptions& options, RunData& run) {
   std::vector<std::string> wanted;
   for (const json& segment : run.segments_json.value("segments", json::array())) {
     for (const json& mix : segment.value("mixes", json::array())) {
@@ -296,11 +296,8 @@ void LoadJoinedAttributes(const json& manifest, RunData& run) {
     }
   }
   if (wanted.empty()) return;
-  const json options = manifest.value("options", json::object());
-  const json input = options.value("input", json::object());
   std::vector<std::string> paths;
-  for (const char* key : {"demographics", "addresses"}) {
-    const std::string path = JsonOr<std::string>(input, key, "");
+  for (const std::string& path : {options.ingest.demographics_path, options.ingest.addresses_path}) {
     if (!path.empty()) paths.push_back(path);
   }
   std::string missing;
@@ -324,8 +321,8 @@ void LoadJoinedAttributes(const json& manifest, RunData& run) {
                            {.file = path});
         }
       }
-      JoinCustomerTable(path, JsonOr<std::string>(input, "join_key", "customer_id"),
-                        JsonOr<bool>(input, "normalise_customer_ids", false), table);
+      JoinCustomerTable(path, options.ingest.join_key,
+                        options.ingest.normalise_customer_ids, table);
     }
   } catch (const Error& error) {
     run.attributes_note = "the joined tables of the run could not be read again (" + std::string(error.what()) +
@@ -352,22 +349,20 @@ void LoadJoinedAttributes(const json& manifest, RunData& run) {
 void FillRun(const json& manifest, const std::string& settings_dir, const CustomerTables& tables, RunData& run) {
   run.as_of = JsonOr<std::string>(manifest, "as_of", "");
   run.previous_run_id = PreviousRunId(JsonOr<std::string>(manifest, "previous", ""));
-  ReadSettings(manifest, settings_dir, run);
+  const RunOptions options = ManifestOptions(manifest, settings_dir + "/manifest.json");
+  ReadSettings(options, settings_dir, run);
   FillCustomers(tables, run);
   if (run.customer_base) {
-    const json options = manifest.value("options", json::object());
-    const json customer_base = options.value("customer_base", json::object());
-    run.customer_base->horizon_months =
-        JsonOr<int>(run.forecast_json, "horizon", JsonOr<int>(options.value("forecast", json::object()), "horizon", 0));
-    run.customer_base->clv_months = JsonOr<int>(customer_base, "clv_months", 0);
-    run.customer_base->monthly_discount = JsonOr<double>(customer_base, "monthly_discount", 0.0);
+    run.customer_base->horizon_months = JsonOr<int>(run.forecast_json, "horizon", options.forecast.horizon);
+    run.customer_base->clv_months = options.customer_base.customer_base.clv_months;
+    run.customer_base->monthly_discount = options.customer_base.customer_base.monthly_discount;
   }
   run.k = JsonOr<int>(run.segments_json, "k", 0);
   run.silhouette = JsonOr<double>(run.segments_json, "silhouette", std::nan(""));
   if (run.HasPanel()) {
     run.series = PanelToSeries(PanelForMetric(run, Metric::kDtw), run.scale, nullptr);
   }
-  LoadJoinedAttributes(manifest, run);
+  LoadJoinedAttributes(manifest, options, run);
 }
 
 json ParseStoredJson(const std::string& text, const std::string& what) {

@@ -1,9 +1,11 @@
 """The module against the CLI on the bundled sample: row accounting, RFM, panel, the whole run."""
 import json
 import filecmp
+import os
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import segcast
 from conftest import SAMPLE, SEED
@@ -156,3 +158,18 @@ def test_run_with_a_k_range_and_a_config(tmp_path):
     assert result["k"] in (2, 3)
     assert list(result["k_selection"]["k"]) == [2, 3]
     assert result["rows_read"] == 49886
+
+
+def test_run_takes_every_option_of_the_table(tmp_path):
+    # Options the module never listed by hand reach the run, as `segcast run` records them.
+    result = segcast.run(SAMPLE, tmp_path / "out", k=2, max_iter=7, clv_months=6, monthly_discount=0.02,
+                         horizon=3, samples=200, seed=SEED, store="none", run_id="table")
+    with open(os.path.join(result["run_dir"], "manifest.json")) as handle:
+        options = json.load(handle)["options"]
+    assert options["cluster"]["max_iter"] == 7
+    assert options["customer_base"]["clv_months"] == 6
+    assert options["customer_base"]["monthly_discount"] == 0.02
+    assert options["forecast"]["samples"] == 200
+    assert options["run"]["id"] == "table"
+    with pytest.raises(segcast.InvalidArgument):
+        segcast.run(SAMPLE, tmp_path / "bad", k=2, clv_months=-3, store="none")

@@ -7,12 +7,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/run_state.h"
+#include "segcast/run_option_table.h"
 #include "segcast/error.h"
 #include "segcast/pipeline.h"
 
 using namespace segcast;
-using segcast::internal::OptionsJson;
 namespace fs = std::filesystem;
 
 TEST_CASE("run configs: the ingest row options and their manifest entries", "[pipeline][config]") {
@@ -21,7 +20,7 @@ TEST_CASE("run configs: the ingest row options and their manifest entries", "[pi
   const fs::path config = dir / "run.toml";
 
   RunOptions defaults;
-  nlohmann::json manifest = nlohmann::json::parse(OptionsJson(defaults));
+  nlohmann::json manifest = nlohmann::json::parse(RunOptionsJson(defaults));
   CHECK(manifest["input"]["duplicates"] == "auto");
   CHECK(manifest["input"]["net_cancellations"] == false);
   CHECK(manifest["input"]["normalise_customer_ids"] == false);
@@ -33,7 +32,7 @@ TEST_CASE("run configs: the ingest row options and their manifest entries", "[pi
   CHECK(options.ingest.duplicates == DuplicateRule::kKeep);
   CHECK(options.ingest.net_cancellations);
   CHECK(options.ingest.normalise_customer_ids);
-  manifest = nlohmann::json::parse(OptionsJson(options));
+  manifest = nlohmann::json::parse(RunOptionsJson(options));
   CHECK(manifest["input"]["duplicates"] == "keep");
   CHECK(manifest["input"]["net_cancellations"] == true);
   CHECK(manifest["input"]["normalise_customer_ids"] == true);

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/run_state.h"
+#include "segcast/run_option_table.h"
 #include "segcast/error.h"
 #include "segcast/pipeline.h"
 
@@ -26,11 +26,11 @@ TEST_CASE("run configs: date_order and latest_date, read and recorded in the man
   CHECK(options.ingest.date_order == DateOrder::kDayFirst);
   REQUIRE(options.ingest.latest_day.has_value());
   CHECK(*options.ingest.latest_day == DayFromCivil(2011, 12, 31));
-  const nlohmann::json recorded = nlohmann::json::parse(internal::OptionsJson(options));
+  const nlohmann::json recorded = nlohmann::json::parse(RunOptionsJson(options));
   CHECK(recorded["input"]["date_order"] == "dmy");
   CHECK(recorded["input"]["latest_date"] == "2011-12-31");
   // Defaults: decided from the file, and the clock's tomorrow (recorded as "").
-  const nlohmann::json defaults = nlohmann::json::parse(internal::OptionsJson(RunOptions{}));
+  const nlohmann::json defaults = nlohmann::json::parse(RunOptionsJson(RunOptions{}));
   CHECK(defaults["input"]["date_order"] == "auto");
   CHECK(defaults["input"]["latest_date"] == "");
 

@@ -304,11 +304,18 @@ void ForEachRow(TableId table, const StoredRun& run, const std::function<void(co
         use(Row{id, record.customer_id, int64_t{record.from_segment},
                         int64_t{record.to_segment}, record.kind});
       break;
-    case kPanelTable:
-      for (const PanelRecord& record : run.panel)
+    case kPanelTable: {
+      auto encode = [&](const PanelRecord& record) {
         use(Row{id, int64_t{record.customer_index}, record.customer_id, record.month,
-                        record.length, record.recency, record.frequency, record.monetary});
+                record.length, record.recency, record.frequency, record.monetary});
+      };
+      if (run.panel_rows) {
+        run.panel_rows(encode);
+      } else {
+        for (const PanelRecord& record : run.panel) encode(record);
+      }
       break;
+    }
     case kDocumentsTable:
       for (const DocumentRecord& record : run.documents) use(Row{id, record.name, record.body});
       break;

@@ -1,6 +1,7 @@
 // The fitted likelihoods sum distinct (x, t_x, T) histories weighted by their counts (BG/NBD) and
 // group the terms that depend on x alone (both models): the same value and gradient as the
-// customer-by-customer sums they replace.
+// customer-by-customer sums they replace, and the same value as the papers' formulas summed
+// customer by customer.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -47,6 +48,25 @@ double SumOverCustomers(int customers, int parameters, const double* at, double*
   return value;
 }
 
+// Fader, Hardie & Lee (2005) eq. 6 and the Gamma-Gamma density of a mean of x spends (Fader &
+// Hardie 2013), written term by term for one customer, without any grouping.
+double DirectBgNbd(const double* at, int x, double t_x, double age) {
+  const double r = std::exp(at[0]), alpha = std::exp(at[1]), a = std::exp(at[2]),
+               b = std::exp(at[3]);
+  const double beta_ratio = std::exp(std::lgamma(a + b) + std::lgamma(b + x) - std::lgamma(b) -
+                                     std::lgamma(a + b + x));
+  const double gamma_ratio = std::exp(std::lgamma(r + x) - std::lgamma(r)) * std::pow(alpha, r);
+  double inner = std::pow(alpha + age, -(r + x));
+  if (x > 0) inner += a / (b + x - 1) * std::pow(alpha + t_x, -(r + x));
+  return std::log(beta_ratio * gamma_ratio * inner);
+}
+
+double DirectGammaGamma(const double* at, int x, double m) {
+  const double p = std::exp(at[0]), q = std::exp(at[1]), gamma = std::exp(at[2]);
+  return std::lgamma(p * x + q) - std::lgamma(p * x) - std::lgamma(q) + q * std::log(gamma) +
+         p * x * std::log(x) + (p * x - 1) * std::log(m) - (p * x + q) * std::log(gamma + x * m);
+}
+
 }  // namespace
 
 TEST_CASE("BG/NBD: the likelihood over distinct histories equals the sum over customers",
@@ -67,6 +87,12 @@ TEST_CASE("BG/NBD: the likelihood over distinct histories equals the sum over cu
     const double compressed = BgNbdLogLikelihoodSum(distinct, at.data(), compressed_gradient, 2);
     const double direct = SumOverCustomers(histories.size(), 4, at.data(), direct_gradient, one);
     CHECK(compressed == Approx(direct).epsilon(1e-12));
+    double formula = 0;
+    for (int customer = 0; customer < histories.size(); ++customer) {
+      formula += DirectBgNbd(at.data(), histories.repeat_purchases[customer],
+                             histories.recency_weeks[customer], histories.age_weeks[customer]);
+    }
+    CHECK(compressed == Approx(formula).epsilon(1e-10));
     for (int index = 0; index < 4; ++index) {
       CHECK(compressed_gradient[index] == Approx(direct_gradient[index]).epsilon(1e-12));
       // And the gradient is the value's: central differences of the customer-by-customer sum.
@@ -101,6 +127,11 @@ TEST_CASE("Gamma-Gamma: terms grouped by x equal the sum over customers", "[pred
     const double grouped = GammaGammaLogLikelihoodSum(repeats, spend, at.data(), grouped_gradient, 2);
     const double direct = SumOverCustomers(customers, 3, at.data(), direct_gradient, one);
     CHECK(grouped == Approx(direct).epsilon(1e-12));
+    double formula = 0;
+    for (int customer = 0; customer < customers; ++customer) {
+      formula += DirectGammaGamma(at.data(), repeats[customer], spend[customer]);
+    }
+    CHECK(grouped == Approx(formula).epsilon(1e-10));
     for (int index = 0; index < 3; ++index) {
       CHECK(grouped_gradient[index] == Approx(direct_gradient[index]).epsilon(1e-12));
       std::vector<double> up = at, down = at, ignored(3);

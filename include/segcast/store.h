@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,6 +157,11 @@ struct StoredRun {
   std::vector<MigrationRecord> migrations;
   std::vector<MoveRecord> moves;
   std::vector<PanelRecord> panel;           //!< by customer_index, month; empty before schema 2
+  //! When set, a writer takes the panel rows from this instead of `panel` (which it then
+  //! ignores): it calls `use` once per row, in `panel`'s order. A run writes its panel this way,
+  //! one row at a time, rather than holding a record per customer and month; loaded runs never
+  //! set it.
+  std::function<void(const std::function<void(const PanelRecord&)>& use)> panel_rows;
   std::vector<DocumentRecord> documents;    //!< by name; empty before schema 2
   //! By customer id; empty before schema 3 and for runs without the customer-base model.
   std::vector<CustomerValueRecord> customer_values;

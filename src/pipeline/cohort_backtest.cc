@@ -39,13 +39,15 @@ OriginSegments ClusterAtOrigin(const RunOptions& options, const Transactions& tr
   internal::RunState state(at_origin);
   internal::PanelStage(state, transactions);
   internal::ScaleStage(state);
-  internal::ClusterStage(state);
+  // Only the labels are read here: what the cluster stage adds to describe the fit (a
+  // silhouette over thousands of pairs, Davies-Bouldin) would cost as much as the fit again.
+  const TsKMeansResult fit = internal::FitClusterLabels(state);
   OriginSegments result;
   result.segment.assign(transactions.customer_count(), -1);
   std::vector<int> labels(state.panel.customer_count(), -1);
   for (int index = 0; index < state.series.size(); ++index) {
     const int customer = state.series_customer[index];
-    labels[customer] = state.result.fit.labels[index];
+    labels[customer] = fit.labels[index];
     result.segment[state.panel.customer_index[customer]] = labels[customer];
   }
   if (options.segment_forecast == SegmentForecast::kSeries) {

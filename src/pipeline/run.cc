@@ -125,8 +125,7 @@ void ScaleStage(internal::RunState& state) {
                ", " + WithThousands(state.series.size()) + " series");
 }
 
-void ClusterStage(internal::RunState& state) {
-  StageClock clock(state, "cluster");
+ClusteringOptions StageClusteringOptions(const internal::RunState& state) {
   const RunOptions& options = state.options;
   ClusteringOptions clustering;
   clustering.k = options.k;
@@ -153,6 +152,21 @@ void ClusterStage(internal::RunState& state) {
                      ".." + std::to_string(options.k_max),
                      {.file = options.ingest.path});
   }
+  return clustering;
+}
+
+TsKMeansResult FitClusterLabels(const RunState& state) {
+  ClusteringOptions clustering = StageClusteringOptions(state);
+  // With a fixed k the silhouette only describes the fit; the caller reads labels alone.
+  clustering.fixed_k_silhouette = false;
+  return ClusterSeries(state.series, clustering).fit;
+}
+
+void ClusterStage(internal::RunState& state) {
+  StageClock clock(state, "cluster");
+  const RunOptions& options = state.options;
+  const ClusteringOptions clustering = StageClusteringOptions(state);
+  const KSelectionOptions& sweep = clustering.sweep;
   ClusteringResult clustered = ClusterSeries(state.series, clustering);
   RunResult& result = state.result;
   result.fit = std::move(clustered.fit);

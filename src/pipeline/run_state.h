@@ -10,6 +10,7 @@
 #include "segcast/pipeline.h"
 #include "segcast/rfm.h"
 #include "segcast/segment_report.h"
+#include "segcast/segmentation.h"
 #include "segcast/store.h"
 
 namespace segcast::internal {
@@ -56,6 +57,12 @@ void ScaleStage(RunState& state);
 //! Stage "cluster": a fixed k (options.k, or the previous run's) or the k sweep; centroids in
 //! original units and members' trajectories.
 void ClusterStage(RunState& state);
+//! The clustering options ClusterStage uses for `state`.
+ClusteringOptions StageClusteringOptions(const RunState& state);
+//! The fit ClusterStage makes (the same labels and centroids), without what only describes it:
+//! the fixed-k silhouette, Davies-Bouldin, nearest centroids, trajectories. For callers that read
+//! labels alone, such as the cohort backtest at its origins.
+TsKMeansResult FitClusterLabels(const RunState& state);
 //! Stage "personas": the segment report and persona names (by clustering label).
 void BuildSegments(RunState& state, const PersonaRules& rules);
 //! Stage "align": stable ids and names from state.previous (or identity without one).

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "pipeline/run_state.h"
@@ -137,15 +138,25 @@ void AddForecasts(const RunResult& result, StoredRun& run) {
 }
 
 // The rows of lrfm.csv, whatever write_panel says: a store-only reader re-clusters from them.
+// Produced while the store writes them, one at a time: as records they would be a copy of the
+// panel several times its size (a million customers make twelve million rows). `panel` outlives
+// the StoredRun, which WriteRun consumes at once.
 void AddPanel(const LrfmPanel& panel, StoredRun& run) {
-  for (int customer = 0; customer < panel.customer_count(); ++customer) {
-    for (int month = panel.start[customer]; month < panel.month_count; ++month) {
-      run.panel.push_back({customer, panel.customer_ids[customer],
-                           FormatMonth(panel.first_month + month), panel.At(customer, month, kLength),
-                           panel.At(customer, month, kRecency), panel.At(customer, month, kFrequency),
-                           panel.At(customer, month, kMonetary)});
+  run.panel_rows = [&panel](const std::function<void(const PanelRecord&)>& use) {
+    PanelRecord record;
+    for (int customer = 0; customer < panel.customer_count(); ++customer) {
+      record.customer_index = customer;
+      record.customer_id = panel.customer_ids[customer];
+      for (int month = panel.start[customer]; month < panel.month_count; ++month) {
+        record.month = FormatMonth(panel.first_month + month);
+        record.length = panel.At(customer, month, kLength);
+        record.recency = panel.At(customer, month, kRecency);
+        record.frequency = panel.At(customer, month, kFrequency);
+        record.monetary = panel.At(customer, month, kMonetary);
+        use(record);
+      }
     }
-  }
+  };
 }
 
 // The JSON answers exactly as the folder holds them (profiles, mixes, member trajectories,

@@ -167,6 +167,11 @@ std::vector<DistinctHistory> DistinctHistories(const CustomerHistories& historie
   return distinct;
 }
 
+double BgNbdLogLikelihoodSum(const std::vector<DistinctHistory>& histories,
+                             const double* log_parameters, double* gradient, int threads) {
+  return BgNbdLikelihood(histories, threads).Evaluate(log_parameters, gradient);
+}
+
 BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, int threads,
                          LikelihoodFit& fit) {
   // Start from a rate that matches the mean purchases per week and mild heterogeneity.

@@ -42,6 +42,19 @@ class BgNbdExpectation {
   mutable std::map<int, std::vector<double>> quantiles_;
 };
 
+//! The BG/NBD log-likelihood of `histories`, each term weighted by its count, at log-parameters
+//! (ln r, ln alpha, ln a, ln b): what FitBgNbd maximises. Its gradient in log-parameters into
+//! `gradient` (4 values) when not null.
+double BgNbdLogLikelihoodSum(const std::vector<DistinctHistory>& histories,
+                             const double* log_parameters, double* gradient, int threads);
+
+//! The Gamma-Gamma log-likelihood of repeat customers' (x, mean repeat spend) at log-parameters
+//! (ln p, ln q, ln gamma): what FitGammaGamma maximises. Its gradient in log-parameters into
+//! `gradient` (3 values) when not null.
+double GammaGammaLogLikelihoodSum(const std::vector<int>& repeats,
+                                  const std::vector<double>& mean_spend,
+                                  const double* log_parameters, double* gradient, int threads);
+
 //! Maximum-likelihood BG/NBD parameters (the likelihood summed on `threads`, 0 = all cores, with
 //! the same result for any count); `fit` receives how the fit went.
 BgNbdParameters FitBgNbd(const std::vector<DistinctHistory>& histories, int threads,

@@ -100,6 +100,12 @@ class GammaGammaLikelihood final : public LogLikelihood {
 
 }  // namespace
 
+double GammaGammaLogLikelihoodSum(const std::vector<int>& repeats,
+                                  const std::vector<double>& mean_spend,
+                                  const double* log_parameters, double* gradient, int threads) {
+  return GammaGammaLikelihood(repeats, mean_spend, threads).Evaluate(log_parameters, gradient);
+}
+
 GammaGammaParameters FitGammaGamma(const std::vector<int>& repeats,
                                    const std::vector<double>& mean_spend, int threads,
                                    LikelihoodFit& fit) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -182,15 +183,14 @@ class SqliteStore : public ResultStore {
       DeleteRows(run.info.run_id);
       for (int table = 0; table < kTableCount; ++table) {
         const TableSpec& spec = Tables()[table];
-        const std::vector<Row> rows = EncodeRows(static_cast<TableId>(table), run);
-        if (rows.empty()) continue;
-        Statement insert(db_, InsertStatement(spec, 1, false), path_);
-        for (const Row& row : rows) {
+        std::optional<Statement> insert;  // prepared at the first row: none for empty tables
+        ForEachRow(static_cast<TableId>(table), run, [&](const Row& row) {
+          if (!insert) insert.emplace(db_, InsertStatement(spec, 1, false), path_);
           for (size_t column = 0; column < row.size(); ++column)
-            insert.Bind(static_cast<int>(column) + 1, row[column]);
-          insert.Step();
-          insert.Reset();
-        }
+            insert->Bind(static_cast<int>(column) + 1, row[column]);
+          insert->Step();
+          insert->Reset();
+        });
       }
       Execute("COMMIT");
     } catch (const NoSpaceError& error) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -252,31 +253,30 @@ std::string SelectStatement(const TableSpec& table, bool numbered) {
   return sql;
 }
 
-std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
+void ForEachRow(TableId table, const StoredRun& run, const std::function<void(const Row&)>& use) {
   const std::string& id = run.info.run_id;
-  std::vector<Row> rows;
   switch (table) {
     case kRunsTable: {
       const RunInfo& info = run.info;
-      rows.push_back({id, info.created_at, info.as_of, info.previous_run_id, info.segcast_version,
+      use(Row{id, info.created_at, info.as_of, info.previous_run_id, info.segcast_version,
                       int64_t{info.k}, info.customers, info.revenue, info.options_json,
                       info.manifest_json});
       break;
     }
     case kCustomersTable:
       for (const CustomerRecord& record : run.customers)
-        rows.push_back({id, record.customer_id, record.country, record.first_purchase,
+        use(Row{id, record.customer_id, record.country, record.first_purchase,
                         record.last_purchase, record.frequency, record.revenue,
                         int64_t{record.recency_days}});
       break;
     case kAssignmentsTable:
       for (const AssignmentRecord& record : run.assignments)
-        rows.push_back({id, record.customer_id, int64_t{record.segment_id}, record.distance,
+        use(Row{id, record.customer_id, int64_t{record.segment_id}, record.distance,
                         int64_t{record.runner_up_segment}, record.runner_up_distance});
       break;
     case kSegmentsTable:
       for (const SegmentRecord& record : run.segments)
-        rows.push_back({id, int64_t{record.segment_id}, record.name, record.evidence,
+        use(Row{id, int64_t{record.segment_id}, record.name, record.evidence,
                         int64_t{record.tie_broken ? 1 : 0}, record.customers, record.customer_share,
                         record.revenue, record.revenue_share, record.mean_length,
                         record.mean_recency, record.mean_frequency, record.mean_monetary,
@@ -284,37 +284,44 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
       break;
     case kCentroidsTable:
       for (const CentroidRecord& record : run.centroids)
-        rows.push_back({id, int64_t{record.segment_id}, int64_t{record.month_offset}, record.month,
+        use(Row{id, int64_t{record.segment_id}, int64_t{record.month_offset}, record.month,
                         record.length, record.recency, record.frequency, record.monetary,
                         record.scaled_length, record.scaled_recency, record.scaled_frequency,
                         record.scaled_monetary});
       break;
     case kForecastsTable:
       for (const ForecastRecord& record : run.forecasts)
-        rows.push_back({id, int64_t{record.segment_id}, record.month, record.kind, record.value,
+        use(Row{id, int64_t{record.segment_id}, record.month, record.kind, record.value,
                         Optional(record.lower), Optional(record.upper)});
       break;
     case kMigrationsTable:
       for (const MigrationRecord& record : run.migrations)
-        rows.push_back({id, int64_t{record.from_segment}, int64_t{record.to_segment},
+        use(Row{id, int64_t{record.from_segment}, int64_t{record.to_segment},
                         record.customers, record.previous_revenue, record.current_revenue});
       break;
     case kMovesTable:
       for (const MoveRecord& record : run.moves)
-        rows.push_back({id, record.customer_id, int64_t{record.from_segment},
+        use(Row{id, record.customer_id, int64_t{record.from_segment},
                         int64_t{record.to_segment}, record.kind});
       break;
-    case kPanelTable:
-      for (const PanelRecord& record : run.panel)
-        rows.push_back({id, int64_t{record.customer_index}, record.customer_id, record.month,
-                        record.length, record.recency, record.frequency, record.monetary});
+    case kPanelTable: {
+      auto encode = [&](const PanelRecord& record) {
+        use(Row{id, int64_t{record.customer_index}, record.customer_id, record.month,
+                record.length, record.recency, record.frequency, record.monetary});
+      };
+      if (run.panel_rows) {
+        run.panel_rows(encode);
+      } else {
+        for (const PanelRecord& record : run.panel) encode(record);
+      }
       break;
+    }
     case kDocumentsTable:
-      for (const DocumentRecord& record : run.documents) rows.push_back({id, record.name, record.body});
+      for (const DocumentRecord& record : run.documents) use(Row{id, record.name, record.body});
       break;
     case kCustomerValuesTable:
       for (const CustomerValueRecord& record : run.customer_values)
-        rows.push_back({id, record.customer_id, int64_t{record.segment_id}, record.purchases,
+        use(Row{id, record.customer_id, int64_t{record.segment_id}, record.purchases,
                         record.recency_weeks, record.age_weeks, NullableReal(record.p_alive),
                         NullableReal(record.expected_purchases),
                         NullableReal(record.expected_revenue), NullableReal(record.clv)});
@@ -322,6 +329,11 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
     case kTableCount:
       break;
   }
+}
+
+std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
+  std::vector<Row> rows;
+  ForEachRow(table, run, [&rows](const Row& row) { rows.push_back(row); });
   return rows;
 }
 

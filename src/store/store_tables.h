@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -65,6 +66,9 @@ std::string SelectStatement(const TableSpec& table, bool numbered);
 
 //! Rows of one table for a run.
 std::vector<Row> EncodeRows(TableId table, const StoredRun& run);
+//! The same rows, in the same order, handed to `use` one at a time: a writer need not hold a
+//! table of millions of rows (the panel has one per customer and month) as values twice over.
+void ForEachRow(TableId table, const StoredRun& run, const std::function<void(const Row&)>& use);
 //! Adds one row read back from `table` to `run`.
 void DecodeRow(TableId table, const Row& row, StoredRun& run);
 //! Whether LoadParts asks for the table.

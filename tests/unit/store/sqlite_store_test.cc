@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "segcast/error.h"
@@ -31,6 +32,28 @@ TEST_CASE("SQLite store meets the store contract", "[store][sqlite]") {
   const fs::path directory = FreshDirectory("contract");
   const std::string connection = "sqlite:" + (directory / "segcast.db").string();
   testing::RunStoreContract([&] { return OpenStore(connection); });
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SQLite: panel rows produced while writing are stored as the records would be",
+          "[store][sqlite]") {
+  const fs::path directory = FreshDirectory("panel_rows");
+  auto store = OpenStore("sqlite:" + (directory / "segcast.db").string());
+  const StoredRun expected = testing::ExampleRun("streamed", 7, 1.5);
+  REQUIRE(!expected.panel.empty());
+  StoredRun streamed = expected;
+  const std::vector<PanelRecord> rows = std::move(streamed.panel);
+  streamed.panel.clear();
+  int produced = 0;
+  streamed.panel_rows = [&](const std::function<void(const PanelRecord&)>& use) {
+    for (const PanelRecord& record : rows) {
+      use(record);
+      ++produced;
+    }
+  };
+  store->WriteRun(streamed);
+  CHECK(produced == static_cast<int>(rows.size()));
+  testing::CheckSameRun(expected, store->LoadRun("streamed"));
   fs::remove_all(directory);
 }
 

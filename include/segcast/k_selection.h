@@ -115,6 +115,13 @@ struct KSelectionResult {
   int best_k() const { return rows[best_index].k; }
 };
 
+//! The seeded uniform sample a sampled sweep runs on: `size` of `count` series, ascending indices.
+//! The same for a given seed whatever the thread count.
+std::vector<int> SweepSample(int count, int size, uint64_t seed);
+
+//! The series at `indices`, in that order.
+TimeSeriesSet SeriesSubset(const TimeSeriesSet& series, const std::vector<int>& indices);
+
 //! Sweeps k over [k_min, k_max] with TimeSeries K-Means.
 KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options);
 

@@ -134,28 +134,7 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A seeded uniform sample of `size` series (partial Fisher-Yates, as the silhouette's), sorted so
-// the sample set keeps the input's order. Offset from the fit seed so that the silhouette's own
-// subset, drawn with the fit seed from this sample, is not the same permutation again.
-std::vector<int> DrawSweepSample(int count, int size, uint64_t seed) {
-  std::vector<int> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  internal::MersenneRandom random(seed ^ 0x73776565702D6B31ULL);  // "sweep-k1"
-  for (int position = 0; position < size; ++position) {
-    std::swap(order[position], order[position + random.Below(count - position)]);
-  }
-  order.resize(size);
-  std::sort(order.begin(), order.end());
-  return order;
-}
 
-TimeSeriesSet SubsetOf(const TimeSeriesSet& series, const std::vector<int>& indices) {
-  TimeSeriesSet subset;
-  subset.dims = series.dims;
-  subset.dim_names = series.dim_names;
-  for (int index : indices) subset.Add(series.ids[index], series.Data(index), series.Length(index));
-  return subset;
-}
 
 // Fits every k of the range on `series` and scores each fit (rows, fits, silhouettes).
 void SweepFits(const TimeSeriesSet& series, const KSelectionOptions& options,
@@ -245,14 +224,37 @@ std::string SampleNote(const KSelectionResult& result) {
 
 }  // namespace
 
+// A seeded uniform sample of `size` series (partial Fisher-Yates, as the silhouette's), sorted so
+// the sample set keeps the input's order. Offset from the fit seed so that the silhouette's own
+// subset, drawn with the fit seed from this sample, is not the same permutation again.
+std::vector<int> SweepSample(int count, int size, uint64_t seed) {
+  std::vector<int> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  internal::MersenneRandom random(seed ^ 0x73776565702D6B31ULL);  // "sweep-k1"
+  for (int position = 0; position < size; ++position) {
+    std::swap(order[position], order[position + random.Below(count - position)]);
+  }
+  order.resize(size);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+TimeSeriesSet SeriesSubset(const TimeSeriesSet& series, const std::vector<int>& indices) {
+  TimeSeriesSet subset;
+  subset.dims = series.dims;
+  subset.dim_names = series.dim_names;
+  for (int index : indices) subset.Add(series.ids[index], series.Data(index), series.Length(index));
+  return subset;
+}
+
 KSelectionResult SelectTsK(const TimeSeriesSet& series, const KSelectionOptions& options) {
   options.Validate();
   const auto start = Clock::now();
   KSelectionResult result;
   result.series_count = series.size();
   if (options.sweep_sample > 0 && series.size() > options.sweep_sample) {
-    result.sample = DrawSweepSample(series.size(), options.sweep_sample, options.fit.seed);
-    SweepFits(SubsetOf(series, result.sample), options, result);
+    result.sample = SweepSample(series.size(), options.sweep_sample, options.fit.seed);
+    SweepFits(SeriesSubset(series, result.sample), options, result);
   } else {
     SweepFits(series, options, result);
   }

@@ -13,9 +13,11 @@
 #include "internal/parallel.h"
 #include "pipeline/run_directory.h"
 #include "pipeline/run_state.h"
+#include "segcast/assign.h"
 #include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
+#include "segcast/k_selection.h"
 #include "segcast/model.h"
 #include "segcast/monthly_series.h"
 #include "segcast/output_paths.h"
@@ -159,7 +161,20 @@ TsKMeansResult FitClusterLabels(const RunState& state) {
   ClusteringOptions clustering = StageClusteringOptions(state);
   // With a fixed k the silhouette only describes the fit; the caller reads labels alone.
   clustering.fixed_k_silhouette = false;
-  return ClusterSeries(state.series, clustering).fit;
+  const int sample_size = state.options.sweep_sample;
+  if (sample_size == 0 || state.series.size() <= sample_size) return ClusterSeries(state.series, clustering).fit;
+  // Above sweep_sample customers: the clustering of the k sweep's seeded sample, then every
+  // customer to its nearest centroid. One assignment pass instead of a k-means run over everyone;
+  // the run's own segments, above that size, also start from the sample's centroids.
+  const std::vector<int> sample = SweepSample(state.series.size(), sample_size, state.options.seed);
+  clustering.sweep.sweep_sample = 0;  // the sample is drawn
+  TsKMeansResult fit = ClusterSeries(SeriesSubset(state.series, sample), clustering).fit;
+  const TsKMeansOptions& options = clustering.sweep.fit;
+  const std::vector<NearestTwo> nearest = NearestTwoCentroids(
+      state.series, fit.centroids, fit.k, fit.length, options.metric, options.band, options.threads);
+  fit.labels.resize(nearest.size());
+  for (size_t index = 0; index < nearest.size(); ++index) fit.labels[index] = nearest[index].best;
+  return fit;
 }
 
 void ClusterStage(internal::RunState& state) {

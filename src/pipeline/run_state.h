@@ -61,7 +61,10 @@ void ClusterStage(RunState& state);
 ClusteringOptions StageClusteringOptions(const RunState& state);
 //! The fit ClusterStage makes (the same labels and centroids), without what only describes it:
 //! the fixed-k silhouette, Davies-Bouldin, nearest centroids, trajectories. For callers that read
-//! labels alone, such as the cohort backtest at its origins.
+//! labels alone, such as the cohort backtest at its origins. Above `sweep_sample` customers the
+//! fit is the seeded sample's and the labels are every customer's nearest centroid, so the labels
+//! are those of the sample's segments, not of a k-means run over everyone (the other fields, such
+//! as inertia, describe the sample's fit).
 TsKMeansResult FitClusterLabels(const RunState& state);
 //! Stage "personas": the segment report and persona names (by clustering label).
 void BuildSegments(RunState& state, const PersonaRules& rules);

@@ -66,13 +66,9 @@ CustomerBaseFit FitCustomerBase(const CustomerHistories& histories,
       internal::DistinctHistories(histories, nullptr);
   fit.bgnbd = internal::FitBgNbd(distinct, options.threads, fit.bgnbd_fit);
 
-  std::vector<int> repeats;
-  std::vector<double> spend;
-  for (int customer = 0; customer < histories.size(); ++customer) {
-    if (histories.repeat_purchases[customer] == 0) continue;
-    repeats.push_back(histories.repeat_purchases[customer]);
-    spend.push_back(histories.mean_repeat_spend[customer]);
-  }
+  const internal::RepeatSpend repeat_spend = internal::RepeatCustomersSpend(histories);
+  const std::vector<int>& repeats = repeat_spend.repeats;
+  const std::vector<double>& spend = repeat_spend.mean_spend;
   fit.repeat_customers = static_cast<int>(repeats.size());
   fit.frequency_spend_correlation = Correlation(repeats, spend);
   if (fit.repeat_customers >= 2) {

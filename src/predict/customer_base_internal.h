@@ -48,6 +48,14 @@ class BgNbdExpectation {
 double BgNbdLogLikelihoodSum(const std::vector<DistinctHistory>& histories,
                              const double* log_parameters, double* gradient, int threads);
 
+//! The repeat customers' frequency x and mean repeat spend, in customer order: the data of the
+//! Gamma-Gamma fit (customers without a repeat purchase have no repeat spend).
+struct RepeatSpend {
+  std::vector<int> repeats;
+  std::vector<double> mean_spend;
+};
+RepeatSpend RepeatCustomersSpend(const CustomerHistories& histories);
+
 //! The Gamma-Gamma log-likelihood of repeat customers' (x, mean repeat spend) at log-parameters
 //! (ln p, ln q, ln gamma): what FitGammaGamma maximises. Its gradient in log-parameters into
 //! `gradient` (3 values) when not null.

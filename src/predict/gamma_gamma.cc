@@ -119,6 +119,16 @@ GammaGammaParameters FitGammaGamma(const std::vector<int>& repeats,
   return {std::exp(log_parameters[0]), std::exp(log_parameters[1]), std::exp(log_parameters[2])};
 }
 
+RepeatSpend RepeatCustomersSpend(const CustomerHistories& histories) {
+  RepeatSpend data;
+  for (int customer = 0; customer < histories.size(); ++customer) {
+    if (histories.repeat_purchases[customer] == 0) continue;
+    data.repeats.push_back(histories.repeat_purchases[customer]);
+    data.mean_spend.push_back(histories.mean_repeat_spend[customer]);
+  }
+  return data;
+}
+
 }  // namespace internal
 
 double GammaGammaParameters::MeanSpend() const {

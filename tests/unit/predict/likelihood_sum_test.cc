@@ -109,13 +109,9 @@ TEST_CASE("BG/NBD: the likelihood over distinct histories equals the sum over cu
 
 TEST_CASE("Gamma-Gamma: terms grouped by x equal the sum over customers", "[predict]") {
   const CustomerHistories histories = HandMadeHistories();
-  std::vector<int> repeats;
-  std::vector<double> spend;
-  for (int customer = 0; customer < histories.size(); ++customer) {
-    if (histories.repeat_purchases[customer] == 0) continue;
-    repeats.push_back(histories.repeat_purchases[customer]);
-    spend.push_back(histories.mean_repeat_spend[customer]);
-  }
+  const RepeatSpend repeat_spend = RepeatCustomersSpend(histories);
+  const std::vector<int>& repeats = repeat_spend.repeats;
+  const std::vector<double>& spend = repeat_spend.mean_spend;
   auto one = [&](int customer, const double* at, double* gradient) {
     return GammaGammaLogLikelihoodSum({repeats[customer]}, {spend[customer]}, at, gradient, 1);
   };

@@ -70,7 +70,4 @@ function(segcast_copy_web_assets)
     DEPENDS ${outputs}
     COMMENT "Dashboard front end in ${output_dir}"
     VERBATIM)
-  if(TARGET segcast_cli)
-    add_dependencies(segcast_cli segcast_web_assets)
-  endif()
 endfunction()

@@ -20,37 +20,39 @@ bool HasStructuredGram(const Design& design) {
   return design.fourier_columns == 0 || !design.fourier_table.empty();
 }
 
-void StructuredGram(const Design& design, MonthIndex first_month, const std::vector<double>& weight,
-                    Eigen::MatrixXd& gram) {
+namespace {
+
+using SlotFeatures = std::array<const double*, 12>;
+
+// Weighted sums of 1, i and i^2 over the whole history, and of 1 and i per month-of-year slot.
+struct HistorySums {
+  double a0 = 0.0, a1 = 0.0, a2 = 0.0;
+  std::array<double, 12> slot0{}, slot1{};
+};
+
+HistorySums SumHistory(int n, const std::vector<double>& weight) {
+  HistorySums sums;
+  for (int i = 0, slot = 0; i < n; ++i, slot = slot == 11 ? 0 : slot + 1) {
+    const double w = weight[i];
+    sums.a0 += w;
+    sums.a1 += w * i;
+    sums.a2 += w * i * static_cast<double>(i);
+    sums.slot0[slot] += w;
+    sums.slot1[slot] += w * i;
+  }
+  return sums;
+}
+
+// Rows of the ramps against t, 1 and the Fourier columns, and the ramps against each other.
+// Sums over the months after each changepoint go from the last changepoint back to the first:
+// moving the origin from c_k to c_j < c_k shifts every (i - c) by g = c_k - c_j, which only adds
+// non-negative terms, then the months in (c_j, c_k] are added. O(n + 12 S) in all.
+void FillChangepointRows(const Design& design, const std::vector<double>& weight,
+                         const SlotFeatures& features, Eigen::MatrixXd& gram) {
   const int n = design.n;
   const int S = static_cast<int>(design.changepoint_index.size());
   const int F = design.fourier_columns;
-  const int p = design.parameters();
   const double dt = design.dt;
-  gram.setZero(p, p);
-  std::vector<double> scratch;
-  // Fourier row of each month-of-year slot, slot = (month index in the history) mod 12.
-  std::array<const double*, 12> features{};
-  if (F > 0)
-    for (int slot = 0; slot < 12; ++slot) features[slot] = design.Fourier(first_month + slot, scratch);
-
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0;
-  std::array<double, 12> slot0{}, slot1{};
-  for (int i = 0, slot = 0; i < n; ++i, slot = slot == 11 ? 0 : slot + 1) {
-    const double w = weight[i];
-    a0 += w;
-    a1 += w * i;
-    a2 += w * i * static_cast<double>(i);
-    slot0[slot] += w;
-    slot1[slot] += w * i;
-  }
-  gram(0, 0) = dt * dt * a2;
-  gram(1, 0) = dt * a1;
-  gram(1, 1) = a0;
-
-  // Sums over the months after each changepoint, from the last changepoint back to the first:
-  // moving the origin from c_k to c_j < c_k shifts every (i - c) by g = c_k - c_j, which only adds
-  // non-negative terms, then the months in (c_j, c_k] are added. O(n + 12 S) in all.
   std::vector<double> q1(S), q2(S);
   double tail0 = 0.0, tail1 = 0.0, tail2 = 0.0;
   std::array<double, 12> tail_slot0{}, tail_slot1{};
@@ -88,21 +90,48 @@ void StructuredGram(const Design& design, MonthIndex first_month, const std::vec
       const double gap = design.changepoint_index[k] - design.changepoint_index[j];
       gram(2 + k, 2 + j) = dt * dt * (q2[k] + gap * q1[k]);
     }
+}
+
+// Rows of the Fourier columns against t, 1 and each other: per month-of-year slot sums.
+void FillFourierRows(const Design& design, const HistorySums& sums, const SlotFeatures& features,
+                     Eigen::MatrixXd& gram) {
+  const int S = static_cast<int>(design.changepoint_index.size());
+  const int F = design.fourier_columns;
   for (int column = 0; column < F; ++column) {
     double with_t = 0.0, with_one = 0.0;
     for (int slot = 0; slot < 12; ++slot) {
-      with_t += slot1[slot] * features[slot][column];
-      with_one += slot0[slot] * features[slot][column];
+      with_t += sums.slot1[slot] * features[slot][column];
+      with_one += sums.slot0[slot] * features[slot][column];
     }
-    gram(2 + S + column, 0) = dt * with_t;
+    gram(2 + S + column, 0) = design.dt * with_t;
     gram(2 + S + column, 1) = with_one;
     for (int other = 0; other <= column; ++other) {
       double value = 0.0;
       for (int slot = 0; slot < 12; ++slot)
-        value += slot0[slot] * features[slot][column] * features[slot][other];
+        value += sums.slot0[slot] * features[slot][column] * features[slot][other];
       gram(2 + S + column, 2 + S + other) = value;
     }
   }
+}
+
+}  // namespace
+
+void StructuredGram(const Design& design, MonthIndex first_month, const std::vector<double>& weight,
+                    Eigen::MatrixXd& gram) {
+  const double dt = design.dt;
+  gram.setZero(design.parameters(), design.parameters());
+  std::vector<double> scratch;
+  // Fourier row of each month-of-year slot, slot = (month index in the history) mod 12.
+  SlotFeatures features{};
+  if (design.fourier_columns > 0)
+    for (int slot = 0; slot < 12; ++slot) features[slot] = design.Fourier(first_month + slot, scratch);
+
+  const HistorySums sums = SumHistory(design.n, weight);
+  gram(0, 0) = dt * dt * sums.a2;
+  gram(1, 0) = dt * sums.a1;
+  gram(1, 1) = sums.a0;
+  FillChangepointRows(design, weight, features, gram);
+  FillFourierRows(design, sums, features, gram);
   gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
 }
 

@@ -31,10 +31,6 @@ std::string NameOf(const RunResult& result, int32_t id) {
   return std::to_string(id);
 }
 
-}  // namespace
-
-namespace {
-
 // What the customer-base forecasts rest on, in words.
 void RenderCustomerBase(std::ostringstream& md, const RunState& state) {
   const CohortForecast& model = *state.result.customer_base;
@@ -80,27 +76,31 @@ void RenderCohortBacktest(std::ostringstream& md, const RunResult& result) {
   }
 }
 
-}  // namespace
-
-std::string RenderReportMarkdown(const RunState& state) {
+// Title, input and the notes on dates.
+void RenderInput(std::ostringstream& md, const RunState& state) {
   const RunResult& result = state.result;
   const IngestReport& ingest = result.ingest;
-  std::ostringstream md;
   md << "# segcast run " << result.run_id << "\n\n";
   md << "As of " << FormatDay(result.as_of) << ". Input `" << ingest.file << "` (" << ingest.schema
      << "): " << ingest.rows_read << " rows read, " << ingest.rows_accepted << " accepted, "
      << ingest.rejected_total() << " rejected; " << result.customers << " customers over "
      << result.months << " months from " << FormatMonth(state.panel.first_month) << ".\n\n";
-
   // The notes on dates (future_date rows, the slash-date order), one paragraph each.
   std::istringstream notes(ingest.DatesNote());
   for (std::string note; std::getline(notes, note);) md << note << "\n\n";
+}
+
+void RenderRejections(std::ostringstream& md, const IngestReport& ingest) {
   md << "## Rows rejected\n\n| reason | rows |\n|---|---:|\n";
   for (int reason = 0; reason < kRejectReasonCount; ++reason) {
     md << "| " << RejectReasonName(static_cast<RejectReason>(reason)) << " | "
        << ingest.rejected[reason] << " |\n";
   }
+}
 
+// The clustering's figures, then the segments with their personas.
+void RenderClustering(std::ostringstream& md, const RunState& state) {
+  const RunResult& result = state.result;
   md << "\n## Clustering\n\n";
   md << "k = " << result.k << " (" << MetricName(state.options.cluster.metric)
      << "), silhouette " << Fixed(result.silhouette, 3) << ", Davies-Bouldin "
@@ -110,20 +110,24 @@ std::string RenderReportMarkdown(const RunState& state) {
   std::vector<Persona> personas;
   for (const RunSegment& segment : result.segments) personas.push_back(segment.persona);
   md << RenderSegmentReportMarkdown(result.report, personas);
+}
 
-  if (!result.k_selection.empty()) {
-    md << "\n## Choosing k\n\n";
-    if (!result.k_choice.empty()) md << "Chosen: " << result.k_choice << ".\n\n";
-    md << "| k | silhouette | Davies-Bouldin | inertia | smallest segment |\n"
-       << "|---:|---:|---:|---:|---:|\n";
-    for (const KSelectionRow& row : result.k_selection) {
-      md << "| " << row.k << (row.k == result.k ? " (chosen)" : "") << " | "
-         << Fixed(row.silhouette, 3) << " | " << Fixed(row.davies_bouldin, 3) << " | "
-         << Fixed(row.inertia, 4) << " | " << Fixed(100.0 * row.min_segment_share, 1) << "% |\n";
-    }
+void RenderKSelection(std::ostringstream& md, const RunResult& result) {
+  if (result.k_selection.empty()) return;
+  md << "\n## Choosing k\n\n";
+  if (!result.k_choice.empty()) md << "Chosen: " << result.k_choice << ".\n\n";
+  md << "| k | silhouette | Davies-Bouldin | inertia | smallest segment |\n"
+     << "|---:|---:|---:|---:|---:|\n";
+  for (const KSelectionRow& row : result.k_selection) {
+    md << "| " << row.k << (row.k == result.k ? " (chosen)" : "") << " | "
+       << Fixed(row.silhouette, 3) << " | " << Fixed(row.davies_bouldin, 3) << " | "
+       << Fixed(row.inertia, 4) << " | " << Fixed(100.0 * row.min_segment_share, 1) << "% |\n";
   }
+}
 
-  md << "\n## Revenue forecast\n\n";
+// What the forecast covers and how its intervals were sized, in one paragraph.
+void RenderForecastBasis(std::ostringstream& md, const RunState& state) {
+  const RunResult& result = state.result;
   const double interval = state.options.forecast.interval * 100;
   md << "Monthly revenue, next " << state.options.forecast.horizon << " months, with "
      << Fixed(interval, 0) << "% intervals.";
@@ -144,6 +148,9 @@ std::string RenderReportMarkdown(const RunState& state) {
   } else if (!result.interval_calibration_note.empty()) {
     md << " Interval calibration was asked for but not applied: " << result.interval_calibration_note << ".";
   }
+}
+
+void RenderForecastTable(std::ostringstream& md, const RunResult& result) {
   md << "\n\n| series | month | forecast | lower | upper |\n|---|---|---:|---:|---:|\n";
   for (const SeriesForecast& forecast : result.forecasts) {
     const int32_t segment = SeriesSegment(forecast.series_id);
@@ -154,26 +161,49 @@ std::string RenderReportMarkdown(const RunState& state) {
          << " | " << Money(point.yhat_lower) << " | " << Money(point.yhat_upper) << " |\n";
     }
   }
+}
+
+void RenderForecast(std::ostringstream& md, const RunState& state) {
+  const RunResult& result = state.result;
+  md << "\n## Revenue forecast\n\n";
+  RenderForecastBasis(md, state);
+  RenderForecastTable(md, result);
   if (result.backtest && result.backtest->series_used > 0) {
     md << "\n### Backtest (rolling origin)\n\n```\n" << result.backtest->Table() << "```\n";
   }
   RenderCohortBacktest(md, result);
+}
 
-  if (result.migration) {
-    md << "\n## Migration since the previous run\n\n" << result.migration->BriefReport()
-       << ".\n\n| from | to | customers | revenue before | revenue now |\n|---|---|---:|---:|---:|\n";
-    for (const MigrationCell& cell : result.migration->matrix) {
-      md << "| " << (cell.from_segment < 0 ? "(new)" : NameOf(result, cell.from_segment)) << " | "
-         << (cell.to_segment < 0 ? "(gone)" : NameOf(result, cell.to_segment)) << " | "
-         << cell.customers << " | " << Money(cell.previous_revenue) << " | "
-         << Money(cell.current_revenue) << " |\n";
-    }
+void RenderMigration(std::ostringstream& md, const RunResult& result) {
+  if (!result.migration) return;
+  md << "\n## Migration since the previous run\n\n" << result.migration->BriefReport()
+     << ".\n\n| from | to | customers | revenue before | revenue now |\n|---|---|---:|---:|---:|\n";
+  for (const MigrationCell& cell : result.migration->matrix) {
+    md << "| " << (cell.from_segment < 0 ? "(new)" : NameOf(result, cell.from_segment)) << " | "
+       << (cell.to_segment < 0 ? "(gone)" : NameOf(result, cell.to_segment)) << " | "
+       << cell.customers << " | " << Money(cell.previous_revenue) << " | "
+       << Money(cell.current_revenue) << " |\n";
   }
+}
 
+void RenderStages(std::ostringstream& md, const RunResult& result) {
   md << "\n## Stages\n\n| stage | what |\n|---|---|\n";
   for (const StageTiming& timing : result.timings) {
     md << "| " << timing.stage << " | " << timing.detail << " |\n";
   }
+}
+
+}  // namespace
+
+std::string RenderReportMarkdown(const RunState& state) {
+  std::ostringstream md;
+  RenderInput(md, state);
+  RenderRejections(md, state.result.ingest);
+  RenderClustering(md, state);
+  RenderKSelection(md, state.result);
+  RenderForecast(md, state);
+  RenderMigration(md, state.result);
+  RenderStages(md, state.result);
   return md.str();
 }
 

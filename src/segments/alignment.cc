@@ -108,11 +108,12 @@ std::vector<std::vector<double>> EuclideanTrailingDistances(
   return distances;
 }
 
-AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
-                              const std::vector<AlignmentCentroid>& current,
-                              const std::vector<std::vector<double>>& distances,
-                              const AlignmentOptions& options) {
-  options.Validate();
+namespace {
+
+// The ids of the previous segments; throws when the inputs cannot describe one alignment.
+std::set<int32_t> CheckAlignmentInputs(const std::vector<AlignmentCentroid>& previous,
+                                       const std::vector<AlignmentCentroid>& current,
+                                       const std::vector<std::vector<double>>& distances) {
   std::set<int32_t> previous_ids;
   for (size_t p = 0; p < previous.size(); ++p) {
     if (previous[p].segment_id < 0) {
@@ -147,26 +148,37 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
            .expected = std::to_string(current.size()) + " columns (one per current centroid)"});
     }
   }
+  return previous_ids;
+}
 
+// For each current segment, the previous segment it continues (-1: a new segment).
+std::vector<int> MatchPreviousSegments(size_t previous_count, size_t current_count,
+                                       const std::vector<std::vector<double>>& distances,
+                                       const AlignmentOptions& options) {
   const std::vector<int> current_of_previous =
-      previous.empty() || current.empty() ? std::vector<int>(previous.size(), -1)
-      : std::isinf(options.max_distance)  ? SolveAssignment(distances)
-                                          : MatchWithinLimit(distances, options.max_distance);
-
-  AlignmentResult result;
-  result.current.resize(current.size());
-  std::vector<int> previous_of_current(current.size(), -1);
-  for (size_t p = 0; p < previous.size(); ++p) {
+      previous_count == 0 || current_count == 0 ? std::vector<int>(previous_count, -1)
+      : std::isinf(options.max_distance)        ? SolveAssignment(distances)
+                                                : MatchWithinLimit(distances, options.max_distance);
+  std::vector<int> previous_of_current(current_count, -1);
+  for (size_t p = 0; p < previous_count; ++p) {
     const int c = current_of_previous[p];
     if (c < 0) continue;
     // A pair beyond the limit is not the same segment: report it as vanished plus new.
     if (distances[p][c] > options.max_distance) continue;
     previous_of_current[c] = static_cast<int>(p);
   }
+  return previous_of_current;
+}
 
-  int32_t next_id = previous_ids.empty() ? 0 : *previous_ids.rbegin() + 1;
+// Ids and names of the current segments: matched ones first, so that kept names win over new
+// segments' names; new segments get ids above every previous one.
+void NameAlignedSegments(const std::vector<AlignmentCentroid>& previous,
+                         const std::vector<AlignmentCentroid>& current,
+                         const std::vector<std::vector<double>>& distances,
+                         const std::vector<int>& previous_of_current, int32_t next_id,
+                         const AlignmentOptions& options, AlignmentResult& result) {
+  result.current.resize(current.size());
   std::set<std::string> taken;
-  // Matched segments first, so that kept names win over new segments' names.
   for (size_t c = 0; c < current.size(); ++c) {
     AlignedSegment& segment = result.current[c];
     segment.current_label = current[c].segment_id;
@@ -193,6 +205,21 @@ AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
   }
   for (AlignedSegment& segment : result.current)
     segment.renamed = !segment.is_new && segment.name != segment.previous_name;
+}
+
+}  // namespace
+
+AlignmentResult AlignSegments(const std::vector<AlignmentCentroid>& previous,
+                              const std::vector<AlignmentCentroid>& current,
+                              const std::vector<std::vector<double>>& distances,
+                              const AlignmentOptions& options) {
+  options.Validate();
+  const std::set<int32_t> previous_ids = CheckAlignmentInputs(previous, current, distances);
+  const std::vector<int> previous_of_current =
+      MatchPreviousSegments(previous.size(), current.size(), distances, options);
+  AlignmentResult result;
+  const int32_t next_id = previous_ids.empty() ? 0 : *previous_ids.rbegin() + 1;
+  NameAlignedSegments(previous, current, distances, previous_of_current, next_id, options, result);
 
   std::set<int32_t> matched;
   for (const AlignedSegment& segment : result.current)

@@ -337,23 +337,67 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run) {
   return rows;
 }
 
+namespace {
+
+int32_t Integer32(const Value& value) { return static_cast<int32_t>(Integer(value)); }
+
+RunInfo DecodeRunInfo(const Row& row) {
+  RunInfo info;
+  info.run_id = Text(row[0]);
+  info.created_at = Text(row[1]);
+  info.as_of = Text(row[2]);
+  info.previous_run_id = Text(row[3]);
+  info.segcast_version = Text(row[4]);
+  info.k = Integer32(row[5]);
+  info.customers = Integer(row[6]);
+  info.revenue = Real(row[7]);
+  info.options_json = Text(row[8]);
+  info.manifest_json = Text(row[9]);
+  return info;
+}
+
+SegmentRecord DecodeSegment(const Row& row) {
+  SegmentRecord record;
+  record.segment_id = Integer32(row[1]);
+  record.name = Text(row[2]);
+  record.evidence = Text(row[3]);
+  record.tie_broken = Integer(row[4]) != 0;
+  record.customers = Integer(row[5]);
+  record.customer_share = Real(row[6]);
+  record.revenue = Real(row[7]);
+  record.revenue_share = Real(row[8]);
+  record.mean_length = Real(row[9]);
+  record.mean_recency = Real(row[10]);
+  record.mean_frequency = Real(row[11]);
+  record.mean_monetary = Real(row[12]);
+  record.previous_segment_id = Integer32(row[13]);
+  return record;
+}
+
+CentroidRecord DecodeCentroid(const Row& row) {
+  CentroidRecord record;
+  record.segment_id = Integer32(row[1]);
+  record.month_offset = Integer32(row[2]);
+  record.month = Text(row[3]);
+  record.length = Real(row[4]);
+  record.recency = Real(row[5]);
+  record.frequency = Real(row[6]);
+  record.monetary = Real(row[7]);
+  record.scaled_length = Real(row[8]);
+  record.scaled_recency = Real(row[9]);
+  record.scaled_frequency = Real(row[10]);
+  record.scaled_monetary = Real(row[11]);
+  return record;
+}
+
+}  // namespace
+
 void DecodeRow(TableId table, const Row& row, StoredRun& run) {
-  auto integer32 = [&](size_t index) { return static_cast<int32_t>(Integer(row[index])); };
+  auto integer32 = [&](size_t index) { return Integer32(row[index]); };
   switch (table) {
-    case kRunsTable: {
-      RunInfo& info = run.info;
-      info.run_id = Text(row[0]);
-      info.created_at = Text(row[1]);
-      info.as_of = Text(row[2]);
-      info.previous_run_id = Text(row[3]);
-      info.segcast_version = Text(row[4]);
-      info.k = integer32(5);
-      info.customers = Integer(row[6]);
-      info.revenue = Real(row[7]);
-      info.options_json = Text(row[8]);
-      info.manifest_json = Text(row[9]);
+    case kRunsTable:
+      run.info = DecodeRunInfo(row);
       break;
-    }
     case kCustomersTable:
       run.customers.push_back({Text(row[1]), Text(row[2]), Text(row[3]), Text(row[4]),
                                Integer(row[5]), Real(row[6]), integer32(7)});
@@ -362,40 +406,12 @@ void DecodeRow(TableId table, const Row& row, StoredRun& run) {
       run.assignments.push_back(
           {Text(row[1]), integer32(2), Real(row[3]), integer32(4), Real(row[5])});
       break;
-    case kSegmentsTable: {
-      SegmentRecord record;
-      record.segment_id = integer32(1);
-      record.name = Text(row[2]);
-      record.evidence = Text(row[3]);
-      record.tie_broken = Integer(row[4]) != 0;
-      record.customers = Integer(row[5]);
-      record.customer_share = Real(row[6]);
-      record.revenue = Real(row[7]);
-      record.revenue_share = Real(row[8]);
-      record.mean_length = Real(row[9]);
-      record.mean_recency = Real(row[10]);
-      record.mean_frequency = Real(row[11]);
-      record.mean_monetary = Real(row[12]);
-      record.previous_segment_id = integer32(13);
-      run.segments.push_back(std::move(record));
+    case kSegmentsTable:
+      run.segments.push_back(DecodeSegment(row));
       break;
-    }
-    case kCentroidsTable: {
-      CentroidRecord record;
-      record.segment_id = integer32(1);
-      record.month_offset = integer32(2);
-      record.month = Text(row[3]);
-      record.length = Real(row[4]);
-      record.recency = Real(row[5]);
-      record.frequency = Real(row[6]);
-      record.monetary = Real(row[7]);
-      record.scaled_length = Real(row[8]);
-      record.scaled_recency = Real(row[9]);
-      record.scaled_frequency = Real(row[10]);
-      record.scaled_monetary = Real(row[11]);
-      run.centroids.push_back(std::move(record));
+    case kCentroidsTable:
+      run.centroids.push_back(DecodeCentroid(row));
       break;
-    }
     case kForecastsTable:
       run.forecasts.push_back({integer32(1), Text(row[2]), Text(row[3]), Real(row[4]),
                                OptionalReal(row[5]), OptionalReal(row[6])});

@@ -15,6 +15,186 @@ namespace segcast::internal {
 namespace {
 
 constexpr double kBoundShrink = 1.0 - 1e-12;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// LB_Keogh envelopes depend on the query length: one per (distinct series length, centroid).
+struct EnvelopeTable {
+  int k = 0;
+  std::vector<int> slot_of_length;  // -1: no series of that length
+  std::vector<int> lengths;
+  std::vector<Envelope> envelopes;  // lengths.size() x k
+  const Envelope& For(int length, int cluster) const {
+    return envelopes[slot_of_length[length] * k + cluster];
+  }
+};
+
+EnvelopeTable BuildEnvelopes(const TimeSeriesSet& series, const CentroidView& centroids,
+                             Metric metric, const DtwBand& band, int threads) {
+  EnvelopeTable table;
+  table.k = centroids.k;
+  table.slot_of_length.assign(series.MaxLength() + 1, -1);
+  if (metric == Metric::kDtw) {
+    for (int index = 0; index < series.size(); ++index) {
+      const int length = series.Length(index);
+      if (table.slot_of_length[length] < 0) {
+        table.slot_of_length[length] = static_cast<int>(table.lengths.size());
+        table.lengths.push_back(length);
+      }
+    }
+  }
+  const std::vector<int>& lengths = table.lengths;
+  const int k = centroids.k;
+  table.envelopes.resize(lengths.size() * k);
+  // An envelope costs at most length x length x dims steps; usually far below a region's worth.
+  const int envelope_threads = ThreadsForWork(
+      threads, DtwCells(static_cast<int64_t>(lengths.size()), k, centroids.length,
+                        centroids.length, series.dims));
+#pragma omp parallel for num_threads(envelope_threads) schedule(dynamic, 1) collapse(2)
+  for (size_t slot = 0; slot < lengths.size(); ++slot) {
+    for (int cluster = 0; cluster < k; ++cluster) {
+      ComputeEnvelope(centroids.Centroid(cluster), centroids.length, series.dims, lengths[slot],
+                      band.RadiusFor(lengths[slot], centroids.length),
+                      table.envelopes[slot * k + cluster]);
+    }
+  }
+  return table;
+}
+
+// The memory is used only when it describes these series and these centroids.
+const AssignmentMemory* UsableMemory(const AssignmentMemory* memory, int count, int k) {
+  const bool usable = memory != nullptr && memory->labels != nullptr &&
+                      memory->squared != nullptr && memory->unchanged != nullptr &&
+                      static_cast<int>(memory->labels->size()) == count &&
+                      static_cast<int>(memory->squared->size()) == count &&
+                      static_cast<int>(memory->unchanged->size()) == k;
+  return usable ? memory : nullptr;
+}
+
+// Work avoided, summed over the series (integers: the sum does not depend on the threads).
+struct PruneCounts {
+  int64_t kim = 0;
+  int64_t keogh = 0;
+  int64_t abandoned = 0;
+  int64_t dtw_calls = 0;
+  int64_t unchanged = 0;
+  PruneCounts& operator+=(const PruneCounts& other) {
+    kim += other.kim;
+    keogh += other.keogh;
+    abandoned += other.abandoned;
+    dtw_calls += other.dtw_calls;
+    unchanged += other.unchanged;
+    return *this;
+  }
+};
+#pragma omp declare reduction(+ : PruneCounts : omp_out += omp_in) \
+    initializer(omp_priv = PruneCounts())
+
+// What every series' scan shares.
+struct Scan {
+  const TimeSeriesSet& series;
+  const CentroidView& centroids;
+  Metric metric;
+  const DtwBand& band;
+  const EnvelopeTable& envelopes;
+  const std::vector<int>* previous;  // may be null
+  const AssignmentMemory* memory;    // null unless usable
+};
+
+// Where one series' scan starts: the cluster visited first and the best distance known before
+// any is computed.
+struct ScanStart {
+  int first = 0;
+  double best = kInfinity;
+  int best_cluster = -1;
+  bool known = false;  // best is the remembered distance to `first` (see AssignmentMemory)
+};
+
+ScanStart StartOfScan(const Scan& scan, int index) {
+  const int k = scan.centroids.k;
+  ScanStart start;
+  if (scan.previous != nullptr && (*scan.previous)[index] >= 0 && (*scan.previous)[index] < k) {
+    start.first = (*scan.previous)[index];
+  }
+  if (scan.memory == nullptr) return start;
+  // See AssignmentMemory: the remembered label's distance is known, and centroids that did not
+  // change cannot beat it.
+  const int label = (*scan.memory->labels)[index];
+  start.known = label >= 0 && label < k && (*scan.memory->unchanged)[label] != 0;
+  if (start.known) {
+    start.first = label;
+    start.best = (*scan.memory->squared)[index];
+    start.best_cluster = label;
+  }
+  return start;
+}
+
+// Squared distance of series x to `cluster`, or +inf when a bound or the abandoned recurrence
+// shows that it cannot beat `best`.
+double DistanceUnlessPruned(const Scan& scan, const double* x, int nx, int cluster, double best,
+                            bool have_best, DtwWorkspace& workspace, PruneCounts& counts) {
+  const CentroidView& centroids = scan.centroids;
+  const int dims = scan.series.dims;
+  const double* y = centroids.Centroid(cluster);
+  double value;
+  if (scan.metric == Metric::kEuclidean) {
+    value = EuclideanSquared(x, y, nx, dims, best);
+  } else {
+    if (have_best) {
+      if (LbKimSquared(x, nx, y, centroids.length, dims) * kBoundShrink > best) {
+        ++counts.kim;
+        return kInfinity;
+      }
+      if (LbKeoghSquared(x, scan.envelopes.For(nx, cluster), best) * kBoundShrink > best) {
+        ++counts.keogh;
+        return kInfinity;
+      }
+    }
+    ++counts.dtw_calls;
+    value = DtwSquared(x, nx, y, centroids.length, dims, scan.band.RadiusFor(nx, centroids.length),
+                       best, workspace);
+  }
+  if (value == kInfinity) ++counts.abandoned;
+  return value;
+}
+
+struct Nearest {
+  int cluster;
+  double squared;
+};
+
+Nearest NearestCentroid(const Scan& scan, int index, DtwWorkspace& workspace,
+                        PruneCounts& counts) {
+  const double* x = scan.series.Data(index);
+  const int nx = scan.series.Length(index);
+  const ScanStart start = StartOfScan(scan, index);
+  double best = start.best;
+  int best_cluster = start.best_cluster;
+  for (int step = 0; step < scan.centroids.k; ++step) {
+    // Visit the previous cluster first: it usually gives a tight bound at once.
+    const int cluster = step == 0 ? start.first : (step <= start.first ? step - 1 : step);
+    if (start.known && (cluster == start.first || (*scan.memory->unchanged)[cluster] != 0)) {
+      ++counts.unchanged;
+      continue;
+    }
+    const double value =
+        DistanceUnlessPruned(scan, x, nx, cluster, best, best_cluster >= 0, workspace, counts);
+    if (value == kInfinity) continue;
+    if (value < best || (value == best && cluster < best_cluster)) {
+      best = value;
+      best_cluster = cluster;
+    }
+  }
+  return {best_cluster, best};
+}
+
+void AddToStats(const PruneCounts& counts, int64_t pairs, AssignmentStats& stats) {
+  stats.pairs += pairs;
+  stats.pruned_lb_kim += counts.kim;
+  stats.pruned_lb_keogh += counts.keogh;
+  stats.abandoned += counts.abandoned;
+  stats.dtw_calls += counts.dtw_calls;
+  stats.unchanged += counts.unchanged;
+}
 
 }  // namespace
 
@@ -23,116 +203,24 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
                   std::vector<int>& labels, std::vector<double>& squared,
                   AssignmentStats& stats, const AssignmentMemory* memory) {
   const int count = series.size();
-  const int dims = series.dims;
   const int k = centroids.k;
   labels.assign(count, 0);
   squared.assign(count, 0.0);
-
-  // LB_Keogh envelopes depend on the query length: build them once per distinct length.
-  std::vector<int> length_slot(series.MaxLength() + 1, -1);
-  std::vector<int> lengths;
-  if (metric == Metric::kDtw) {
-    for (int index = 0; index < count; ++index) {
-      const int length = series.Length(index);
-      if (length_slot[length] < 0) {
-        length_slot[length] = static_cast<int>(lengths.size());
-        lengths.push_back(length);
-      }
-    }
-  }
-  std::vector<Envelope> envelopes(lengths.size() * k);
-  // An envelope costs at most length x length x dims steps; usually far below a region's worth.
-  const int envelope_threads = ThreadsForWork(
-      threads, DtwCells(static_cast<int64_t>(lengths.size()), k, centroids.length,
-                        centroids.length, dims));
-#pragma omp parallel for num_threads(envelope_threads) schedule(dynamic, 1) collapse(2)
-  for (size_t slot = 0; slot < lengths.size(); ++slot) {
-    for (int cluster = 0; cluster < k; ++cluster) {
-      ComputeEnvelope(centroids.Centroid(cluster), centroids.length, dims, lengths[slot],
-                      band.RadiusFor(lengths[slot], centroids.length),
-                      envelopes[slot * k + cluster]);
-    }
-  }
-
-  const bool remember = memory != nullptr && memory->labels != nullptr &&
-                        memory->squared != nullptr && memory->unchanged != nullptr &&
-                        static_cast<int>(memory->labels->size()) == count &&
-                        static_cast<int>(memory->squared->size()) == count &&
-                        static_cast<int>(memory->unchanged->size()) == k;
-  int64_t pruned_kim = 0, pruned_keogh = 0, abandoned = 0, dtw_calls = 0, unchanged = 0;
+  const EnvelopeTable envelopes = BuildEnvelopes(series, centroids, metric, band, threads);
+  const Scan scan{series,    centroids, metric, band, envelopes, previous,
+                  UsableMemory(memory, count, k)};
+  PruneCounts counts;
   std::vector<DtwWorkspace> workspaces(threads);
-  const int scan_threads =
-      ThreadsForWork(threads, DtwCells(count, k, series.MaxLength(), centroids.length, dims));
-#pragma omp parallel for num_threads(scan_threads) schedule(dynamic, 64) \
-    reduction(+ : pruned_kim, pruned_keogh, abandoned, dtw_calls, unchanged)
+  const int scan_threads = ThreadsForWork(
+      threads, DtwCells(count, k, series.MaxLength(), centroids.length, series.dims));
+#pragma omp parallel for num_threads(scan_threads) schedule(dynamic, 64) reduction(+ : counts)
   for (int index = 0; index < count; ++index) {
-    DtwWorkspace& workspace = workspaces[omp_get_thread_num()];
-    const double* x = series.Data(index);
-    const int nx = series.Length(index);
-    int first = (previous != nullptr && (*previous)[index] >= 0 && (*previous)[index] < k)
-                    ? (*previous)[index]
-                    : 0;
-    double best = std::numeric_limits<double>::infinity();
-    int best_cluster = -1;
-    // See AssignmentMemory: the remembered label's distance is known, and centroids that did not
-    // change cannot beat it.
-    const bool known = remember && (*memory->labels)[index] >= 0 &&
-                       (*memory->labels)[index] < k &&
-                       (*memory->unchanged)[(*memory->labels)[index]] != 0;
-    if (known) {
-      first = (*memory->labels)[index];
-      best = (*memory->squared)[index];
-      best_cluster = first;
-    }
-    for (int step = 0; step < k; ++step) {
-      // Visit the previous cluster first: it usually gives a tight bound at once.
-      const int cluster = step == 0 ? first : (step <= first ? step - 1 : step);
-      if (known && (cluster == first || (*memory->unchanged)[cluster] != 0)) {
-        ++unchanged;
-        continue;
-      }
-      const double* y = centroids.Centroid(cluster);
-      double value;
-      if (metric == Metric::kEuclidean) {
-        value = EuclideanSquared(x, y, nx, dims, best);
-        if (value == std::numeric_limits<double>::infinity()) {
-          ++abandoned;
-          continue;
-        }
-      } else {
-        if (best_cluster >= 0) {
-          if (LbKimSquared(x, nx, y, centroids.length, dims) * kBoundShrink > best) {
-            ++pruned_kim;
-            continue;
-          }
-          const Envelope& envelope = envelopes[length_slot[nx] * k + cluster];
-          if (LbKeoghSquared(x, envelope, best) * kBoundShrink > best) {
-            ++pruned_keogh;
-            continue;
-          }
-        }
-        ++dtw_calls;
-        value = DtwSquared(x, nx, y, centroids.length, dims, band.RadiusFor(nx, centroids.length),
-                           best, workspace);
-        if (value == std::numeric_limits<double>::infinity()) {
-          ++abandoned;
-          continue;
-        }
-      }
-      if (value < best || (value == best && cluster < best_cluster)) {
-        best = value;
-        best_cluster = cluster;
-      }
-    }
-    labels[index] = best_cluster;
-    squared[index] = best;
+    const Nearest nearest =
+        NearestCentroid(scan, index, workspaces[omp_get_thread_num()], counts);
+    labels[index] = nearest.cluster;
+    squared[index] = nearest.squared;
   }
-  stats.pairs += static_cast<int64_t>(count) * k;
-  stats.pruned_lb_kim += pruned_kim;
-  stats.pruned_lb_keogh += pruned_keogh;
-  stats.abandoned += abandoned;
-  stats.dtw_calls += dtw_calls;
-  stats.unchanged += unchanged;
+  AddToStats(counts, static_cast<int64_t>(count) * k, stats);
 }
 
 }  // namespace segcast::internal

@@ -124,98 +124,109 @@ double SilhouetteFromMatrix(const std::vector<double>& distances, const std::vec
   return Mean(scores);
 }
 
-SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
-                                  const std::vector<std::vector<int>>& full_labelings,
-                                  const SilhouetteOptions& options) {
-  options.Validate();
-  const auto start = std::chrono::steady_clock::now();
-  const int threads = internal::ResolveThreads(options.threads);
-  for (const auto& labels : full_labelings) {
-    if (static_cast<int>(labels.size()) != full_series.size()) {
+namespace {
+
+void CheckOneLabelPerSeries(const TimeSeriesSet& series,
+                            const std::vector<std::vector<int>>& labelings) {
+  for (const auto& labels : labelings) {
+    if (static_cast<int>(labels.size()) != series.size()) {
       throw InvalidArgument("a labeling does not have one label per series",
-                            {"", 0, "labels", std::to_string(full_series.size()) + " labels"});
+                            {"", 0, "labels", std::to_string(series.size()) + " labels"});
     }
   }
+}
 
-  // Optional seeded subset (sorted, so the result does not depend on draw order).
-  const TimeSeriesSet* series = &full_series;
-  const std::vector<std::vector<int>>* labelings = &full_labelings;
-  TimeSeriesSet subset;
-  std::vector<std::vector<int>> subset_labelings;
-  if (options.sample > 0 && options.sample < full_series.size()) {
-    std::vector<int> order(full_series.size());
-    std::iota(order.begin(), order.end(), 0);
-    internal::MersenneRandom random(options.seed);
-    for (int position = 0; position < options.sample; ++position) {
-      std::swap(order[position], order[position + random.Below(full_series.size() - position)]);
-    }
-    order.resize(options.sample);
-    std::sort(order.begin(), order.end());
-    subset.dims = full_series.dims;
-    subset_labelings.assign(full_labelings.size(), {});
-    for (int index : order) {
-      subset.Add(full_series.ids[index], full_series.Data(index), full_series.Length(index));
-      for (size_t labeling = 0; labeling < full_labelings.size(); ++labeling) {
-        subset_labelings[labeling].push_back(full_labelings[labeling][index]);
-      }
-    }
-    series = &subset;
-    labelings = &subset_labelings;
+struct Sample {
+  TimeSeriesSet series;
+  std::vector<std::vector<int>> labelings;
+};
+
+// A seeded subset of `size` series with their labels, in series order so that the result does not
+// depend on the order of the draws.
+Sample DrawSample(const TimeSeriesSet& full_series,
+                  const std::vector<std::vector<int>>& full_labelings, int size, uint64_t seed) {
+  std::vector<int> order(full_series.size());
+  std::iota(order.begin(), order.end(), 0);
+  internal::MersenneRandom random(seed);
+  for (int position = 0; position < size; ++position) {
+    std::swap(order[position], order[position + random.Below(full_series.size() - position)]);
   }
+  order.resize(size);
+  std::sort(order.begin(), order.end());
+  Sample sample;
+  sample.series.dims = full_series.dims;
+  sample.labelings.assign(full_labelings.size(), {});
+  for (int index : order) {
+    sample.series.Add(full_series.ids[index], full_series.Data(index), full_series.Length(index));
+    for (size_t labeling = 0; labeling < full_labelings.size(); ++labeling) {
+      sample.labelings[labeling].push_back(full_labelings[labeling][index]);
+    }
+  }
+  return sample;
+}
 
-  const int count = series->size();
-  size_t total_k = 0;
-  const auto described = Describe(*labelings, &total_k);
-  SilhouetteResult result;
-  result.sample_size = count;
+// Row `row` of the distance matrix, computed rather than read when the matrix does not fit.
+void ComputeRow(const TimeSeriesSet& series, int row, const SilhouetteOptions& options,
+                DtwWorkspace& workspace, double* distances) {
+  for (int col = 0; col < series.size(); ++col) {
+    distances[col] = col == row ? 0.0
+                                : std::sqrt(internal::SquaredDistance(
+                                      series.Data(row), series.Length(row), series.Data(col),
+                                      series.Length(col), series.dims, options.metric,
+                                      options.band, workspace));
+  }
+}
+
+// Per labeling, the sums of row `row`'s distances to each cluster (at the labeling's sum_offset).
+void SumByCluster(const std::vector<Labeling>& described, const double* distances, int row,
+                  int count, double* sums, size_t total_k) {
+  std::fill(sums, sums + total_k, 0.0);
+  for (const Labeling& labeling : described) {
+    const std::vector<int>& labels = *labeling.labels;
+    double* own_sums = sums + labeling.sum_offset;
+    for (int col = 0; col < count; ++col) {
+      if (col != row) own_sums[labels[col]] += distances[col];
+    }
+  }
+}
+
+// s(i) of every series under every labeling: scores[labeling][series]. Each row's distances are
+// read or computed once and shared by every labeling.
+std::vector<std::vector<double>> ScoreEverySeries(const TimeSeriesSet& series,
+                                                  const std::vector<Labeling>& described,
+                                                  size_t total_k, const std::vector<double>& matrix,
+                                                  const SilhouetteOptions& options, int threads) {
+  const int count = series.size();
+  const bool streamed = matrix.empty();
   std::vector<std::vector<double>> scores(described.size(), std::vector<double>(count, 0.0));
-  const double matrix_bytes = 8.0 * count * count;
-  result.used_matrix = matrix_bytes <= static_cast<double>(options.memory_budget_bytes);
-
-  std::vector<double> matrix;
-  if (result.used_matrix) {
-    matrix = PairwiseDistances(*series, options.metric, options.band, threads);
-    result.distance_computations = static_cast<int64_t>(count) * (count - 1) / 2;
-  } else {
-    result.distance_computations = static_cast<int64_t>(count) * (count - 1);
-  }
-  std::vector<std::vector<double>> row_buffers(threads, std::vector<double>(
-                                                            result.used_matrix ? 0 : count));
+  std::vector<std::vector<double>> row_buffers(threads,
+                                               std::vector<double>(streamed ? count : 0));
   std::vector<std::vector<double>> sum_buffers(threads, std::vector<double>(total_k));
   std::vector<DtwWorkspace> workspaces(threads);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
   for (int row = 0; row < count; ++row) {
     const int thread = omp_get_thread_num();
     const double* distances;
-    if (result.used_matrix) {
-      distances = matrix.data() + static_cast<size_t>(row) * count;
+    if (streamed) {
+      ComputeRow(series, row, options, workspaces[thread], row_buffers[thread].data());
+      distances = row_buffers[thread].data();
     } else {
-      // Streamed: this row's distances, computed once and shared by every labeling.
-      double* buffer = row_buffers[thread].data();
-      for (int col = 0; col < count; ++col) {
-        buffer[col] = col == row ? 0.0
-                                 : std::sqrt(internal::SquaredDistance(
-                                       series->Data(row), series->Length(row), series->Data(col),
-                                       series->Length(col), series->dims, options.metric,
-                                       options.band, workspaces[thread]));
-      }
-      distances = buffer;
+      distances = matrix.data() + static_cast<size_t>(row) * count;
     }
     double* sums = sum_buffers[thread].data();
-    std::fill(sums, sums + total_k, 0.0);
-    for (const Labeling& labeling : described) {
-      const std::vector<int>& labels = *labeling.labels;
-      double* own_sums = sums + labeling.sum_offset;
-      for (int col = 0; col < count; ++col) {
-        if (col != row) own_sums[labels[col]] += distances[col];
-      }
-    }
+    SumByCluster(described, distances, row, count, sums, total_k);
     for (size_t index = 0; index < described.size(); ++index) {
       const Labeling& labeling = described[index];
       scores[index][row] = SampleScore(sums + labeling.sum_offset, labeling.sizes,
                                        (*labeling.labels)[row]);
     }
   }
+  return scores;
+}
+
+// The silhouette of each labeling is the mean of its s(i); NaN for fewer than two clusters.
+void Summarise(const std::vector<Labeling>& described,
+               const std::vector<std::vector<double>>& scores, SilhouetteResult& result) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (size_t index = 0; index < described.size(); ++index) {
     const double score = described[index].valid ? Mean(scores[index]) : nan;
@@ -223,6 +234,40 @@ SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
     result.standard_errors.push_back(std::isnan(score) ? nan
                                                        : StandardError(scores[index], score));
   }
+}
+
+}  // namespace
+
+SilhouetteResult SilhouetteScores(const TimeSeriesSet& full_series,
+                                  const std::vector<std::vector<int>>& full_labelings,
+                                  const SilhouetteOptions& options) {
+  options.Validate();
+  const auto start = std::chrono::steady_clock::now();
+  const int threads = internal::ResolveThreads(options.threads);
+  CheckOneLabelPerSeries(full_series, full_labelings);
+
+  const bool sampled = options.sample > 0 && options.sample < full_series.size();
+  const Sample sample =
+      sampled ? DrawSample(full_series, full_labelings, options.sample, options.seed) : Sample{};
+  const TimeSeriesSet& series = sampled ? sample.series : full_series;
+  const std::vector<std::vector<int>>& labelings = sampled ? sample.labelings : full_labelings;
+
+  const int count = series.size();
+  size_t total_k = 0;
+  const std::vector<Labeling> described = Describe(labelings, &total_k);
+  SilhouetteResult result;
+  result.sample_size = count;
+  const double matrix_bytes = 8.0 * count * count;
+  result.used_matrix = matrix_bytes <= static_cast<double>(options.memory_budget_bytes);
+  std::vector<double> matrix;
+  if (result.used_matrix) {
+    matrix = PairwiseDistances(series, options.metric, options.band, threads);
+    result.distance_computations = static_cast<int64_t>(count) * (count - 1) / 2;
+  } else {
+    result.distance_computations = static_cast<int64_t>(count) * (count - 1);
+  }
+  Summarise(described, ScoreEverySeries(series, described, total_k, matrix, options, threads),
+            result);
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

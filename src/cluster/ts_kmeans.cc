@@ -179,11 +179,11 @@ void AssignToCentroids(const TimeSeriesSet& series, const std::vector<double>& c
   for (size_t index = 0; index < squared.size(); ++index) distances[index] = std::sqrt(squared[index]);
 }
 
-TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& options) {
-  options.Validate();
-  const auto start = Clock::now();
+namespace {
+
+// Throws unless the options fit these series; returns the centroids' length in steps.
+int CheckedCentroidLength(const TimeSeriesSet& series, const TsKMeansOptions& options) {
   const int count = series.size();
-  const int dims = series.dims;
   const int k = options.k;
   if (k > count) {
     throw InvalidArgument("k = " + std::to_string(k) + " exceeds the number of series (" +
@@ -196,7 +196,7 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
   }
   const int length =
       options.init == KMeansInit::kGiven ? options.initial_length : series.MaxLength();
-  const int64_t cells = static_cast<int64_t>(length) * dims;
+  const int64_t cells = static_cast<int64_t>(length) * series.dims;
   if (options.init == KMeansInit::kGiven &&
       options.initial_centroids.size() != static_cast<size_t>(k * cells)) {
     throw InvalidArgument("given centroids must hold k x initial_length x dims values",
@@ -206,139 +206,239 @@ TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& o
     throw InvalidArgument("Euclidean centroids must have the series' length",
                           {"", 0, "initial_length", std::to_string(series.MaxLength())});
   }
-  const int threads = internal::ResolveThreads(options.threads);
+  return length;
+}
 
-  TsKMeansResult result;
-  result.k = k;
-  result.length = length;
-  result.dims = dims;
-  internal::AssignmentStats stats;
+// What a fit keeps across its n_init runs. The assignment's memory and the DBA alignment cache
+// stay valid from one run to the next because they compare centroid bits, not run numbers.
+struct FitState {
+  FitState(const TimeSeriesSet& fit_series, const TsKMeansOptions& fit_options, int fit_length)
+      : series(fit_series),
+        options(fit_options),
+        threads(internal::ResolveThreads(fit_options.threads)),
+        length(fit_length),
+        cells(static_cast<int64_t>(fit_length) * fit_series.dims),
+        centroids(fit_options.k * cells),
+        members(fit_options.k) {
+    dba.max_iter = options.dba_max_iter;
+    dba.tol = options.dba_tol;
+    dba.band = options.band;
+    dba.threads = threads;
+    alignments.Reset(options.k, series.size(), length);
+  }
+
+  const TimeSeriesSet& series;
+  const TsKMeansOptions& options;
+  const int threads;
+  const int length;
+  const int64_t cells;
   DbaOptions dba;
-  dba.max_iter = options.dba_max_iter;
-  dba.tol = options.dba_tol;
-  dba.band = options.band;
-  dba.threads = threads;
+  std::vector<double> centroids;  // k x length x dims: the run's current centroids
+  std::vector<int> labels;
+  std::vector<int> previous;  // the last assignment's labels: they order the next pruned scan
+  std::vector<double> squared;
+  std::vector<std::vector<int>> members;
+  Remembered remembered;
+  internal::DbaAlignmentCache alignments;
+  internal::AssignmentStats stats;
+};
+
+// DBA skipping (exact): a cluster whose last DBA ended on a fixed point (DbaResult::fixed_point)
+// and whose members and centroid are still those of that DBA run would get the same centroid
+// back, so it is not re-run. `updated` holds each cluster's members as of its last DBA and
+// `settled` its centroid right after it (empty: no skipping). Lives for one run.
+struct DbaSkipping {
+  explicit DbaSkipping(int k) : updated(k), settled(k), to_update(k) {}
+  std::vector<std::vector<int>> updated;
+  std::vector<std::vector<double>> settled;
+  std::vector<std::vector<int>> to_update;  // empty: skipped this iteration
+};
+
+// One run from its seeds to convergence or max_iter.
+struct RunOutcome {
+  double inertia = std::numeric_limits<double>::infinity();
+  int iterations = 0;
+  bool converged = false;
+  std::vector<double> history;
+  std::vector<std::vector<int>> label_history;
+};
+
+// Each run draws from its own seed (seed + run) so that a restart does not depend on how many
+// numbers the runs before it drew.
+void SeedCentroids(FitState& fit, int run) {
+  const TsKMeansOptions& options = fit.options;
+  internal::MersenneRandom random(options.seed + static_cast<uint64_t>(run));
+  if (options.init == KMeansInit::kGiven) {
+    fit.centroids = options.initial_centroids;
+    return;
+  }
+  const std::vector<int> seeds =
+      options.init == KMeansInit::kRandom
+          ? internal::RandomSeeds(fit.series.size(), options.k, random)
+          : internal::KMeansPlusPlusSeeds(fit.series, options.k, options.metric, options.band,
+                                          fit.threads, random);
+  for (int cluster = 0; cluster < options.k; ++cluster) {
+    internal::CopyPadded(fit.series, seeds[cluster], fit.length,
+                         fit.centroids.data() + cluster * fit.cells);
+  }
+}
+
+// Labels every series, re-seeds the clusters left empty and returns the inertia of the result.
+double AssignAndReseed(FitState& fit, RunOutcome& run, TsKMeansResult& result) {
+  internal::CentroidView view{fit.centroids.data(), fit.options.k, fit.length, fit.series.dims};
+  Assign(fit.series, view, fit.options, fit.threads,
+         fit.previous.empty() ? nullptr : &fit.previous, fit.labels, fit.squared, fit.stats,
+         fit.remembered);
+  result.empty_reseeds +=
+      ReseedEmpty(fit.series, fit.options, fit.length, fit.centroids, fit.labels, fit.squared);
+  const double inertia = MeanSquare(fit.squared);
+  run.history.push_back(inertia);
+  if (fit.options.record_label_history) run.label_history.push_back(fit.labels);
+  fit.previous = fit.labels;
+  return inertia;
+}
+
+// Member lists in series order: the order DBA and the means sum them in.
+void GroupMembers(const std::vector<int>& labels, std::vector<std::vector<int>>& members) {
+  for (auto& list : members) list.clear();
+  for (int index = 0; index < static_cast<int>(labels.size()); ++index) {
+    members[labels[index]].push_back(index);
+  }
+}
+
+// Fills skipping.to_update with the members of each cluster DBA must run on; returns how many
+// clusters were skipped.
+int64_t ChooseClustersToUpdate(const FitState& fit, DbaSkipping& skipping) {
+  int64_t skipped = 0;
+  for (int cluster = 0; cluster < fit.options.k; ++cluster) {
+    const double* centroid = fit.centroids.data() + cluster * fit.cells;
+    const bool skip =
+        !skipping.settled[cluster].empty() && fit.members[cluster] == skipping.updated[cluster] &&
+        std::memcmp(skipping.settled[cluster].data(), centroid, fit.cells * sizeof(double)) == 0;
+    skipping.to_update[cluster].clear();
+    if (skip) {
+      ++skipped;
+    } else {
+      skipping.to_update[cluster] = fit.members[cluster];
+    }
+  }
+  return skipped;
+}
+
+void RememberFixedPoints(const FitState& fit, const std::vector<DbaResult>& updates,
+                         DbaSkipping& skipping) {
+  for (int cluster = 0; cluster < fit.options.k; ++cluster) {
+    if (skipping.to_update[cluster].empty()) continue;
+    skipping.updated[cluster].swap(skipping.to_update[cluster]);
+    const double* centroid = fit.centroids.data() + cluster * fit.cells;
+    if (updates[cluster].fixed_point) {
+      skipping.settled[cluster].assign(centroid, centroid + fit.cells);
+    } else {
+      skipping.settled[cluster].clear();
+    }
+  }
+}
+
+// DBA barycenters under DTW, arithmetic means under the Euclidean metric.
+void UpdateCentroids(FitState& fit, DbaSkipping& skipping, TsKMeansResult& result) {
+  GroupMembers(fit.labels, fit.members);
+  if (fit.options.metric != Metric::kDtw) {
+    UpdateMeans(fit.series, fit.members, fit.length, fit.threads, fit.centroids);
+    return;
+  }
+  result.dba_skipped += ChooseClustersToUpdate(fit, skipping);
+  const std::vector<DbaResult> updates = internal::DbaUpdateManyCached(
+      fit.series, skipping.to_update, fit.dba, fit.centroids.data(), fit.length, &fit.alignments);
+  RememberFixedPoints(fit, updates, skipping);
+}
+
+// tslearn's loop from the current centroids: assign, update, stop once the inertia changes by
+// less than tol.
+RunOutcome RunFromSeeds(FitState& fit, TsKMeansResult& result) {
+  RunOutcome run;
+  DbaSkipping skipping(fit.options.k);
+  double old_inertia = std::numeric_limits<double>::infinity();
+  fit.previous.clear();
+  while (run.iterations < fit.options.max_iter) {
+    ++run.iterations;
+    auto phase = Clock::now();
+    run.inertia = AssignAndReseed(fit, run, result);
+    result.seconds_assign += SecondsSince(phase);
+
+    phase = Clock::now();
+    UpdateCentroids(fit, skipping, result);
+    result.seconds_update += SecondsSince(phase);
+    if (std::abs(old_inertia - run.inertia) < fit.options.tol) {
+      run.converged = true;
+      break;
+    }
+    old_inertia = run.inertia;
+  }
+  return run;
+}
+
+void KeepRun(int run_index, const std::vector<double>& centroids, RunOutcome& run,
+             TsKMeansResult& result) {
+  result.best_init = run_index;
+  result.centroids = centroids;
+  result.inertia = run.inertia;
+  result.iterations = run.iterations;
+  result.converged = run.converged;
+  result.inertia_history = std::move(run.history);
+  result.label_history = std::move(run.label_history);
+}
+
+// tslearn's _post_fit: labels from one more assignment to the kept centroids.
+void AssignToKeptCentroids(FitState& fit, TsKMeansResult& result) {
+  internal::CentroidView view{result.centroids.data(), fit.options.k, fit.length,
+                              fit.series.dims};
+  Assign(fit.series, view, fit.options, fit.threads,
+         fit.previous.empty() ? nullptr : &fit.previous, result.labels, fit.squared, fit.stats,
+         fit.remembered);
+  result.final_inertia = MeanSquare(fit.squared);
+  result.distances.resize(fit.series.size());
+  for (int index = 0; index < fit.series.size(); ++index) {
+    result.distances[index] = std::sqrt(fit.squared[index]);
+  }
+}
+
+void CopyWorkCounters(const FitState& fit, TsKMeansResult& result) {
+  result.pairs = fit.stats.pairs;
+  result.pruned_lb_kim = fit.stats.pruned_lb_kim;
+  result.pruned_lb_keogh = fit.stats.pruned_lb_keogh;
+  result.abandoned = fit.stats.abandoned;
+  result.dtw_calls = fit.stats.dtw_calls;
+  result.pairs_unchanged = fit.stats.unchanged;
+  result.dba_replayed = fit.alignments.replayed;
+}
+
+}  // namespace
+
+TsKMeansResult FitTsKMeans(const TimeSeriesSet& series, const TsKMeansOptions& options) {
+  options.Validate();
+  const auto start = Clock::now();
+  FitState fit(series, options, CheckedCentroidLength(series, options));
+  TsKMeansResult result;
+  result.k = options.k;
+  result.length = fit.length;
+  result.dims = series.dims;
 
   double best_inertia = std::numeric_limits<double>::infinity();
-  std::vector<double> centroids(k * cells);
-  std::vector<int> labels;
-  std::vector<int> previous;
-  Remembered remembered;  // valid across runs: it compares centroid bits, not run numbers
-  internal::DbaAlignmentCache alignments;  // likewise
-  alignments.Reset(k, count, length);
-  std::vector<double> squared;
-  std::vector<std::vector<int>> members(k);
   for (int run = 0; run < options.n_init; ++run) {
-    auto phase = Clock::now();
-    internal::MersenneRandom random(options.seed + static_cast<uint64_t>(run));
-    if (options.init == KMeansInit::kGiven) {
-      centroids = options.initial_centroids;
-    } else {
-      const std::vector<int> seeds =
-          options.init == KMeansInit::kRandom
-              ? internal::RandomSeeds(count, k, random)
-              : internal::KMeansPlusPlusSeeds(series, k, options.metric, options.band, threads,
-                                              random);
-      for (int cluster = 0; cluster < k; ++cluster) {
-        internal::CopyPadded(series, seeds[cluster], length, centroids.data() + cluster * cells);
-      }
-    }
+    const auto phase = Clock::now();
+    SeedCentroids(fit, run);
     result.seconds_init += SecondsSince(phase);
-
-    std::vector<double> history;
-    std::vector<std::vector<int>> label_history;
-    // DBA skipping (exact): a cluster whose last DBA ended on a fixed point (DbaResult::
-    // fixed_point) and whose members and centroid are still those of that DBA run would get the
-    // same centroid back, so it is not re-run. `updated` holds each cluster's members as of its
-    // last DBA and `settled` its centroid right after it (empty: no skipping).
-    std::vector<std::vector<int>> updated(k);
-    std::vector<std::vector<double>> settled(k);
-    std::vector<std::vector<int>> to_update(k);
-    double old_inertia = std::numeric_limits<double>::infinity();
-    double inertia = old_inertia;
-    bool converged = false;
-    int iteration = 0;
-    previous.clear();
-    while (iteration < options.max_iter) {
-      ++iteration;
-      phase = Clock::now();
-      internal::CentroidView view{centroids.data(), k, length, dims};
-      Assign(series, view, options, threads, previous.empty() ? nullptr : &previous, labels,
-             squared, stats, remembered);
-      result.empty_reseeds += ReseedEmpty(series, options, length, centroids, labels, squared);
-      inertia = MeanSquare(squared);
-      history.push_back(inertia);
-      if (options.record_label_history) label_history.push_back(labels);
-      previous = labels;
-      result.seconds_assign += SecondsSince(phase);
-
-      phase = Clock::now();
-      for (auto& list : members) list.clear();
-      for (int index = 0; index < count; ++index) members[labels[index]].push_back(index);
-      if (options.metric == Metric::kDtw) {
-        for (int cluster = 0; cluster < k; ++cluster) {
-          const double* centroid = centroids.data() + cluster * cells;
-          const bool skip =
-              !settled[cluster].empty() && members[cluster] == updated[cluster] &&
-              std::memcmp(settled[cluster].data(), centroid, cells * sizeof(double)) == 0;
-          to_update[cluster].clear();
-          if (skip) {
-            ++result.dba_skipped;
-          } else {
-            to_update[cluster] = members[cluster];
-          }
-        }
-        const std::vector<DbaResult> updates = internal::DbaUpdateManyCached(
-            series, to_update, dba, centroids.data(), length, &alignments);
-        for (int cluster = 0; cluster < k; ++cluster) {
-          if (to_update[cluster].empty()) continue;
-          updated[cluster].swap(to_update[cluster]);
-          const double* centroid = centroids.data() + cluster * cells;
-          if (updates[cluster].fixed_point) {
-            settled[cluster].assign(centroid, centroid + cells);
-          } else {
-            settled[cluster].clear();
-          }
-        }
-      } else {
-        UpdateMeans(series, members, length, threads, centroids);
-      }
-      result.seconds_update += SecondsSince(phase);
-      if (std::abs(old_inertia - inertia) < options.tol) {
-        converged = true;
-        break;
-      }
-      old_inertia = inertia;
-    }
-    if (inertia < best_inertia) {
-      best_inertia = inertia;
-      result.best_init = run;
-      result.centroids = centroids;
-      result.inertia = inertia;
-      result.iterations = iteration;
-      result.converged = converged;
-      result.inertia_history = std::move(history);
-      result.label_history = std::move(label_history);
+    RunOutcome outcome = RunFromSeeds(fit, result);
+    if (outcome.inertia < best_inertia) {
+      best_inertia = outcome.inertia;
+      KeepRun(run, fit.centroids, outcome, result);
     }
   }
 
-  // tslearn's _post_fit: labels from one more assignment to the kept centroids.
-  auto phase = Clock::now();
-  internal::CentroidView view{result.centroids.data(), k, length, dims};
-  Assign(series, view, options, threads, previous.empty() ? nullptr : &previous, result.labels,
-         squared, stats, remembered);
-  result.final_inertia = MeanSquare(squared);
-  result.distances.resize(count);
-  for (int index = 0; index < count; ++index) result.distances[index] = std::sqrt(squared[index]);
+  const auto phase = Clock::now();
+  AssignToKeptCentroids(fit, result);
   result.seconds_assign += SecondsSince(phase);
-
-  result.pairs = stats.pairs;
-  result.pruned_lb_kim = stats.pruned_lb_kim;
-  result.pruned_lb_keogh = stats.pruned_lb_keogh;
-  result.abandoned = stats.abandoned;
-  result.dtw_calls = stats.dtw_calls;
-  result.pairs_unchanged = stats.unchanged;
-  result.dba_replayed = alignments.replayed;
+  CopyWorkCounters(fit, result);
   result.seconds_total = SecondsSince(start);
   return result;
 }

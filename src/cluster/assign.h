@@ -28,6 +28,16 @@ struct AssignmentStats {
   int64_t abandoned = 0;
   int64_t dtw_calls = 0;
   int64_t unchanged = 0;  //!< pairs skipped because neither centroid changed (AssignmentMemory)
+
+  AssignmentStats& operator+=(const AssignmentStats& other) {
+    pairs += other.pairs;
+    pruned_lb_kim += other.pruned_lb_kim;
+    pruned_lb_keogh += other.pruned_lb_keogh;
+    abandoned += other.abandoned;
+    dtw_calls += other.dtw_calls;
+    unchanged += other.unchanged;
+    return *this;
+  }
 };
 
 //! What an earlier exact assignment of the same series established, so that a pair whose centroid

@@ -71,23 +71,8 @@ const AssignmentMemory* UsableMemory(const AssignmentMemory* memory, int count, 
 }
 
 // Work avoided, summed over the series (integers: the sum does not depend on the threads).
-struct PruneCounts {
-  int64_t kim = 0;
-  int64_t keogh = 0;
-  int64_t abandoned = 0;
-  int64_t dtw_calls = 0;
-  int64_t unchanged = 0;
-  PruneCounts& operator+=(const PruneCounts& other) {
-    kim += other.kim;
-    keogh += other.keogh;
-    abandoned += other.abandoned;
-    dtw_calls += other.dtw_calls;
-    unchanged += other.unchanged;
-    return *this;
-  }
-};
-#pragma omp declare reduction(+ : PruneCounts : omp_out += omp_in) \
-    initializer(omp_priv = PruneCounts())
+#pragma omp declare reduction(+ : AssignmentStats : omp_out += omp_in) \
+    initializer(omp_priv = AssignmentStats())
 
 // What every series' scan shares.
 struct Scan {
@@ -131,7 +116,7 @@ ScanStart StartOfScan(const Scan& scan, int index) {
 // Squared distance of series x to `cluster`, or +inf when a bound or the abandoned recurrence
 // shows that it cannot beat `best`.
 double DistanceUnlessPruned(const Scan& scan, const double* x, int nx, int cluster, double best,
-                            bool have_best, DtwWorkspace& workspace, PruneCounts& counts) {
+                            bool have_best, DtwWorkspace& workspace, AssignmentStats& counts) {
   const CentroidView& centroids = scan.centroids;
   const int dims = scan.series.dims;
   const double* y = centroids.Centroid(cluster);
@@ -141,11 +126,11 @@ double DistanceUnlessPruned(const Scan& scan, const double* x, int nx, int clust
   } else {
     if (have_best) {
       if (LbKimSquared(x, nx, y, centroids.length, dims) * kBoundShrink > best) {
-        ++counts.kim;
+        ++counts.pruned_lb_kim;
         return kInfinity;
       }
       if (LbKeoghSquared(x, scan.envelopes.For(nx, cluster), best) * kBoundShrink > best) {
-        ++counts.keogh;
+        ++counts.pruned_lb_keogh;
         return kInfinity;
       }
     }
@@ -163,7 +148,7 @@ struct Nearest {
 };
 
 Nearest NearestCentroid(const Scan& scan, int index, DtwWorkspace& workspace,
-                        PruneCounts& counts) {
+                        AssignmentStats& counts) {
   const double* x = scan.series.Data(index);
   const int nx = scan.series.Length(index);
   const ScanStart start = StartOfScan(scan, index);
@@ -187,15 +172,6 @@ Nearest NearestCentroid(const Scan& scan, int index, DtwWorkspace& workspace,
   return {best_cluster, best};
 }
 
-void AddToStats(const PruneCounts& counts, int64_t pairs, AssignmentStats& stats) {
-  stats.pairs += pairs;
-  stats.pruned_lb_kim += counts.kim;
-  stats.pruned_lb_keogh += counts.keogh;
-  stats.abandoned += counts.abandoned;
-  stats.dtw_calls += counts.dtw_calls;
-  stats.unchanged += counts.unchanged;
-}
-
 }  // namespace
 
 void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Metric metric,
@@ -209,7 +185,7 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
   const EnvelopeTable envelopes = BuildEnvelopes(series, centroids, metric, band, threads);
   const Scan scan{series,    centroids, metric, band, envelopes, previous,
                   UsableMemory(memory, count, k)};
-  PruneCounts counts;
+  AssignmentStats counts;
   std::vector<DtwWorkspace> workspaces(threads);
   const int scan_threads = ThreadsForWork(
       threads, DtwCells(count, k, series.MaxLength(), centroids.length, series.dims));
@@ -220,7 +196,8 @@ void AssignPruned(const TimeSeriesSet& series, const CentroidView& centroids, Me
     labels[index] = nearest.cluster;
     squared[index] = nearest.squared;
   }
-  AddToStats(counts, static_cast<int64_t>(count) * k, stats);
+  counts.pairs = static_cast<int64_t>(count) * k;
+  stats += counts;
 }
 
 }  // namespace segcast::internal

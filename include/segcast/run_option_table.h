@@ -1,6 +1,7 @@
 // Every option of `segcast run`, described once.
 //
-// The TOML run configuration, the command line flags of `segcast run`, the manifest's "options"
+// The TOML run configuration, the command line flags of `segcast run` (and the model flags of
+// `segcast forecast` and `segcast backtest` that are run options), the manifest's "options"
 // object, the dashboard's reading of a run's settings and the options reference
 // (docs/options.md) are all derived from RunOptionTable(): an option added here exists in all of
 // them, under one name and with one meaning. A manifest's "options" object has the layout of a

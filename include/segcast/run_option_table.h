@@ -1,9 +1,10 @@
 // Every option of `segcast run`, described once.
 //
-// The TOML run configuration, the command line flags of `segcast run`, the manifest's "options"
-// object, the dashboard's reading of a run's settings and the options reference
-// (docs/options.md) are all derived from RunOptionTable(): an option added here exists in all of
-// them, under one name and with one meaning. A manifest's "options" object has the layout of a
+// The TOML run configuration, the command line flags of `segcast run` (and those flags of
+// `segcast forecast`, `segcast backtest` and `segcast segment` that are run options), the
+// manifest's "options" object, the dashboard's reading of a run's settings and the options
+// reference (docs/options.md) are all derived from RunOptionTable(): an option added here exists
+// in all of them, under one name and with one meaning. A manifest's "options" object has the layout of a
 // TOML configuration, so a finished run can be repeated from it:
 //
 //   segcast run --config OUT/runs/2011-12-10/manifest.json -o OUT2

@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "segcast/error.h"
-#include "segcast/interval_calibration.h"
 #include "segcast/panel.h"
 
 namespace segcast::cli {
@@ -20,82 +19,62 @@ void AddSeriesFlags(CLI::App& command, SeriesFlags& flags) {
                      "With FILE: reference date YYYY-MM-DD (default: day after the last purchase)");
 }
 
+const std::vector<std::string>& ModelTableOptions() {
+  static const std::vector<std::string> names = {
+      "forecast.horizon", "forecast.interval", "forecast.interval_scale", "forecast.samples",
+      "forecast.theta_weight", "forecast.calibration_origins", "forecast.calibration_step",
+      "forecast.calibration_samples", "forecast.damping", "forecast.yearly", "forecast.fourier_order",
+      "forecast.changepoints", "forecast.changepoint_range", "forecast.changepoint_prior_scale",
+      "forecast.seasonality_prior_scale", "run.seed"};
+  return names;
+}
+
 void AddModelFlags(CLI::App& command, ModelFlags& flags) {
-  ForecastOptions& o = flags.options;
   command.add_option("--preset", flags.preset,
-                     "monthly (segcast's defaults) or prophet (Prophet 1.0's defaults)")
+                     "monthly (segcast's defaults) or prophet (Prophet 1.0's defaults; flags given "
+                     "still win)")
       ->check(CLI::IsMember({"monthly", "prophet"}))->capture_default_str();
-  command.add_option("--horizon", o.horizon, "Months to forecast")->capture_default_str();
-  command.add_option("--interval", o.interval, "Central probability of the interval")->capture_default_str();
-  command.add_option("--interval-scale", flags.interval_scale,
-                     "Factor on every interval's distance from the forecast, e.g. the scale "
-                     "`segcast backtest --calibrate` prints for your series")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  command.add_option("--samples", o.samples, "Simulated paths for the interval; 0 = none")->capture_default_str();
-  command.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  RunOptions defaults;  // the help's defaults: the model's own (`segcast run` has the same)
+  defaults.forecast = ForecastOptions();
+  AddTableFlags(command, flags.table, defaults, ModelTableOptions());
   command.add_option("--selection", flags.selection,
                      "average (of the variants), validation (best rolling-origin variant) or fixed")
       ->check(CLI::IsMember({"average", "validation", "fixed"}))->capture_default_str();
   command.add_option("--half-lives", flags.half_lives,
                      "Half-lives (months) of the variants; default 9 18 36")->delimiter(',');
-  command.add_option("--half-life", o.recency_half_life,
+  command.add_option("--half-life", flags.options.recency_half_life,
                      "With --selection fixed: half-life of the likelihood weights; 0 = equal")
       ->capture_default_str();
   command.add_option("--growth", flags.growth, "linear or logistic (needs --cap)")
       ->check(CLI::IsMember({"linear", "logistic"}))->capture_default_str();
-  command.add_option("--cap", o.cap, "Logistic capacity in units of the series");
+  command.add_option("--cap", flags.options.cap, "Logistic capacity in units of the series");
   command.add_option("--seasonality-mode", flags.seasonality_mode, "additive or multiplicative")
       ->check(CLI::IsMember({"additive", "multiplicative"}))->capture_default_str();
   command.add_option("--transform", flags.transform, "With --selection fixed: none or log")
       ->check(CLI::IsMember({"none", "log"}))->capture_default_str();
-  command.add_option("--yearly", flags.yearly, "Yearly seasonality: auto (>= 24 months), on, off")
-      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
-  command.add_option("--fourier-order", o.fourier_order, "Order of the yearly Fourier series")
-      ->capture_default_str();
-  command.add_option("--changepoints", o.changepoints, "Potential changepoints; -1 = one per year")
-      ->capture_default_str();
-  command.add_option("--changepoint-range", o.changepoint_range, "Share of history with changepoints")
-      ->capture_default_str();
-  command.add_option("--changepoint-prior-scale", o.changepoint_prior_scale,
-                     "Laplace scale of rate changes")->capture_default_str();
-  command.add_option("--seasonality-prior-scale", o.seasonality_prior_scale,
-                     "Prior sd of Fourier coefficients")->capture_default_str();
-  command.add_option("--theta-weight", o.theta_weight,
-                     "Weight of the Theta method in the point forecast; 0 = the additive model alone")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  command.add_option("--calibration-origins", o.calibration_origins,
-                     "Earlier origins of each series whose errors size the intervals (split "
-                     "conformal, pooled over the series); 0 = the fixed multiplier")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 12));
-  command.add_option("--calibration-step", o.calibration_step, "Months between calibration origins")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 24));
-  command.add_option("--calibration-samples", o.calibration_samples,
-                     "Simulated paths of each calibration forecast (at most --samples)")
-      ->capture_default_str()
-      ->check(CLI::Range(20, 100000));
-  command.add_option("--damping", o.trend_damping, "Trend damping per month beyond the data; 1 = none")
-      ->capture_default_str();
 }
 
 ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& flags) {
-  ForecastOptions options = flags.options;
-  if (flags.preset == "prophet") {
-    // The preset replaces the model defaults; flags given explicitly still win.
-    ForecastOptions prophet = ForecastOptions::Prophet();
-    auto keep = [&](const char* name) { return command.get_option(name)->count() > 0; };
-    if (!keep("--fourier-order")) options.fourier_order = prophet.fourier_order;
-    if (!keep("--changepoints")) options.changepoints = prophet.changepoints;
-    if (!keep("--damping")) options.trend_damping = prophet.trend_damping;
-    if (!keep("--selection")) options.selection = prophet.selection;
-    if (!keep("--theta-weight")) options.theta_weight = prophet.theta_weight;
-    options.day_phase = prophet.day_phase;
-    options.calibrated_intervals = prophet.calibrated_intervals;
-    options.nonnegative = prophet.nonnegative;
+  RunOptions run;  // the table's setters address a RunOptions: its forecast, and its seed
+  ForecastOptions& options = run.forecast;
+  options = flags.options;
+  const bool prophet = flags.preset == "prophet";
+  if (prophet) {
+    // The preset replaces the model defaults; the flags given, applied next, still win.
+    const ForecastOptions preset = ForecastOptions::Prophet();
+    options.fourier_order = preset.fourier_order;
+    options.changepoints = preset.changepoints;
+    options.trend_damping = preset.trend_damping;
+    options.theta_weight = preset.theta_weight;
+    options.selection = preset.selection;
+    options.day_phase = preset.day_phase;
+    options.calibrated_intervals = preset.calibrated_intervals;
+    options.nonnegative = preset.nonnegative;
   }
-  if (command.get_option("--selection")->count() > 0 || flags.preset != "prophet")
+  run.seed = options.seed;
+  ApplyTableFlags(flags.table, run);
+  options.seed = run.seed;
+  if (command.get_option("--selection")->count() > 0 || !prophet)
     options.selection = flags.selection == "fixed"        ? Selection::kFixed
                         : flags.selection == "validation" ? Selection::kValidation
                                                           : Selection::kAverage;
@@ -104,10 +83,13 @@ ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& f
   options.seasonality_mode = flags.seasonality_mode == "multiplicative" ? SeasonalityMode::kMultiplicative
                                                                         : SeasonalityMode::kAdditive;
   options.transform = flags.transform == "log" ? Transform::kLog : Transform::kNone;
-  options.yearly = flags.yearly == "on" ? Toggle::kOn : flags.yearly == "off" ? Toggle::kOff : Toggle::kAuto;
-  ScaleIntervals(options, flags.interval_scale);
   options.Validate();
   return options;
+}
+
+double IntervalScaleFlag(const ModelFlags& flags) {
+  const TableFlag& scale = flags.table.Of("forecast.interval_scale");
+  return scale.Given() ? scale.number : 1.0;
 }
 
 std::vector<MonthlySeries> LoadSeries(const SeriesFlags& flags, nlohmann::json& summary) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/ingest_flags.h"
+#include "cli/table_flags.h"
 #include "segcast/forecast.h"
 #include "segcast/monthly_series.h"
 
@@ -21,23 +22,31 @@ struct SeriesFlags {
   std::string as_of;         //!< --as-of YYYY-MM-DD
 };
 
+//! The flags of the forecast model. Those that are options of `segcast run` too (horizon,
+//! interval, the series model's settings, seed) come from RunOptionTable(): ModelTableOptions().
 struct ModelFlags {
   std::string preset = "monthly";
   std::string selection = "average";
   std::string growth = "linear";
   std::string seasonality_mode = "additive";
   std::string transform = "none";
-  std::string yearly = "auto";
   std::vector<double> half_lives;
-  double interval_scale = 1.0;  //!< --interval-scale: factor on every bound's distance
-  ForecastOptions options;
+  ForecastOptions options;  //!< --half-life and --cap
+  TableFlags table;         //!< the flags of ModelTableOptions()
 };
+
+//! The entries of RunOptionTable() that are flags of `segcast forecast` and `segcast backtest`.
+const std::vector<std::string>& ModelTableOptions();
 
 void AddSeriesFlags(CLI::App& command, SeriesFlags& flags);
 void AddModelFlags(CLI::App& command, ModelFlags& flags);
 
-//! The options after applying the preset and every flag given; validated.
+//! The options after applying the preset and every flag given; validated. Flags given override
+//! the preset's values.
 ForecastOptions ResolveModelOptions(const CLI::App& command, const ModelFlags& flags);
+
+//! The --interval-scale given, 1 without it.
+double IntervalScaleFlag(const ModelFlags& flags);
 
 //! Reads the series (--series, or FILE through ingest, panel and --assignments). Adds what was
 //! read to `summary` and prints a short report on stderr.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/table_flags.h"
 #include "segcast/cohort_backtest.h"
 #include "segcast/error.h"
 #include "segcast/interval_calibration.h"
@@ -17,16 +18,6 @@
 
 namespace segcast::cli {
 namespace {
-
-// The flags of RunOptionTable(): one typed value per option, bound to its CLI11 option.
-struct TableFlag {
-  CLI::Option* option = nullptr;
-  bool flag = false;
-  int64_t integer = 0;
-  double number = 0;
-  std::string text;
-  std::vector<std::string> list;
-};
 
 // The flags that are not run options: where the options come from and what to print.
 struct RunFlags {
@@ -39,64 +30,10 @@ struct RunFlags {
 
 struct RunCommand {
   RunFlags flags;
-  std::vector<TableFlag> table_flags = std::vector<TableFlag>(RunOptionTable().size());
+  TableFlags table_flags;
   CLI::App* command = nullptr;
   bool Given(const char* name) const { return command->get_option(name)->count() > 0; }
 };
-
-std::string FlagHelp(const RunOptionSpec& spec, const RunOptions& defaults) {
-  if (spec.kind == OptionKind::kBool) {
-    return spec.flag_sets ? std::string(spec.meaning)
-                          : std::string("Turn off: ") + spec.meaning + " (config: " + spec.Name() + " = false)";
-  }
-  std::string shown = spec.default_text ? spec.default_text : OptionValueText(spec.get(defaults));
-  return std::string(spec.meaning) + "; " + spec.expected + " (default " + (shown.empty() ? "none" : shown) + ")";
-}
-
-void AddTableFlags(CLI::App& command, std::vector<TableFlag>& flags) {
-  const RunOptions defaults;
-  for (size_t i = 0; i < RunOptionTable().size(); ++i) {
-    const RunOptionSpec& spec = RunOptionTable()[i];
-    if (*spec.flag == '\0') continue;
-    TableFlag& flag = flags[i];
-    const std::string help = FlagHelp(spec, defaults);
-    switch (spec.kind) {
-      case OptionKind::kBool: flag.option = command.add_flag(spec.flag, flag.flag, help); break;
-      case OptionKind::kInteger: flag.option = command.add_option(spec.flag, flag.integer, help); break;
-      case OptionKind::kNumber: flag.option = command.add_option(spec.flag, flag.number, help); break;
-      case OptionKind::kText:
-      case OptionKind::kPath: flag.option = command.add_option(spec.flag, flag.text, help); break;
-      case OptionKind::kTextList:
-        flag.option = command.add_option(spec.flag, flag.list, help)->delimiter(',');
-        break;
-    }
-  }
-}
-
-OptionValue FlagValue(const RunOptionSpec& spec, const TableFlag& flag) {
-  switch (spec.kind) {
-    case OptionKind::kBool: return spec.flag_sets;
-    case OptionKind::kInteger: return flag.integer;
-    case OptionKind::kNumber: return flag.number;
-    case OptionKind::kTextList: return flag.list;
-    default: return flag.text;
-  }
-}
-
-// The flags given, over the config file's values, in table order.
-void ApplyTableFlags(const std::vector<TableFlag>& flags, RunOptions& options) {
-  for (size_t i = 0; i < RunOptionTable().size(); ++i) {
-    const RunOptionSpec& spec = RunOptionTable()[i];
-    if (flags[i].option == nullptr || flags[i].option->count() == 0) continue;
-    const OptionValue value = FlagValue(spec, flags[i]);
-    try {
-      spec.set(options, value);
-    } catch (const InvalidArgument& error) {
-      throw InvalidArgument(error.message() + ": '" + OptionValueText(value) + "'",
-                            {.field = spec.LongFlag(), .expected = spec.expected});
-    }
-  }
-}
 
 RunOptions ToOptions(const RunCommand& run) {
   const RunFlags& flags = run.flags;

@@ -11,8 +11,8 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_flags.h"
-#include "cli/k_choice_flags.h"
 #include "cli/segment_outputs.h"
+#include "cli/table_flags.h"
 #include "internal/parallel.h"
 #include "segcast/error.h"
 #include "segcast/k_selection.h"
@@ -32,23 +32,13 @@ struct SegmentFlags {
   std::string output;
   int k = 4;
   std::string k_range;
-  KChoiceRule k_choice;
-  int sweep_sample = kDefaultSweepSample;
-  std::string metric = "dtw";
-  uint64_t seed = 0;
-  int band = -1;
-  double band_fraction = 0.0;
-  int max_iter = 50;
-  double tol = 1e-6;
-  int n_init = 1;
+  TableFlags table;  //!< the flags of SegmentTableOptions()
   std::string init = "kmeans++";
   std::string assignment = "pruned";
   std::string scaling;  // default depends on the input kind
   bool log1p = true;
   std::string as_of;
   int window = 0;
-  int silhouette_sample = 0;
-  double memory_budget_mib = 1024.0;
   bool silhouette = false;
   bool no_silhouette = false;
 };
@@ -134,16 +124,31 @@ void OriginalUnits(const Prepared& prepared, const TsKMeansResult& fit,
   original = CentroidsInOriginalUnits(prepared.panel, prepared.scaler, fit);
 }
 
-TsKMeansOptions FitOptions(const SegmentFlags& flags) {
-  TsKMeansOptions fit;
-  fit.metric = ParseMetric(flags.metric);
+// The entries of RunOptionTable() that are flags of `segcast segment` too.
+const std::vector<std::string>& SegmentTableOptions() {
+  static const std::vector<std::string> names = {
+      "cluster.metric", "cluster.band", "cluster.band_fraction", "cluster.max_iter", "cluster.tol",
+      "cluster.n_init", "cluster.silhouette_sample", "cluster.k_tolerance", "cluster.min_segment_share",
+      "cluster.sweep_sample", "cluster.memory_budget_mib", "run.seed"};
+  return names;
+}
+
+// The defaults of segment's table flags: the fit's and the silhouette's own (`segcast run` has
+// the same).
+RunOptions SegmentDefaults() {
+  RunOptions defaults;
+  defaults.cluster = TsKMeansOptions();
+  defaults.silhouette = SilhouetteOptions();
+  defaults.k_choice = KChoiceRule();
+  defaults.sweep_sample = kDefaultSweepSample;
+  defaults.seed = 0;
+  return defaults;
+}
+
+TsKMeansOptions FitOptions(const SegmentFlags& flags, const RunOptions& table) {
+  TsKMeansOptions fit = table.cluster;  // metric, band, max_iter, tol, n_init
   fit.k = flags.k;
-  fit.seed = flags.seed;
-  fit.band.radius = flags.band;
-  fit.band.fraction = flags.band_fraction;
-  fit.max_iter = flags.max_iter;
-  fit.tol = flags.tol;
-  fit.n_init = flags.n_init;
+  fit.seed = table.seed;
   fit.init = flags.init == "random" ? KMeansInit::kRandom : KMeansInit::kKMeansPlusPlus;
   fit.assignment =
       flags.assignment == "naive" ? AssignmentStrategy::kNaive : AssignmentStrategy::kPruned;
@@ -153,21 +158,27 @@ TsKMeansOptions FitOptions(const SegmentFlags& flags) {
 }
 
 ClusteringOptions Clustering(const SegmentFlags& flags) {
+  RunOptions table = SegmentDefaults();
+  ApplyTableFlags(flags.table, table);
   ClusteringOptions clustering;
   clustering.k = flags.k_range.empty() ? flags.k : 0;
   clustering.fixed_k_silhouette = flags.silhouette;
   KSelectionOptions& sweep = clustering.sweep;
   if (!flags.k_range.empty()) ParseKRange(flags.k_range, &sweep.k_min, &sweep.k_max);
-  sweep.fit = FitOptions(flags);
+  sweep.fit = FitOptions(flags, table);
   sweep.compute_silhouette = !flags.no_silhouette;
-  sweep.choice = flags.k_choice;
-  sweep.sweep_sample = flags.sweep_sample;
+  sweep.choice = table.k_choice;
+  sweep.choice.Validate();  // before the input is read, with a single k too
+  sweep.sweep_sample = table.sweep_sample;
+  if (sweep.sweep_sample < 0)
+    throw InvalidArgument("out of range: '" + std::to_string(sweep.sweep_sample) + "'",
+                          {.field = "--sweep-sample", .expected = "an integer >= 0 (0: sweep every customer)"});
   SilhouetteOptions& silhouette = sweep.silhouette;
   silhouette.metric = sweep.fit.metric;
   silhouette.band = sweep.fit.band;
-  silhouette.sample = flags.silhouette_sample;
-  silhouette.memory_budget_bytes = static_cast<int64_t>(flags.memory_budget_mib * 1024.0 * 1024.0);
-  silhouette.seed = flags.seed;
+  silhouette.sample = table.silhouette.sample;
+  silhouette.memory_budget_bytes = table.silhouette.memory_budget_bytes;
+  silhouette.seed = table.seed;
   silhouette.threads = flags.ingest.threads;
   silhouette.Validate();
   return clustering;
@@ -303,17 +314,7 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-o,--output", flags->output, "Output directory")->required();
   command->add_option("-k,--k", flags->k, "Number of segments")->capture_default_str();
   command->add_option("--k-range", flags->k_range, "Sweep k over MIN..MAX (e.g. 2..8); k is the largest within --k-tolerance of the best silhouette with every segment >= --min-segment-share (docs/clustering.md)");
-  AddKChoiceFlags(*command, flags->k_choice);
-  AddSweepSampleFlag(*command, flags->sweep_sample);
-  command->add_option("--metric", flags->metric, "dtw or euclidean")
-      ->check(CLI::IsMember({"dtw", "euclidean"}))
-      ->capture_default_str();
-  command->add_option("--seed", flags->seed, "Seed of every random choice")->capture_default_str();
-  command->add_option("--band", flags->band, "Sakoe-Chiba radius in steps; -1 = full window")->capture_default_str();
-  command->add_option("--band-fraction", flags->band_fraction, "Sakoe-Chiba radius as a fraction of the length");
-  command->add_option("--max-iter", flags->max_iter, "K-Means iterations per run")->capture_default_str();
-  command->add_option("--tol", flags->tol, "Stop when the inertia changes less than this")->capture_default_str();
-  command->add_option("--n-init", flags->n_init, "Independent runs, best inertia kept")->capture_default_str();
+  AddTableFlags(*command, flags->table, SegmentDefaults(), SegmentTableOptions());
   command->add_option("--init", flags->init, "kmeans++ or random")
       ->check(CLI::IsMember({"kmeans++", "random"}))
       ->capture_default_str();
@@ -326,10 +327,6 @@ void AddSegmentCommand(CLI::App& app, CommandContext& context) {
   command->add_flag("--log1p,!--no-log1p", flags->log1p, "log1p of F and M before scaling (LRFM; default on)");
   command->add_option("--as-of", flags->as_of, "Reference date YYYY-MM-DD (LRFM)");
   command->add_option("--window", flags->window, "Keep the last N months of the panel; 0 keeps all");
-  command->add_option("--silhouette-sample", flags->silhouette_sample,
-                      "Score the silhouette on a seeded sample of N series; 0 = all")->capture_default_str();
-  command->add_option("--memory-budget-mib", flags->memory_budget_mib,
-                      "Largest pairwise distance matrix kept in memory (MiB)")->capture_default_str();
   command->add_flag("--silhouette", flags->silhouette, "With a single k, also compute its silhouette");
   command->add_flag("--no-silhouette", flags->no_silhouette, "With --k-range, skip silhouettes (pick by Davies-Bouldin)");
   command->callback([flags, &context] {

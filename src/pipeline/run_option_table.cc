@@ -314,9 +314,11 @@ void AddForecastOptions(std::vector<RunOptionSpec>& table) {
   table.push_back(BoolOption("forecast", "calibrate", "--calibrate-intervals", true,
                              "Series model: scale the intervals to cover `interval` of this run's backtest points",
                              [](auto& o) -> auto& { return o.calibrate_intervals; }));
-  // The series model's settings (segment_model = series), with the flags of `segcast forecast`.
+  // The series model's settings (segment_model = series); these flags are those of `segcast
+  // forecast` and `segcast backtest` too (src/cli/forecast_flags.cc: ModelTableOptions).
   table.push_back(NumberOption("forecast", "theta_weight", "--theta-weight",
-                               "Series model: weight of the Theta method in the point forecast", "a share, 0..1",
+                               "Series model: weight of the Theta method in the point forecast (0 = the additive model "
+                               "alone)", "a share, 0..1",
                                [](auto& o) -> auto& { return o.forecast.theta_weight; }));
   table.push_back(IntegerOption("forecast", "calibration_origins", "--calibration-origins",
                                 "Series model: earlier origins whose errors size the intervals (0 = the fixed "
@@ -326,7 +328,8 @@ void AddForecastOptions(std::vector<RunOptionSpec>& table) {
                                 "Series model: months between calibration origins", "an integer 1..24",
                                 [](auto& o) -> auto& { return o.forecast.calibration_step; }));
   table.push_back(IntegerOption("forecast", "calibration_samples", "--calibration-samples",
-                                "Series model: simulated paths of each calibration forecast", "an integer 20..100000",
+                                "Series model: simulated paths of each calibration forecast (at most samples)",
+                                "an integer 20..100000",
                                 [](auto& o) -> auto& { return o.forecast.calibration_samples; }));
   table.push_back(NumberOption("forecast", "damping", "--damping",
                                "Trend damping per month beyond the data (1 = none); also the customer-base "

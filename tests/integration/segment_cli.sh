@@ -99,4 +99,15 @@ code=$?
 set -e
 [ "$code" = 2 ] || fail "k above the series count should exit 2, got $code"
 grep -q "exceeds the number of series" "$work/bad.err" || fail "message: $(cat "$work/bad.err")"
+# The clustering flags shared with segcast run (RunOptionTable) refuse a bad value naming the flag,
+# before any input is read.
+set +e
+"$bin" segment --series "$root/tests/data/cluster/tiny_long.csv" -k 2 --memory-budget-mib -5 -o "$work/bad" 2> "$work/bad.err"
+code=$?
+"$bin" segment --series "$root/tests/data/cluster/missing.csv" --k-range 2..3 --k-tolerance 1.5 -o "$work/bad" 2> "$work/tolerance.err"
+tolerance_code=$?
+set -e
+[ "$code" = 2 ] || fail "--memory-budget-mib -5 should exit 2, got $code"
+grep -q "field '--memory-budget-mib': out of range: '-5.0'" "$work/bad.err" || fail "message: $(cat "$work/bad.err")"
+[ "$tolerance_code" = 2 ] || fail "--k-tolerance 1.5 should exit 2 before reading the input, got $tolerance_code"
 echo "segment_cli: all checks passed"

@@ -192,10 +192,17 @@ struct LoadParts {
   bool panel = true;        //!< table panel (customers x months rows: the largest)
   bool documents = true;    //!< table run_documents (a few JSON texts)
   bool customer_values = true;  //!< table customer_values (one row per customer: large)
+  //! When set (and `panel` is), LoadRun hands each row of table panel to this, in the table's
+  //! order, instead of keeping it in StoredRun::panel (which stays empty): a reader need not hold
+  //! a record per customer and month.
+  std::function<void(const PanelRecord&)> panel_rows;
 
   //! Only the `runs` row: the cheap check of a run's created_at.
   static LoadParts HeaderOnly() {
-    return {false, false, false, false, false, false, false, false, false, false};
+    LoadParts parts;
+    parts.customers = parts.assignments = parts.segments = parts.centroids = parts.forecasts = false;
+    parts.migrations = parts.moves = parts.panel = parts.documents = parts.customer_values = false;
+    return parts;
   }
 };
 

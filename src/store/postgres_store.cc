@@ -225,7 +225,7 @@ class PostgresStore : public ResultStore {
         if (!WantTable(id, parts)) continue;
         const TableSpec& spec = Tables()[table];
         for (const pqxx::row& row : work.exec_params(SelectStatement(spec, true), run_id)) {
-          DecodeRow(id, ReadRow(row, spec), run);
+          DecodeLoadedRow(id, ReadRow(row, spec), parts, run);
           found = true;
         }
         if (!found) break;

@@ -244,7 +244,7 @@ class SqliteStore : public ResultStore {
         Statement select(db_, SelectStatement(spec, false), path_);
         select.Bind(1, Value(run_id));
         while (select.Step()) {
-          DecodeRow(id, ReadRow(select, spec), run);
+          DecodeLoadedRow(id, ReadRow(select, spec), parts, run);
           found = true;
         }
         if (!found) break;

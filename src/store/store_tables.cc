@@ -390,7 +390,20 @@ CentroidRecord DecodeCentroid(const Row& row) {
   return record;
 }
 
+PanelRecord DecodePanel(const Row& row) {
+  return {Integer32(row[1]), Text(row[2]), Text(row[3]), Real(row[4]), Real(row[5]), Real(row[6]),
+          Real(row[7])};
+}
+
 }  // namespace
+
+void DecodeLoadedRow(TableId table, const Row& row, const LoadParts& parts, StoredRun& run) {
+  if (table == kPanelTable && parts.panel_rows) {
+    parts.panel_rows(DecodePanel(row));
+    return;
+  }
+  DecodeRow(table, row, run);
+}
 
 void DecodeRow(TableId table, const Row& row, StoredRun& run) {
   auto integer32 = [&](size_t index) { return Integer32(row[index]); };
@@ -424,8 +437,7 @@ void DecodeRow(TableId table, const Row& row, StoredRun& run) {
       run.moves.push_back({Text(row[1]), integer32(2), integer32(3), Text(row[4])});
       break;
     case kPanelTable:
-      run.panel.push_back({integer32(1), Text(row[2]), Text(row[3]), Real(row[4]), Real(row[5]),
-                           Real(row[6]), Real(row[7])});
+      run.panel.push_back(DecodePanel(row));
       break;
     case kDocumentsTable:
       run.documents.push_back({Text(row[1]), Text(row[2])});

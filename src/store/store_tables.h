@@ -71,6 +71,8 @@ std::vector<Row> EncodeRows(TableId table, const StoredRun& run);
 void ForEachRow(TableId table, const StoredRun& run, const std::function<void(const Row&)>& use);
 //! Adds one row read back from `table` to `run`.
 void DecodeRow(TableId table, const Row& row, StoredRun& run);
+//! Adds one row read back from `table` to `run`, or hands a panel row to `parts.panel_rows`.
+void DecodeLoadedRow(TableId table, const Row& row, const LoadParts& parts, StoredRun& run);
 //! Whether LoadParts asks for the table.
 bool WantTable(TableId table, const LoadParts& parts);
 

@@ -216,15 +216,20 @@ struct Dashboard::Impl {
       const auto segmentation = Choose(*run, query, &cached);
       const int32_t segment = ParseSegment(*segmentation, parts[4]);
       const std::string* text = Param(query, "q");
-      const std::vector<int> matching =
-          internal::SegmentCustomers(*run, *segmentation, segment, text ? *text : "", ParseOrder(query),
-                                     ParseFilter(*run, query));
+      const internal::CustomerOrder order = ParseOrder(query);
+      const internal::CustomerFilter filter = ParseFilter(*run, query);
       if (parts[5] == "customers.csv") {
+        const std::vector<int> matching =
+            internal::SegmentCustomers(*run, *segmentation, segment, text ? *text : "", order, filter);
         return {200, "text/csv; charset=utf-8", internal::CustomersCsv(*run, *segmentation, matching),
                 {{"Content-Disposition", "attachment; filename=\"segment-" + std::to_string(segment) + ".csv\""}}};
       }
       const int page_size = IntParam(query, "page_size", 1, kMaxPageSize, kDefaultPageSize);
       const int page = IntParam(query, "page", 1, 1000000000, 1);
+      // Only the page is put in order (a selection, not a sort of the whole segment).
+      const size_t first = static_cast<size_t>(page - 1) * page_size;
+      const std::vector<int> matching = internal::SegmentCustomers(*run, *segmentation, segment, text ? *text : "",
+                                                                   order, filter, first, first + page_size);
       return JsonAnswer(internal::CustomerPageJson(*run, *segmentation, segment, matching, page, page_size));
     }
     if (parts.size() == 5 && what == "customers") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "segcast/calendar.h"
@@ -352,50 +353,80 @@ const std::vector<std::string>& CustomerOrderColumns() {
   return columns;
 }
 
+namespace {
+
+// Whether `text` holds `needle` (already lower case), ASCII case-insensitively: Lower(text).find.
+bool ContainsLower(const std::string& text, const std::string& needle) {
+  return std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
+         }) != text.end();
+}
+
+}  // namespace
+
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
                                   const std::string& query, const CustomerOrder& order,
-                                  const CustomerFilter& filter) {
+                                  const CustomerFilter& filter, size_t from, size_t to) {
   const std::string needle = Lower(query);
   const CustomerMatcher matches(run, filter);
   std::vector<int> matching;
   for (size_t index = 0; index < run.customers.size(); ++index) {
     if (segmentation.segment[index] != segment || !matches(index)) continue;
     const RunCustomer& customer = run.customers[index];
-    if (!needle.empty() && Lower(customer.id).find(needle) == std::string::npos &&
-        Lower(customer.country).find(needle) == std::string::npos) {
-      continue;
-    }
+    if (!needle.empty() && !ContainsLower(customer.id, needle) && !ContainsLower(customer.country, needle)) continue;
     matching.push_back(static_cast<int>(index));
   }
-  // A number per customer for the numeric columns; NaN (no value) sorts last in both directions.
-  auto number = [&](int index) -> double {
-    const RunCustomer& customer = run.customers[index];
-    const std::string& column = order.column;
-    if (column == "recency") return customer.recency;
-    if (column == "frequency") return customer.frequency;
-    if (column == "monetary") return customer.monetary;
-    if (column == "distance") return segmentation.distance[index];
-    if (!customer.value) return std::nan("");
-    if (column == "p_alive") return customer.value->p_alive;
-    if (column == "expected_revenue") return customer.value->expected_revenue;
-    if (column == "clv") return customer.value->clv;
-    return std::nan("");
-  };
-  const bool text = order.column == "customer_id" || order.column == "country";
-  std::sort(matching.begin(), matching.end(), [&](int a, int b) {
+  to = std::min(to, matching.size());
+  if (from >= to) return matching;  // the positions asked for hold no customer: no order needed
+  const std::string& column = order.column;
+  const bool text = column == "customer_id" || column == "country";
+  // The sort key of each customer, read once: a number for the numeric columns (NaN: no value,
+  // last in both directions), ties by id ascending. The order is total (ids are distinct), so the
+  // positions [from, to) hold the same customers however much of the rest is left unsorted.
+  std::vector<double> key(text ? 0 : run.customers.size());
+  if (!text) {
+    const int which = column == "recency" ? 0 : column == "frequency" ? 1 : column == "monetary" ? 2
+                    : column == "distance" ? 3 : column == "p_alive" ? 4 : column == "expected_revenue" ? 5
+                    : column == "clv" ? 6 : 7;
+    for (int index : matching) {
+      const RunCustomer& customer = run.customers[index];
+      const std::optional<CustomerValue>& value = customer.value;
+      double number = std::nan("");
+      switch (which) {
+        case 0: number = customer.recency; break;
+        case 1: number = customer.frequency; break;
+        case 2: number = customer.monetary; break;
+        case 3: number = segmentation.distance[index]; break;
+        case 4: if (value) number = value->p_alive; break;
+        case 5: if (value) number = value->expected_revenue; break;
+        case 6: if (value) number = value->clv; break;
+        default: break;
+      }
+      key[index] = number;
+    }
+  }
+  const bool country = column == "country", descending = order.descending;
+  const auto before = [&](int a, int b) {
     const RunCustomer& x = run.customers[a];
     const RunCustomer& y = run.customers[b];
     if (text) {
-      const std::string& left = order.column == "country" ? x.country : x.id;
-      const std::string& right = order.column == "country" ? y.country : y.id;
-      if (left != right) return order.descending ? left > right : left < right;
+      const std::string& left = country ? x.country : x.id;
+      const std::string& right = country ? y.country : y.id;
+      if (left != right) return descending ? left > right : left < right;
     } else {
-      const double left = number(a), right = number(b);
+      const double left = key[a], right = key[b];
       if (std::isnan(left) != std::isnan(right)) return std::isnan(right);
-      if (!std::isnan(left) && left != right) return order.descending ? left > right : left < right;
+      if (!std::isnan(left) && left != right) return descending ? left > right : left < right;
     }
     return x.id < y.id;
-  });
+  };
+  if (from == 0 && to == matching.size()) {
+    std::sort(matching.begin(), matching.end(), before);
+  } else {
+    // Only the page: the customers before it in any order, then the page sorted.
+    if (from > 0) std::nth_element(matching.begin(), matching.begin() + from, matching.end(), before);
+    std::partial_sort(matching.begin() + from, matching.begin() + to, matching.end(), before);
+  }
   return matching;
 }
 

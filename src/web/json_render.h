@@ -75,10 +75,13 @@ const std::vector<std::string>& CustomerOrderColumns();
 
 //! Customers of one segment matching `query` (case-insensitive substring of id or country), in
 //! `order` (customers without a value, e.g. no P(alive), last either way), ties by id ascending:
-//! indices into run.customers.
+//! indices into run.customers. With `from` / `to`, only positions [from, to) are in that order
+//! (a page: the customers before it are in some order, those after it in another), which costs
+//! one pass over the segment instead of sorting it; the size is always every matching customer.
 std::vector<int> SegmentCustomers(const RunData& run, const Segmentation& segmentation, int32_t segment,
                                   const std::string& query, const CustomerOrder& order = {},
-                                  const CustomerFilter& filter = {});
+                                  const CustomerFilter& filter = {}, size_t from = 0,
+                                  size_t to = static_cast<size_t>(-1));
 Json CustomerPageJson(const RunData& run, const Segmentation& segmentation, int32_t segment,
                       const std::vector<int>& matching, int page, int page_size);
 //! customer_id,country,recency,frequency,monetary,distance,p_alive,expected_revenue,clv; every

@@ -195,20 +195,20 @@ std::shared_ptr<const RunData> RunCatalog::LoadStored(const std::string& run_id)
   }
   const auto found = runs_.find(run_id);
   if (found != runs_.end() && found->second.stamp == stamp) return found->second.run;
-  StoredRun stored;
+  RunInfo info;
+  std::shared_ptr<RunData> run;
   {
     std::lock_guard store_lock(store_mutex_);
-    stored = store_->LoadRun(run_id);
+    run = LoadRunFromStore(*store_, run_id, store_name_, &info);
   }
-  if (!stored.FindDocument("segments.json")) {
+  if (!run) {
     throw ApiError(409,
                    "run " + run_id + " was stored before the store kept panels and profiles (store schema 1): "
                    "its data cannot be shown; run it again with this segcast, or serve its run folder",
                    "run");
   }
   // The stamp of the rows read (a write between the two reads gives the newer stamp).
-  stamp = StoredRunStamp(stored.info);
-  std::shared_ptr<RunData> run = LoadRunStored(stored, store_name_);
+  stamp = StoredRunStamp(info);
   run->stamp = stamp;
   runs_[run_id] = {stamp, run};
   return run;

@@ -78,8 +78,10 @@ void ReadSettings(const RunOptions& options, const std::string& run_dir, RunData
 // store's rows. One builder (FillCustomers) turns them into RunData, so a run answers the same
 // bytes from either source.
 struct CustomerTables {
+  //! One customer-month of the panel; `customer` indexes panel_ids (no id per row: the panel of a
+  //! million customers has ten million rows or more).
   struct PanelRow {
-    std::string customer_id;
+    int32_t customer = 0;
     MonthIndex month = 0;
     LrfmValues values{};
   };
@@ -97,10 +99,33 @@ struct CustomerTables {
     CustomerValue value;
   };
   std::vector<PanelRow> panel;  //!< panel order: customer by customer, months ascending
+  std::vector<std::string> panel_ids;  //!< the panel's customers in order of first appearance
   std::vector<AssignmentRow> assignments;
   std::vector<RfmRow> rfm;
   bool has_values = false;  //!< clv.csv / customer_values rows exist (a run with the model)
   std::vector<ValueRow> values;
+};
+
+// Appends panel rows to `tables`, numbering customers in order of first appearance (rows come
+// customer by customer, so the id is looked up once per customer, not once per row).
+class PanelRowsBuilder {
+ public:
+  explicit PanelRowsBuilder(CustomerTables& tables) : tables_(tables) {}
+  void Add(const std::string& customer_id, MonthIndex month, const LrfmValues& values) {
+    if (last_ < 0 || customer_id != last_id_) {
+      const auto [where, inserted] = ids_.emplace(customer_id, static_cast<int32_t>(tables_.panel_ids.size()));
+      if (inserted) tables_.panel_ids.push_back(customer_id);
+      last_ = where->second;
+      last_id_ = customer_id;
+    }
+    tables_.panel.push_back({last_, month, values});
+  }
+
+ private:
+  CustomerTables& tables_;
+  std::unordered_map<std::string, int32_t> ids_;
+  std::string last_id_;
+  int32_t last_ = -1;
 };
 
 CustomerTables ReadCustomerFiles(const fs::path& dir) {
@@ -113,6 +138,7 @@ CustomerTables ReadCustomerFiles(const fs::path& dir) {
     const int feature_columns[kLrfmFeatures] = {lrfm.Column("L"), lrfm.Column("R"), lrfm.Column("F"),
                                                 lrfm.Column("M")};
     tables.panel.reserve(lrfm.rows.size());
+    PanelRowsBuilder builder(tables);
     for (size_t row = 0; row < lrfm.rows.size(); ++row) {
       const auto month = ParseIsoMonth(lrfm.rows[row][month_column]);
       if (!month) {
@@ -120,10 +146,10 @@ CustomerTables ReadCustomerFiles(const fs::path& dir) {
                          {.file = lrfm.path, .line = static_cast<int64_t>(row) + 2, .field = "month",
                           .expected = "YYYY-MM"});
       }
-      CustomerTables::PanelRow cell{lrfm.rows[row][id_column], *month, {}};
+      LrfmValues values{};
       for (int feature = 0; feature < kLrfmFeatures; ++feature)
-        cell.values[feature] = lrfm.Number(row, feature_columns[feature]);
-      tables.panel.push_back(std::move(cell));
+        values[feature] = lrfm.Number(row, feature_columns[feature]);
+      builder.Add(lrfm.rows[row][id_column], *month, values);
     }
   }
   const RunCsv assignments = ReadRunCsv((dir / "assignments.csv").string());
@@ -169,19 +195,37 @@ CustomerTables ReadCustomerFiles(const fs::path& dir) {
 // keeps the double itself, so its zeros lose their sign here to read the same as the files.
 double AsWritten(double value) { return value == 0 ? 0.0 : value; }
 
-CustomerTables ReadCustomerRecords(const StoredRun& stored) {
-  CustomerTables tables;
-  tables.panel.reserve(stored.panel.size());
-  for (const PanelRecord& record : stored.panel) {
-    const auto month = ParseIsoMonth(record.month);
-    if (!month) {
-      throw InputError("not a month: '" + record.month + "'",
-                       {.file = "table panel of run " + stored.info.run_id, .field = "month",
-                        .expected = "YYYY-MM"});
+// Panel rows of the store, as they are read (LoadParts::panel_rows).
+class StoredPanelReader {
+ public:
+  StoredPanelReader(CustomerTables& tables, std::string run_id) : builder_(tables), run_id_(std::move(run_id)) {}
+  void Add(const PanelRecord& record) {
+    if (record.month != last_text_ || !last_month_) {
+      last_month_ = ParseIsoMonth(record.month);
+      last_text_ = record.month;
+      if (!last_month_) {
+        throw InputError("not a month: '" + record.month + "'",
+                         {.file = "table panel of run " + run_id_, .field = "month", .expected = "YYYY-MM"});
+      }
     }
-    tables.panel.push_back({record.customer_id, *month,
-                            {AsWritten(record.length), AsWritten(record.recency),
-                             AsWritten(record.frequency), AsWritten(record.monetary)}});
+    builder_.Add(record.customer_id, *last_month_,
+                 {AsWritten(record.length), AsWritten(record.recency), AsWritten(record.frequency),
+                  AsWritten(record.monetary)});
+  }
+
+ private:
+  PanelRowsBuilder builder_;
+  std::string run_id_, last_text_;
+  std::optional<MonthIndex> last_month_;
+};
+
+// The store's per-customer tables other than the panel (read into `tables` beforehand, streamed);
+// a StoredRun with its panel rows in StoredRun::panel reads them here too.
+CustomerTables ReadCustomerRecords(const StoredRun& stored, CustomerTables tables) {
+  if (!stored.panel.empty()) {
+    StoredPanelReader reader(tables, stored.info.run_id);
+    tables.panel.reserve(stored.panel.size());
+    for (const PanelRecord& record : stored.panel) reader.Add(record);
   }
   for (const AssignmentRecord& record : stored.assignments)
     tables.assignments.push_back({record.customer_id, record.segment_id, AsWritten(record.distance)});
@@ -213,8 +257,9 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
     for (const CustomerTables::PanelRow& cell : tables.panel) {
       first = std::min(first, cell.month);
       last = std::max(last, cell.month);
-      add(cell.customer_id);
     }
+    run.index_of.reserve(tables.panel_ids.size());
+    for (const std::string& id : tables.panel_ids) add(id);  // panel_ids are distinct: index = position
     LrfmPanel& panel = run.panel;
     const int customers = static_cast<int>(run.customers.size());
     panel.first_month = customers > 0 ? first : 0;
@@ -224,7 +269,7 @@ void FillCustomers(const CustomerTables& tables, RunData& run) {
     panel.start.assign(customers, panel.month_count);
     panel.values.assign(static_cast<size_t>(customers) * panel.month_count * kLrfmFeatures, 0.0);
     for (const CustomerTables::PanelRow& cell : tables.panel) {
-      const int customer = run.index_of.at(cell.customer_id);
+      const int customer = cell.customer;
       const int month = cell.month - panel.first_month;
       panel.start[customer] = std::min(panel.start[customer], month);
       for (int feature = 0; feature < kLrfmFeatures; ++feature) {
@@ -346,12 +391,13 @@ void LoadJoinedAttributes(const json& manifest, const RunOptions& options, RunDa
 }
 
 // What both sources share once the manifest, segments.json and forecast.json are parsed.
-void FillRun(const json& manifest, const std::string& settings_dir, const CustomerTables& tables, RunData& run) {
+void FillRun(const json& manifest, const std::string& settings_dir, CustomerTables tables, RunData& run) {
   run.as_of = JsonOr<std::string>(manifest, "as_of", "");
   run.previous_run_id = PreviousRunId(JsonOr<std::string>(manifest, "previous", ""));
   const RunOptions options = ManifestOptions(manifest, settings_dir + "/manifest.json");
   ReadSettings(options, settings_dir, run);
   FillCustomers(tables, run);
+  tables = CustomerTables{};  // the rows are in `run` now
   if (run.customer_base) {
     run.customer_base->horizon_months = JsonOr<int>(run.forecast_json, "horizon", options.forecast.horizon);
     run.customer_base->clv_months = options.customer_base.customer_base.clv_months;
@@ -434,7 +480,9 @@ std::shared_ptr<RunData> LoadRunFolder(const std::string& dir_text, const std::s
   return run;
 }
 
-std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store) {
+namespace {
+
+std::shared_ptr<RunData> BuildStoredRun(const StoredRun& stored, CustomerTables tables, const std::string& store) {
   auto run = std::make_shared<RunData>();
   run->run_id = stored.info.run_id;
   run->source = "store";
@@ -450,8 +498,27 @@ std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::strin
     run->forecast_json = ParseStoredJson(forecast->body, where + " forecast.json");
   const json manifest = ParseStoredJson(stored.info.manifest_json, where + " manifest_json");
   // A persona rules file named relative to where the run ran resolves from the working directory.
-  FillRun(manifest, ".", ReadCustomerRecords(stored), *run);
+  FillRun(manifest, ".", ReadCustomerRecords(stored, std::move(tables)), *run);
   return run;
+}
+
+}  // namespace
+
+std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store) {
+  return BuildStoredRun(stored, CustomerTables{}, store);
+}
+
+std::shared_ptr<RunData> LoadRunFromStore(ResultStore& store, const std::string& run_id, const std::string& name,
+                                          RunInfo* info) {
+  LoadParts parts = LoadParts::HeaderOnly();
+  parts.customers = parts.assignments = parts.panel = parts.documents = parts.customer_values = true;
+  CustomerTables tables;
+  StoredPanelReader reader(tables, run_id);
+  parts.panel_rows = [&reader](const PanelRecord& record) { reader.Add(record); };
+  const StoredRun stored = store.LoadRun(run_id, parts);
+  if (info) *info = stored.info;
+  if (!stored.FindDocument("segments.json")) return nullptr;
+  return BuildStoredRun(stored, std::move(tables), name);
 }
 
 }  // namespace segcast::internal

@@ -111,6 +111,12 @@ std::shared_ptr<RunData> LoadRunFolder(const std::string& dir, const std::string
 //! messages.
 //! Throws InputError when the run was stored before schema 2 (no segments.json document).
 std::shared_ptr<RunData> LoadRunStored(const StoredRun& stored, const std::string& store);
+//! The same RunData read from `store` with only the tables the dashboard uses (customers,
+//! assignments, panel, run_documents, customer_values), the panel streamed row by row into the
+//! run rather than held as records. `info` receives the run's header. nullptr when the run was
+//! stored before schema 2 (no segments.json document). Throws InvalidArgument for an unknown run.
+std::shared_ptr<RunData> LoadRunFromStore(ResultStore& store, const std::string& run_id, const std::string& name,
+                                          RunInfo* info);
 
 //! The run's panel as a given metric sees it: zero-filled (every series full length) for the
 //! Euclidean metric or a zero pre-acquisition run, else each series from its first purchase month.

@@ -731,3 +731,57 @@ TEST_CASE("KPIs and segment sizes follow the filter: counts and revenue of the c
 }
 
 }  // namespace segcast
+
+namespace segcast {
+
+// A page puts only its own positions in order (a selection, not a sort of the segment): every page
+// must still be the same slice of the whole order, which the CSV export and a page of the largest
+// size give in full.
+TEST_CASE("customer pages are slices of the full order, for every column, direction, search and filter",
+          "[web][sort][paging]") {
+  const std::string path = "/api/runs/latest/segments/0/customers";
+  using Query = std::multimap<std::string, std::string>;
+  std::vector<Query> queries;
+  for (const char* column : {"customer_id", "country", "recency", "frequency", "monetary", "p_alive",
+                             "expected_revenue", "clv", "distance"}) {
+    for (const char* order : {"asc", "desc"}) queries.push_back({{"sort", column}, {"order", order}});
+  }
+  queries.push_back({{"q", "1"}});
+  queries.push_back({{"q", "KINGDOM"}, {"sort", "recency"}});
+  queries.push_back({{"where", "country"}, {"value", "United Kingdom"}, {"sort", "frequency"}, {"order", "asc"}});
+  queries.push_back({{"active_from", "2011-06"}, {"sort", "distance"}});
+  for (const Query& base : queries) {
+    std::string label;
+    for (const auto& [name, value] : base) label += name + "=" + value + " ";
+    INFO(label);
+    const ApiResponse csv = SampleDashboard().Get(path + ".csv", base);
+    REQUIRE(csv.status == 200);
+    const auto all = ParseCsvText(csv.body);
+    Query full = base;
+    full.emplace("page_size", "500");
+    const auto whole = GetJson(path, full);
+    REQUIRE(whole["total"].get<size_t>() == all.size());
+    const auto& whole_rows = whole["customers"];
+    for (size_t row = 0; row < whole_rows.size(); ++row)
+      CHECK(whole_rows[row]["customer_id"].get<std::string>() == all[row].at("customer_id"));
+    const int page_size = 37;
+    const size_t pages = all.size() / page_size + 2;  // and one past the end
+    for (size_t page = 1; page <= pages; ++page) {
+      Query paged = base;
+      paged.emplace("page_size", std::to_string(page_size));
+      paged.emplace("page", std::to_string(page));
+      const auto answer = GetJson(path, paged);
+      CHECK(answer["total"].get<size_t>() == all.size());
+      const auto& rows = answer["customers"];
+      const size_t first = (page - 1) * page_size;
+      CHECK(rows.size() == (first < all.size() ? std::min<size_t>(page_size, all.size() - first) : 0));
+      for (size_t row = 0; row < rows.size(); ++row) {
+        const size_t position = first + row;
+        CHECK(rows[row]["customer_id"].get<std::string>() == all[position].at("customer_id"));
+        if (position < whole_rows.size()) CHECK(rows[row] == whole_rows[position]);
+      }
+    }
+  }
+}
+
+}  // namespace segcast

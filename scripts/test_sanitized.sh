@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds segcast and its tests with AddressSanitizer + UndefinedBehaviorSanitizer (CMake preset
-# asan-ubsan: RelWithDebInfo, -fsanitize=address,undefined, in ./build-asan) and runs the CTest
-# suite under them with leak detection on. Any report (invalid access, leak, undefined behaviour)
-# aborts the process and fails its test. Extra arguments go to ctest (e.g. -R unit_).
+# Builds segcast and its tests as a Debug build with AddressSanitizer + UndefinedBehaviorSanitizer
+# (CMake preset asan-ubsan: -O0 -g -fsanitize=address,undefined, in ./build-asan) and runs the
+# CTest suite under them with leak detection on. Any report (invalid access, leak, undefined
+# behaviour) aborts the process and fails its test. Debug, so that this tier is also CI's
+# unoptimised build: nothing is inlined, so every inline function is one linked copy, which is
+# where a one-definition-rule defect shows (docs/reliability.md, "One class per name").
+# Extra arguments go to ctest (e.g. -R unit_).
 #
 # Left out, to keep CI time (the Release suite runs them): integration_kill_run (LeakSanitizer
 # cannot run under strace, which drives it) and integration_determinism_shared (three runs on the
